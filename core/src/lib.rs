@@ -1,0 +1,19 @@
+//! Onsite's domain: cases, their state machine, SLA clocks, the mutations that
+//! change them and the sync wire types. No I/O: the PWA and the server both
+//! depend on this crate, so its rules are enforced identically on both sides.
+
+pub mod catalog;
+pub mod model;
+pub mod mutation;
+pub mod sla;
+pub mod status;
+pub mod wire;
+
+pub use catalog::{Part, StockLevel};
+pub use model::*;
+pub use mutation::{apply, ApplyContext, Mutation, Outcome, Rejection, StockMove};
+pub use sla::{SlaClock, SlaPolicy, SlaTargets};
+pub use status::{Actor, CaseAction, CaseStatus, Role};
+
+/// Bumped whenever the wire format changes incompatibly.
+pub const SCHEMA_VERSION: u32 = 1;

@@ -1,0 +1,388 @@
+//! What a case is, as both the server and the device hold it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::sla::SlaClock;
+use crate::status::CaseStatus;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    SystemFault,
+    Business,
+    Feedback,
+    Security,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [
+        Category::SystemFault,
+        Category::Business,
+        Category::Feedback,
+        Category::Security,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::SystemFault => "system_fault",
+            Category::Business => "business",
+            Category::Feedback => "feedback",
+            Category::Security => "security",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceMode {
+    Phone,
+    Remote,
+    OnSite,
+}
+
+impl ServiceMode {
+    pub const ALL: [ServiceMode; 3] =
+        [ServiceMode::Phone, ServiceMode::Remote, ServiceMode::OnSite];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceMode::Phone => "phone",
+            ServiceMode::Remote => "remote",
+            ServiceMode::OnSite => "on_site",
+        }
+    }
+}
+
+/// Severity level 1 (system down) to 4 (a question).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct Severity(u8);
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [Severity(1), Severity(2), Severity(3), Severity(4)];
+    pub fn new(level: u8) -> Option<Severity> {
+        (1..=4).contains(&level).then_some(Severity(level))
+    }
+    pub fn level(self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<u8> for Severity {
+    type Error = String;
+    fn try_from(v: u8) -> Result<Self, String> {
+        Severity::new(v).ok_or_else(|| format!("severity must be 1..4, got {v}"))
+    }
+}
+
+impl From<Severity> for u8 {
+    fn from(s: Severity) -> u8 {
+        s.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The person to talk to on site, when not the customer named above.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Site {
+    pub address: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    pub model: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warranty_until: Option<chrono::NaiveDate>,
+}
+
+impl Product {
+    pub fn in_warranty(&self, on: chrono::NaiveDate) -> bool {
+        self.warranty_until.is_some_and(|w| on <= w)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appointment {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RepairResult {
+    Resolved,
+    Workaround,
+    Unresolved,
+}
+
+/// The service report. Each field is last-write-wins in server order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub symptom: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<RepairResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leftover: Option<String>,
+}
+
+/// One line of parts used. Never edited: a correction is another line naming the one it corrects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartUsage {
+    pub usage_id: Uuid,
+    pub part_no: String,
+    /// Positive for a use; a correction carries the signed delta.
+    pub qty: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial_fitted: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial_removed: Option<String>,
+    #[serde(default)]
+    pub returned_defective: bool,
+    /// Set on a correction line: the usage it corrects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<Uuid>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeKind {
+    Travel,
+    Work,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeEntry {
+    pub entry_id: Uuid,
+    pub kind: TimeKind,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+impl TimeEntry {
+    pub fn minutes(&self) -> i64 {
+        (self.end - self.start).num_minutes()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Photo {
+    pub photo_id: Uuid,
+    pub sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+}
+
+/// The customer's confirmation. Immutable once recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignOff {
+    pub signoff_id: Uuid,
+    pub signer_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsigned_reason: Option<String>,
+    pub report_sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub satisfaction: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    pub signed_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Escalation {
+    pub tier: u8,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+    pub by: Uuid,
+}
+
+/// Something about a case a manager must look at; never blocks the engineer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CaseFlag {
+    /// A second, different sign-off arrived; both are kept.
+    ConflictingSignOff { signoff_id: Uuid },
+    /// A sign-off arrived while the case was in a status that does not expect one.
+    SignOffOutOfState {
+        signoff_id: Uuid,
+        status: CaseStatus,
+    },
+    /// Van stock went below zero for this part.
+    NegativeStock { part_no: String },
+}
+
+/// One line of the case's history: who did what, with device and server time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// The mutation's name, e.g. `case.accept`.
+    pub event: String,
+    pub actor_id: Uuid,
+    pub client_time: DateTime<Utc>,
+    /// Set when the server applied it; `None` while only on the device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_time: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: Uuid,
+    pub number: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub customer: Customer,
+    pub site: Site,
+    pub product: Product,
+    pub category: Category,
+    pub severity: Severity,
+    pub mode: ServiceMode,
+    pub reported_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<Appointment>,
+    #[serde(default)]
+    pub assignee_id: Option<Uuid>,
+    pub status: CaseStatus,
+    pub sla: SlaClock,
+    #[serde(default)]
+    pub report: Report,
+    #[serde(default)]
+    pub parts: Vec<PartUsage>,
+    #[serde(default)]
+    pub time_entries: Vec<TimeEntry>,
+    #[serde(default)]
+    pub photos: Vec<Photo>,
+    /// The first sign-off recorded is the case's sign-off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_off: Option<SignOff>,
+    /// Later, different sign-offs: kept for review, never applied over the first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_sign_offs: Vec<SignOff>,
+    #[serde(default)]
+    pub escalations: Vec<Escalation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_of: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<Uuid>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<CaseFlag>,
+    #[serde(default)]
+    pub timeline: Vec<TimelineEntry>,
+}
+
+impl Case {
+    /// A case number derived from its id, so a case created offline has one at once.
+    pub fn number_for(id: Uuid) -> String {
+        let hex = id.simple().to_string().to_uppercase();
+        format!("SR-{}", &hex[..8])
+    }
+
+    /// `completed` needs a report result and a sign-off (or a recorded reason there is none).
+    pub fn ready_to_complete(&self) -> bool {
+        self.report.result.is_some() && self.sign_off.is_some()
+    }
+
+    /// Net quantity used per part number, corrections included.
+    pub fn net_parts(&self) -> Vec<(String, i64)> {
+        let mut out: Vec<(String, i64)> = Vec::new();
+        for u in &self.parts {
+            match out.iter_mut().find(|(p, _)| *p == u.part_no) {
+                Some((_, q)) => *q += u.qty,
+                None => out.push((u.part_no.clone(), u.qty)),
+            }
+        }
+        out
+    }
+
+    /// Net quantity still standing on one usage line after its corrections.
+    pub fn usage_net_qty(&self, usage_id: Uuid) -> Option<i64> {
+        let base = self
+            .parts
+            .iter()
+            .find(|u| u.usage_id == usage_id && u.corrects.is_none())?;
+        let corrections: i64 = self
+            .parts
+            .iter()
+            .filter(|u| u.corrects == Some(usage_id))
+            .map(|u| u.qty)
+            .sum();
+        Some(base.qty + corrections)
+    }
+
+    pub fn minutes(&self, kind: TimeKind) -> i64 {
+        self.time_entries
+            .iter()
+            .filter(|t| t.kind == kind)
+            .map(TimeEntry::minutes)
+            .sum()
+    }
+
+    pub fn current_escalation_tier(&self) -> u8 {
+        self.escalations.iter().map(|e| e.tier).max().unwrap_or(0)
+    }
+
+    /// Whether this user was ever assigned the case (for a sign-off that crosses a reassignment).
+    pub fn was_assigned_to(&self, user: Uuid) -> bool {
+        self.assignee_id == Some(user)
+            || self
+                .timeline
+                .iter()
+                .any(|t| t.event == "case.assign" && t.detail.as_deref() == Some(&user.to_string()))
+    }
+
+    /// The canonical text a customer's signature confirms; its SHA-256 is `report_sha256`.
+    /// Both the device and the server compute it the same way.
+    pub fn report_digest_input(&self) -> String {
+        let net = self.net_parts();
+        serde_json::json!({
+            "case": self.id,
+            "number": self.number,
+            "report": self.report,
+            "parts": net,
+            "time": self.time_entries,
+        })
+        .to_string()
+    }
+}
+
+/// Lowercase hex SHA-256 of `bytes` (blob keys, report hashes).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+impl Case {
+    /// SHA-256 of the report as it stands: what the customer's signature confirms.
+    pub fn report_sha256(&self) -> String {
+        sha256_hex(self.report_digest_input().as_bytes())
+    }
+}

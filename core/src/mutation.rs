@@ -1,0 +1,938 @@
+//! Every change to a case is a `Mutation`: parsed and validated here, authorized
+//! through `status::check`, and applied to the case by `apply`, the same code on
+//! the device (local effect) and on the server (the authority).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::model::*;
+use crate::sla::SlaPolicy;
+use crate::status::{check, Actor, CaseAction, CaseStatus, Denied, Role};
+use crate::wire::WireMutation;
+
+pub const MAX_TEXT: usize = 4000;
+pub const MAX_QTY: i64 = 10_000;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseRef {
+    pub case_id: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetStatusArgs {
+    pub case_id: Uuid,
+    pub status: CaseStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportArgs {
+    pub case_id: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub symptom: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<RepairResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leftover: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeArgs {
+    pub case_id: Uuid,
+    pub entry_id: Uuid,
+    pub kind: TimeKind,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartUseArgs {
+    pub case_id: Uuid,
+    pub usage_id: Uuid,
+    pub part_no: String,
+    pub qty: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial_fitted: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial_removed: Option<String>,
+    #[serde(default)]
+    pub returned_defective: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartCorrectArgs {
+    pub case_id: Uuid,
+    /// The id of this correction line.
+    pub usage_id: Uuid,
+    /// The usage line it corrects.
+    pub corrects: Uuid,
+    pub qty_delta: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhotoAddArgs {
+    pub case_id: Uuid,
+    pub photo_id: Uuid,
+    pub sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignOffArgs {
+    pub case_id: Uuid,
+    #[serde(flatten)]
+    pub sign_off: SignOff,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EscalateArgs {
+    pub case_id: Uuid,
+    pub tier: u8,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpArgs {
+    pub case_id: Uuid,
+    pub new_case_id: Uuid,
+    pub leftover: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateArgs {
+    pub case_id: Uuid,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub customer: Customer,
+    pub site: Site,
+    pub product: Product,
+    pub category: Category,
+    pub severity: Severity,
+    pub mode: ServiceMode,
+    pub reported_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<Appointment>,
+    /// SLA policy name; the standard table when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignArgs {
+    pub case_id: Uuid,
+    pub engineer_id: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReasonArgs {
+    pub case_id: Uuid,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "name", content = "args")]
+pub enum Mutation {
+    #[serde(rename = "case.accept")]
+    Accept(CaseRef),
+    #[serde(rename = "case.set_status")]
+    SetStatus(SetStatusArgs),
+    #[serde(rename = "case.report")]
+    Report(ReportArgs),
+    #[serde(rename = "case.time")]
+    Time(TimeArgs),
+    #[serde(rename = "part.use")]
+    PartUse(PartUseArgs),
+    #[serde(rename = "part.correct")]
+    PartCorrect(PartCorrectArgs),
+    #[serde(rename = "photo.add")]
+    PhotoAdd(PhotoAddArgs),
+    #[serde(rename = "case.sign_off")]
+    SignOff(SignOffArgs),
+    #[serde(rename = "case.escalate")]
+    Escalate(EscalateArgs),
+    #[serde(rename = "case.follow_up")]
+    FollowUp(FollowUpArgs),
+    #[serde(rename = "case.create")]
+    Create(CreateArgs),
+    #[serde(rename = "case.assign")]
+    Assign(AssignArgs),
+    #[serde(rename = "case.close")]
+    Close(CaseRef),
+    #[serde(rename = "case.reopen")]
+    Reopen(ReasonArgs),
+    #[serde(rename = "case.cancel")]
+    Cancel(ReasonArgs),
+}
+
+pub const MUTATION_NAMES: [&str; 15] = [
+    "case.accept",
+    "case.set_status",
+    "case.report",
+    "case.time",
+    "part.use",
+    "part.correct",
+    "photo.add",
+    "case.sign_off",
+    "case.escalate",
+    "case.follow_up",
+    "case.create",
+    "case.assign",
+    "case.close",
+    "case.reopen",
+    "case.cancel",
+];
+
+/// Why a mutation was not applied. `code` is stable and machine-readable; `message` explains.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub code: String,
+    pub message: String,
+}
+
+impl Rejection {
+    pub fn new(code: &str, message: impl Into<String>) -> Rejection {
+        Rejection {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+    fn invalid(message: impl Into<String>) -> Rejection {
+        Rejection::new("invalid_args", message)
+    }
+    fn denied(d: Denied, what: &str, case: &Case) -> Rejection {
+        let message = match d {
+            Denied::Role => format!("your role may not {what}"),
+            Denied::NotAssignee => format!("case {} is not assigned to you", case.number),
+            Denied::Status => format!(
+                "cannot {what} while case {} is {}",
+                case.number,
+                case.status.as_str()
+            ),
+        };
+        Rejection::new(d.code(), message)
+    }
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+/// A movement of van stock caused by a mutation (negative = taken from the van).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockMove {
+    pub engineer_id: Uuid,
+    pub part_no: String,
+    pub delta: i64,
+}
+
+/// What applying a mutation changed. Empty `cases` means it was a no-op (already applied).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome {
+    pub cases: Vec<Case>,
+    pub stock_moves: Vec<StockMove>,
+}
+
+impl Outcome {
+    pub fn is_noop(&self) -> bool {
+        self.cases.is_empty() && self.stock_moves.is_empty()
+    }
+}
+
+pub struct ApplyContext<'a> {
+    pub actor: Actor,
+    /// The device's clock when the user acted: evidence, never used to order.
+    pub client_time: DateTime<Utc>,
+    /// When the server applied it; `None` for the local effect on the device.
+    pub server_time: Option<DateTime<Utc>>,
+    /// Policies available for `case.create`.
+    pub policies: &'a [SlaPolicy],
+}
+
+impl Mutation {
+    /// Parse a wire mutation; an unknown name or malformed args is a rejection, not a crash.
+    pub fn parse(name: &str, args: &serde_json::Value) -> Result<Mutation, Rejection> {
+        if !MUTATION_NAMES.contains(&name) {
+            return Err(Rejection::new(
+                "unknown_mutation",
+                format!("unknown mutation `{name}`"),
+            ));
+        }
+        let tagged = serde_json::json!({ "name": name, "args": args });
+        serde_json::from_value(tagged).map_err(|e| Rejection::invalid(format!("{name}: {e}")))
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Mutation::Accept(_) => "case.accept",
+            Mutation::SetStatus(_) => "case.set_status",
+            Mutation::Report(_) => "case.report",
+            Mutation::Time(_) => "case.time",
+            Mutation::PartUse(_) => "part.use",
+            Mutation::PartCorrect(_) => "part.correct",
+            Mutation::PhotoAdd(_) => "photo.add",
+            Mutation::SignOff(_) => "case.sign_off",
+            Mutation::Escalate(_) => "case.escalate",
+            Mutation::FollowUp(_) => "case.follow_up",
+            Mutation::Create(_) => "case.create",
+            Mutation::Assign(_) => "case.assign",
+            Mutation::Close(_) => "case.close",
+            Mutation::Reopen(_) => "case.reopen",
+            Mutation::Cancel(_) => "case.cancel",
+        }
+    }
+
+    pub fn args(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).expect("mutations serialize");
+        v.get_mut("args")
+            .map(serde_json::Value::take)
+            .unwrap_or_default()
+    }
+
+    pub fn to_wire(&self, seq: u64, id: Uuid, client_time: DateTime<Utc>) -> WireMutation {
+        WireMutation {
+            seq,
+            id,
+            name: self.name().into(),
+            args: self.args(),
+            client_time,
+        }
+    }
+
+    /// The case this mutation is about.
+    pub fn case_id(&self) -> Uuid {
+        match self {
+            Mutation::Accept(a) | Mutation::Close(a) => a.case_id,
+            Mutation::SetStatus(a) => a.case_id,
+            Mutation::Report(a) => a.case_id,
+            Mutation::Time(a) => a.case_id,
+            Mutation::PartUse(a) => a.case_id,
+            Mutation::PartCorrect(a) => a.case_id,
+            Mutation::PhotoAdd(a) => a.case_id,
+            Mutation::SignOff(a) => a.case_id,
+            Mutation::Escalate(a) => a.case_id,
+            Mutation::FollowUp(a) => a.case_id,
+            Mutation::Create(a) => a.case_id,
+            Mutation::Assign(a) => a.case_id,
+            Mutation::Reopen(a) | Mutation::Cancel(a) => a.case_id,
+        }
+    }
+
+    /// Every case `apply` needs to see (load these before applying).
+    pub fn touched_case_ids(&self) -> Vec<Uuid> {
+        match self {
+            Mutation::FollowUp(a) => vec![a.case_id, a.new_case_id],
+            m => vec![m.case_id()],
+        }
+    }
+
+    /// Blob hashes the mutation names; they must reach the server before it.
+    pub fn blob_hashes(&self) -> Vec<String> {
+        match self {
+            Mutation::PhotoAdd(a) => vec![a.sha256.clone()],
+            Mutation::SignOff(a) => a.sign_off.signature_sha256.iter().cloned().collect(),
+            _ => vec![],
+        }
+    }
+
+    /// Checks that need no case: shapes, ranges, required text.
+    pub fn validate(&self) -> Result<(), Rejection> {
+        match self {
+            Mutation::Accept(_) | Mutation::Close(_) | Mutation::Assign(_) => Ok(()),
+            Mutation::SetStatus(a) => {
+                if !matches!(
+                    a.status,
+                    CaseStatus::EnRoute
+                        | CaseStatus::OnSite
+                        | CaseStatus::InProgress
+                        | CaseStatus::OnHold
+                        | CaseStatus::Completed
+                ) {
+                    return Err(Rejection::invalid(format!(
+                        "status `{}` cannot be set directly",
+                        a.status.as_str()
+                    )));
+                }
+                if a.status == CaseStatus::OnHold {
+                    required("reason", a.reason.as_deref())?;
+                }
+                optional_text("reason", a.reason.as_deref())
+            }
+            Mutation::Report(a) => {
+                for (field, v) in [
+                    ("symptom", &a.symptom),
+                    ("cause", &a.cause),
+                    ("actions", &a.actions),
+                    ("verification", &a.verification),
+                    ("leftover", &a.leftover),
+                ] {
+                    optional_text(field, v.as_deref())?;
+                }
+                Ok(())
+            }
+            Mutation::Time(a) => {
+                if a.end <= a.start {
+                    return Err(Rejection::invalid("a time entry must end after it starts"));
+                }
+                if a.end - a.start > chrono::Duration::hours(24) {
+                    return Err(Rejection::invalid("a time entry may not exceed 24 hours"));
+                }
+                Ok(())
+            }
+            Mutation::PartUse(a) => {
+                required("part_no", Some(&a.part_no))?;
+                if !(1..=MAX_QTY).contains(&a.qty) {
+                    return Err(Rejection::invalid(format!("qty must be 1..{MAX_QTY}")));
+                }
+                optional_text("serial_fitted", a.serial_fitted.as_deref())?;
+                optional_text("serial_removed", a.serial_removed.as_deref())
+            }
+            Mutation::PartCorrect(a) => {
+                if a.qty_delta == 0 || a.qty_delta.abs() > MAX_QTY {
+                    return Err(Rejection::invalid("qty_delta must be non-zero"));
+                }
+                if a.usage_id == a.corrects {
+                    return Err(Rejection::invalid("a correction cannot correct itself"));
+                }
+                Ok(())
+            }
+            Mutation::PhotoAdd(a) => {
+                sha256_hex("sha256", &a.sha256)?;
+                optional_text("caption", a.caption.as_deref())
+            }
+            Mutation::SignOff(a) => {
+                let s = &a.sign_off;
+                required("signer_name", Some(&s.signer_name))?;
+                sha256_hex("report_sha256", &s.report_sha256)?;
+                match (&s.signature_sha256, &s.unsigned_reason) {
+                    (Some(h), None) => sha256_hex("signature_sha256", h)?,
+                    (None, Some(r)) => required("unsigned_reason", Some(r))?,
+                    _ => {
+                        return Err(Rejection::invalid(
+                            "a sign-off carries either a signature or the reason there is none",
+                        ))
+                    }
+                }
+                if let Some(n) = s.satisfaction {
+                    if !(1..=5).contains(&n) {
+                        return Err(Rejection::invalid("satisfaction must be 1..5"));
+                    }
+                }
+                optional_text("comment", s.comment.as_deref())
+            }
+            Mutation::Escalate(a) => {
+                if !(1..=3).contains(&a.tier) {
+                    return Err(Rejection::invalid("tier must be 1..3"));
+                }
+                required("reason", Some(&a.reason))
+            }
+            Mutation::FollowUp(a) => {
+                if a.new_case_id == a.case_id {
+                    return Err(Rejection::invalid("a follow-up needs its own case id"));
+                }
+                required("leftover", Some(&a.leftover))
+            }
+            Mutation::Create(a) => {
+                required("title", Some(&a.title))?;
+                required("customer.name", Some(&a.customer.name))?;
+                required("site.address", Some(&a.site.address))?;
+                required("product.model", Some(&a.product.model))?;
+                optional_text("description", Some(&a.description))?;
+                if let Some(ap) = a.appointment {
+                    if ap.end <= ap.start {
+                        return Err(Rejection::invalid(
+                            "the appointment must end after it starts",
+                        ));
+                    }
+                }
+                Ok(())
+            }
+            Mutation::Reopen(a) | Mutation::Cancel(a) => required("reason", Some(&a.reason)),
+        }
+    }
+}
+
+fn required(field: &str, v: Option<&str>) -> Result<(), Rejection> {
+    match v {
+        Some(s) if !s.trim().is_empty() => optional_text(field, Some(s)),
+        _ => Err(Rejection::invalid(format!("{field} is required"))),
+    }
+}
+
+fn optional_text(field: &str, v: Option<&str>) -> Result<(), Rejection> {
+    match v {
+        Some(s) if s.chars().count() > MAX_TEXT => Err(Rejection::invalid(format!(
+            "{field} is longer than {MAX_TEXT} characters"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+pub fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn sha256_hex(field: &str, s: &str) -> Result<(), Rejection> {
+    if is_sha256_hex(s) {
+        Ok(())
+    } else {
+        Err(Rejection::invalid(format!(
+            "{field} must be 64 lowercase hex digits"
+        )))
+    }
+}
+
+/// Apply `m` for `ctx.actor`. `cases` must hold every case in `m.touched_case_ids()` that
+/// exists. Returns the cases to store (empty when the mutation was already applied).
+pub fn apply(
+    m: &Mutation,
+    cases: &BTreeMap<Uuid, Case>,
+    ctx: &ApplyContext<'_>,
+) -> Result<Outcome, Rejection> {
+    m.validate()?;
+    let actor = ctx.actor;
+    let found = cases.get(&m.case_id());
+
+    if let Mutation::Create(a) = m {
+        if actor.role != Role::Manager {
+            return Err(Rejection::new(
+                Denied::Role.code(),
+                "only a manager may create cases",
+            ));
+        }
+        let new = new_case(a, ctx)?;
+        return match found {
+            None => Ok(Outcome {
+                cases: vec![new],
+                ..Default::default()
+            }),
+            Some(existing) if same_creation(existing, &new) => Ok(Outcome::default()),
+            Some(_) => Err(Rejection::new(
+                "conflict",
+                "a different case with this id exists",
+            )),
+        };
+    }
+
+    let Some(orig) = found else {
+        return Err(Rejection::new(
+            "not_found",
+            format!("case {} not found", m.case_id()),
+        ));
+    };
+    let mut case = orig.clone();
+    let mut stock_moves = Vec::new();
+    let mut extra_cases = Vec::new();
+    let mut detail: Option<String> = None;
+    let authorize = |action: CaseAction, what: &str| -> Result<(), Rejection> {
+        check(&actor, orig, action).map_err(|d| Rejection::denied(d, what, orig))
+    };
+
+    match m {
+        Mutation::Create(_) => unreachable!(),
+        Mutation::Accept(_) => {
+            if case.status == CaseStatus::Accepted && case.assignee_id == Some(actor.user_id) {
+                return Ok(Outcome::default());
+            }
+            authorize(CaseAction::Accept, "accept")?;
+            case.status = CaseStatus::Accepted;
+            case.sla.responded_at = Some(ctx.client_time);
+        }
+        Mutation::SetStatus(a) => {
+            if case.status == a.status && case.assignee_id == Some(actor.user_id) {
+                return Ok(Outcome::default());
+            }
+            authorize(
+                CaseAction::SetStatus(a.status),
+                &format!("set {}", a.status.as_str()),
+            )?;
+            if a.status == CaseStatus::Completed {
+                if case.report.result.is_none() {
+                    return Err(Rejection::new(
+                        "not_ready",
+                        "the report needs a result before completing",
+                    ));
+                }
+                let Some(sign_off) = &case.sign_off else {
+                    return Err(Rejection::new(
+                        "not_ready",
+                        "a customer sign-off is needed before completing",
+                    ));
+                };
+                case.sla.resolved_at = Some(sign_off.signed_at);
+            }
+            case.status = a.status;
+            detail = Some(match &a.reason {
+                Some(r) => format!("{}: {r}", a.status.as_str()),
+                None => a.status.as_str().to_string(),
+            });
+        }
+        Mutation::Report(a) => {
+            authorize(CaseAction::Report, "edit the report")?;
+            let r = &mut case.report;
+            set_if(&mut r.symptom, &a.symptom);
+            set_if(&mut r.cause, &a.cause);
+            set_if(&mut r.actions, &a.actions);
+            if a.result.is_some() {
+                r.result = a.result;
+            }
+            set_if(&mut r.verification, &a.verification);
+            set_if(&mut r.leftover, &a.leftover);
+            if case.report == orig.report {
+                return Ok(Outcome::default());
+            }
+        }
+        Mutation::Time(a) => {
+            let entry = TimeEntry {
+                entry_id: a.entry_id,
+                kind: a.kind,
+                start: a.start,
+                end: a.end,
+            };
+            if let Some(existing) = case.time_entries.iter().find(|t| t.entry_id == a.entry_id) {
+                return same_or_conflict(existing == &entry, "time entry");
+            }
+            authorize(CaseAction::LogTime, "log time")?;
+            case.time_entries.push(entry);
+        }
+        Mutation::PartUse(a) => {
+            let usage = PartUsage {
+                usage_id: a.usage_id,
+                part_no: a.part_no.trim().to_string(),
+                qty: a.qty,
+                serial_fitted: a.serial_fitted.clone(),
+                serial_removed: a.serial_removed.clone(),
+                returned_defective: a.returned_defective,
+                corrects: None,
+                recorded_at: ctx.client_time,
+            };
+            if let Some(existing) = case.parts.iter().find(|u| u.usage_id == a.usage_id) {
+                let same = existing.part_no == usage.part_no
+                    && existing.qty == usage.qty
+                    && existing.corrects.is_none()
+                    && existing.serial_fitted == usage.serial_fitted
+                    && existing.serial_removed == usage.serial_removed;
+                return same_or_conflict(same, "part usage");
+            }
+            authorize(CaseAction::UseParts, "record parts")?;
+            stock_moves.push(StockMove {
+                engineer_id: actor.user_id,
+                part_no: usage.part_no.clone(),
+                delta: -a.qty,
+            });
+            detail = Some(format!("{} × {}", a.qty, usage.part_no));
+            case.parts.push(usage);
+        }
+        Mutation::PartCorrect(a) => {
+            if let Some(existing) = case.parts.iter().find(|u| u.usage_id == a.usage_id) {
+                return same_or_conflict(
+                    existing.corrects == Some(a.corrects) && existing.qty == a.qty_delta,
+                    "part correction",
+                );
+            }
+            authorize(CaseAction::UseParts, "correct parts")?;
+            let Some(target) = case
+                .parts
+                .iter()
+                .find(|u| u.usage_id == a.corrects && u.corrects.is_none())
+            else {
+                return Err(Rejection::new(
+                    "not_found",
+                    "the part usage to correct is not on this case",
+                ));
+            };
+            let part_no = target.part_no.clone();
+            let net = case.usage_net_qty(a.corrects).unwrap_or(0) + a.qty_delta;
+            if net < 0 {
+                return Err(Rejection::invalid(
+                    "a correction cannot take the quantity below zero",
+                ));
+            }
+            stock_moves.push(StockMove {
+                engineer_id: actor.user_id,
+                part_no: part_no.clone(),
+                delta: -a.qty_delta,
+            });
+            detail = Some(format!("{:+} × {part_no}", a.qty_delta));
+            case.parts.push(PartUsage {
+                usage_id: a.usage_id,
+                part_no,
+                qty: a.qty_delta,
+                serial_fitted: None,
+                serial_removed: None,
+                returned_defective: false,
+                corrects: Some(a.corrects),
+                recorded_at: ctx.client_time,
+            });
+        }
+        Mutation::PhotoAdd(a) => {
+            let photo = Photo {
+                photo_id: a.photo_id,
+                sha256: a.sha256.clone(),
+                caption: a.caption.clone(),
+            };
+            if let Some(existing) = case.photos.iter().find(|p| p.photo_id == a.photo_id) {
+                return same_or_conflict(existing == &photo, "photo");
+            }
+            authorize(CaseAction::AddPhoto, "add photos")?;
+            case.photos.push(photo);
+        }
+        Mutation::SignOff(a) => {
+            // Authorization applies; status never rejects a sign-off: it is kept and flagged.
+            if actor.role != Role::Engineer || !case.was_assigned_to(actor.user_id) {
+                return Err(Rejection::denied(
+                    if actor.role != Role::Engineer {
+                        Denied::Role
+                    } else {
+                        Denied::NotAssignee
+                    },
+                    "record a sign-off",
+                    orig,
+                ));
+            }
+            let s = a.sign_off.clone();
+            let already = case
+                .sign_off
+                .iter()
+                .chain(case.extra_sign_offs.iter())
+                .any(|x| x == &s);
+            if already {
+                return Ok(Outcome::default());
+            }
+            if case.sign_off.is_some() {
+                case.flags.push(CaseFlag::ConflictingSignOff {
+                    signoff_id: s.signoff_id,
+                });
+                case.extra_sign_offs.push(s);
+            } else {
+                if !case.status.is_active_work() {
+                    case.flags.push(CaseFlag::SignOffOutOfState {
+                        signoff_id: s.signoff_id,
+                        status: case.status,
+                    });
+                }
+                detail = Some(s.signer_name.clone());
+                case.sign_off = Some(s);
+            }
+        }
+        Mutation::Escalate(a) => {
+            authorize(CaseAction::Escalate, "escalate")?;
+            if a.tier <= case.current_escalation_tier() {
+                if case
+                    .escalations
+                    .iter()
+                    .any(|e| e.tier == a.tier && e.reason == a.reason)
+                {
+                    return Ok(Outcome::default());
+                }
+                return Err(Rejection::new(
+                    "invalid_status",
+                    format!(
+                        "the case is already escalated to tier {}",
+                        case.current_escalation_tier()
+                    ),
+                ));
+            }
+            case.escalations.push(Escalation {
+                tier: a.tier,
+                reason: a.reason.clone(),
+                at: ctx.client_time,
+                by: actor.user_id,
+            });
+            detail = Some(format!("{}: {}", a.tier, a.reason));
+        }
+        Mutation::FollowUp(a) => {
+            if case.follow_ups.contains(&a.new_case_id) {
+                return Ok(Outcome::default());
+            }
+            authorize(CaseAction::FollowUp, "open a follow-up")?;
+            if cases.contains_key(&a.new_case_id) {
+                return Err(Rejection::new(
+                    "conflict",
+                    "a case with the follow-up's id exists",
+                ));
+            }
+            let policy = ctx
+                .policies
+                .iter()
+                .find(|p| p.name == case.sla.policy)
+                .cloned()
+                .unwrap_or_else(SlaPolicy::standard);
+            let title: String = a.leftover.trim().chars().take(120).collect();
+            let mut follow = Case {
+                id: a.new_case_id,
+                number: Case::number_for(a.new_case_id),
+                title,
+                description: a.leftover.clone(),
+                customer: case.customer.clone(),
+                site: case.site.clone(),
+                product: case.product.clone(),
+                category: case.category,
+                severity: case.severity,
+                mode: case.mode,
+                reported_at: ctx.client_time,
+                appointment: None,
+                assignee_id: Some(actor.user_id),
+                status: CaseStatus::Assigned,
+                sla: policy.clock(case.severity, ctx.client_time),
+                report: Report::default(),
+                parts: vec![],
+                time_entries: vec![],
+                photos: vec![],
+                sign_off: None,
+                extra_sign_offs: vec![],
+                escalations: vec![],
+                follow_up_of: Some(case.id),
+                follow_ups: vec![],
+                flags: vec![],
+                timeline: vec![],
+            };
+            follow
+                .timeline
+                .push(entry(m, ctx, Some(case.number.clone())));
+            extra_cases.push(follow);
+            case.follow_ups.push(a.new_case_id);
+            detail = Some(Case::number_for(a.new_case_id));
+        }
+        Mutation::Assign(a) => {
+            if case.assignee_id == Some(a.engineer_id) && case.status == CaseStatus::Assigned {
+                return Ok(Outcome::default());
+            }
+            authorize(CaseAction::Assign, "assign")?;
+            case.assignee_id = Some(a.engineer_id);
+            case.status = CaseStatus::Assigned;
+            detail = Some(a.engineer_id.to_string());
+        }
+        Mutation::Close(_) => {
+            if case.status == CaseStatus::Closed && actor.role == Role::Manager {
+                return Ok(Outcome::default());
+            }
+            authorize(CaseAction::Close, "close")?;
+            case.status = CaseStatus::Closed;
+        }
+        Mutation::Reopen(a) => {
+            authorize(CaseAction::Reopen, "reopen")?;
+            case.status = CaseStatus::InProgress;
+            case.sla.resolved_at = None;
+            // The old sign-off confirmed work that turned out unfinished; it is kept, not reused.
+            if let Some(old) = case.sign_off.take() {
+                case.extra_sign_offs.push(old);
+            }
+            detail = Some(a.reason.clone());
+        }
+        Mutation::Cancel(a) => {
+            if case.status == CaseStatus::Cancelled && actor.role == Role::Manager {
+                return Ok(Outcome::default());
+            }
+            authorize(CaseAction::Cancel, "cancel")?;
+            case.status = CaseStatus::Cancelled;
+            detail = Some(a.reason.clone());
+        }
+    }
+
+    case.timeline.push(entry(m, ctx, detail));
+    let mut out = vec![case];
+    out.extend(extra_cases);
+    Ok(Outcome {
+        cases: out,
+        stock_moves,
+    })
+}
+
+fn entry(m: &Mutation, ctx: &ApplyContext<'_>, detail: Option<String>) -> TimelineEntry {
+    TimelineEntry {
+        event: m.name().into(),
+        actor_id: ctx.actor.user_id,
+        client_time: ctx.client_time,
+        server_time: ctx.server_time,
+        detail,
+    }
+}
+
+fn set_if(field: &mut Option<String>, v: &Option<String>) {
+    if let Some(v) = v {
+        *field = Some(v.clone());
+    }
+}
+
+fn same_or_conflict(same: bool, what: &str) -> Result<Outcome, Rejection> {
+    if same {
+        Ok(Outcome::default())
+    } else {
+        Err(Rejection::new(
+            "conflict",
+            format!("a different {what} with this id exists"),
+        ))
+    }
+}
+
+fn same_creation(existing: &Case, new: &Case) -> bool {
+    existing.title == new.title
+        && existing.customer == new.customer
+        && existing.site == new.site
+        && existing.product == new.product
+        && existing.severity == new.severity
+        && existing.reported_at == new.reported_at
+}
+
+fn new_case(a: &CreateArgs, ctx: &ApplyContext<'_>) -> Result<Case, Rejection> {
+    let policy_name = a.policy.as_deref().unwrap_or("standard");
+    let policy = ctx
+        .policies
+        .iter()
+        .find(|p| p.name == policy_name)
+        .cloned()
+        .or_else(|| SlaPolicy::by_name(policy_name))
+        .ok_or_else(|| Rejection::invalid(format!("unknown SLA policy `{policy_name}`")))?;
+    let mut case = Case {
+        id: a.case_id,
+        number: Case::number_for(a.case_id),
+        title: a.title.trim().to_string(),
+        description: a.description.clone(),
+        customer: a.customer.clone(),
+        site: a.site.clone(),
+        product: a.product.clone(),
+        category: a.category,
+        severity: a.severity,
+        mode: a.mode,
+        reported_at: a.reported_at,
+        appointment: a.appointment,
+        assignee_id: None,
+        status: CaseStatus::New,
+        sla: policy.clock(a.severity, a.reported_at),
+        report: Report::default(),
+        parts: vec![],
+        time_entries: vec![],
+        photos: vec![],
+        sign_off: None,
+        extra_sign_offs: vec![],
+        escalations: vec![],
+        follow_up_of: None,
+        follow_ups: vec![],
+        flags: vec![],
+        timeline: vec![],
+    };
+    case.timeline.push(TimelineEntry {
+        event: "case.create".into(),
+        actor_id: ctx.actor.user_id,
+        client_time: ctx.client_time,
+        server_time: ctx.server_time,
+        detail: None,
+    });
+    Ok(case)
+}

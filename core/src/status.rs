@@ -1,0 +1,234 @@
+//! The case state machine and who may do what.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::model::Case;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Engineer,
+    Manager,
+}
+
+/// The user a mutation is applied for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    New,
+    Assigned,
+    Accepted,
+    EnRoute,
+    OnSite,
+    InProgress,
+    OnHold,
+    Completed,
+    Closed,
+    Cancelled,
+}
+
+impl CaseStatus {
+    pub const ALL: [CaseStatus; 10] = [
+        CaseStatus::New,
+        CaseStatus::Assigned,
+        CaseStatus::Accepted,
+        CaseStatus::EnRoute,
+        CaseStatus::OnSite,
+        CaseStatus::InProgress,
+        CaseStatus::OnHold,
+        CaseStatus::Completed,
+        CaseStatus::Closed,
+        CaseStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::New => "new",
+            CaseStatus::Assigned => "assigned",
+            CaseStatus::Accepted => "accepted",
+            CaseStatus::EnRoute => "en_route",
+            CaseStatus::OnSite => "on_site",
+            CaseStatus::InProgress => "in_progress",
+            CaseStatus::OnHold => "on_hold",
+            CaseStatus::Completed => "completed",
+            CaseStatus::Closed => "closed",
+            CaseStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// The engineer is working the case: report, parts, time and photos may change.
+    pub fn is_active_work(self) -> bool {
+        matches!(
+            self,
+            CaseStatus::Accepted
+                | CaseStatus::EnRoute
+                | CaseStatus::OnSite
+                | CaseStatus::InProgress
+                | CaseStatus::OnHold
+        )
+    }
+
+    /// No further work happens on the case.
+    pub fn is_final(self) -> bool {
+        matches!(self, CaseStatus::Closed | CaseStatus::Cancelled)
+    }
+
+    /// Statuses an engineer may set with `case.set_status` from `self`.
+    /// Travel steps may be skipped (a phone or remote case goes straight to in progress).
+    pub fn engineer_targets(self) -> &'static [CaseStatus] {
+        use CaseStatus::*;
+        match self {
+            Accepted => &[EnRoute, OnSite, InProgress],
+            EnRoute => &[OnSite, InProgress],
+            OnSite => &[InProgress],
+            InProgress => &[OnHold, Completed],
+            OnHold => &[InProgress],
+            _ => &[],
+        }
+    }
+
+    /// Whether the state machine allows moving from `self` to `to` by any action.
+    pub fn can_become(self, to: CaseStatus) -> bool {
+        use CaseStatus::*;
+        if self.engineer_targets().contains(&to) {
+            return true;
+        }
+        match (self, to) {
+            (New | Assigned | Accepted | EnRoute | OnSite | InProgress | OnHold, Assigned) => true,
+            (Assigned, Accepted) => true,
+            (Completed, Closed) => true,
+            (Completed, InProgress) => true, // reopen
+            (from, Cancelled) => !from.is_final(),
+            _ => false,
+        }
+    }
+}
+
+/// Things a user can do to a case, as the app offers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CaseAction {
+    Accept,
+    SetStatus(CaseStatus),
+    Report,
+    LogTime,
+    UseParts,
+    AddPhoto,
+    SignOff,
+    Escalate,
+    FollowUp,
+    Assign,
+    Close,
+    Reopen,
+    Cancel,
+}
+
+impl CaseAction {
+    pub fn is_manager_action(self) -> bool {
+        matches!(
+            self,
+            CaseAction::Assign | CaseAction::Close | CaseAction::Reopen | CaseAction::Cancel
+        )
+    }
+}
+
+/// Why an action is not allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    /// The actor's role may not do this at all.
+    Role,
+    /// The actor is an engineer not assigned to this case.
+    NotAssignee,
+    /// The case's status does not allow it.
+    Status,
+}
+
+impl Denied {
+    pub fn code(self) -> &'static str {
+        match self {
+            Denied::Role => "forbidden_role",
+            Denied::NotAssignee => "not_assignee",
+            Denied::Status => "invalid_status",
+        }
+    }
+}
+
+/// The single authority on who may do what, in which status.
+pub fn check(actor: &Actor, case: &Case, action: CaseAction) -> Result<(), Denied> {
+    let status = case.status;
+    if action.is_manager_action() {
+        if actor.role != Role::Manager {
+            return Err(Denied::Role);
+        }
+        let ok = match action {
+            CaseAction::Assign => status.can_become(CaseStatus::Assigned),
+            CaseAction::Close => status == CaseStatus::Completed,
+            CaseAction::Reopen => status == CaseStatus::Completed,
+            CaseAction::Cancel => !status.is_final(),
+            _ => unreachable!(),
+        };
+        return if ok { Ok(()) } else { Err(Denied::Status) };
+    }
+    if actor.role != Role::Engineer {
+        return Err(Denied::Role);
+    }
+    if case.assignee_id != Some(actor.user_id) {
+        return Err(Denied::NotAssignee);
+    }
+    let ok = match action {
+        CaseAction::Accept => status == CaseStatus::Assigned,
+        CaseAction::SetStatus(to) => status.engineer_targets().contains(&to),
+        CaseAction::Report
+        | CaseAction::LogTime
+        | CaseAction::UseParts
+        | CaseAction::AddPhoto
+        | CaseAction::Escalate
+        | CaseAction::FollowUp => status.is_active_work(),
+        // Sign-off is offered while working; the server never rejects one for status.
+        CaseAction::SignOff => status.is_active_work(),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Denied::Status)
+    }
+}
+
+/// The actions the app should offer this actor on this case right now.
+/// `Completed` is only offered when its preconditions hold.
+pub fn available_actions(actor: &Actor, case: &Case) -> Vec<CaseAction> {
+    let mut all = vec![
+        CaseAction::Accept,
+        CaseAction::Report,
+        CaseAction::LogTime,
+        CaseAction::UseParts,
+        CaseAction::AddPhoto,
+        CaseAction::SignOff,
+        CaseAction::Escalate,
+        CaseAction::FollowUp,
+        CaseAction::Assign,
+        CaseAction::Close,
+        CaseAction::Reopen,
+        CaseAction::Cancel,
+    ];
+    for s in [
+        CaseStatus::EnRoute,
+        CaseStatus::OnSite,
+        CaseStatus::InProgress,
+        CaseStatus::OnHold,
+        CaseStatus::Completed,
+    ] {
+        all.push(CaseAction::SetStatus(s));
+    }
+    all.into_iter()
+        .filter(|a| check(actor, case, *a).is_ok())
+        .filter(|a| *a != CaseAction::SetStatus(CaseStatus::Completed) || case.ready_to_complete())
+        .collect()
+}

@@ -1,0 +1,129 @@
+//! Sync protocol v1: what travels between the app and the server.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::status::Role;
+
+pub const MAX_BATCH_MUTATIONS: usize = 100;
+pub const MAX_BATCH_BYTES: usize = 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+    pub client_id: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub id: Uuid,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: String,
+    pub user: UserInfo,
+}
+
+/// A queued mutation as it crosses the wire. `args` stays raw JSON so that an unknown or
+/// malformed mutation is answered `rejected` for itself instead of failing the batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WireMutation {
+    pub seq: u64,
+    pub id: Uuid,
+    pub name: String,
+    pub args: serde_json::Value,
+    pub client_time: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub client_id: Uuid,
+    pub schema_version: u32,
+    pub mutations: Vec<WireMutation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PushStatus {
+    Applied,
+    Duplicate,
+    Rejected,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResult {
+    pub seq: u64,
+    pub status: PushStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub last_seq: u64,
+    pub results: Vec<PushResult>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Case,
+    Part,
+    Stock,
+    Rejection,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeOp {
+    Put,
+    Delete,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub entity: Entity,
+    pub op: ChangeOp,
+    /// Case id, part number, stock part number, or rejection id.
+    pub id: String,
+    #[serde(default)]
+    pub data: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub cursor: String,
+    pub has_more: bool,
+    pub reset: bool,
+    pub last_seq: u64,
+    pub changes: Vec<Change>,
+}
+
+/// A mutation of this client the server refused, synced back so the user sees why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RejectionRecord {
+    pub id: Uuid,
+    pub client_id: Uuid,
+    pub seq: u64,
+    pub mutation_id: Uuid,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<Uuid>,
+    pub code: String,
+    pub message: String,
+    pub at: DateTime<Utc>,
+}
+
+/// `409 seq_gap` carries the seq the server expects next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<u64>,
+}
