@@ -1,0 +1,413 @@
+mod common;
+
+use common::*;
+use onsite_core::mutation::*;
+use onsite_core::status::available_actions;
+use onsite_core::*;
+use uuid::Uuid;
+
+#[test]
+fn a_case_is_worked_from_creation_to_close() {
+    let mut w = World::in_progress();
+    assert_eq!(w.case().status, CaseStatus::InProgress);
+    assert!(
+        w.case().sla.responded_at.is_some(),
+        "accept records the response"
+    );
+    w.ok(
+        alice(),
+        Mutation::PartUse(PartUseArgs {
+            case_id: CASE,
+            usage_id: Uuid::from_u128(7),
+            part_no: "BAT-12V-9AH".into(),
+            qty: 4,
+            serial_fitted: Some("NEW1".into()),
+            serial_removed: Some("OLD1".into()),
+            returned_defective: true,
+        }),
+    );
+    assert_eq!(w.stock[&(ALICE, "BAT-12V-9AH".to_string())], -4);
+    w.ok(alice(), report_result());
+    w.ok(alice(), sign_off(9, "Mr Wang"));
+    w.ok(alice(), set_status(CaseStatus::Completed, None));
+    assert_eq!(w.case().status, CaseStatus::Completed);
+    assert_eq!(
+        w.case().sla.resolved_at,
+        Some(w.case().sign_off.as_ref().unwrap().signed_at)
+    );
+    w.ok(manager(), Mutation::Close(CaseRef { case_id: CASE }));
+    assert_eq!(w.case().status, CaseStatus::Closed);
+    let events: Vec<_> = w.case().timeline.iter().map(|t| t.event.as_str()).collect();
+    assert_eq!(
+        events,
+        [
+            "case.create",
+            "case.assign",
+            "case.accept",
+            "case.set_status",
+            "part.use",
+            "case.report",
+            "case.sign_off",
+            "case.set_status",
+            "case.close"
+        ]
+    );
+}
+
+#[test]
+fn completing_needs_a_result_and_a_sign_off() {
+    let mut w = World::in_progress();
+    let r = w
+        .run(alice(), set_status(CaseStatus::Completed, None))
+        .unwrap_err();
+    assert_eq!(r.code, "not_ready");
+    w.ok(alice(), report_result());
+    assert!(!available_actions(&alice(), w.case())
+        .contains(&CaseAction::SetStatus(CaseStatus::Completed)));
+    w.ok(alice(), sign_off(9, "Mr Wang"));
+    assert!(available_actions(&alice(), w.case())
+        .contains(&CaseAction::SetStatus(CaseStatus::Completed)));
+}
+
+#[test]
+fn a_sign_off_may_record_why_the_customer_could_not_sign() {
+    let mut w = World::in_progress();
+    let Mutation::SignOff(mut a) = sign_off(9, "Front desk") else {
+        unreachable!()
+    };
+    a.sign_off.signature_sha256 = None;
+    a.sign_off.unsigned_reason = Some("customer left site".into());
+    w.ok(alice(), Mutation::SignOff(a.clone()));
+    a.sign_off.unsigned_reason = None;
+    assert_eq!(
+        w.run(alice(), Mutation::SignOff(a)).unwrap_err().code,
+        "invalid_args",
+        "neither signature nor reason"
+    );
+}
+
+#[test]
+fn only_the_assignee_works_a_case_and_only_a_manager_closes() {
+    let mut w = World::in_progress();
+    let r = w.run(bob(), report_result()).unwrap_err();
+    assert_eq!(r.code, "not_assignee");
+    w.ok(alice(), report_result());
+    w.ok(alice(), sign_off(9, "Mr Wang"));
+    w.ok(alice(), set_status(CaseStatus::Completed, None));
+    let r = w
+        .run(alice(), Mutation::Close(CaseRef { case_id: CASE }))
+        .unwrap_err();
+    assert_eq!(r.code, "forbidden_role");
+    let r = w
+        .run(manager(), set_status(CaseStatus::InProgress, None))
+        .unwrap_err();
+    assert_eq!(r.code, "forbidden_role");
+}
+
+#[test]
+fn an_engineer_may_skip_travel_steps_but_not_jump_back() {
+    let mut w = World::new();
+    w.ok(manager(), Mutation::Create(create_args(CASE, 3)));
+    w.ok(
+        manager(),
+        Mutation::Assign(AssignArgs {
+            case_id: CASE,
+            engineer_id: ALICE,
+        }),
+    );
+    assert_eq!(
+        w.run(alice(), set_status(CaseStatus::InProgress, None))
+            .unwrap_err()
+            .code,
+        "invalid_status",
+        "accept first"
+    );
+    w.ok(alice(), Mutation::Accept(CaseRef { case_id: CASE }));
+    w.ok(alice(), set_status(CaseStatus::InProgress, None));
+    assert_eq!(
+        w.run(alice(), set_status(CaseStatus::EnRoute, None))
+            .unwrap_err()
+            .code,
+        "invalid_status"
+    );
+}
+
+#[test]
+fn on_hold_needs_a_reason() {
+    let mut w = World::in_progress();
+    assert_eq!(
+        w.run(alice(), set_status(CaseStatus::OnHold, None))
+            .unwrap_err()
+            .code,
+        "invalid_args"
+    );
+    w.ok(
+        alice(),
+        set_status(CaseStatus::OnHold, Some("waiting for parts")),
+    );
+    w.ok(alice(), set_status(CaseStatus::InProgress, None));
+}
+
+#[test]
+fn sign_offs_are_immutable_and_conflicts_are_kept_and_flagged() {
+    let mut w = World::in_progress();
+    w.ok(alice(), sign_off(9, "Mr Wang"));
+    let before = w.case().clone();
+    assert!(
+        w.run(alice(), sign_off(9, "Mr Wang")).unwrap().is_noop(),
+        "same id + same content is a no-op"
+    );
+    assert_eq!(w.case(), &before);
+    w.ok(alice(), sign_off(9, "Mrs Li"));
+    let c = w.case();
+    assert_eq!(
+        c.sign_off.as_ref().unwrap().signer_name,
+        "Mr Wang",
+        "never overwritten"
+    );
+    assert_eq!(c.extra_sign_offs.len(), 1);
+    assert!(matches!(c.flags[0], CaseFlag::ConflictingSignOff { .. }));
+}
+
+#[test]
+fn a_sign_off_is_never_rejected_for_a_state_conflict() {
+    let mut w = World::in_progress();
+    w.ok(
+        manager(),
+        Mutation::Cancel(ReasonArgs {
+            case_id: CASE,
+            reason: "duplicate request".into(),
+        }),
+    );
+    w.ok(alice(), sign_off(9, "Mr Wang"));
+    let c = w.case();
+    assert!(c.sign_off.is_some());
+    assert!(matches!(
+        c.flags[0],
+        CaseFlag::SignOffOutOfState {
+            status: CaseStatus::Cancelled,
+            ..
+        }
+    ));
+    // Another engineer is still refused: authorization is not a state conflict.
+    assert_eq!(
+        w.run(bob(), sign_off(10, "x")).unwrap_err().code,
+        "not_assignee"
+    );
+}
+
+#[test]
+fn parts_are_corrected_never_edited() {
+    let mut w = World::in_progress();
+    let used = Uuid::from_u128(7);
+    let part_use = Mutation::PartUse(PartUseArgs {
+        case_id: CASE,
+        usage_id: used,
+        part_no: "FAN-80".into(),
+        qty: 3,
+        serial_fitted: None,
+        serial_removed: None,
+        returned_defective: false,
+    });
+    w.ok(alice(), part_use.clone());
+    let correct = |id: u128, delta: i64| {
+        Mutation::PartCorrect(PartCorrectArgs {
+            case_id: CASE,
+            usage_id: Uuid::from_u128(id),
+            corrects: used,
+            qty_delta: delta,
+        })
+    };
+    w.ok(alice(), correct(8, -1));
+    assert_eq!(w.case().usage_net_qty(used), Some(2));
+    assert_eq!(w.case().net_parts(), vec![("FAN-80".to_string(), 2)]);
+    assert_eq!(w.stock[&(ALICE, "FAN-80".to_string())], -2);
+    assert_eq!(w.case().parts[0].qty, 3, "the original line is untouched");
+    assert_eq!(
+        w.run(alice(), correct(9, -3)).unwrap_err().code,
+        "invalid_args",
+        "below zero"
+    );
+    // Reusing a usage id with different content is a conflict, not an edit.
+    let Mutation::PartUse(mut changed) = part_use else {
+        unreachable!()
+    };
+    changed.qty = 5;
+    assert_eq!(
+        w.run(alice(), Mutation::PartUse(changed)).unwrap_err().code,
+        "conflict"
+    );
+}
+
+#[test]
+fn report_fields_are_last_write_wins_per_field() {
+    let mut w = World::in_progress();
+    w.ok(alice(), report_result());
+    w.ok(
+        alice(),
+        Mutation::Report(ReportArgs {
+            case_id: CASE,
+            symptom: None,
+            cause: Some("loose connector".into()),
+            actions: None,
+            result: None,
+            verification: None,
+            leftover: None,
+        }),
+    );
+    let r = &w.case().report;
+    assert_eq!(r.cause.as_deref(), Some("loose connector"));
+    assert_eq!(
+        r.symptom.as_deref(),
+        Some("UPS beeps"),
+        "untouched fields stay"
+    );
+}
+
+#[test]
+fn escalation_only_goes_up() {
+    let mut w = World::in_progress();
+    let esc = |tier| {
+        Mutation::Escalate(EscalateArgs {
+            case_id: CASE,
+            tier,
+            reason: "needs a specialist".into(),
+        })
+    };
+    w.ok(alice(), esc(1));
+    assert!(w.run(alice(), esc(1)).unwrap().is_noop());
+    w.ok(alice(), esc(2));
+    assert!(
+        w.run(alice(), esc(1)).unwrap().is_noop(),
+        "the same escalation again changes nothing"
+    );
+    let lower = Mutation::Escalate(EscalateArgs {
+        case_id: CASE,
+        tier: 1,
+        reason: "another reason".into(),
+    });
+    assert_eq!(w.run(alice(), lower).unwrap_err().code, "invalid_status");
+    assert_eq!(w.run(alice(), esc(4)).unwrap_err().code, "invalid_args");
+    assert_eq!(w.case().current_escalation_tier(), 2);
+}
+
+#[test]
+fn a_follow_up_case_is_linked_both_ways() {
+    let mut w = World::in_progress();
+    let new_id = Uuid::from_u128(200);
+    w.ok(
+        alice(),
+        Mutation::FollowUp(FollowUpArgs {
+            case_id: CASE,
+            new_case_id: new_id,
+            leftover: "replace second battery string next month".into(),
+        }),
+    );
+    let follow = &w.cases[&new_id];
+    assert_eq!(follow.follow_up_of, Some(CASE));
+    assert_eq!(follow.assignee_id, Some(ALICE));
+    assert_eq!(follow.status, CaseStatus::Assigned);
+    assert_eq!(follow.number, Case::number_for(new_id));
+    assert_eq!(w.case().follow_ups, vec![new_id]);
+}
+
+#[test]
+fn reassignment_moves_the_case_and_resets_to_assigned() {
+    let mut w = World::in_progress();
+    w.ok(
+        manager(),
+        Mutation::Assign(AssignArgs {
+            case_id: CASE,
+            engineer_id: BOB,
+        }),
+    );
+    assert_eq!(w.case().assignee_id, Some(BOB));
+    assert_eq!(w.case().status, CaseStatus::Assigned);
+    assert_eq!(
+        w.run(alice(), report_result()).unwrap_err().code,
+        "not_assignee"
+    );
+    assert!(w.case().was_assigned_to(ALICE));
+}
+
+#[test]
+fn reopen_and_cancel_need_a_reason_and_a_manager() {
+    let mut w = World::in_progress();
+    w.ok(alice(), report_result());
+    w.ok(alice(), sign_off(9, "Mr Wang"));
+    w.ok(alice(), set_status(CaseStatus::Completed, None));
+    let reopen = |reason: &str| {
+        Mutation::Reopen(ReasonArgs {
+            case_id: CASE,
+            reason: reason.into(),
+        })
+    };
+    assert_eq!(
+        w.run(manager(), reopen(" ")).unwrap_err().code,
+        "invalid_args"
+    );
+    assert_eq!(
+        w.run(alice(), reopen("not fixed")).unwrap_err().code,
+        "forbidden_role"
+    );
+    w.ok(manager(), reopen("fault came back"));
+    assert_eq!(w.case().status, CaseStatus::InProgress);
+    assert!(
+        w.case().sign_off.is_none(),
+        "the old sign-off is kept aside, not reused"
+    );
+    assert_eq!(w.case().extra_sign_offs.len(), 1);
+    assert_eq!(w.case().sla.resolved_at, None);
+}
+
+#[test]
+fn unknown_and_malformed_mutations_are_rejections() {
+    let r = Mutation::parse("case.teleport", &serde_json::json!({})).unwrap_err();
+    assert_eq!(r.code, "unknown_mutation");
+    let r =
+        Mutation::parse("case.accept", &serde_json::json!({"case_id": "not-a-uuid"})).unwrap_err();
+    assert_eq!(r.code, "invalid_args");
+    let r = Mutation::parse(
+        "case.escalate",
+        &serde_json::json!({"case_id": CASE, "tier": 9, "reason": "x"}),
+    )
+    .unwrap();
+    assert_eq!(r.validate().unwrap_err().code, "invalid_args");
+}
+
+#[test]
+fn mutations_round_trip_through_the_wire_shape() {
+    let m = sign_off(9, "Mr Wang");
+    let wire = m.to_wire(3, Uuid::from_u128(55), t0());
+    assert_eq!(wire.name, "case.sign_off");
+    assert_eq!(wire.args["signer_name"], "Mr Wang");
+    assert_eq!(wire.args["case_id"], CASE.to_string());
+    assert_eq!(Mutation::parse(&wire.name, &wire.args).unwrap(), m);
+}
+
+#[test]
+fn sla_is_started_from_the_policy_at_creation() {
+    let mut w = World::new();
+    let mut args = create_args(CASE, 1);
+    args.policy = Some("strict".into());
+    w.ok(manager(), Mutation::Create(args));
+    assert_eq!(
+        w.case().sla.resolve_by,
+        Some(t0() + chrono::Duration::hours(2))
+    );
+    let mut bad = create_args(Uuid::from_u128(5), 1);
+    bad.policy = Some("gold".into());
+    assert_eq!(
+        w.run(manager(), Mutation::Create(bad)).unwrap_err().code,
+        "invalid_args"
+    );
+}
+
+#[test]
+fn report_hash_changes_with_the_report() {
+    let mut w = World::in_progress();
+    let before = w.case().report_sha256();
+    assert!(is_sha256_hex(&before));
+    w.ok(alice(), report_result());
+    assert_ne!(w.case().report_sha256(), before);
+}

@@ -1,0 +1,153 @@
+//! Property tests: the state machine holds under any sequence of mutations from any role.
+
+mod common;
+
+use common::*;
+use onsite_core::mutation::*;
+use onsite_core::*;
+use proptest::prelude::*;
+use uuid::Uuid;
+
+fn actor() -> impl Strategy<Value = Actor> {
+    prop_oneof![Just(manager()), Just(alice()), Just(bob())]
+}
+
+fn status() -> impl Strategy<Value = CaseStatus> {
+    proptest::sample::select(CaseStatus::ALL.to_vec())
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let small_id = || (0u128..4).prop_map(|n| Uuid::from_u128(1000 + n));
+    prop_oneof![
+        Just(Mutation::Accept(CaseRef { case_id: CASE })),
+        (status(), proptest::option::of("[a-z ]{0,8}")).prop_map(|(s, r)| Mutation::SetStatus(
+            SetStatusArgs {
+                case_id: CASE,
+                status: s,
+                reason: r
+            }
+        )),
+        Just(report_result()),
+        (small_id(), 1i64..5).prop_map(|(id, qty)| Mutation::PartUse(PartUseArgs {
+            case_id: CASE,
+            usage_id: id,
+            part_no: "FAN-80".into(),
+            qty,
+            serial_fitted: None,
+            serial_removed: None,
+            returned_defective: false,
+        })),
+        (small_id(), small_id(), -3i64..3).prop_map(|(id, target, d)| Mutation::PartCorrect(
+            PartCorrectArgs {
+                case_id: CASE,
+                usage_id: id,
+                corrects: target,
+                qty_delta: d,
+            }
+        )),
+        (0u128..3, proptest::bool::ANY)
+            .prop_map(|(n, named)| sign_off(n, if named { "Mr Wang" } else { "Mrs Li" })),
+        (0u8..5).prop_map(|tier| Mutation::Escalate(EscalateArgs {
+            case_id: CASE,
+            tier,
+            reason: "stuck".into()
+        })),
+        (0u128..3).prop_map(|n| Mutation::FollowUp(FollowUpArgs {
+            case_id: CASE,
+            new_case_id: Uuid::from_u128(2000 + n),
+            leftover: "check again".into()
+        })),
+        prop_oneof![Just(ALICE), Just(BOB), Just(MANAGER)].prop_map(|e| Mutation::Assign(
+            AssignArgs {
+                case_id: CASE,
+                engineer_id: e
+            }
+        )),
+        Just(Mutation::Close(CaseRef { case_id: CASE })),
+        Just(Mutation::Reopen(ReasonArgs {
+            case_id: CASE,
+            reason: "fault came back".into()
+        })),
+        Just(Mutation::Cancel(ReasonArgs {
+            case_id: CASE,
+            reason: "customer withdrew".into()
+        })),
+        Just(Mutation::Time(TimeArgs {
+            case_id: CASE,
+            entry_id: Uuid::from_u128(3000),
+            kind: TimeKind::Work,
+            start: t0(),
+            end: t0() + chrono::Duration::minutes(45),
+        })),
+    ]
+}
+
+/// A world with the case created and assigned to alice, so sequences reach deep states often.
+fn seeded() -> World {
+    let mut w = World::new();
+    w.ok(manager(), Mutation::Create(create_args(CASE, 2)));
+    w.ok(
+        manager(),
+        Mutation::Assign(AssignArgs {
+            case_id: CASE,
+            engineer_id: ALICE,
+        }),
+    );
+    w
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_sequence_reaches_a_forbidden_status(steps in proptest::collection::vec((actor(), mutation()), 1..40)) {
+        let mut w = seeded();
+        for (who, m) in steps {
+            let before = w.case().status;
+            if w.run(who, m.clone()).is_ok() {
+                let after = w.case().status;
+                prop_assert!(
+                    after == before || before.can_become(after),
+                    "{} by {:?} moved {:?} -> {:?}", m.name(), who.role, before, after
+                );
+                if after == CaseStatus::Completed && before != after {
+                    prop_assert!(w.case().ready_to_complete());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_a_manager_closes(steps in proptest::collection::vec((actor(), mutation()), 1..40)) {
+        let mut w = seeded();
+        for (who, m) in steps {
+            let before = w.case().status;
+            if w.run(who, m).is_ok() && before != CaseStatus::Closed && w.case().status == CaseStatus::Closed {
+                prop_assert_eq!(who.role, Role::Manager);
+            }
+        }
+    }
+
+    #[test]
+    fn applying_a_mutation_twice_equals_applying_it_once(
+        prefix in proptest::collection::vec((actor(), mutation()), 0..25),
+        (who, m) in (actor(), mutation()),
+    ) {
+        let mut w = seeded();
+        for (a, p) in prefix {
+            let _ = w.run(a, p);
+        }
+        let once = w.run(who, m.clone());
+        let after_once = w.cases.clone();
+        let stock_once = w.stock.clone();
+        let twice = w.run(who, m.clone());
+        prop_assert_eq!(&w.cases, &after_once, "{} changed the cases when applied again", m.name());
+        prop_assert_eq!(&w.stock, &stock_once, "{} moved stock again", m.name());
+        if once.is_ok() {
+            // A repeat is either a no-op or refused by the state machine; it never applies again.
+            if let Ok(out) = twice {
+                prop_assert!(out.is_noop());
+            }
+        }
+    }
+}
