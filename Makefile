@@ -1,0 +1,65 @@
+# Onsite: `make run` serves the app with demo data; `make test` runs every check.
+# Both install what is missing on a fresh machine and skip what is already there.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT ?= 120
+
+TRUNK_VERSION := 0.21.14
+# wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3}' Cargo.lock)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends
+SERVER_FLAGS ?=
+
+.PHONY: run test deps-build deps-test build-web build-server fmt clippy test-host test-browser test-e2e bench clean-data
+
+run: deps-build build-web
+	cargo build --release -p onsite-server
+	./target/release/onsite-server serve --demo-if-empty $(SERVER_FLAGS)
+
+test: deps-test fmt clippy test-host test-browser test-e2e
+	@echo "make test: all green"
+
+# --- installs (each step is skipped when already satisfied) -----------------------------
+deps-build:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@trunk --version 2>/dev/null | grep -q "$(TRUNK_VERSION)" || cargo install trunk --version $(TRUNK_VERSION) --locked
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@command -v wasm-opt >/dev/null || $(APT_INSTALL) binaryen || ($(SUDO) apt-get update && $(APT_INSTALL) binaryen)
+
+deps-test: deps-build
+	@{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || $(APT_INSTALL) chromium chromium-driver || ($(SUDO) apt-get update && $(APT_INSTALL) chromium chromium-driver)
+	@[ tests/e2e/node_modules/.package-lock.json -nt tests/e2e/package-lock.json ] || (cd tests/e2e && npm ci --no-audit --no-fund)
+
+# --- builds ---------------------------------------------------------------------------------
+build-web:
+	trunk build --release
+
+build-server:
+	cargo build -p onsite-server
+
+# --- checks ---------------------------------------------------------------------------------
+fmt:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy -p onsite-core -p onsite-server --all-targets -- -D warnings
+	cargo clippy -p onsite -p onsite-core --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+test-host:
+	cargo test -p onsite-core -p onsite-server
+
+test-browser:
+	cargo test -p onsite --target wasm32-unknown-unknown
+
+test-e2e: build-web build-server
+	cd tests/e2e && npx playwright test
+
+bench:
+	@echo "benchmarks arrive with the performance issue; see ARCHITECTURE.md"
+
+clean-data:
+	rm -rf data

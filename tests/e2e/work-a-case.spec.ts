@@ -1,0 +1,168 @@
+// An engineer works a case with no network; it reaches the server exactly once.
+import { expect, Page, test } from '@playwright/test';
+import { ApiSession, OnsiteServer } from './server';
+
+let server: OnsiteServer;
+
+test.beforeEach(async () => {
+  server = await OnsiteServer.start();
+});
+
+test.afterEach(async ({}, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus) console.log(server.output());
+  await server.stop();
+});
+
+const byId = (page: Page, id: string) => page.getByTestId(id);
+
+async function login(page: Page, username: string) {
+  await page.goto(server.baseURL);
+  await byId(page, 'login-username').fill(username);
+  await byId(page, 'login-password').fill('onsite-demo');
+  await byId(page, 'login-submit').click();
+  // The first pull brings alice's cases onto the device.
+  await expect(page.locator('[data-testid="case-row"][data-status="assigned"]').first()).toBeVisible();
+  await expect(byId(page, 'sync-pending')).toHaveAttribute('data-count', '0');
+}
+
+/** Opens the first case waiting for acceptance and returns its id. */
+async function openAssignedCase(page: Page): Promise<string> {
+  const row = page.locator('[data-testid="case-row"][data-status="assigned"]').first();
+  const id = await row.getAttribute('data-case-id');
+  expect(id).toBeTruthy();
+  await row.click();
+  await expect(byId(page, 'case-status')).toHaveAttribute('data-status', 'assigned');
+  return id!;
+}
+
+async function setStatus(page: Page, status: string) {
+  await byId(page, `action-${status}`).click();
+  await expect(byId(page, 'case-status')).toHaveAttribute('data-status', status);
+}
+
+async function accept(page: Page) {
+  await byId(page, 'action-accept').click();
+  await expect(byId(page, 'case-status')).toHaveAttribute('data-status', 'accepted');
+}
+
+async function backToCase(page: Page) {
+  await page.goBack();
+  await expect(byId(page, 'case-status')).toBeVisible();
+}
+
+async function usePart(page: Page, search: string, pick: number, qty: number, expectedRows: number) {
+  await byId(page, 'nav-parts').click();
+  await byId(page, 'part-search').fill(search);
+  await byId(page, 'part-result').nth(pick).click();
+  await byId(page, 'part-qty').fill(String(qty));
+  await byId(page, 'part-serial-fitted').fill(`NEW-${pick}`);
+  await byId(page, 'part-serial-removed').fill(`OLD-${pick}`);
+  await byId(page, 'part-submit').click();
+  await expect(byId(page, 'usage-row')).toHaveCount(expectedRows);
+  await backToCase(page);
+}
+
+async function fillReport(page: Page) {
+  await byId(page, 'nav-report').click();
+  await byId(page, 'report-symptom').fill('UPS alarm, batteries swollen');
+  await byId(page, 'report-cause').fill('Battery string at end of life');
+  await byId(page, 'report-actions').fill('Replaced battery string, ran load test');
+  await byId(page, 'report-result').selectOption('resolved');
+  await byId(page, 'report-verification').fill('30 min on battery at 60 % load');
+  await byId(page, 'report-save').click();
+  await expect(byId(page, 'error-banner')).toHaveCount(0);
+  await backToCase(page);
+}
+
+async function signOff(page: Page) {
+  await byId(page, 'nav-sign').click();
+  const canvas = byId(page, 'signature-canvas');
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 20; i++) {
+    await page.mouse.move(box.x + 20 + i * ((box.width - 40) / 20), box.y + box.height / 2 + Math.sin(i) * 20);
+  }
+  await page.mouse.up();
+  await byId(page, 'signer-name').fill('Wang Wei');
+  await byId(page, 'satisfaction-5').click();
+  await byId(page, 'sign-comment').fill('Quick and tidy');
+  await byId(page, 'sign-save').click();
+  await expect(byId(page, 'case-status')).toBeVisible();
+}
+
+function partUsages(kase: any) {
+  return kase.parts.filter((p: any) => !p.corrects);
+}
+
+test('a case worked offline reaches the server exactly once', async ({ page, context }) => {
+  await login(page, 'alice');
+  const manager: ApiSession = await server.login('manager');
+  const caseId = await openAssignedCase(page);
+
+  await context.setOffline(true);
+  await expect(byId(page, 'sync-online')).toHaveAttribute('data-online', 'false');
+
+  await accept(page);
+  await setStatus(page, 'en_route');
+  await setStatus(page, 'on_site');
+  await setStatus(page, 'in_progress');
+  await usePart(page, 'a', 0, 1, 1);
+  await usePart(page, 'a', 1, 2, 2);
+  await fillReport(page);
+  await signOff(page);
+  await setStatus(page, 'completed');
+  await expect(byId(page, 'sync-pending')).not.toHaveAttribute('data-count', '0');
+
+  // Nothing has reached the server while the device was offline.
+  const before = await manager.case(caseId);
+  expect(before.status).toBe('assigned');
+  expect(before.parts).toHaveLength(0);
+  expect(before.sign_off ?? null).toBeNull();
+
+  await context.setOffline(false);
+  await expect(byId(page, 'sync-pending')).toHaveAttribute('data-count', '0', { timeout: 60_000 });
+  await expect(byId(page, 'sync-rejections')).toHaveAttribute('data-count', '0');
+
+  const after = await manager.case(caseId);
+  expect(after.status).toBe('completed');
+  expect(partUsages(after)).toHaveLength(2);
+  expect(after.sign_off.signer_name).toBe('Wang Wei');
+  expect(after.extra_sign_offs ?? []).toHaveLength(0);
+  expect(after.report.result).toBe('resolved');
+  const sha = after.sign_off.signature_sha256;
+  expect(await manager.blobSha256(sha)).toBe(sha);
+  const events = after.timeline.map((t: any) => t.event);
+  expect(events.filter((e: string) => e === 'case.sign_off')).toHaveLength(1);
+  expect(events.filter((e: string) => e === 'case.accept')).toHaveLength(1);
+});
+
+test('the queue drains after the server restarts mid-session: nothing lost, nothing doubled', async ({ page }) => {
+  await login(page, 'alice');
+  const caseId = await openAssignedCase(page);
+  await accept(page);
+  await setStatus(page, 'en_route');
+  await expect(byId(page, 'sync-pending')).toHaveAttribute('data-count', '0', { timeout: 30_000 });
+
+  await server.kill();
+  await setStatus(page, 'on_site');
+  await setStatus(page, 'in_progress');
+  await usePart(page, 'a', 0, 3, 1);
+  await fillReport(page);
+  await expect(byId(page, 'sync-pending')).not.toHaveAttribute('data-count', '0');
+
+  await server.spawn();
+  await expect(byId(page, 'sync-pending')).toHaveAttribute('data-count', '0', { timeout: 90_000 });
+
+  const manager = await server.login('manager');
+  const kase = await manager.case(caseId);
+  expect(kase.status).toBe('in_progress');
+  expect(partUsages(kase)).toHaveLength(1);
+  expect(partUsages(kase)[0].qty).toBe(3);
+  expect(kase.report.result).toBe('resolved');
+  const events: string[] = kase.timeline.map((t: any) => t.event);
+  for (const once of ['case.accept', 'part.use', 'case.report']) {
+    expect(events.filter((e) => e === once), once).toHaveLength(1);
+  }
+  expect(events.filter((e) => e === 'case.set_status')).toHaveLength(3);
+});
