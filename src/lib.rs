@@ -1,3 +1,99 @@
+//! Onsite PWA: Leptos 0.8 client-side app. `main.rs` only mounts [`App`].
+
 pub mod api;
 pub mod store;
 pub mod sync;
+
+pub mod components;
+pub mod i18n;
+pub mod pages;
+pub mod state;
+
+use chrono::Utc;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::{ErrorBanner, Header, StatusBar};
+use crate::i18n::provide_i18n;
+use crate::pages::{
+    CaseDetailPage, CaseShell, CasesPage, LoginPage, PartsPage, ReportPage, SignPage, StatusPage,
+};
+use crate::state::{AppState, UiError};
+use crate::store::Store;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = provide_i18n();
+    let state = AppState::new();
+    provide_context(state);
+
+    // Open IndexedDB; a stored session opens the app offline without asking.
+    spawn_local(async move {
+        match Store::open().await {
+            Ok(store) => {
+                state.store.set_value(Some(store.clone()));
+                match store.session().await {
+                    Ok(Some(session)) => state.start_session(session),
+                    Ok(None) => {}
+                    Err(e) => state.show_error(UiError::from_store(&e)),
+                }
+                match store.pending_count().await {
+                    Ok(n) => state.status.update(|s| s.pending = n),
+                    Err(e) => state.show_error(UiError::from_store(&e)),
+                }
+            }
+            Err(e) => state.show_error(UiError::from_store(&e)),
+        }
+        state.ready.set(true);
+    });
+
+    // Keep "time left" badges and relative times current.
+    let tick = gloo_timers::callback::Interval::new(30_000, move || state.now.set(Utc::now()));
+    let tick = StoredValue::new_local(Some(tick));
+    on_cleanup(move || tick.set_value(None));
+
+    // A sync that brought news (new cursor, rejections) makes pages reload from the store.
+    let sync_mark = Memo::new(move |_| {
+        state
+            .status
+            .with(|s| (s.last_sync, s.rejections.len(), s.pending))
+    });
+    Effect::new(move |prev: Option<()>| {
+        sync_mark.track();
+        if prev.is_some() {
+            state.bump();
+        }
+    });
+
+    let logged_in = move || state.session.with(|s| s.is_some());
+
+    view! {
+        <Router>
+            <Header />
+            <ErrorBanner error=state.error />
+            <main class="app-main">
+                <Show
+                    when=move || state.ready.get()
+                    fallback=move || view! { <p class="muted loading">{move || i18n.t("common.loading")}</p> }
+                >
+                    <Show when=logged_in fallback=|| view! { <LoginPage /> }>
+                        <Routes fallback=|| view! { <Redirect path="/" /> }>
+                            <Route path=path!("/") view=CasesPage />
+                            <Route path=path!("/login") view=|| view! { <Redirect path="/" /> } />
+                            <Route path=path!("/status") view=StatusPage />
+                            <ParentRoute path=path!("/cases/:id") view=CaseShell>
+                                <Route path=path!("") view=CaseDetailPage />
+                                <Route path=path!("parts") view=PartsPage />
+                                <Route path=path!("report") view=ReportPage />
+                                <Route path=path!("sign") view=SignPage />
+                            </ParentRoute>
+                        </Routes>
+                    </Show>
+                </Show>
+            </main>
+            <StatusBar status=state.status />
+        </Router>
+    }
+}

@@ -1,0 +1,25 @@
+use leptos::prelude::*;
+
+use crate::i18n::use_i18n;
+use crate::state::UiError;
+
+/// A visible error the user has to dismiss. Errors are never swallowed.
+#[component]
+pub fn ErrorBanner(error: RwSignal<Option<UiError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error.get().map(|e| {
+            view! {
+                <div class="error-banner" role="alert" data-testid="error-banner" data-error=e.key>
+                    <div class="error-text">
+                        <strong>{move || i18n.t(e.key)}</strong>
+                        {e.detail.clone().map(|d| view! { <small class="error-detail">{d}</small> })}
+                    </div>
+                    <button class="btn btn-ghost" on:click=move |_| error.set(None)>
+                        {move || i18n.t("common.dismiss")}
+                    </button>
+                </div>
+            }
+        })
+    }
+}

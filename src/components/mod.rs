@@ -1,0 +1,19 @@
+//! Reusable pieces: badges, the status bar, the header, the case actions,
+//! the signature pad. Components take plain props so tests can mount them alone.
+
+pub mod badges;
+pub mod case_actions;
+pub mod case_list;
+pub mod error_banner;
+pub mod fmt;
+pub mod header;
+pub mod signature_pad;
+pub mod status_bar;
+
+pub use badges::{SeverityBadge, StatusBadge, TimeLeftBadge};
+pub use case_actions::CaseActions;
+pub use case_list::CaseList;
+pub use error_banner::ErrorBanner;
+pub use header::{Header, LangToggle};
+pub use signature_pad::SignaturePad;
+pub use status_bar::StatusBar;

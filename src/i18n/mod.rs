@@ -1,0 +1,143 @@
+//! English and Simplified Chinese. Every user-facing string is a key in the
+//! tables in `en.rs` and `zh.rs`; `I18n::t` reads the language signal, so text
+//! re-renders when the user switches language.
+
+mod en;
+mod zh;
+
+use leptos::prelude::*;
+
+pub use en::EN;
+pub use zh::ZH;
+
+const STORAGE_KEY: &str = "onsite.lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    fn table(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Lang::En => EN,
+            Lang::Zh => ZH,
+        }
+    }
+}
+
+/// Look a key up in one language; falls back to English, then to the key itself.
+pub fn lookup(lang: Lang, key: &str) -> &'static str {
+    find(lang.table(), key)
+        .or_else(|| find(EN, key))
+        .unwrap_or_else(|| {
+            leptos::logging::warn!("i18n: missing key {key}");
+            "?"
+        })
+}
+
+fn find(table: &'static [(&'static str, &'static str)], key: &str) -> Option<&'static str> {
+    table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+/// The app's language, shared through context. Copy it into closures freely.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n {
+    pub lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// The text for `key` in the current language (tracks the language signal).
+    pub fn t(&self, key: &str) -> &'static str {
+        lookup(self.lang.get(), key)
+    }
+
+    /// `t` with `{name}` placeholders replaced.
+    pub fn tf(&self, key: &str, args: &[(&str, String)]) -> String {
+        let mut s = self.t(key).to_string();
+        for (name, value) in args {
+            s = s.replace(&format!("{{{name}}}"), value);
+        }
+        s
+    }
+
+    pub fn set(&self, lang: Lang) {
+        self.lang.set(lang);
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(STORAGE_KEY, lang.code());
+        }
+        set_document_lang(lang);
+    }
+
+    pub fn toggle(&self) {
+        let next = match self.lang.get_untracked() {
+            Lang::En => Lang::Zh,
+            Lang::Zh => Lang::En,
+        };
+        self.set(next);
+    }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn set_document_lang(lang: Lang) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = el.set_attribute("lang", lang.code());
+    }
+}
+
+/// The saved choice, else the browser's language (zh* → Chinese), else English.
+pub fn initial_lang() -> Lang {
+    if let Some(saved) = local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) {
+        return Lang::from_tag(&saved);
+    }
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .map(|l| Lang::from_tag(&l))
+        .unwrap_or(Lang::En)
+}
+
+/// Create the language signal and put it into context.
+pub fn provide_i18n() -> I18n {
+    provide_i18n_with(initial_lang())
+}
+
+/// Same, with a fixed starting language (tests).
+pub fn provide_i18n_with(lang: Lang) -> I18n {
+    let i18n = I18n {
+        lang: RwSignal::new(lang),
+    };
+    set_document_lang(lang);
+    provide_context(i18n);
+    i18n
+}
+
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().expect("I18n context (call provide_i18n)")
+}
+
+/// Key of a case status, e.g. `status.in_progress`.
+pub fn status_key(s: onsite_core::CaseStatus) -> String {
+    format!("status.{}", s.as_str())
+}

@@ -1,0 +1,268 @@
+use chrono::{Local, Utc};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::Outlet;
+use onsite_core::{Actor, Case, CaseFlag, Mutation};
+
+use super::{use_case, use_case_id, use_wide, CaseLoad, CaseMissing};
+use crate::components::fmt::{local_time, short_id};
+use crate::components::{CaseActions, CaseList, SeverityBadge, StatusBadge, TimeLeftBadge};
+use crate::i18n::{use_i18n, I18n};
+use crate::state::use_app;
+
+/// `/cases/:id/*`: on a wide screen the list stays on the left.
+#[component]
+pub fn CaseShell() -> impl IntoView {
+    let wide = use_wide();
+    let id = use_case_id();
+    view! {
+        <div class="split">
+            <Show when=move || wide.get()>
+                <div class="split-list">
+                    <CaseList selected=Signal::derive(move || id.get()) />
+                </div>
+            </Show>
+            <div class="split-main">
+                <Outlet />
+            </div>
+        </div>
+    }
+}
+
+/// Title line shared by the case pages.
+#[component]
+pub fn CaseHeading(case: Case, #[prop(optional)] back: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let href = if back {
+        format!("/cases/{}", case.id)
+    } else {
+        "/".to_string()
+    };
+    view! {
+        <div class="case-heading">
+            <a href=href class="back" data-testid="nav-back">
+                "‹ "
+                {move || if back { i18n.t("nav.back_to_case") } else { i18n.t("nav.back_to_cases") }}
+            </a>
+            <h1 class="page-title">
+                <span class="case-number">{case.number.clone()}</span>
+                " "
+                {case.title.clone()}
+            </h1>
+            <div class="badges">
+                <span data-testid="case-status" data-status=case.status.as_str()>
+                    <StatusBadge status=case.status />
+                </span>
+                <SeverityBadge severity=case.severity />
+                <TimeLeftBadge sla=case.sla.clone() now=state.now />
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn CaseDetailPage() -> impl IntoView {
+    let id = use_case_id();
+    let case = use_case(id, true);
+    move || match case.get() {
+        CaseLoad::Ready(c) => view! { <CaseDetail case=*c /> }.into_any(),
+        other => view! { <CaseMissing load=other /> }.into_any(),
+    }
+}
+
+fn field(i18n: I18n, key: &'static str, value: impl IntoView + 'static) -> impl IntoView {
+    view! {
+        <div class="field">
+            <dt>{move || i18n.t(key)}</dt>
+            <dd>{value}</dd>
+        </div>
+    }
+}
+
+#[component]
+pub fn CaseDetail(case: Case) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let busy = RwSignal::new(false);
+    let actor = state.actor().unwrap_or(Actor {
+        user_id: uuid::Uuid::nil(),
+        role: onsite_core::Role::Engineer,
+    });
+    let on_action = Callback::new(move |m: Mutation| {
+        busy.set(true);
+        spawn_local(async move {
+            state.perform(m, vec![]).await;
+            busy.set(false);
+        });
+    });
+    let id = case.id;
+    let today = Local::now().date_naive();
+    let c = &case;
+
+    let phone = c.customer.phone.clone().map(|p| {
+        let href = format!("tel:{}", p.replace(' ', ""));
+        view! { <a href=href class="tel" data-testid="customer-phone">{p}</a> }
+    });
+    let email = c.customer.email.clone().map(|e| {
+        let href = format!("mailto:{e}");
+        view! { <a href=href>{e}</a> }
+    });
+    let warranty = match c.product.warranty_until {
+        Some(until) => {
+            let key = if c.product.in_warranty(today) {
+                "case.in_warranty"
+            } else {
+                "case.out_of_warranty"
+            };
+            let class = if c.product.in_warranty(today) {
+                "badge ok"
+            } else {
+                "badge warn"
+            };
+            view! {
+                <span class=class data-testid="warranty">{move || i18n.t(key)}</span>
+                " "
+                {i18n.tf("case.until", &[("d", until.to_string())])}
+            }
+            .into_any()
+        }
+        None => view! { <span class="badge warn">{move || i18n.t("case.no_warranty")}</span> }.into_any(),
+    };
+    let category_key = format!("category.{}", c.category.as_str());
+    let mode_key = format!("mode.{}", c.mode.as_str());
+    let severity_key = format!("severity.{}", c.severity.level());
+    let appointment = c
+        .appointment
+        .map(|a| format!("{} – {}", local_time(a.start), local_time(a.end)));
+    let sla = c.sla.clone();
+    let breached = sla.breached(Utc::now());
+    let sign_off = c.sign_off.clone();
+    let flags = c.flags.clone();
+    let me = actor.user_id;
+
+    let mut timeline = c.timeline.clone();
+    timeline.reverse();
+    let timeline = timeline
+        .into_iter()
+        .map(|t| {
+            let ev_key = format!("event.{}", t.event);
+            let who = if t.actor_id == me {
+                i18n.t("timeline.you").to_string()
+            } else {
+                short_id(t.actor_id)
+            };
+            let synced = t.server_time.is_some();
+            view! {
+                <li class="timeline-entry" data-testid="timeline-entry" data-synced=synced.to_string()>
+                    <span class="ev">{move || i18n.t(&ev_key)}</span>
+                    {t.detail.clone().map(|d| view! { <span class="detail">{d}</span> })}
+                    <span class="meta">
+                        {who} " · " {local_time(t.client_time)} " · "
+                        <span class=if synced { "badge ok" } else { "badge warn" }>
+                            {move || if synced { i18n.t("timeline.synced") } else { i18n.t("timeline.pending") }}
+                        </span>
+                    </span>
+                </li>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <article class="case-detail" data-case-id=id.to_string()>
+            <CaseHeading case=case.clone() />
+            <CaseActions case=case.clone() actor=actor on_action=on_action busy=busy />
+            <nav class="case-nav">
+                <a href=format!("/cases/{id}/parts") class="btn" data-testid="nav-parts">
+                    {move || i18n.t("nav.parts")}
+                    <small>{format!(" ({})", case.parts.iter().filter(|p| p.corrects.is_none()).count())}</small>
+                </a>
+                <a href=format!("/cases/{id}/report") class="btn" data-testid="nav-report">
+                    {move || i18n.t("nav.report")}
+                </a>
+                <a href=format!("/cases/{id}/sign") class="btn" data-testid="nav-sign">
+                    {move || i18n.t("nav.sign")}
+                    {case.sign_off.is_some().then(|| " ✓")}
+                </a>
+            </nav>
+            {(!case.description.is_empty())
+                .then(|| view! { <p class="description">{case.description.clone()}</p> })}
+            <div class="cards">
+                <section class="card">
+                    <h2>{move || i18n.t("case.customer")}</h2>
+                    <dl>
+                        {field(i18n, "case.customer_name", case.customer.name.clone())}
+                        {phone.map(|p| field(i18n, "case.phone", p))}
+                        {email.map(|e| field(i18n, "case.email", e))}
+                        {case.customer.contact.clone().map(|c| field(i18n, "case.contact", c))}
+                    </dl>
+                </section>
+                <section class="card">
+                    <h2>{move || i18n.t("case.site")}</h2>
+                    <dl>
+                        {field(i18n, "case.address", case.site.address.clone())}
+                        {case.site.notes.clone().map(|n| field(i18n, "case.site_notes", n))}
+                    </dl>
+                </section>
+                <section class="card">
+                    <h2>{move || i18n.t("case.product")}</h2>
+                    <dl>
+                        {field(i18n, "case.model", case.product.model.clone())}
+                        {case.product.serial.clone().map(|s| field(i18n, "case.serial", s))}
+                        {field(i18n, "case.warranty", warranty)}
+                    </dl>
+                </section>
+                <section class="card">
+                    <h2>{move || i18n.t("case.classification")}</h2>
+                    <dl>
+                        {field(i18n, "case.category", move || i18n.t(&category_key))}
+                        {field(i18n, "case.severity", move || i18n.t(&severity_key))}
+                        {field(i18n, "case.mode", move || i18n.t(&mode_key))}
+                        {field(i18n, "case.reported_at", local_time(case.reported_at))}
+                        {appointment.map(|a| field(i18n, "case.appointment", a))}
+                    </dl>
+                </section>
+                <section class="card" data-testid="sla">
+                    <h2>{move || i18n.t("case.sla")}</h2>
+                    <dl>
+                        {field(i18n, "sla.respond_by", local_time(sla.respond_by))}
+                        {sla.responded_at.map(|t| field(i18n, "sla.responded_at", local_time(t)))}
+                        {sla.resolve_by.map(|t| field(i18n, "sla.resolve_by", local_time(t)))}
+                        {sla.resolved_at.map(|t| field(i18n, "sla.resolved_at", local_time(t)))}
+                        {field(i18n, "sla.time_left", view! { <TimeLeftBadge sla=sla.clone() now=state.now /> })}
+                        {breached.then(|| field(i18n, "sla.breached", view! { <span class="badge tl-breached">"!"</span> }))}
+                    </dl>
+                </section>
+                <section class="card">
+                    <h2>{move || i18n.t("case.sign_off")}</h2>
+                    {match sign_off {
+                        Some(s) => view! {
+                            <p data-testid="signed-by">
+                                {i18n.tf("sign.signed_by", &[("name", s.signer_name.clone()), ("t", local_time(s.signed_at))])}
+                            </p>
+                            {s.unsigned_reason.clone().map(|r| view! { <p class="muted">{move || i18n.t("sign.unsigned")} ": " {r}</p> })}
+                        }
+                        .into_any(),
+                        None => view! { <p class="muted">{move || i18n.t("sign.not_yet")}</p> }.into_any(),
+                    }}
+                    {(!flags.is_empty()).then(|| view! {
+                        <ul class="flags">
+                            {flags.iter().map(|f| {
+                                let key = match f {
+                                    CaseFlag::ConflictingSignOff { .. } => "flag.conflicting_sign_off",
+                                    CaseFlag::SignOffOutOfState { .. } => "flag.sign_off_out_of_state",
+                                    CaseFlag::NegativeStock { .. } => "flag.negative_stock",
+                                };
+                                view! { <li class="badge warn">{move || i18n.t(key)}</li> }
+                            }).collect_view()}
+                        </ul>
+                    })}
+                </section>
+            </div>
+            <section class="card timeline">
+                <h2>{move || i18n.t("case.timeline")}</h2>
+                <ol>{timeline}</ol>
+            </section>
+        </article>
+    }
+}

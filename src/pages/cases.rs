@@ -1,0 +1,22 @@
+use leptos::prelude::*;
+
+use crate::components::CaseList;
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn CasesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let wide = super::use_wide();
+    view! {
+        <div class="split">
+            <div class="split-list">
+                <CaseList />
+            </div>
+            <Show when=move || wide.get()>
+                <div class="split-main placeholder">
+                    <p class="muted">{move || i18n.t("cases.pick")}</p>
+                </div>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,130 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+use crate::i18n::use_i18n;
+use crate::state::{use_app, UiError};
+use crate::store::Session;
+
+fn login_error(e: &ApiError) -> UiError {
+    match e {
+        ApiError::Offline => UiError::new("login.offline"),
+        ApiError::Unauthorized => UiError::new("login.bad_credentials"),
+        ApiError::Http { status, message, .. } => {
+            UiError::with("login.failed", format!("{status}: {message}"))
+        }
+        ApiError::Decode(m) => UiError::with("login.failed", m.clone()),
+    }
+}
+
+/// The first login needs the network; afterwards the stored session opens the app offline.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error: RwSignal<Option<UiError>> = RwSignal::new(None);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let (u, p) = (username.get_untracked(), password.get_untracked());
+        if u.trim().is_empty() || p.is_empty() {
+            error.set(Some(UiError::new("login.missing")));
+            return;
+        }
+        let Some(store) = state.store() else {
+            error.set(Some(UiError::new("error.no_store")));
+            return;
+        };
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = async {
+                let client_id = store
+                    .client_id()
+                    .await
+                    .map_err(|e| UiError::from_store(&e))?;
+                let resp = api::login(u.trim(), &p, client_id)
+                    .await
+                    .map_err(|e| login_error(&e))?;
+                let session = Session {
+                    token: resp.token,
+                    user: resp.user,
+                    client_id,
+                };
+                store
+                    .set_session(Some(&session))
+                    .await
+                    .map_err(|e| UiError::from_store(&e))?;
+                Ok::<_, UiError>(session)
+            }
+            .await;
+            busy.set(false);
+            match result {
+                Ok(session) => {
+                    password.set(String::new());
+                    state.start_session(session);
+                    state.bump();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    view! {
+        <section class="login card">
+            <h1>{move || i18n.t("login.title")}</h1>
+            <p class="muted">{move || i18n.t("login.hint")}</p>
+            <form on:submit=submit>
+                <label>
+                    {move || i18n.t("login.username")}
+                    <input
+                        type="text"
+                        name="username"
+                        autocomplete="username"
+                        autocapitalize="none"
+                        required
+                        data-testid="login-username"
+                        bind:value=username
+                    />
+                </label>
+                <label>
+                    {move || i18n.t("login.password")}
+                    <input
+                        type="password"
+                        name="password"
+                        autocomplete="current-password"
+                        required
+                        data-testid="login-password"
+                        bind:value=password
+                    />
+                </label>
+                {move || {
+                    error
+                        .get()
+                        .map(|e| {
+                            view! {
+                                <p class="form-error" role="alert" data-testid="login-error">
+                                    {move || i18n.t(e.key)}
+                                    {e.detail.clone().map(|d| view! { <small>" " {d}</small> })}
+                                </p>
+                            }
+                        })
+                }}
+                <button
+                    type="submit"
+                    class="btn btn-primary btn-block"
+                    data-testid="login-submit"
+                    disabled=move || busy.get()
+                >
+                    {move || if busy.get() { i18n.t("login.signing_in") } else { i18n.t("login.submit") }}
+                </button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,111 @@
+//! Routed pages. Each case page loads its case from the store by the `:id` route param.
+
+pub mod case_detail;
+pub mod cases;
+pub mod login;
+pub mod parts;
+pub mod report;
+pub mod sign;
+pub mod status;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use onsite_core::Case;
+use uuid::Uuid;
+
+use crate::state::{use_app, UiError};
+
+pub use case_detail::{CaseDetailPage, CaseShell};
+pub use cases::CasesPage;
+pub use login::LoginPage;
+pub use parts::PartsPage;
+pub use report::ReportPage;
+pub use sign::SignPage;
+pub use status::StatusPage;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaseLoad {
+    Loading,
+    Missing,
+    Error(UiError),
+    Ready(Box<Case>),
+}
+
+impl CaseLoad {
+    pub fn case(&self) -> Option<&Case> {
+        match self {
+            CaseLoad::Ready(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// The `:id` route parameter as a case id.
+pub fn use_case_id() -> Memo<Option<Uuid>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| Uuid::parse_str(&s).ok())))
+}
+
+/// The case with this id from the store. `live` refetches after every write/sync;
+/// forms load once so a background sync never wipes what the user is typing.
+pub fn use_case(id: Memo<Option<Uuid>>, live: bool) -> Memo<CaseLoad> {
+    let state = use_app();
+    let res = LocalResource::new(move || {
+        if live {
+            state.revision.track();
+        }
+        let id = id.get();
+        let store = state.store();
+        async move {
+            let (Some(id), Some(store)) = (id, store) else {
+                return CaseLoad::Missing;
+            };
+            match store.case(id).await {
+                Ok(Some(c)) => CaseLoad::Ready(Box::new(c)),
+                Ok(None) => CaseLoad::Missing,
+                Err(e) => CaseLoad::Error(UiError::from_store(&e)),
+            }
+        }
+    });
+    Memo::new(move |_| res.get().unwrap_or(CaseLoad::Loading))
+}
+
+/// Whether the screen is wide enough for list + detail side by side.
+pub fn use_wide() -> ReadSignal<bool> {
+    const QUERY: &str = "(min-width: 900px)";
+    let mql = web_sys::window().and_then(|w| w.match_media(QUERY).ok().flatten());
+    let (wide, set_wide) = signal(mql.as_ref().map(|m| m.matches()).unwrap_or(false));
+    if let Some(mql) = mql {
+        let target = mql.clone();
+        let listener = gloo_events::EventListener::new(&target, "change", move |_| {
+            set_wide.set(mql.matches());
+        });
+        let listener = StoredValue::new_local(Some(listener));
+        on_cleanup(move || listener.set_value(None));
+    }
+    wide
+}
+
+/// Shown while a case loads or when it is missing.
+#[component]
+pub fn CaseMissing(load: CaseLoad) -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    match load {
+        CaseLoad::Loading => view! { <p class="muted">{move || i18n.t("common.loading")}</p> }.into_any(),
+        CaseLoad::Missing => view! {
+            <div class="card">
+                <p>{move || i18n.t("case.missing")}</p>
+                <a href="/" class="btn">{move || i18n.t("nav.back_to_cases")}</a>
+            </div>
+        }
+        .into_any(),
+        CaseLoad::Error(e) => view! {
+            <div class="card error-text">
+                <strong>{move || i18n.t(e.key)}</strong>
+                {e.detail.clone()}
+            </div>
+        }
+        .into_any(),
+        CaseLoad::Ready(_) => ().into_any(),
+    }
+}

@@ -1,0 +1,160 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use onsite_core::mutation::ReportArgs;
+use onsite_core::status::check;
+use onsite_core::{Case, CaseAction, Mutation, RepairResult, Report};
+
+use super::case_detail::CaseHeading;
+use super::{use_case, use_case_id, CaseLoad, CaseMissing};
+use crate::i18n::use_i18n;
+use crate::state::use_app;
+
+pub fn result_code(r: RepairResult) -> &'static str {
+    match r {
+        RepairResult::Resolved => "resolved",
+        RepairResult::Workaround => "workaround",
+        RepairResult::Unresolved => "unresolved",
+    }
+}
+
+fn parse_result(s: &str) -> Option<RepairResult> {
+    match s {
+        "resolved" => Some(RepairResult::Resolved),
+        "workaround" => Some(RepairResult::Workaround),
+        "unresolved" => Some(RepairResult::Unresolved),
+        _ => None,
+    }
+}
+
+/// Only the fields that differ from `old`; `None` when nothing changed.
+pub fn report_changes(case_id: uuid::Uuid, old: &Report, new: &Report) -> Option<ReportArgs> {
+    fn diff(old: &Option<String>, new: &Option<String>) -> Option<String> {
+        let o = old.as_deref().unwrap_or("");
+        let n = new.as_deref().unwrap_or("");
+        (o != n).then(|| n.to_string())
+    }
+    let args = ReportArgs {
+        case_id,
+        symptom: diff(&old.symptom, &new.symptom),
+        cause: diff(&old.cause, &new.cause),
+        actions: diff(&old.actions, &new.actions),
+        result: new.result.filter(|r| old.result != Some(*r)),
+        verification: diff(&old.verification, &new.verification),
+        leftover: diff(&old.leftover, &new.leftover),
+    };
+    let changed = args.symptom.is_some()
+        || args.cause.is_some()
+        || args.actions.is_some()
+        || args.result.is_some()
+        || args.verification.is_some()
+        || args.leftover.is_some();
+    changed.then_some(args)
+}
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let id = use_case_id();
+    // Loaded once: a background sync must not wipe what is being typed.
+    let case = use_case(id, false);
+    move || match case.get() {
+        CaseLoad::Ready(c) => view! { <ReportForm case=*c /> }.into_any(),
+        other => view! { <CaseMissing load=other /> }.into_any(),
+    }
+}
+
+#[component]
+fn ReportForm(case: Case) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let case_id = case.id;
+    let editable = state
+        .actor()
+        .map(|a| check(&a, &case, CaseAction::Report).is_ok())
+        .unwrap_or(false);
+    let baseline = StoredValue::new(case.report.clone());
+    let r = &case.report;
+    let text = |v: &Option<String>| RwSignal::new(v.clone().unwrap_or_default());
+    let symptom = text(&r.symptom);
+    let cause = text(&r.cause);
+    let actions = text(&r.actions);
+    let verification = text(&r.verification);
+    let leftover = text(&r.leftover);
+    let result = RwSignal::new(r.result.map(result_code).unwrap_or("").to_string());
+    let busy = RwSignal::new(false);
+    let notice: RwSignal<Option<&'static str>> = RwSignal::new(None);
+
+    let current = move || Report {
+        symptom: Some(symptom.get_untracked()),
+        cause: Some(cause.get_untracked()),
+        actions: Some(actions.get_untracked()),
+        result: parse_result(&result.get_untracked()),
+        verification: Some(verification.get_untracked()),
+        leftover: Some(leftover.get_untracked()),
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let new = current();
+        let Some(args) = baseline.with_value(|old| report_changes(case_id, old, &new)) else {
+            notice.set(Some("report.no_changes"));
+            return;
+        };
+        busy.set(true);
+        notice.set(None);
+        spawn_local(async move {
+            if state.perform(Mutation::Report(args), vec![]).await {
+                baseline.update_value(|b| {
+                    let mut merged = new.clone();
+                    if merged.result.is_none() {
+                        merged.result = b.result;
+                    }
+                    *b = merged;
+                });
+                notice.set(Some("report.saved"));
+            }
+            busy.set(false);
+        });
+    };
+
+    let area = move |key: &'static str, testid: &'static str, sig: RwSignal<String>| {
+        view! {
+            <label>
+                {move || i18n.t(key)}
+                <textarea rows="3" data-testid=testid disabled=!editable
+                    prop:value=move || sig.get()
+                    on:input=move |ev| sig.set(event_target_value(&ev))></textarea>
+            </label>
+        }
+    };
+
+    view! {
+        <CaseHeading case=case.clone() back=true />
+        <form class="card report-form" on:submit=submit>
+            <h2>{move || i18n.t("report.title")}</h2>
+            {(!editable).then(|| view! { <p class="muted">{move || i18n.t("report.read_only")}</p> })}
+            {area("report.symptom", "report-symptom", symptom)}
+            {area("report.cause", "report-cause", cause)}
+            {area("report.actions", "report-actions", actions)}
+            <label>
+                {move || i18n.t("report.result")}
+                <select data-testid="report-result" disabled=!editable
+                    prop:value=move || result.get()
+                    on:change=move |ev| result.set(event_target_value(&ev))>
+                    <option value="" selected=move || result.get().is_empty()>{move || i18n.t("report.result_unset")}</option>
+                    {["resolved", "workaround", "unresolved"].into_iter().map(|code| {
+                        let key = format!("result.{code}");
+                        view! { <option value=code selected=move || result.get() == code>{move || i18n.t(&key)}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            {area("report.verification", "report-verification", verification)}
+            {area("report.leftover", "report-leftover", leftover)}
+            {move || notice.get().map(|k| view! { <p class="ok-text" data-testid="report-notice" data-notice=k>{move || i18n.t(k)}</p> })}
+            <button type="submit" class="btn btn-primary btn-block" data-testid="report-save"
+                disabled=move || busy.get() || !editable>
+                {move || i18n.t("report.save")}
+            </button>
+        </form>
+    }
+}
+

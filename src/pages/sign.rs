@@ -1,0 +1,251 @@
+use chrono::Utc;
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use onsite_core::mutation::SignOffArgs;
+use onsite_core::status::check;
+use onsite_core::{sha256_hex, Case, CaseAction, Mutation, SignOff};
+use uuid::Uuid;
+
+use super::case_detail::CaseHeading;
+use super::report::result_code;
+use super::{use_case, use_case_id, CaseLoad, CaseMissing};
+use crate::components::fmt::{local_time, non_empty};
+use crate::components::signature_pad::canvas_png;
+use crate::components::SignaturePad;
+use crate::i18n::use_i18n;
+use crate::state::{use_app, UiError};
+
+#[component]
+pub fn SignPage() -> impl IntoView {
+    let id = use_case_id();
+    // Loaded once: the pad must survive background syncs.
+    let case = use_case(id, false);
+    move || match case.get() {
+        CaseLoad::Ready(c) => view! { <SignForm case=*c /> }.into_any(),
+        other => view! { <CaseMissing load=other /> }.into_any(),
+    }
+}
+
+/// What the customer is confirming.
+#[component]
+fn ReportSummary(case: Case) -> impl IntoView {
+    let i18n = use_i18n();
+    let r = case.report.clone();
+    let line = move |key: &'static str, v: Option<String>| {
+        v.filter(|s| !s.trim().is_empty()).map(|v| {
+            view! {
+                <div class="field">
+                    <dt>{move || i18n.t(key)}</dt>
+                    <dd>{v}</dd>
+                </div>
+            }
+        })
+    };
+    let result_key = r.result.map(|x| format!("result.{}", result_code(x)));
+    let parts = case
+        .net_parts()
+        .into_iter()
+        .filter(|(_, q)| *q != 0)
+        .map(|(p, q)| format!("{p} × {q}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <section class="card summary" data-testid="sign-summary">
+            <h2>{move || i18n.t("sign.summary")}</h2>
+            <dl>
+                {line("report.symptom", r.symptom.clone())}
+                {line("report.cause", r.cause.clone())}
+                {line("report.actions", r.actions.clone())}
+                {result_key.map(|k| view! {
+                    <div class="field"><dt>{move || i18n.t("report.result")}</dt><dd>{move || i18n.t(&k)}</dd></div>
+                })}
+                {line("report.verification", r.verification.clone())}
+                {line("report.leftover", r.leftover.clone())}
+                {line("parts.used", (!parts.is_empty()).then_some(parts))}
+            </dl>
+        </section>
+    }
+}
+
+#[component]
+fn SignForm(case: Case) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let navigate = use_navigate();
+    let case_id = case.id;
+    let allowed = state
+        .actor()
+        .map(|a| check(&a, &case, CaseAction::SignOff).is_ok())
+        .unwrap_or(false);
+
+    if let Some(s) = case.sign_off.clone() {
+        return view! {
+            <CaseHeading case=case.clone() back=true />
+            <section class="card" data-testid="sign-done">
+                <h2>{move || i18n.t("case.sign_off")}</h2>
+                <p>{i18n.tf("sign.signed_by", &[("name", s.signer_name.clone()), ("t", local_time(s.signed_at))])}</p>
+                {s.satisfaction.map(|n| view! { <p>{move || i18n.t("sign.satisfaction")} ": " {"★".repeat(n as usize)}</p> })}
+                {s.unsigned_reason.clone().map(|r| view! { <p>{move || i18n.t("sign.unsigned")} ": " {r}</p> })}
+            </section>
+        }
+        .into_any();
+    }
+
+    // The report as shown: what the customer confirms. Re-checked at save time.
+    let shown = RwSignal::new(case.clone());
+    let canvas_ref: NodeRef<Canvas> = NodeRef::new();
+    let has_ink = RwSignal::new(false);
+    let signer = RwSignal::new(case.customer.contact.clone().unwrap_or_default());
+    let satisfaction: RwSignal<Option<u8>> = RwSignal::new(None);
+    let comment = RwSignal::new(String::new());
+    let unsigned = RwSignal::new(false);
+    let unsigned_reason = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let form_error: RwSignal<Option<&'static str>> = RwSignal::new(None);
+    // One id per visit to this page: a double tap records the same sign-off twice (a no-op).
+    let signoff_id = StoredValue::new(Uuid::new_v4());
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let Some(signer_name) = non_empty(&signer.get_untracked()) else {
+            form_error.set(Some("sign.need_name"));
+            return;
+        };
+        let is_unsigned = unsigned.get_untracked();
+        let reason = non_empty(&unsigned_reason.get_untracked());
+        if is_unsigned && reason.is_none() {
+            form_error.set(Some("sign.need_reason"));
+            return;
+        }
+        // Export the PNG and hash it before anything touches IndexedDB.
+        let png = if is_unsigned {
+            None
+        } else {
+            if !has_ink.get_untracked() {
+                form_error.set(Some("sign.need_signature"));
+                return;
+            }
+            match canvas_ref.get_untracked().and_then(|c| canvas_png(&c)) {
+                Some(bytes) => Some(bytes),
+                None => {
+                    form_error.set(Some("sign.export_failed"));
+                    return;
+                }
+            }
+        };
+        form_error.set(None);
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let blob = png.map(|bytes| (sha256_hex(&bytes), bytes));
+            // The report may have changed (another tab, a sync) since it was shown.
+            let fresh = match state.store() {
+                Some(store) => store.case(case_id).await,
+                None => Ok(None),
+            };
+            let fresh = match fresh {
+                Ok(Some(c)) => c,
+                Ok(None) => {
+                    state.show_error(UiError::new("case.missing"));
+                    busy.set(false);
+                    return;
+                }
+                Err(e) => {
+                    state.show_error(UiError::from_store(&e));
+                    busy.set(false);
+                    return;
+                }
+            };
+            let report_sha256 = fresh.report_sha256();
+            if report_sha256 != shown.with_untracked(|c| c.report_sha256()) {
+                shown.set(fresh);
+                form_error.set(Some("sign.report_changed"));
+                busy.set(false);
+                return;
+            }
+            let m = Mutation::SignOff(SignOffArgs {
+                case_id,
+                sign_off: SignOff {
+                    signoff_id: signoff_id.get_value(),
+                    signer_name,
+                    signature_sha256: blob.as_ref().map(|(h, _)| h.clone()),
+                    unsigned_reason: if is_unsigned { reason } else { None },
+                    report_sha256,
+                    satisfaction: satisfaction.get_untracked(),
+                    comment: non_empty(&comment.get_untracked()),
+                    signed_at: Utc::now(),
+                },
+            });
+            let ok = state.perform(m, blob.into_iter().collect()).await;
+            busy.set(false);
+            if ok {
+                navigate(&format!("/cases/{case_id}"), Default::default());
+            }
+        });
+    };
+
+    let stars = (1u8..=5)
+        .map(|n| {
+            view! {
+                <button
+                    type="button"
+                    class="star"
+                    class:on=move || satisfaction.get().is_some_and(|s| s >= n)
+                    aria-pressed=move || (satisfaction.get() == Some(n)).to_string()
+                    aria-label=n.to_string()
+                    data-testid=format!("satisfaction-{n}")
+                    on:click=move |_| satisfaction.set(Some(n))
+                >
+                    "★"
+                </button>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <CaseHeading case=case.clone() back=true />
+        {move || view! { <ReportSummary case=shown.get() /> }}
+        {(!allowed).then(|| view! { <p class="card muted">{move || i18n.t("sign.not_allowed")}</p> })}
+        <form class="card sign-form" on:submit=save>
+            <h2>{move || i18n.t("sign.title")}</h2>
+            <label class="check">
+                <input type="checkbox" data-testid="sign-unsigned" bind:checked=unsigned />
+                {move || i18n.t("sign.could_not_sign")}
+            </label>
+            <div class:hidden=move || unsigned.get()>
+                <SignaturePad canvas_ref=canvas_ref has_ink=has_ink />
+            </div>
+            <Show when=move || unsigned.get()>
+                <label>
+                    {move || i18n.t("sign.unsigned_reason")}
+                    <input type="text" data-testid="sign-unsigned-reason" bind:value=unsigned_reason />
+                </label>
+            </Show>
+            <label>
+                {move || i18n.t("sign.signer_name")}
+                <input type="text" autocomplete="name" data-testid="signer-name" bind:value=signer />
+            </label>
+            <fieldset class="stars">
+                <legend>{move || i18n.t("sign.satisfaction")}</legend>
+                {stars}
+            </fieldset>
+            <label>
+                {move || i18n.t("sign.comment")}
+                <textarea rows="2" data-testid="sign-comment"
+                    prop:value=move || comment.get()
+                    on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+            </label>
+            {move || form_error.get().map(|k| view! { <p class="form-error" role="alert" data-testid="sign-error" data-error=k>{move || i18n.t(k)}</p> })}
+            <button type="submit" class="btn btn-primary btn-block" data-testid="sign-save"
+                disabled=move || busy.get() || !allowed>
+                {move || i18n.t("sign.save")}
+            </button>
+        </form>
+    }
+    .into_any()
+}

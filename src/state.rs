@@ -1,0 +1,210 @@
+//! The app context: the store, the session, sync status and the one helper
+//! every page uses to write (`AppState::perform`).
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use onsite_core::{Actor, Mutation};
+
+use crate::store::{Session, Store, StoreError, StoreErrorKind};
+use crate::sync::{SyncHandle, SyncStatus};
+
+/// An error shown to the user: a translation key plus the raw detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UiError {
+    pub key: &'static str,
+    pub detail: Option<String>,
+}
+
+impl UiError {
+    pub fn new(key: &'static str) -> UiError {
+        UiError { key, detail: None }
+    }
+
+    pub fn with(key: &'static str, detail: impl Into<String>) -> UiError {
+        UiError {
+            key,
+            detail: Some(detail.into()),
+        }
+    }
+
+    pub fn from_store(e: &StoreError) -> UiError {
+        match e.kind {
+            StoreErrorKind::QuotaExceeded => UiError::with("error.quota", e.message.clone()),
+            StoreErrorKind::Rejected => UiError::with("error.rejected", e.message.clone()),
+            StoreErrorKind::NotFound => UiError::with("error.not_found", e.message.clone()),
+            StoreErrorKind::Other => UiError::with("error.store", e.message.clone()),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub store: StoredValue<Option<Store>, LocalStorage>,
+    pub sync: StoredValue<Option<SyncHandle>, LocalStorage>,
+    pub session: RwSignal<Option<Session>>,
+    pub status: RwSignal<SyncStatus>,
+    /// Bumped after every local write and every sync that brought news; pages refetch on it.
+    pub revision: RwSignal<u64>,
+    pub error: RwSignal<Option<UiError>>,
+    /// The store is open and the stored session (if any) is loaded.
+    pub ready: RwSignal<bool>,
+    /// Ticks every 30 s so time-left badges stay current.
+    pub now: RwSignal<DateTime<Utc>>,
+    /// `navigator.storage.persist()` answer: None = not asked / unsupported.
+    pub persisted: RwSignal<Option<bool>>,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl AppState {
+    pub fn new() -> AppState {
+        AppState {
+            store: StoredValue::new_local(None),
+            sync: StoredValue::new_local(None),
+            session: RwSignal::new(None),
+            status: RwSignal::new(SyncStatus::default()),
+            revision: RwSignal::new(0),
+            error: RwSignal::new(None),
+            ready: RwSignal::new(false),
+            now: RwSignal::new(Utc::now()),
+            persisted: RwSignal::new(None),
+        }
+    }
+
+    pub fn store(&self) -> Option<Store> {
+        self.store.get_value()
+    }
+
+    pub fn actor(&self) -> Option<Actor> {
+        self.session.with_untracked(|s| {
+            s.as_ref().map(|s| Actor {
+                user_id: s.user.id,
+                role: s.user.role,
+            })
+        })
+    }
+
+    /// Reactive version of `actor` (tracks the session).
+    pub fn actor_tracked(&self) -> Option<Actor> {
+        self.session.with(|s| {
+            s.as_ref().map(|s| Actor {
+                user_id: s.user.id,
+                role: s.user.role,
+            })
+        })
+    }
+
+    pub fn show_error(&self, e: UiError) {
+        leptos::logging::error!("{}: {:?}", e.key, e.detail);
+        self.error.set(Some(e));
+    }
+
+    pub fn bump(&self) {
+        self.revision.update(|r| *r += 1);
+    }
+
+    pub fn nudge(&self) {
+        self.sync.with_value(|h| {
+            if let Some(h) = h {
+                h.nudge();
+            }
+        });
+    }
+
+    /// THE write path of the UI: record the mutation locally (same transaction as its
+    /// outbox entry), then nudge the sync engine. Errors are shown, never swallowed.
+    /// Returns whether it was recorded.
+    pub async fn perform(self, m: Mutation, blobs: Vec<(String, Vec<u8>)>) -> bool {
+        let (Some(store), Some(actor)) = (self.store(), self.actor()) else {
+            self.show_error(UiError::new("error.no_session"));
+            return false;
+        };
+        match store.record(actor, m, blobs).await {
+            Ok(_) => {
+                self.error.set(None);
+                self.bump();
+                self.nudge();
+                match store.pending_count().await {
+                    Ok(n) => self.status.update(|s| s.pending = n),
+                    Err(e) => self.show_error(UiError::from_store(&e)),
+                }
+                true
+            }
+            Err(e) => {
+                self.show_error(UiError::from_store(&e));
+                false
+            }
+        }
+    }
+
+    /// A session is known (fresh login or stored): show the app and start syncing.
+    pub fn start_session(&self, session: Session) {
+        self.session.set(Some(session));
+        self.sync.with_value(|h| {
+            if let Some(h) = h {
+                h.stop();
+            }
+        });
+        if let Some(store) = self.store() {
+            let handle = crate::sync::start(store, self.status);
+            self.sync.set_value(Some(handle));
+        }
+        request_persistence(*self);
+    }
+
+    /// Log out locally. The outbox is never touched: it syncs when this user logs in again.
+    pub async fn logout(self) {
+        let token = self
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()));
+        self.sync.with_value(|h| {
+            if let Some(h) = h {
+                h.stop();
+            }
+        });
+        self.sync.set_value(None);
+        if let Some(store) = self.store() {
+            if let Err(e) = store.set_session(None).await {
+                self.show_error(UiError::from_store(&e));
+                return;
+            }
+        }
+        let pending = self.status.with_untracked(|s| s.pending);
+        self.status.set(SyncStatus {
+            pending,
+            ..SyncStatus::default()
+        });
+        self.session.set(None);
+        self.bump();
+        // Revoke the token on the server when we can; offline it simply expires there.
+        if let Some(token) = token {
+            if let Err(e) = crate::api::logout(&token).await {
+                leptos::logging::warn!("logout on the server failed: {e:?}");
+            }
+        }
+    }
+}
+
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// Ask the browser to keep our IndexedDB data under storage pressure; remember the answer.
+fn request_persistence(state: AppState) {
+    leptos::task::spawn_local(async move {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let storage = window.navigator().storage();
+        let Ok(promise) = storage.persist() else {
+            return;
+        };
+        if let Ok(v) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            state.persisted.set(v.as_bool());
+        }
+    });
+}
