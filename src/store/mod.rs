@@ -1,9 +1,25 @@
 //! IndexedDB store.
 
-use onsite_core::wire::{RejectionRecord, UserInfo};
-use onsite_core::{Actor, Case, Mutation, Part, StockLevel};
-use serde::{Deserialize, Serialize};
+mod idb;
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
+use indexed_db_futures::KeyRange;
+use onsite_core::wire::{ChangeOp, Entity, PullResponse, RejectionRecord, UserInfo};
+use onsite_core::{
+    apply, Actor, ApplyContext, Case, Mutation, Part, Role, SlaPolicy, StockLevel, StockMove,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use wasm_bindgen::{JsCast, JsValue};
+
+use idb::{nkey, skey};
 
 #[derive(Debug, Clone)]
 pub struct StoreError {
@@ -27,6 +43,15 @@ impl std::fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+impl StoreError {
+    pub(crate) fn other(message: impl Into<String>) -> StoreError {
+        StoreError {
+            kind: StoreErrorKind::Other,
+            message: message.into(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Session {
     pub token: String,
@@ -45,69 +70,673 @@ pub struct OutboxEntry {
     pub blobs: Vec<String>,
 }
 
+/// Name of the app's database.
+pub const DB_NAME: &str = "onsite";
+/// Schema version of the IndexedDB database (the upgrade ladder below).
+pub const DB_VERSION: u32 = 1;
+
+const META: &str = "meta";
+/// The local view: the server's version with this device's pending mutations applied.
+const CASES: &str = "cases";
+/// The server's version of each case as last pulled (the base pending mutations re-apply on).
+const SERVER_CASES: &str = "server_cases";
+const PARTS: &str = "parts";
+const STOCK: &str = "stock";
+const OUTBOX: &str = "outbox";
+const BLOBS: &str = "blobs";
+const REJECTIONS: &str = "rejections";
+
+const K_CLIENT_ID: &str = "client_id";
+const K_SESSION: &str = "session";
+const K_CURSOR: &str = "cursor";
+const K_LAST_SYNC: &str = "last_sync";
+const K_NEXT_SEQ: &str = "next_seq";
+/// Cases whose local view must be rebuilt from the server's version at the end of the next
+/// complete pull (a mutation touching them was rejected).
+const K_STALE: &str = "stale_cases";
+const K_BLOB_UP: &str = "blob_uploaded:";
+
+fn policies() -> [SlaPolicy; 2] {
+    [SlaPolicy::standard(), SlaPolicy::strict()]
+}
+
+/// What the outbox store holds: the public entry plus what the device needs to rebuild its
+/// view (the actor's role and the van-stock moves the local effect made).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct OutboxRecord {
+    #[serde(flatten)]
+    entry: OutboxEntry,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    role: Option<Role>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    stock_moves: Vec<StockMove>,
+}
+
+type PartsIndex = Rc<Vec<(String, Part)>>;
+
+struct Inner {
+    db: Database,
+    /// Catalog kept in memory for per-keystroke search: (lowercase "part_no name", part).
+    parts: RefCell<Option<PartsIndex>>,
+}
+
+/// The device's IndexedDB database. Cheap to clone; not `Send`.
 #[derive(Clone)]
 pub struct Store {
-    #[allow(dead_code)]
-    db: Rc<()>,
+    inner: Rc<Inner>,
+}
+
+fn case_key(id: Uuid) -> JsValue {
+    skey(&id.to_string())
 }
 
 impl Store {
     pub async fn open() -> Result<Store, StoreError> {
-        todo!()
+        Self::open_named(DB_NAME).await
     }
-    pub async fn open_named(_name: &str) -> Result<Store, StoreError> {
-        todo!()
+
+    pub async fn open_named(name: &str) -> Result<Store, StoreError> {
+        let db = Database::open(name)
+            .with_version(DB_VERSION)
+            .with_on_upgrade_needed(|event, db| {
+                // A migration ladder: each step only adds; no step drops a store holding user
+                // data or the outbox.
+                let old = event.old_version() as u64;
+                if old < 1 {
+                    for store in [
+                        META,
+                        CASES,
+                        SERVER_CASES,
+                        PARTS,
+                        STOCK,
+                        OUTBOX,
+                        BLOBS,
+                        REJECTIONS,
+                    ] {
+                        db.create_object_store(store).build()?;
+                    }
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(Store {
+            inner: Rc::new(Inner {
+                db,
+                parts: RefCell::new(None),
+            }),
+        })
     }
-    pub async fn client_id(&self) -> Result<uuid::Uuid, StoreError> {
-        todo!()
+
+    /// Closes the connection (other clones of this store become unusable).
+    pub fn close(&self) {
+        self.inner.db.clone().close();
     }
+
+    fn db(&self) -> &Database {
+        &self.inner.db
+    }
+
+    async fn meta_get<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        let tx = self.db().transaction(META).build()?;
+        let os = tx.object_store(META)?;
+        idb::get_json(&os, skey(key)).await
+    }
+
+    async fn meta_set<T: Serialize>(&self, key: &str, value: Option<&T>) -> Result<(), StoreError> {
+        let tx = self
+            .db()
+            .transaction(META)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        {
+            let os = tx.object_store(META)?;
+            match value {
+                Some(v) => idb::put_json(&os, skey(key), v)?,
+                None => idb::delete(&os, KeyRange::Only(skey(key)))?,
+            }
+        }
+        idb::commit(tx).await
+    }
+
+    pub async fn client_id(&self) -> Result<Uuid, StoreError> {
+        let tx = self
+            .db()
+            .transaction(META)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let id = {
+            let os = tx.object_store(META)?;
+            if let Some(id) = idb::get_json::<Uuid>(&os, skey(K_CLIENT_ID)).await? {
+                return Ok(id);
+            }
+            let id = Uuid::new_v4();
+            idb::put_json(&os, skey(K_CLIENT_ID), &id)?;
+            id
+        };
+        idb::commit(tx).await?;
+        Ok(id)
+    }
+
     pub async fn session(&self) -> Result<Option<Session>, StoreError> {
-        todo!()
+        self.meta_get(K_SESSION).await
     }
-    pub async fn set_session(&self, _s: Option<&Session>) -> Result<(), StoreError> {
-        todo!()
+
+    /// Logout = `None`. Never touches the outbox.
+    pub async fn set_session(&self, s: Option<&Session>) -> Result<(), StoreError> {
+        self.meta_set(K_SESSION, s).await
     }
+
     pub async fn cases(&self) -> Result<Vec<Case>, StoreError> {
-        todo!()
+        let tx = self.db().transaction(CASES).build()?;
+        let os = tx.object_store(CASES)?;
+        idb::get_all_json(&os).await
     }
-    pub async fn case(&self, _id: uuid::Uuid) -> Result<Option<Case>, StoreError> {
-        todo!()
+
+    pub async fn case(&self, id: Uuid) -> Result<Option<Case>, StoreError> {
+        let tx = self.db().transaction(CASES).build()?;
+        let os = tx.object_store(CASES)?;
+        idb::get_json(&os, case_key(id)).await
     }
-    pub async fn search_parts(&self, _query: &str, _limit: usize) -> Result<Vec<Part>, StoreError> {
-        todo!()
+
+    async fn parts_index(&self) -> Result<PartsIndex, StoreError> {
+        if let Some(ix) = self.inner.parts.borrow().as_ref() {
+            return Ok(ix.clone());
+        }
+        let tx = self.db().transaction(PARTS).build()?;
+        let os = tx.object_store(PARTS)?;
+        let mut parts: Vec<Part> = idb::get_all_json(&os).await?;
+        parts.sort_by(|a, b| a.part_no.cmp(&b.part_no));
+        let ix: PartsIndex = Rc::new(
+            parts
+                .into_iter()
+                .map(|p| (format!("{}\n{}", p.part_no, p.name).to_lowercase(), p))
+                .collect(),
+        );
+        *self.inner.parts.borrow_mut() = Some(ix.clone());
+        Ok(ix)
     }
+
+    fn invalidate_parts(&self) {
+        *self.inner.parts.borrow_mut() = None;
+    }
+
+    /// By part number or name, case-insensitive; part numbers starting with the query first.
+    pub async fn search_parts(&self, query: &str, limit: usize) -> Result<Vec<Part>, StoreError> {
+        let ix = self.parts_index().await?;
+        let needle = query.trim().to_lowercase();
+        if needle.is_empty() {
+            return Ok(ix.iter().take(limit).map(|(_, p)| p.clone()).collect());
+        }
+        let mut prefix = Vec::new();
+        let mut other = Vec::new();
+        for (hay, p) in ix.iter() {
+            if hay.starts_with(&needle) {
+                prefix.push(p);
+                if prefix.len() >= limit {
+                    break;
+                }
+            } else if other.len() < limit && hay.contains(&needle) {
+                other.push(p);
+            }
+        }
+        Ok(prefix
+            .into_iter()
+            .chain(other)
+            .take(limit)
+            .cloned()
+            .collect())
+    }
+
     pub async fn part_count(&self) -> Result<u32, StoreError> {
-        todo!()
+        let tx = self.db().transaction(PARTS).build()?;
+        let os = tx.object_store(PARTS)?;
+        idb::count(&os).await
     }
+
     pub async fn stock(&self) -> Result<Vec<StockLevel>, StoreError> {
-        todo!()
+        let tx = self.db().transaction(STOCK).build()?;
+        let os = tx.object_store(STOCK)?;
+        idb::get_all_json(&os).await
     }
-    pub async fn stock_of(&self, _part_no: &str) -> Result<Option<StockLevel>, StoreError> {
-        todo!()
+
+    pub async fn stock_of(&self, part_no: &str) -> Result<Option<StockLevel>, StoreError> {
+        let tx = self.db().transaction(STOCK).build()?;
+        let os = tx.object_store(STOCK)?;
+        idb::get_json(&os, skey(part_no)).await
     }
-    pub async fn blob(&self, _sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        todo!()
+
+    pub async fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let tx = self.db().transaction(BLOBS).build()?;
+        let os = tx.object_store(BLOBS)?;
+        Ok(idb::get_raw(&os, skey(sha256)).await?.map(|v| {
+            if let Some(buf) = v.dyn_ref::<js_sys::ArrayBuffer>() {
+                js_sys::Uint8Array::new(buf).to_vec()
+            } else {
+                v.unchecked_into::<js_sys::Uint8Array>().to_vec()
+            }
+        }))
     }
+
+    /// THE ONE WRITE PATH: the local effect of `m` and its outbox entry in one readwrite
+    /// transaction. A rejection by onsite-core writes nothing.
     pub async fn record(
         &self,
-        _actor: Actor,
-        _m: Mutation,
-        _blobs: Vec<(String, Vec<u8>)>,
+        actor: Actor,
+        m: Mutation,
+        blobs: Vec<(String, Vec<u8>)>,
     ) -> Result<OutboxEntry, StoreError> {
-        todo!()
+        self.record_inner(actor, m, blobs, false).await
     }
+
+    /// Test hook: does everything `record` does, then aborts the transaction instead of
+    /// committing. Always returns an error.
+    #[doc(hidden)]
+    pub async fn record_then_abort(
+        &self,
+        actor: Actor,
+        m: Mutation,
+        blobs: Vec<(String, Vec<u8>)>,
+    ) -> Result<OutboxEntry, StoreError> {
+        self.record_inner(actor, m, blobs, true).await
+    }
+
+    async fn record_inner(
+        &self,
+        actor: Actor,
+        m: Mutation,
+        blobs: Vec<(String, Vec<u8>)>,
+        abort: bool,
+    ) -> Result<OutboxEntry, StoreError> {
+        // Everything that is not IndexedDB happens before the transaction opens.
+        for (sha, bytes) in &blobs {
+            if hash_blob(bytes) != *sha {
+                return Err(StoreError::other(format!(
+                    "blob bytes do not match their hash {sha}"
+                )));
+            }
+        }
+        let blob_values: Vec<(JsValue, JsValue)> = blobs
+            .iter()
+            .map(|(sha, bytes)| (skey(sha), js_sys::Uint8Array::from(&bytes[..]).into()))
+            .collect();
+        let now = Utc::now();
+        let entry_id = Uuid::new_v4();
+        let mut names = vec![META, CASES, STOCK, OUTBOX];
+        if !blob_values.is_empty() {
+            names.push(BLOBS);
+        }
+        let mut opts = TransactionOptions::new();
+        if matches!(m, Mutation::SignOff(_)) {
+            opts.set_durability(TransactionDurability::Strict);
+        }
+        let tx = self
+            .db()
+            .transaction(names.as_slice())
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(opts)
+            .build()?;
+        let entry = {
+            let cases_os = tx.object_store(CASES)?;
+            let mut map = BTreeMap::new();
+            for id in m.touched_case_ids() {
+                if let Some(c) = idb::get_json::<Case>(&cases_os, case_key(id)).await? {
+                    map.insert(id, c);
+                }
+            }
+            let policies = policies();
+            let ctx = ApplyContext {
+                actor,
+                client_time: now,
+                server_time: None,
+                policies: &policies,
+            };
+            // On rejection `tx` is dropped un-committed: indexed_db_futures aborts it.
+            let outcome = apply(&m, &map, &ctx).map_err(|r| StoreError {
+                kind: StoreErrorKind::Rejected,
+                message: r.to_string(),
+            })?;
+            for c in &outcome.cases {
+                idb::put_json(&cases_os, case_key(c.id), c)?;
+            }
+            let moves: Vec<StockMove> = outcome
+                .stock_moves
+                .into_iter()
+                .filter(|mv| mv.engineer_id == actor.user_id)
+                .collect();
+            if !moves.is_empty() {
+                let stock_os = tx.object_store(STOCK)?;
+                apply_stock_moves(&stock_os, &moves, 1).await?;
+            }
+            if !blob_values.is_empty() {
+                let blobs_os = tx.object_store(BLOBS)?;
+                for (k, v) in blob_values {
+                    idb::put_raw(&blobs_os, k, v)?;
+                }
+            }
+            let meta_os = tx.object_store(META)?;
+            let seq = idb::get_json::<u64>(&meta_os, skey(K_NEXT_SEQ))
+                .await?
+                .unwrap_or(1);
+            idb::put_json(&meta_os, skey(K_NEXT_SEQ), &(seq + 1))?;
+            let entry = OutboxEntry {
+                seq,
+                id: entry_id,
+                name: m.name().to_string(),
+                args: m.args(),
+                client_time: now,
+                user_id: actor.user_id,
+                blobs: m.blob_hashes(),
+            };
+            let rec = OutboxRecord {
+                entry: entry.clone(),
+                role: Some(actor.role),
+                stock_moves: moves,
+            };
+            let outbox_os = tx.object_store(OUTBOX)?;
+            idb::put_json(&outbox_os, nkey(seq), &rec)?;
+            entry
+        };
+        if abort {
+            tx.abort().await?;
+            return Err(StoreError::other("transaction aborted on purpose"));
+        }
+        idb::commit(tx).await?;
+        Ok(entry)
+    }
+
     pub async fn pending_count(&self) -> Result<u32, StoreError> {
-        todo!()
+        let tx = self.db().transaction(OUTBOX).build()?;
+        let os = tx.object_store(OUTBOX)?;
+        idb::count(&os).await
     }
-    pub async fn pending(&self, _limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
-        todo!()
+
+    /// The oldest `limit` outbox entries, in seq order (every user's).
+    pub async fn pending(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.pending_after(0, limit).await
     }
+
+    /// Outbox entries with seq > `after`, in seq order, at most `limit`.
+    pub async fn pending_after(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        let tx = self.db().transaction(OUTBOX).build()?;
+        let os = tx.object_store(OUTBOX)?;
+        let recs: Vec<OutboxRecord> = idb::get_range_json(
+            &os,
+            KeyRange::LowerBound(nkey(after), true),
+            Some(limit.min(u32::MAX as usize) as u32),
+        )
+        .await?;
+        Ok(recs.into_iter().map(|r| r.entry).collect())
+    }
+
     pub async fn rejections(&self) -> Result<Vec<RejectionRecord>, StoreError> {
-        todo!()
+        let tx = self.db().transaction(REJECTIONS).build()?;
+        let os = tx.object_store(REJECTIONS)?;
+        let mut all: Vec<RejectionRecord> = idb::get_all_json(&os).await?;
+        all.sort_by(|a, b| a.at.cmp(&b.at).then(a.seq.cmp(&b.seq)));
+        Ok(all)
     }
-    pub async fn last_sync(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
-        todo!()
+
+    pub async fn last_sync(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.meta_get(K_LAST_SYNC).await
     }
+
+    /// The pull cursor (opaque), if any pull completed a page.
+    pub async fn cursor(&self) -> Result<Option<String>, StoreError> {
+        self.meta_get(K_CURSOR).await
+    }
+
+    pub async fn blob_uploaded(&self, sha256: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .meta_get::<bool>(&format!("{K_BLOB_UP}{sha256}"))
+            .await?
+            .unwrap_or(false))
+    }
+
+    pub async fn mark_blob_uploaded(&self, sha256: &str) -> Result<(), StoreError> {
+        self.meta_set(&format!("{K_BLOB_UP}{sha256}"), Some(&true))
+            .await
+    }
+
+    /// The server acknowledged every seq <= `upto`: those entries leave the outbox. Entries in
+    /// `rejected` had their local effect undone: stock moves are reverted now, and their cases
+    /// are rebuilt from the server's version at the end of the next complete pull.
+    pub async fn ack(&self, upto: u64, rejected: &[u64]) -> Result<(), StoreError> {
+        let tx = self
+            .db()
+            .transaction([META, STOCK, OUTBOX])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        {
+            let outbox = tx.object_store(OUTBOX)?;
+            if !rejected.is_empty() {
+                let stock = tx.object_store(STOCK)?;
+                let meta = tx.object_store(META)?;
+                let mut stale: BTreeSet<Uuid> = idb::get_json(&meta, skey(K_STALE))
+                    .await?
+                    .unwrap_or_default();
+                for &seq in rejected.iter().filter(|s| **s <= upto) {
+                    let Some(rec) = idb::get_json::<OutboxRecord>(&outbox, nkey(seq)).await? else {
+                        continue;
+                    };
+                    apply_stock_moves(&stock, &rec.stock_moves, -1).await?;
+                    if let Ok(m) = Mutation::parse(&rec.entry.name, &rec.entry.args) {
+                        stale.extend(m.touched_case_ids());
+                    }
+                }
+                idb::put_json(&meta, skey(K_STALE), &stale)?;
+            }
+            idb::delete(&outbox, KeyRange::UpperBound(nkey(upto), false))?;
+        }
+        idb::commit(tx).await
+    }
+
+    /// Applies one pull page in one transaction (see DESIGN.md, sync protocol v1).
+    pub async fn apply_pull(&self, resp: &PullResponse) -> Result<(), StoreError> {
+        let tx = self
+            .db()
+            .transaction([META, CASES, SERVER_CASES, PARTS, STOCK, OUTBOX, REJECTIONS])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let mut parts_changed = resp.reset;
+        {
+            let meta = tx.object_store(META)?;
+            let cases = tx.object_store(CASES)?;
+            let server_cases = tx.object_store(SERVER_CASES)?;
+            let parts = tx.object_store(PARTS)?;
+            let stock = tx.object_store(STOCK)?;
+            let outbox = tx.object_store(OUTBOX)?;
+            let rejections = tx.object_store(REJECTIONS)?;
+
+            if resp.reset {
+                idb::clear(&cases).await?;
+                idb::clear(&server_cases).await?;
+                idb::clear(&parts).await?;
+                idb::clear(&stock).await?;
+            }
+            // Acked by the server: leave the outbox. The rest stays pending.
+            idb::delete(&outbox, KeyRange::UpperBound(nkey(resp.last_seq), false))?;
+            let pending: Vec<OutboxRecord> = idb::get_range_json(
+                &outbox,
+                KeyRange::LowerBound(nkey(resp.last_seq), true),
+                None,
+            )
+            .await?;
+
+            let mut rebuild: BTreeSet<Uuid> = BTreeSet::new();
+            for ch in &resp.changes {
+                match (ch.entity, ch.op) {
+                    (Entity::Case, ChangeOp::Put) => {
+                        let case: Case = serde_json::from_value(ch.data.clone())?;
+                        idb::put_json(&server_cases, case_key(case.id), &case)?;
+                        rebuild.insert(case.id);
+                    }
+                    (Entity::Case, ChangeOp::Delete) => {
+                        let id: Uuid = ch
+                            .id
+                            .parse()
+                            .map_err(|e| StoreError::other(format!("case id {}: {e}", ch.id)))?;
+                        idb::delete(&server_cases, KeyRange::Only(case_key(id)))?;
+                        rebuild.insert(id);
+                    }
+                    (Entity::Part, ChangeOp::Put) => {
+                        let part: Part = serde_json::from_value(ch.data.clone())?;
+                        idb::put_json(&parts, skey(&part.part_no), &part)?;
+                        parts_changed = true;
+                    }
+                    (Entity::Part, ChangeOp::Delete) => {
+                        idb::delete(&parts, KeyRange::Only(skey(&ch.id)))?;
+                        parts_changed = true;
+                    }
+                    (Entity::Stock, ChangeOp::Put) => {
+                        let mut level: StockLevel = serde_json::from_value(ch.data.clone())?;
+                        // The server's count plus what this device used and has not pushed.
+                        level.qty += pending
+                            .iter()
+                            .flat_map(|r| &r.stock_moves)
+                            .filter(|mv| {
+                                mv.part_no == level.part_no && mv.engineer_id == level.engineer_id
+                            })
+                            .map(|mv| mv.delta)
+                            .sum::<i64>();
+                        idb::put_json(&stock, skey(&level.part_no), &level)?;
+                    }
+                    (Entity::Stock, ChangeOp::Delete) => {
+                        idb::delete(&stock, KeyRange::Only(skey(&ch.id)))?;
+                    }
+                    (Entity::Rejection, ChangeOp::Put) => {
+                        let rec: RejectionRecord = serde_json::from_value(ch.data.clone())?;
+                        idb::put_json(&rejections, skey(&ch.id), &rec)?;
+                    }
+                    (Entity::Rejection, ChangeOp::Delete) => {
+                        idb::delete(&rejections, KeyRange::Only(skey(&ch.id)))?;
+                    }
+                }
+            }
+            if resp.reset {
+                for rec in &pending {
+                    if let Ok(m) = Mutation::parse(&rec.entry.name, &rec.entry.args) {
+                        rebuild.extend(m.touched_case_ids());
+                    }
+                }
+            }
+            if !resp.has_more {
+                let stale: BTreeSet<Uuid> = idb::get_json(&meta, skey(K_STALE))
+                    .await?
+                    .unwrap_or_default();
+                if !stale.is_empty() {
+                    rebuild.extend(stale);
+                    idb::delete(&meta, KeyRange::Only(skey(K_STALE)))?;
+                }
+            }
+            rebuild_views(&cases, &server_cases, rebuild, &pending).await?;
+
+            idb::put_json(&meta, skey(K_CURSOR), &resp.cursor)?;
+            if !resp.has_more {
+                idb::put_json(&meta, skey(K_LAST_SYNC), &Utc::now())?;
+            }
+        }
+        idb::commit(tx).await?;
+        if parts_changed {
+            self.invalidate_parts();
+        }
+        Ok(())
+    }
+}
+
+/// Adds `sign * delta` of each move to the van-stock rows (a missing row starts at 0).
+async fn apply_stock_moves(
+    stock: &indexed_db_futures::object_store::ObjectStore<'_>,
+    moves: &[StockMove],
+    sign: i64,
+) -> Result<(), StoreError> {
+    for mv in moves {
+        let mut level = idb::get_json::<StockLevel>(stock, skey(&mv.part_no))
+            .await?
+            .unwrap_or(StockLevel {
+                part_no: mv.part_no.clone(),
+                engineer_id: mv.engineer_id,
+                qty: 0,
+            });
+        level.qty += sign * mv.delta;
+        idb::put_json(stock, skey(&mv.part_no), &level)?;
+    }
+    Ok(())
+}
+
+/// Recomputes the local view of `ids` = the server's version + pending mutations (in seq
+/// order) that touch them. A case with neither is removed from the view.
+async fn rebuild_views(
+    cases: &indexed_db_futures::object_store::ObjectStore<'_>,
+    server_cases: &indexed_db_futures::object_store::ObjectStore<'_>,
+    mut ids: BTreeSet<Uuid>,
+    pending: &[OutboxRecord],
+) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let parsed: Vec<(&OutboxRecord, Mutation, Vec<Uuid>)> = pending
+        .iter()
+        .filter_map(|r| {
+            let m = Mutation::parse(&r.entry.name, &r.entry.args).ok()?;
+            let touched = m.touched_case_ids();
+            Some((r, m, touched))
+        })
+        .collect();
+    // A mutation touching a rebuilt case also rebuilds the other cases it touches.
+    loop {
+        let mut grew = false;
+        for (_, _, touched) in &parsed {
+            if touched.iter().any(|t| ids.contains(t)) {
+                for t in touched {
+                    grew |= ids.insert(*t);
+                }
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    let mut working: BTreeMap<Uuid, Case> = BTreeMap::new();
+    for id in &ids {
+        if let Some(c) = idb::get_json::<Case>(server_cases, case_key(*id)).await? {
+            working.insert(*id, c);
+        }
+    }
+    let policies = policies();
+    for (rec, m, touched) in &parsed {
+        if !touched.iter().any(|t| ids.contains(t)) {
+            continue;
+        }
+        let ctx = ApplyContext {
+            actor: Actor {
+                user_id: rec.entry.user_id,
+                role: rec.role.unwrap_or(Role::Engineer),
+            },
+            client_time: rec.entry.client_time,
+            server_time: None,
+            policies: &policies,
+        };
+        // A pending mutation that no longer applies will be rejected by the server too.
+        if let Ok(out) = apply(m, &working, &ctx) {
+            for c in out.cases {
+                working.insert(c.id, c);
+            }
+        }
+    }
+    for id in ids {
+        match working.get(&id) {
+            Some(c) => idb::put_json(cases, case_key(id), c)?,
+            None => idb::delete(cases, KeyRange::Only(case_key(id)))?,
+        }
+    }
+    Ok(())
 }
 
 pub fn hash_blob(bytes: &[u8]) -> String {
