@@ -1,1 +1,129 @@
-fn main() {}
+//! `onsite-server`: parse the command line and hand over to the library.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use onsite_server::{demo, store, Config, Store};
+
+#[derive(Parser)]
+#[command(name = "onsite-server", version, about = "Onsite sync server and PWA host")]
+struct Cli {
+    /// SQLite database URL (the file and its directory are created when missing).
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/onsite.db", global = true)]
+    database_url: String,
+    /// Address to listen on.
+    #[arg(long, env = "ONSITE_ADDR", default_value = "127.0.0.1:8080", global = true)]
+    addr: String,
+    /// Directory of the built PWA.
+    #[arg(long, env = "ONSITE_DIST", default_value = "dist", global = true)]
+    dist: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and the PWA (the default).
+    Serve(ServeArgs),
+    /// Load demo data into an empty database.
+    Demo,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Args, Default)]
+struct ServeArgs {
+    /// Load the demo data first when the database has no users.
+    #[arg(long)]
+    demo_if_empty: bool,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        #[arg(long, env = "ONSITE_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Engineer,
+    Manager,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "onsite_server=info,tower_http=info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let config = Config::new(cli.database_url.clone(), cli.dist.clone());
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => {
+            let store = Store::connect(&config.database_url).await?;
+            if args.demo_if_empty {
+                match demo::load_demo(&store).await {
+                    Ok(summary) => println!("{summary}"),
+                    Err(demo::DemoError::NotEmpty(_)) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            let listener = tokio::net::TcpListener::bind(&cli.addr)
+                .await
+                .with_context(|| format!("binding {}", cli.addr))?;
+            println!("Onsite listening on http://{}", listener.local_addr()?);
+            onsite_server::serve(listener, onsite_server::AppState::new(store, config)).await
+        }
+        Command::Demo => {
+            let store = Store::connect(&config.database_url).await?;
+            match demo::load_demo(&store).await {
+                Ok(summary) => {
+                    print!("{summary}");
+                    Ok(())
+                }
+                Err(demo::DemoError::NotEmpty(n)) => {
+                    eprintln!(
+                        "Not loading demo data: the database already has {n} user(s). \
+                         Point --database-url at a new file to try the demo."
+                    );
+                    std::process::exit(2);
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    name,
+                    role,
+                    password,
+                },
+        } => {
+            let store = Store::connect(&config.database_url).await?;
+            let role = match role {
+                RoleArg::Engineer => onsite_core::Role::Engineer,
+                RoleArg::Manager => onsite_core::Role::Manager,
+            };
+            let id = store::users::add_user(&store, &username, &name, role, &password).await?;
+            println!("Added {username} ({name}, {}) with id {id}", onsite_server::auth::role_str(role));
+            Ok(())
+        }
+    }
+}

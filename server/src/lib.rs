@@ -1,0 +1,180 @@
+//! onsite-server: the Onsite sync API and the built PWA from one port.
+//!
+//! `build_app` assembles the router from a ready `AppState`; `run` opens the database and
+//! serves on a listener (tests bind port 0 and call it).
+
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod routes;
+pub mod static_files;
+pub mod store;
+pub mod sync;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use onsite_core::SlaPolicy;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+pub use demo::load_demo;
+pub use error::ApiError;
+pub use store::Store;
+
+/// Largest push body (1 MiB), as the protocol fixes.
+pub const MAX_PUSH_BYTES: usize = onsite_core::wire::MAX_BATCH_BYTES;
+/// Largest body on the other JSON endpoints.
+pub const MAX_JSON_BYTES: usize = 64 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://path/to/file.db`
+    pub database_url: String,
+    /// Directory of the built PWA.
+    pub dist: PathBuf,
+    /// SLA policies `case.create` may name (besides the built-in ones).
+    pub policies: Vec<SlaPolicy>,
+}
+
+impl Config {
+    pub fn new(database_url: impl Into<String>, dist: impl Into<PathBuf>) -> Config {
+        Config {
+            database_url: database_url.into(),
+            dist: dist.into(),
+            policies: vec![SlaPolicy::standard(), SlaPolicy::strict()],
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    /// Bounds concurrent argon2 verifications (CPU and 19 MiB of memory each).
+    pub login_permits: Arc<Semaphore>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> AppState {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        AppState {
+            store,
+            config: Arc::new(config),
+            login_permits: Arc::new(Semaphore::new(cores * 2)),
+        }
+    }
+}
+
+pub async fn build_app(state: AppState) -> Router {
+    use routes::{auth, blobs, health, openapi, sync};
+
+    let push = Router::new()
+        .route("/api/v1/sync/push", post(sync::push))
+        .layer(DefaultBodyLimit::max(MAX_PUSH_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_PUSH_BYTES));
+    let blob = Router::new()
+        .route(
+            "/api/v1/blobs/{sha256}",
+            get(blobs::get_blob).put(blobs::put_blob),
+        )
+        .layer(DefaultBodyLimit::max(blobs::MAX_BLOB_BYTES))
+        .layer(RequestBodyLimitLayer::new(blobs::MAX_BLOB_BYTES));
+    let small = Router::new()
+        .route("/api/v1/login", post(auth::login))
+        .route("/api/v1/logout", post(auth::logout))
+        .route("/api/v1/sync/pull", get(sync::pull))
+        .route("/api/v1/openapi.json", get(openapi::openapi))
+        .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_JSON_BYTES));
+    let api = Router::new()
+        .merge(push)
+        .merge(blob)
+        .merge(small)
+        .route("/api", axum::routing::any(sync::api_not_found))
+        .route("/api/{*rest}", axum::routing::any(sync::api_not_found))
+        .method_not_allowed_fallback(sync::method_not_allowed);
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .merge(api)
+        .with_state(state.clone())
+        .merge(static_files::router(&state.config.dist))
+        .layer(axum::middleware::map_response(json_errors))
+        .layer(CompressionLayer::new().gzip(true))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Errors some layer answered on its own (e.g. the body limit's 413) become our JSON.
+async fn json_errors(res: Response) -> Response {
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if (status.is_client_error() || status.is_server_error()) && !is_json {
+        return ApiError::from_status(status).into_response();
+    }
+    res
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let mut res = ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "the server hit a bug handling this request",
+    )
+    .into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// Open the database and serve until Ctrl-C / SIGTERM.
+pub async fn run(listener: TcpListener, config: Config) -> anyhow::Result<()> {
+    let store = Store::connect(&config.database_url).await?;
+    serve(listener, AppState::new(store, config)).await
+}
+
+/// Serve a ready state on `listener` until Ctrl-C / SIGTERM.
+pub async fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
+    let store = state.store.clone();
+    let app = build_app(state).await;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,97 @@
+//! `PUT /api/v1/blobs/{sha256}`, `GET /api/v1/blobs/{sha256}`.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use onsite_core::mutation::is_sha256_hex;
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiPath, AuthUser};
+use crate::store::blobs;
+use crate::AppState;
+
+/// Blobs larger than this are refused with 413.
+pub const MAX_BLOB_BYTES: usize = 10 * 1024 * 1024;
+
+const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+fn check_hash(sha256: &str) -> ApiResult<()> {
+    if is_sha256_hex(sha256) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "invalid_hash",
+            "a blob is addressed by its SHA-256: 64 lowercase hex digits",
+        ))
+    }
+}
+
+pub async fn put_blob(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(sha256): ApiPath<String>,
+    req: Request,
+) -> ApiResult<StatusCode> {
+    check_hash(&sha256)?;
+    let body = Bytes::from_request(req, &state).await.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::too_large(format!("a blob may be at most {MAX_BLOB_BYTES} bytes"))
+        } else {
+            ApiError::bad_request("invalid_body", r.body_text())
+        }
+    })?;
+    let actual = onsite_core::sha256_hex(&body);
+    if actual != sha256 {
+        return Err(ApiError::bad_request(
+            "hash_mismatch",
+            format!("the body's SHA-256 is {actual}, not {sha256}"),
+        ));
+    }
+    {
+        let mut conn = state.store.pool().acquire().await?;
+        if blobs::exists(&mut conn, &sha256).await? {
+            return Ok(StatusCode::OK);
+        }
+    }
+    let mut tx = state.store.write().await?;
+    let created = blobs::insert(&mut tx, &sha256, &body, user.user_id, Utc::now()).await?;
+    tx.commit().await?;
+    Ok(if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    })
+}
+
+pub async fn get_blob(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(sha256): ApiPath<String>,
+) -> ApiResult<Response> {
+    check_hash(&sha256)?;
+    let mut conn = state.store.pool().acquire().await?;
+    let blob = blobs::get(&mut conn, &sha256)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no blob {sha256}")))?;
+    if !blobs::may_read(&mut conn, &blob, &sha256, user.user_id, user.role).await? {
+        return Err(ApiError::forbidden(
+            "this blob belongs to a case you do not work on",
+        ));
+    }
+    let content_type = if blob.bytes.starts_with(PNG_MAGIC) {
+        "image/png"
+    } else {
+        "application/octet-stream"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            // Content-addressed: the bytes behind a hash never change.
+            (header::CACHE_CONTROL, "private, max-age=31536000, immutable"),
+        ],
+        blob.bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,7 @@
+//! The HTTP surface: one small module per group of endpoints.
+
+pub mod auth;
+pub mod blobs;
+pub mod health;
+pub mod openapi;
+pub mod sync;

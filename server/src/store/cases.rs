@@ -1,0 +1,223 @@
+//! Cases, the parts catalog and van stock. Every write here also records its change-log row.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use onsite_core::{Case, Part};
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::log::{record_change, ChangeEntity};
+use super::users::decode_err;
+use super::{ts, Conn};
+use onsite_core::wire::ChangeOp;
+
+fn decode_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, sqlx::Error> {
+    serde_json::from_str(s).map_err(|e| decode_err(format!("stored JSON: {e}")))
+}
+
+/// The cases among `ids` that exist.
+pub async fn load_cases(conn: &mut Conn, ids: &[Uuid]) -> Result<BTreeMap<Uuid, Case>, sqlx::Error> {
+    let mut out = BTreeMap::new();
+    for id in ids {
+        let data: Option<String> = sqlx::query_scalar("SELECT data FROM cases WHERE id = ?1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+        if let Some(d) = data {
+            out.insert(*id, decode_json(&d)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Store a case and log it. `previous_assignee` is who had it before this write: when the
+/// case moves away from an engineer, that engineer gets a `delete` tombstone.
+pub async fn put_case(
+    conn: &mut Conn,
+    case: &Case,
+    previous_assignee: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let data = serde_json::to_string(case).map_err(|e| decode_err(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO cases (id, number, assignee_id, status, data, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (id) DO UPDATE SET number = excluded.number,
+           assignee_id = excluded.assignee_id, status = excluded.status,
+           data = excluded.data, updated_at = excluded.updated_at",
+    )
+    .bind(case.id.to_string())
+    .bind(&case.number)
+    .bind(case.assignee_id.map(|u| u.to_string()))
+    .bind(case.status.as_str())
+    .bind(data)
+    .bind(ts(now))
+    .execute(&mut *conn)
+    .await?;
+    let id = case.id.to_string();
+    record_change(conn, ChangeEntity::Case, &id, ChangeOp::Put, None).await?;
+    if let Some(prev) = previous_assignee.filter(|p| Some(*p) != case.assignee_id) {
+        record_change(conn, ChangeEntity::Case, &id, ChangeOp::Delete, Some(prev)).await?;
+    }
+    Ok(())
+}
+
+pub async fn count_cases(conn: &mut Conn) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM cases")
+        .fetch_one(conn)
+        .await
+}
+
+pub async fn part_exists(conn: &mut Conn, part_no: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM parts WHERE part_no = ?1)")
+        .bind(part_no)
+        .fetch_one(conn)
+        .await
+}
+
+pub async fn put_part(conn: &mut Conn, part: &Part) -> Result<(), sqlx::Error> {
+    let data = serde_json::to_string(part).map_err(|e| decode_err(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO parts (part_no, data) VALUES (?1, ?2)
+         ON CONFLICT (part_no) DO UPDATE SET data = excluded.data",
+    )
+    .bind(&part.part_no)
+    .bind(data)
+    .execute(&mut *conn)
+    .await?;
+    record_change(conn, ChangeEntity::Part, &part.part_no, ChangeOp::Put, None).await
+}
+
+/// Why stock moved, for the ledger.
+pub struct StockReason<'a> {
+    pub reason: &'a str,
+    pub case_id: Option<Uuid>,
+    pub mutation_id: Option<Uuid>,
+}
+
+/// Move van stock by `delta`, write the ledger line and the change row; returns the new level.
+pub async fn move_stock(
+    conn: &mut Conn,
+    engineer_id: Uuid,
+    part_no: &str,
+    delta: i64,
+    why: &StockReason<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let engineer = engineer_id.to_string();
+    let qty: i64 = sqlx::query_scalar(
+        "INSERT INTO stock (engineer_id, part_no, qty) VALUES (?1, ?2, ?3)
+         ON CONFLICT (engineer_id, part_no) DO UPDATE SET qty = qty + excluded.qty
+         RETURNING qty",
+    )
+    .bind(&engineer)
+    .bind(part_no)
+    .bind(delta)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO stock_ledger (engineer_id, part_no, delta, case_id, mutation_id, reason, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .bind(&engineer)
+    .bind(part_no)
+    .bind(delta)
+    .bind(why.case_id.map(|u| u.to_string()))
+    .bind(why.mutation_id.map(|u| u.to_string()))
+    .bind(why.reason)
+    .bind(ts(now))
+    .execute(&mut *conn)
+    .await?;
+    record_change(
+        conn,
+        ChangeEntity::Stock,
+        part_no,
+        ChangeOp::Put,
+        Some(engineer_id),
+    )
+    .await?;
+    Ok(qty)
+}
+
+/// Case data (`onsite_core::Case` JSON) by id.
+pub async fn case_json(
+    conn: &mut Conn,
+    ids: &[String],
+) -> Result<BTreeMap<String, serde_json::Value>, sqlx::Error> {
+    json_by_ids(conn, "SELECT id, data FROM cases WHERE id IN (SELECT value FROM json_each(?1))", ids).await
+}
+
+pub async fn part_json(
+    conn: &mut Conn,
+    part_nos: &[String],
+) -> Result<BTreeMap<String, serde_json::Value>, sqlx::Error> {
+    json_by_ids(
+        conn,
+        "SELECT part_no AS id, data FROM parts WHERE part_no IN (SELECT value FROM json_each(?1))",
+        part_nos,
+    )
+    .await
+}
+
+/// `onsite_core::StockLevel` JSON for one engineer's parts.
+pub async fn stock_json(
+    conn: &mut Conn,
+    engineer_id: Uuid,
+    part_nos: &[String],
+) -> Result<BTreeMap<String, serde_json::Value>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT part_no, qty FROM stock
+         WHERE engineer_id = ?1 AND part_no IN (SELECT value FROM json_each(?2))",
+    )
+    .bind(engineer_id.to_string())
+    .bind(serde_json::Value::from(part_nos.to_vec()).to_string())
+    .fetch_all(conn)
+    .await?;
+    let mut out = BTreeMap::new();
+    for r in rows {
+        let part_no: String = r.try_get("part_no")?;
+        let level = onsite_core::StockLevel {
+            part_no: part_no.clone(),
+            engineer_id,
+            qty: r.try_get("qty")?,
+        };
+        out.insert(
+            part_no,
+            serde_json::to_value(level).map_err(|e| decode_err(e.to_string()))?,
+        );
+    }
+    Ok(out)
+}
+
+pub(crate) async fn json_by_ids(
+    conn: &mut Conn,
+    sql: &'static str,
+    ids: &[String],
+) -> Result<BTreeMap<String, serde_json::Value>, sqlx::Error> {
+    let mut out = BTreeMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let rows = sqlx::query(sql)
+        .bind(serde_json::Value::from(ids.to_vec()).to_string())
+        .fetch_all(conn)
+        .await?;
+    for r in rows {
+        let id: String = r.try_get("id")?;
+        let data: String = r.try_get("data")?;
+        out.insert(id, decode_json(&data)?);
+    }
+    Ok(out)
+}
+
+/// Stock of one engineer (demo checks, tools).
+pub async fn stock_of(conn: &mut Conn, engineer_id: Uuid) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let rows = sqlx::query("SELECT part_no, qty FROM stock WHERE engineer_id = ?1 ORDER BY part_no")
+        .bind(engineer_id.to_string())
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("part_no")?, r.try_get("qty")?)))
+        .collect()
+}

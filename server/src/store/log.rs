@@ -1,0 +1,222 @@
+//! The change log pull reads, the mutation audit trail and rejection records.
+
+use chrono::{DateTime, Utc};
+use onsite_core::wire::{ChangeOp, RejectionRecord, WireMutation};
+use onsite_core::Role;
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::users::decode_err;
+use super::{ts, Conn};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChangeEntity {
+    Case,
+    Part,
+    Stock,
+    Rejection,
+}
+
+impl ChangeEntity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeEntity::Case => "case",
+            ChangeEntity::Part => "part",
+            ChangeEntity::Stock => "stock",
+            ChangeEntity::Rejection => "rejection",
+        }
+    }
+    fn parse(s: &str) -> Option<ChangeEntity> {
+        Some(match s {
+            "case" => ChangeEntity::Case,
+            "part" => ChangeEntity::Part,
+            "stock" => ChangeEntity::Stock,
+            "rejection" => ChangeEntity::Rejection,
+            _ => return None,
+        })
+    }
+    pub fn wire(self) -> onsite_core::wire::Entity {
+        use onsite_core::wire::Entity;
+        match self {
+            ChangeEntity::Case => Entity::Case,
+            ChangeEntity::Part => Entity::Part,
+            ChangeEntity::Stock => Entity::Stock,
+            ChangeEntity::Rejection => Entity::Rejection,
+        }
+    }
+}
+
+fn op_str(op: ChangeOp) -> &'static str {
+    match op {
+        ChangeOp::Put => "put",
+        ChangeOp::Delete => "delete",
+    }
+}
+
+/// Append a change-log row. Older rows for the same (entity, id, op, user) are removed:
+/// pull only ever needs the newest, and the log stays as small as the data it describes.
+pub async fn record_change(
+    conn: &mut Conn,
+    entity: ChangeEntity,
+    entity_id: &str,
+    op: ChangeOp,
+    user_id: Option<Uuid>,
+) -> Result<(), sqlx::Error> {
+    let user = user_id.map(|u| u.to_string());
+    sqlx::query(
+        "DELETE FROM changes WHERE entity = ?1 AND entity_id = ?2 AND op = ?3 AND user_id IS ?4",
+    )
+    .bind(entity.as_str())
+    .bind(entity_id)
+    .bind(op_str(op))
+    .bind(&user)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("INSERT INTO changes (entity, entity_id, op, user_id) VALUES (?1, ?2, ?3, ?4)")
+        .bind(entity.as_str())
+        .bind(entity_id)
+        .bind(op_str(op))
+        .bind(&user)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct ChangeRow {
+    pub id: i64,
+    pub entity: ChangeEntity,
+    pub entity_id: String,
+    pub op: ChangeOp,
+}
+
+pub async fn max_change_id(conn: &mut Conn) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM changes")
+        .fetch_one(conn)
+        .await
+}
+
+/// Up to `limit` change rows after `after` that `viewer` may see, in log order.
+///
+/// A manager sees every case and part, and their own rejections. An engineer sees a case
+/// `put` only while the case is assigned to them, the `delete` tombstones addressed to them,
+/// parts, and their own stock and rejections.
+pub async fn changes_after(
+    conn: &mut Conn,
+    after: i64,
+    viewer: Uuid,
+    role: Role,
+    limit: i64,
+) -> Result<Vec<ChangeRow>, sqlx::Error> {
+    let sql = match role {
+        Role::Manager => {
+            "SELECT c.id, c.entity, c.entity_id, c.op FROM changes c
+             WHERE c.id > ?1 AND (c.user_id IS NULL OR (c.user_id = ?2 AND c.entity = 'rejection'))
+             ORDER BY c.id LIMIT ?3"
+        }
+        Role::Engineer => {
+            "SELECT c.id, c.entity, c.entity_id, c.op FROM changes c
+             WHERE c.id > ?1 AND (
+                 c.user_id = ?2
+                 OR (c.user_id IS NULL AND c.entity = 'part')
+                 OR (c.user_id IS NULL AND c.entity = 'case' AND c.op = 'put' AND EXISTS (
+                       SELECT 1 FROM cases k WHERE k.id = c.entity_id AND k.assignee_id = ?2)))
+             ORDER BY c.id LIMIT ?3"
+        }
+    };
+    let rows = sqlx::query(sql)
+        .bind(after)
+        .bind(viewer.to_string())
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let entity: String = r.try_get("entity")?;
+            let op: String = r.try_get("op")?;
+            Ok(ChangeRow {
+                id: r.try_get("id")?,
+                entity: ChangeEntity::parse(&entity)
+                    .ok_or_else(|| decode_err(format!("unknown entity {entity}")))?,
+                entity_id: r.try_get("entity_id")?,
+                op: if op == "delete" {
+                    ChangeOp::Delete
+                } else {
+                    ChangeOp::Put
+                },
+            })
+        })
+        .collect()
+}
+
+/// What the server did with one mutation.
+pub struct AuditEntry<'a> {
+    pub client_id: Uuid,
+    pub user_id: Uuid,
+    pub mutation: &'a WireMutation,
+    pub server_time: DateTime<Utc>,
+    /// `None` = applied; `Some(reason)` = rejected.
+    pub rejected: Option<String>,
+}
+
+pub async fn audit(conn: &mut Conn, e: &AuditEntry<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO mutations (client_id, seq, id, user_id, name, args, client_time, server_time, status, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )
+    .bind(e.client_id.to_string())
+    .bind(e.mutation.seq as i64)
+    .bind(e.mutation.id.to_string())
+    .bind(e.user_id.to_string())
+    .bind(&e.mutation.name)
+    .bind(e.mutation.args.to_string())
+    .bind(ts(e.mutation.client_time))
+    .bind(ts(e.server_time))
+    .bind(if e.rejected.is_some() { "rejected" } else { "applied" })
+    .bind(&e.rejected)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Store a rejection record and address a change row to the user who pushed it.
+pub async fn insert_rejection(
+    conn: &mut Conn,
+    rec: &RejectionRecord,
+    user_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    let data = serde_json::to_string(rec).map_err(|e| decode_err(e.to_string()))?;
+    let id = rec.id.to_string();
+    sqlx::query(
+        "INSERT INTO rejections (id, client_id, user_id, seq, data, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .bind(&id)
+    .bind(rec.client_id.to_string())
+    .bind(user_id.to_string())
+    .bind(rec.seq as i64)
+    .bind(data)
+    .bind(ts(rec.at))
+    .execute(&mut *conn)
+    .await?;
+    record_change(
+        conn,
+        ChangeEntity::Rejection,
+        &id,
+        ChangeOp::Put,
+        Some(user_id),
+    )
+    .await
+}
+
+pub async fn rejection_json(
+    conn: &mut Conn,
+    ids: &[String],
+) -> Result<std::collections::BTreeMap<String, serde_json::Value>, sqlx::Error> {
+    super::cases::json_by_ids(
+        conn,
+        "SELECT id, data FROM rejections WHERE id IN (SELECT value FROM json_each(?1))",
+        ids,
+    )
+    .await
+}

@@ -1,0 +1,214 @@
+//! Users, devices (clients) and tokens.
+
+use chrono::{DateTime, Utc};
+use onsite_core::Role;
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::{ts, Conn, Store};
+use crate::auth::{parse_role, role_str, Session};
+
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub id: Uuid,
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<UserRow, sqlx::Error> {
+    let id: String = r.try_get("id")?;
+    let role: String = r.try_get("role")?;
+    Ok(UserRow {
+        id: parse_uuid(&id)?,
+        username: r.try_get("username")?,
+        name: r.try_get("name")?,
+        role: parse_role(&role).ok_or_else(|| decode_err(format!("unknown role {role}")))?,
+        password_hash: r.try_get("password_hash")?,
+    })
+}
+
+pub(crate) fn parse_uuid(s: &str) -> Result<Uuid, sqlx::Error> {
+    Uuid::parse_str(s).map_err(|e| decode_err(format!("bad uuid {s}: {e}")))
+}
+
+pub(crate) fn decode_err(msg: String) -> sqlx::Error {
+    sqlx::Error::Decode(msg.into())
+}
+
+pub async fn insert_user(
+    conn: &mut Conn,
+    user: &UserRow,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO users (id, username, name, role, password_hash, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .bind(user.id.to_string())
+    .bind(&user.username)
+    .bind(&user.name)
+    .bind(role_str(user.role))
+    .bind(&user.password_hash)
+    .bind(ts(now))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn user_count(conn: &mut Conn) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(conn)
+        .await
+}
+
+pub async fn by_username(conn: &mut Conn, username: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query("SELECT * FROM users WHERE username = ?1")
+        .bind(username)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| user_from_row(&r))
+        .transpose()
+}
+
+pub async fn all_users(conn: &mut Conn) -> Result<Vec<UserRow>, sqlx::Error> {
+    sqlx::query("SELECT * FROM users ORDER BY username")
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(user_from_row)
+        .collect()
+}
+
+pub async fn is_engineer(conn: &mut Conn, id: Uuid) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE id = ?1 AND role = 'engineer')")
+        .bind(id.to_string())
+        .fetch_one(conn)
+        .await
+}
+
+/// Bind a device to the user logging in on it. A device that changes hands keeps its
+/// `last_seq`: its seq counter belongs to the device, not the user.
+pub async fn bind_client(
+    conn: &mut Conn,
+    client_id: Uuid,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO clients (client_id, user_id, last_seq, created_at, updated_at)
+         VALUES (?1, ?2, 0, ?3, ?3)
+         ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, updated_at = excluded.updated_at",
+    )
+    .bind(client_id.to_string())
+    .bind(user_id.to_string())
+    .bind(ts(now))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn last_seq(conn: &mut Conn, client_id: Uuid) -> Result<Option<u64>, sqlx::Error> {
+    let v: Option<i64> = sqlx::query_scalar("SELECT last_seq FROM clients WHERE client_id = ?1")
+        .bind(client_id.to_string())
+        .fetch_optional(conn)
+        .await?;
+    Ok(v.map(|s| s.max(0) as u64))
+}
+
+pub async fn set_last_seq(
+    conn: &mut Conn,
+    client_id: Uuid,
+    seq: u64,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE clients SET last_seq = ?2, updated_at = ?3 WHERE client_id = ?1")
+        .bind(client_id.to_string())
+        .bind(seq as i64)
+        .bind(ts(now))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_token(
+    conn: &mut Conn,
+    token_hash: &str,
+    user_id: Uuid,
+    client_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO tokens (token_hash, user_id, client_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )
+    .bind(token_hash)
+    .bind(user_id.to_string())
+    .bind(client_id.to_string())
+    .bind(ts(now))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn revoke_token(conn: &mut Conn, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE tokens SET revoked = 1 WHERE token_hash = ?1")
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The live session behind a token hash, if the token exists and is not revoked.
+    pub async fn session(&self, token_hash: &str) -> Result<Option<Session>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT t.user_id, t.client_id, u.name, u.role FROM tokens t
+             JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = ?1 AND t.revoked = 0",
+        )
+        .bind(token_hash)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let role: String = r.try_get("role")?;
+        Ok(Some(Session {
+            token_hash: token_hash.to_string(),
+            user_id: parse_uuid(&r.try_get::<String, _>("user_id")?)?,
+            client_id: parse_uuid(&r.try_get::<String, _>("client_id")?)?,
+            name: r.try_get("name")?,
+            role: parse_role(&role).ok_or_else(|| decode_err(format!("unknown role {role}")))?,
+        }))
+    }
+}
+
+/// Create a user with an argon2id-hashed password; fails when the username is taken.
+pub async fn add_user(
+    store: &Store,
+    username: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> anyhow::Result<Uuid> {
+    let username = username.trim();
+    anyhow::ensure!(!username.is_empty(), "the username may not be empty");
+    anyhow::ensure!(password.len() >= 8, "the password needs at least 8 characters");
+    let hash = {
+        let password = password.to_string();
+        tokio::task::spawn_blocking(move || crate::auth::hash_password(&password)).await??
+    };
+    let user = UserRow {
+        id: Uuid::new_v4(),
+        username: username.to_string(),
+        name: name.trim().to_string(),
+        role,
+        password_hash: hash,
+    };
+    let mut tx = store.write().await?;
+    if by_username(&mut tx, username).await?.is_some() {
+        anyhow::bail!("a user named `{username}` exists already");
+    }
+    insert_user(&mut tx, &user, chrono::Utc::now()).await?;
+    tx.commit().await?;
+    Ok(user.id)
+}

@@ -1,0 +1,4 @@
+//! Sync protocol v1: push (apply a device's queued mutations) and pull (the change feed).
+
+pub mod pull;
+pub mod push;

@@ -1,0 +1,115 @@
+//! Pull: the change feed a device reads, filtered to what its user may see.
+
+use std::collections::{BTreeMap, HashMap};
+
+use onsite_core::wire::{Change, ChangeOp, PullResponse};
+use uuid::Uuid;
+
+use crate::auth::Session;
+use crate::error::ApiError;
+use crate::store::cases;
+use crate::store::log::{self, ChangeEntity, ChangeRow};
+use crate::store::{users, Store};
+
+/// Change rows read per pull.
+pub const PAGE: i64 = 1000;
+
+/// Where a cursor points: `None` = start over (missing, malformed, other epoch, beyond the end).
+fn parse_cursor(cursor: Option<&str>, epoch: &str, max_id: i64) -> Option<i64> {
+    let (e, pos) = cursor?.split_once('.')?;
+    let pos: i64 = pos.parse().ok()?;
+    (e == epoch && (0..=max_id).contains(&pos)).then_some(pos)
+}
+
+pub fn format_cursor(epoch: &str, pos: i64) -> String {
+    format!("{epoch}.{pos}")
+}
+
+pub async fn pull(
+    store: &Store,
+    session: &Session,
+    cursor: Option<&str>,
+) -> Result<PullResponse, ApiError> {
+    let mut tx = store.read().await?;
+    let max_id = log::max_change_id(&mut tx).await?;
+    let (start, reset) = match parse_cursor(cursor.filter(|c| !c.is_empty()), store.epoch(), max_id) {
+        Some(pos) => (pos, false),
+        None => (0, true),
+    };
+    let mut rows = log::changes_after(&mut tx, start, session.user_id, session.role, PAGE + 1).await?;
+    let has_more = rows.len() as i64 > PAGE;
+    rows.truncate(PAGE as usize);
+    let position = if has_more {
+        rows.last().map_or(start, |r| r.id)
+    } else {
+        max_id.max(rows.last().map_or(start, |r| r.id))
+    };
+
+    // Keep only the newest visible row per entity: a later put supersedes an earlier
+    // delete and the other way round.
+    let mut newest: HashMap<(ChangeEntity, &str), i64> = HashMap::new();
+    for r in &rows {
+        newest.insert((r.entity, r.entity_id.as_str()), r.id);
+    }
+    let kept: Vec<&ChangeRow> = rows
+        .iter()
+        .filter(|r| newest.get(&(r.entity, r.entity_id.as_str())) == Some(&r.id))
+        .collect();
+
+    let ids = |e: ChangeEntity| -> Vec<String> {
+        kept.iter()
+            .filter(|r| r.entity == e && r.op == ChangeOp::Put)
+            .map(|r| r.entity_id.clone())
+            .collect()
+    };
+    let mut data: BTreeMap<ChangeEntity, BTreeMap<String, serde_json::Value>> = BTreeMap::new();
+    data.insert(ChangeEntity::Case, cases::case_json(&mut tx, &ids(ChangeEntity::Case)).await?);
+    data.insert(ChangeEntity::Part, cases::part_json(&mut tx, &ids(ChangeEntity::Part)).await?);
+    data.insert(
+        ChangeEntity::Stock,
+        cases::stock_json(&mut tx, session.user_id, &ids(ChangeEntity::Stock)).await?,
+    );
+    data.insert(
+        ChangeEntity::Rejection,
+        log::rejection_json(&mut tx, &ids(ChangeEntity::Rejection)).await?,
+    );
+
+    let mut changes = Vec::with_capacity(kept.len());
+    for r in kept {
+        let value = match r.op {
+            ChangeOp::Delete => serde_json::Value::Null,
+            ChangeOp::Put => match data.get_mut(&r.entity).and_then(|m| m.remove(&r.entity_id)) {
+                Some(v) => v,
+                None => continue,
+            },
+        };
+        changes.push(Change {
+            entity: r.entity.wire(),
+            op: r.op,
+            id: r.entity_id.clone(),
+            data: value,
+        });
+    }
+    let last_seq = users::last_seq(&mut tx, session.client_id).await?.unwrap_or(0);
+    tx.commit().await?;
+    Ok(PullResponse {
+        cursor: format_cursor(store.epoch(), position),
+        has_more,
+        reset,
+        last_seq,
+        changes,
+    })
+}
+
+/// The client id in the query must be the token's device.
+pub fn check_client(session: &Session, client_id: Uuid) -> Result<(), ApiError> {
+    if client_id == session.client_id {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "client_mismatch",
+            "client_id is not the device this token was issued to",
+        ))
+    }
+}

@@ -1,0 +1,169 @@
+//! Push: apply a device's queued mutations in seq order, idempotently, in one transaction.
+
+use chrono::{DateTime, Utc};
+use onsite_core::wire::{PushRequest, PushResponse, PushResult, PushStatus, RejectionRecord, WireMutation};
+use onsite_core::{apply, ApplyContext, CaseFlag, Mutation, Rejection, SlaPolicy};
+use uuid::Uuid;
+
+use crate::auth::Session;
+use crate::error::ApiError;
+use crate::store::cases::{self, StockReason};
+use crate::store::{blobs, log, users, Conn, Store};
+
+/// Apply `req` for `session`. The caller has checked the client id, schema and batch size.
+/// A seq gap rolls the whole request back (`409 seq_gap`); the device resends from `expected`.
+pub async fn push(
+    store: &Store,
+    session: &Session,
+    req: PushRequest,
+    policies: &[SlaPolicy],
+) -> Result<PushResponse, ApiError> {
+    let mut mutations = req.mutations;
+    mutations.sort_by_key(|m| m.seq);
+
+    let mut tx = store.write().await?;
+    let mut last_seq = match users::last_seq(&mut tx, req.client_id).await? {
+        Some(s) => s,
+        None => {
+            users::bind_client(&mut tx, req.client_id, session.user_id, Utc::now()).await?;
+            0
+        }
+    };
+    let mut results = Vec::with_capacity(mutations.len());
+    for wm in &mutations {
+        if wm.seq <= last_seq {
+            results.push(PushResult {
+                seq: wm.seq,
+                status: PushStatus::Duplicate,
+                reason: None,
+            });
+            continue;
+        }
+        if wm.seq != last_seq + 1 {
+            return Err(ApiError::seq_gap(last_seq + 1, wm.seq));
+        }
+        let now = Utc::now();
+        let outcome = apply_one(&mut tx, session, wm, now, policies).await?;
+        let rejected = match outcome {
+            Ok(()) => None,
+            Err(rejection) => {
+                let rec = RejectionRecord {
+                    id: Uuid::new_v4(),
+                    client_id: req.client_id,
+                    seq: wm.seq,
+                    mutation_id: wm.id,
+                    name: wm.name.clone(),
+                    case_id: wm
+                        .args
+                        .get("case_id")
+                        .and_then(|v| v.as_str())
+                        .and_then(|s| Uuid::parse_str(s).ok()),
+                    code: rejection.code.clone(),
+                    message: rejection.message.clone(),
+                    at: now,
+                };
+                log::insert_rejection(&mut tx, &rec, session.user_id).await?;
+                Some(rejection.to_string())
+            }
+        };
+        log::audit(
+            &mut tx,
+            &log::AuditEntry {
+                client_id: req.client_id,
+                user_id: session.user_id,
+                mutation: wm,
+                server_time: now,
+                rejected: rejected.clone(),
+            },
+        )
+        .await?;
+        last_seq = wm.seq;
+        results.push(PushResult {
+            seq: wm.seq,
+            status: if rejected.is_some() {
+                PushStatus::Rejected
+            } else {
+                PushStatus::Applied
+            },
+            reason: rejected,
+        });
+    }
+    users::set_last_seq(&mut tx, req.client_id, last_seq, Utc::now()).await?;
+    tx.commit().await?;
+    Ok(PushResponse { last_seq, results })
+}
+
+/// Parse, check against server data, apply through onsite-core and store the outcome.
+/// The outer error is the database's; the inner one is the mutation's rejection.
+async fn apply_one(
+    conn: &mut Conn,
+    session: &Session,
+    wm: &WireMutation,
+    now: DateTime<Utc>,
+    policies: &[SlaPolicy],
+) -> Result<Result<(), Rejection>, sqlx::Error> {
+    let m = match Mutation::parse(&wm.name, &wm.args) {
+        Ok(m) => m,
+        Err(r) => return Ok(Err(r)),
+    };
+    if let Some(r) = server_checks(conn, &m).await? {
+        return Ok(Err(r));
+    }
+    let before = cases::load_cases(conn, &m.touched_case_ids()).await?;
+    let ctx = ApplyContext {
+        actor: session.actor(),
+        client_time: wm.client_time,
+        server_time: Some(now),
+        policies,
+    };
+    let outcome = match apply(&m, &before, &ctx) {
+        Ok(o) => o,
+        Err(r) => return Ok(Err(r)),
+    };
+    let mut stored = outcome.cases;
+    for mv in &outcome.stock_moves {
+        let why = StockReason {
+            reason: m.name(),
+            case_id: Some(m.case_id()),
+            mutation_id: Some(wm.id),
+        };
+        let level = cases::move_stock(conn, mv.engineer_id, &mv.part_no, mv.delta, &why, now).await?;
+        if level < 0 {
+            if let Some(case) = stored.iter_mut().find(|c| c.id == m.case_id()) {
+                let flag = CaseFlag::NegativeStock {
+                    part_no: mv.part_no.clone(),
+                };
+                if !case.flags.contains(&flag) {
+                    case.flags.push(flag);
+                }
+            }
+        }
+    }
+    for case in &stored {
+        let previous = before.get(&case.id).and_then(|c| c.assignee_id);
+        cases::put_case(conn, case, previous, now).await?;
+    }
+    if !stored.is_empty() {
+        for hash in m.blob_hashes() {
+            blobs::add_ref(conn, &hash, m.case_id()).await?;
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Checks that need the server's data: the catalog, the users, the blob store.
+async fn server_checks(conn: &mut Conn, m: &Mutation) -> Result<Option<Rejection>, sqlx::Error> {
+    Ok(match m {
+        Mutation::PartUse(a) if !cases::part_exists(conn, a.part_no.trim()).await? => Some(
+            Rejection::new("unknown_part", format!("part `{}` is not in the catalog", a.part_no)),
+        ),
+        Mutation::Assign(a) if !users::is_engineer(conn, a.engineer_id).await? => Some(
+            Rejection::new("unknown_engineer", format!("{} is not an engineer", a.engineer_id)),
+        ),
+        Mutation::PhotoAdd(a) if !blobs::exists(conn, &a.sha256).await? => Some(Rejection::new(
+            "blob_missing",
+            format!("upload blob {} before the mutation that names it", a.sha256),
+        )),
+        _ => None,
+    })
+}
