@@ -1,10 +1,18 @@
-//! Thin HTTP wrapper over gloo-net; URLs are same-origin.
+//! Thin HTTP wrapper over gloo-net. URLs are same-origin (path only). Errors from the server
+//! are JSON `{error, message}` and become [`ApiError::Http`]; a failed fetch is
+//! [`ApiError::Offline`].
 
-use onsite_core::wire::LoginResponse;
+use gloo_net::http::{Request, RequestBuilder, Response};
+use onsite_core::wire::{
+    ErrorBody, LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse,
+};
+use uuid::Uuid;
 
 #[derive(Debug, Clone)]
 pub enum ApiError {
+    /// The request never got an answer (no network, server down, CORS, aborted).
     Offline,
+    /// 401: the token is missing, expired or revoked (or, at login, bad credentials).
     Unauthorized,
     Http {
         status: u16,
@@ -14,14 +22,169 @@ pub enum ApiError {
     Decode(String),
 }
 
-pub async fn login(
-    _username: &str,
-    _password: &str,
-    _client_id: uuid::Uuid,
-) -> Result<LoginResponse, ApiError> {
-    todo!()
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApiError::Offline => write!(f, "offline"),
+            ApiError::Unauthorized => write!(f, "not signed in"),
+            ApiError::Http {
+                status,
+                code,
+                message,
+            } => write!(f, "{status} {code}: {message}"),
+            ApiError::Decode(m) => write!(f, "unexpected answer: {m}"),
+        }
+    }
 }
 
-pub async fn logout(_token: &str) -> Result<(), ApiError> {
-    todo!()
+impl std::error::Error for ApiError {}
+
+impl ApiError {
+    /// Worth retrying later with backoff (network or server trouble).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Offline => true,
+            ApiError::Http { status, .. } => *status >= 500 || *status == 408 || *status == 429,
+            _ => false,
+        }
+    }
+}
+
+/// The answer to a push: accepted, or the server expects another seq first.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PushReply {
+    Ok(PushResponse),
+    SeqGap { expected: u64 },
+}
+
+fn auth(b: RequestBuilder, token: &str) -> RequestBuilder {
+    b.header("Authorization", &format!("Bearer {token}"))
+}
+
+async fn send(req: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+    let req = req.map_err(|e| ApiError::Decode(e.to_string()))?;
+    req.send().await.map_err(|_| ApiError::Offline)
+}
+
+async fn error_of(resp: Response) -> ApiError {
+    let status = resp.status();
+    let text = resp.text().await.unwrap_or_default();
+    let body: Option<ErrorBody> = serde_json::from_str(&text).ok();
+    if status == 401 {
+        return ApiError::Unauthorized;
+    }
+    match body {
+        Some(b) => ApiError::Http {
+            status,
+            code: b.error,
+            message: b.message,
+        },
+        None => ApiError::Http {
+            status,
+            code: "http_error".into(),
+            message: if text.is_empty() {
+                resp.status_text()
+            } else {
+                text
+            },
+        },
+    }
+}
+
+async fn json_of<T: serde::de::DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
+    if !resp.ok() {
+        return Err(error_of(resp).await);
+    }
+    let text = resp.text().await.map_err(|_| ApiError::Offline)?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+pub async fn login(
+    username: &str,
+    password: &str,
+    client_id: Uuid,
+) -> Result<LoginResponse, ApiError> {
+    let body = LoginRequest {
+        username: username.into(),
+        password: password.into(),
+        client_id,
+    };
+    let resp = send(Request::post("/api/v1/login").json(&body)).await?;
+    json_of(resp).await
+}
+
+/// Revokes the token on the server. Best effort: the app forgets the session either way.
+pub async fn logout(token: &str) -> Result<(), ApiError> {
+    let resp = send(auth(Request::post("/api/v1/logout"), token).build()).await?;
+    if resp.ok() || resp.status() == 404 {
+        Ok(())
+    } else {
+        Err(error_of(resp).await)
+    }
+}
+
+pub async fn push(token: &str, req: &PushRequest) -> Result<PushReply, ApiError> {
+    let resp = send(auth(Request::post("/api/v1/sync/push"), token).json(req)).await?;
+    if resp.status() == 409 {
+        let text = resp.text().await.unwrap_or_default();
+        if let Ok(ErrorBody {
+            error,
+            expected: Some(expected),
+            ..
+        }) = serde_json::from_str::<ErrorBody>(&text)
+        {
+            if error == "seq_gap" {
+                return Ok(PushReply::SeqGap { expected });
+            }
+        }
+        let body: Option<ErrorBody> = serde_json::from_str(&text).ok();
+        return Err(ApiError::Http {
+            status: 409,
+            code: body.as_ref().map_or("conflict".into(), |b| b.error.clone()),
+            message: body.map_or(text, |b| b.message),
+        });
+    }
+    json_of(resp).await.map(PushReply::Ok)
+}
+
+pub async fn pull(
+    token: &str,
+    client_id: Uuid,
+    cursor: Option<&str>,
+) -> Result<PullResponse, ApiError> {
+    let client = client_id.to_string();
+    let mut params = vec![("client_id", client.as_str())];
+    if let Some(c) = cursor {
+        params.push(("cursor", c));
+    }
+    let resp = send(
+        auth(Request::get("/api/v1/sync/pull"), token)
+            .query(params)
+            .build(),
+    )
+    .await?;
+    json_of(resp).await
+}
+
+pub async fn put_blob(token: &str, sha256: &str, bytes: &[u8]) -> Result<(), ApiError> {
+    let body = js_sys::Uint8Array::from(bytes);
+    let resp = send(
+        auth(Request::put(&format!("/api/v1/blobs/{sha256}")), token)
+            .header("Content-Type", "application/octet-stream")
+            .body(body),
+    )
+    .await?;
+    if resp.ok() {
+        Ok(())
+    } else {
+        Err(error_of(resp).await)
+    }
+}
+
+pub async fn get_blob(token: &str, sha256: &str) -> Result<Vec<u8>, ApiError> {
+    let resp = send(auth(Request::get(&format!("/api/v1/blobs/{sha256}")), token).build()).await?;
+    if !resp.ok() {
+        return Err(error_of(resp).await);
+    }
+    resp.binary().await.map_err(|_| ApiError::Offline)
 }

@@ -1,8 +1,21 @@
-//! Sync engine: outbox flusher and pull loop.
+//! Sync engine: flushes the outbox (blobs first, then batches of mutations) and pulls the
+//! server's changes. [`flush_once`] is one complete round and is what tests drive; [`start`]
+//! runs it on the triggers DESIGN.md names, one tab at a time, with backoff.
 
-use crate::store::Store;
-use leptos::prelude::RwSignal;
-use onsite_core::wire::RejectionRecord;
+mod engine;
+
+use std::collections::HashSet;
+
+use onsite_core::wire::{
+    PullResponse, PushRequest, PushStatus, RejectionRecord, WireMutation, MAX_BATCH_BYTES,
+    MAX_BATCH_MUTATIONS,
+};
+use uuid::Uuid;
+
+use crate::api::{self, ApiError, PushReply};
+use crate::store::{Session, Store, StoreError};
+
+pub use engine::{start, SyncHandle};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SyncStatus {
@@ -15,15 +28,237 @@ pub struct SyncStatus {
     pub auth_expired: bool,
 }
 
-#[derive(Clone)]
-pub struct SyncHandle {}
-
-impl SyncHandle {
-    pub fn nudge(&self) {}
-    pub fn sync_now(&self) {}
-    pub fn stop(&self) {}
+/// The HTTP side of sync, swappable for tests.
+#[allow(async_fn_in_trait)]
+pub trait Transport {
+    async fn put_blob(&self, token: &str, sha256: &str, bytes: &[u8]) -> Result<(), ApiError>;
+    async fn push(&self, token: &str, req: &PushRequest) -> Result<PushReply, ApiError>;
+    async fn pull(
+        &self,
+        token: &str,
+        client_id: Uuid,
+        cursor: Option<&str>,
+    ) -> Result<PullResponse, ApiError>;
 }
 
-pub fn start(_store: Store, _status: RwSignal<SyncStatus>) -> SyncHandle {
-    SyncHandle {}
+/// The real transport: same-origin HTTP through [`crate::api`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HttpTransport;
+
+impl Transport for HttpTransport {
+    async fn put_blob(&self, token: &str, sha256: &str, bytes: &[u8]) -> Result<(), ApiError> {
+        api::put_blob(token, sha256, bytes).await
+    }
+    async fn push(&self, token: &str, req: &PushRequest) -> Result<PushReply, ApiError> {
+        api::push(token, req).await
+    }
+    async fn pull(
+        &self,
+        token: &str,
+        client_id: Uuid,
+        cursor: Option<&str>,
+    ) -> Result<PullResponse, ApiError> {
+        api::pull(token, client_id, cursor).await
+    }
+}
+
+/// What one [`flush_once`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FlushReport {
+    pub pushes: u32,
+    pub applied: u32,
+    pub duplicate: u32,
+    pub rejected: u32,
+    pub blobs_uploaded: u32,
+    pub pulls: u32,
+    /// The oldest outbox entry belongs to another user: it (and everything after it) waits
+    /// until that user signs in again.
+    pub blocked_by_other_user: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum SyncError {
+    /// 401: the session's token no longer works. Nothing was dropped.
+    AuthExpired,
+    /// No answer, or a server error (5xx/408/429): retry with backoff. Nothing was dropped.
+    Transient(ApiError),
+    /// The server refused the request itself (4xx other than 401), or cannot continue.
+    Server(ApiError),
+    /// The server expects a seq this device no longer has (or never had).
+    Stuck(String),
+    Store(StoreError),
+}
+
+impl std::fmt::Display for SyncError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SyncError::AuthExpired => write!(f, "sign-in expired"),
+            SyncError::Transient(e) | SyncError::Server(e) => write!(f, "{e}"),
+            SyncError::Stuck(m) => write!(f, "{m}"),
+            SyncError::Store(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for SyncError {}
+
+impl From<StoreError> for SyncError {
+    fn from(e: StoreError) -> Self {
+        SyncError::Store(e)
+    }
+}
+
+impl SyncError {
+    pub fn is_transient(&self) -> bool {
+        matches!(self, SyncError::Transient(_))
+    }
+}
+
+fn classify(e: ApiError) -> SyncError {
+    match e {
+        ApiError::Unauthorized => SyncError::AuthExpired,
+        e if e.is_transient() => SyncError::Transient(e),
+        e => SyncError::Server(e),
+    }
+}
+
+/// Bytes a mutation adds to a push body (its JSON plus a separating comma).
+fn wire_size(w: &WireMutation) -> usize {
+    serde_json::to_string(w).map(|s| s.len() + 1).unwrap_or(0)
+}
+
+/// Room for the push envelope around the mutations.
+const ENVELOPE_BYTES: usize = 256;
+
+/// One complete round: upload blobs, push every pushable outbox entry in batches, then pull
+/// until `has_more` is false. Nothing leaves the outbox before the server's ack was read.
+pub async fn flush_once<T: Transport>(
+    store: &Store,
+    transport: &T,
+    session: &Session,
+) -> Result<FlushReport, SyncError> {
+    let mut report = FlushReport::default();
+    let token = session.token.as_str();
+    let user = session.user.id;
+    let mut max_n = MAX_BATCH_MUTATIONS;
+    let mut gap_retries = 0u32;
+    let mut uploaded: HashSet<String> = HashSet::new();
+
+    loop {
+        let entries = store.pending(max_n).await?;
+        let mut batch = Vec::new();
+        let mut bytes = ENVELOPE_BYTES;
+        for e in &entries {
+            // Only this user's entries go out, and only as a contiguous run from the oldest:
+            // the server takes seqs in order.
+            if e.user_id != user {
+                break;
+            }
+            let w = WireMutation {
+                seq: e.seq,
+                id: e.id,
+                name: e.name.clone(),
+                args: e.args.clone(),
+                client_time: e.client_time,
+            };
+            let size = wire_size(&w);
+            if !batch.is_empty() && bytes + size > MAX_BATCH_BYTES {
+                break;
+            }
+            bytes += size;
+            batch.push((e, w));
+        }
+        if batch.is_empty() {
+            report.blocked_by_other_user = !entries.is_empty();
+            break;
+        }
+
+        // Blobs go first: the mutation that names a hash must find it on the server.
+        for (e, _) in &batch {
+            for sha in &e.blobs {
+                if uploaded.contains(sha) || store.blob_uploaded(sha).await? {
+                    continue;
+                }
+                if let Some(data) = store.blob(sha).await? {
+                    transport
+                        .put_blob(token, sha, &data)
+                        .await
+                        .map_err(classify)?;
+                    store.mark_blob_uploaded(sha).await?;
+                    report.blobs_uploaded += 1;
+                }
+                uploaded.insert(sha.clone());
+            }
+        }
+
+        let last_in_batch = batch.last().map(|(e, _)| e.seq).unwrap_or(0);
+        let req = PushRequest {
+            client_id: session.client_id,
+            schema_version: onsite_core::SCHEMA_VERSION,
+            mutations: batch.into_iter().map(|(_, w)| w).collect(),
+        };
+        report.pushes += 1;
+        match transport.push(token, &req).await {
+            Ok(PushReply::Ok(resp)) => {
+                let mut rejected = Vec::new();
+                for r in &resp.results {
+                    match r.status {
+                        PushStatus::Applied => report.applied += 1,
+                        PushStatus::Duplicate => report.duplicate += 1,
+                        PushStatus::Rejected => {
+                            report.rejected += 1;
+                            rejected.push(r.seq);
+                        }
+                    }
+                }
+                store.ack(resp.last_seq, &rejected).await?;
+                if resp.last_seq < last_in_batch {
+                    return Err(SyncError::Stuck(format!(
+                        "server acknowledged up to {} of a batch ending at {last_in_batch}",
+                        resp.last_seq
+                    )));
+                }
+                gap_retries = 0;
+            }
+            Ok(PushReply::SeqGap { expected }) => {
+                gap_retries += 1;
+                if expected > 0 {
+                    // Everything before `expected` is on the server already.
+                    store.ack(expected - 1, &[]).await?;
+                }
+                let first = store.pending(1).await?;
+                let can_continue = first
+                    .first()
+                    .is_some_and(|e| e.seq == expected && e.user_id == user);
+                if first.is_empty() {
+                    continue;
+                }
+                if !can_continue || gap_retries > 3 {
+                    return Err(SyncError::Stuck(format!(
+                        "server expects seq {expected}; the oldest entry here is {}",
+                        first[0].seq
+                    )));
+                }
+            }
+            Err(ApiError::Http { status: 413, .. }) if req.mutations.len() > 1 => {
+                max_n = (req.mutations.len() / 2).max(1);
+            }
+            Err(e) => return Err(classify(e)),
+        }
+    }
+
+    let mut cursor = store.cursor().await?;
+    loop {
+        let resp = transport
+            .pull(token, session.client_id, cursor.as_deref())
+            .await
+            .map_err(classify)?;
+        store.apply_pull(&resp).await?;
+        report.pulls += 1;
+        if !resp.has_more || cursor.as_deref() == Some(resp.cursor.as_str()) {
+            break;
+        }
+        cursor = Some(resp.cursor);
+    }
+    Ok(report)
 }

@@ -1,0 +1,284 @@
+//! The background loop: triggers, debounce, backoff, Web Locks, status signal.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
+
+use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
+use futures::future::{select, Either};
+use futures::StreamExt;
+use gloo_events::EventListener;
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::{RwSignal, Update};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
+
+use super::{flush_once, FlushReport, HttpTransport, SyncError, SyncStatus};
+use crate::api::ApiError;
+use crate::store::Store;
+
+const LOCK_NAME: &str = "onsite-sync";
+const DEBOUNCE_MS: u32 = 1_000;
+const PERIOD_MS: f64 = 60_000.0;
+const BACKOFF_BASE_MS: f64 = 1_000.0;
+const BACKOFF_MAX_MS: f64 = 60_000.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    /// A local write happened: sync about 1 s later (writes in that second coalesce).
+    Nudge,
+    /// Sync now (start, visible again, the user asked).
+    Run,
+    /// The browser says we are online again: forget the backoff and sync now.
+    Online,
+    /// The browser says we are offline.
+    Offline,
+    Stop,
+}
+
+/// Controls the engine started by [`start`]. Cheap to clone, `Send + Sync`.
+#[derive(Clone)]
+pub struct SyncHandle {
+    tx: UnboundedSender<Cmd>,
+}
+
+impl SyncHandle {
+    /// Call after every local write.
+    pub fn nudge(&self) {
+        let _ = self.tx.unbounded_send(Cmd::Nudge);
+    }
+    pub fn sync_now(&self) {
+        let _ = self.tx.unbounded_send(Cmd::Run);
+    }
+    pub fn stop(&self) {
+        let _ = self.tx.unbounded_send(Cmd::Stop);
+    }
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+fn navigator_online() -> bool {
+    web_sys::window()
+        .map(|w| w.navigator().on_line())
+        .unwrap_or(true)
+}
+
+/// Full jitter: a random wait in [0, min(max, base * 2^attempt)].
+fn backoff_ms(failures: u32) -> f64 {
+    let cap = (BACKOFF_BASE_MS * 2f64.powi(failures.min(16) as i32)).min(BACKOFF_MAX_MS);
+    (js_sys::Math::random() * cap).max(250.0)
+}
+
+/// Starts the engine: at start, on `online`, on `visibilitychange` to visible, ~1 s after
+/// `nudge()`, every 60 s; backoff 1..60 s with full jitter, forever; one tab at a time
+/// (`navigator.locks` "onsite-sync" where available). Writes its state into `status`.
+pub fn start(store: Store, status: RwSignal<SyncStatus>) -> SyncHandle {
+    let (tx, rx) = unbounded();
+    let listeners = install_listeners(&tx);
+    spawn_local(run_loop(store, status, rx, listeners));
+    SyncHandle { tx }
+}
+
+fn install_listeners(tx: &UnboundedSender<Cmd>) -> Vec<EventListener> {
+    let mut out = Vec::new();
+    let Some(window) = web_sys::window() else {
+        return out;
+    };
+    let t = tx.clone();
+    out.push(EventListener::new(&window, "online", move |_| {
+        let _ = t.unbounded_send(Cmd::Online);
+    }));
+    let t = tx.clone();
+    out.push(EventListener::new(&window, "offline", move |_| {
+        let _ = t.unbounded_send(Cmd::Offline);
+    }));
+    if let Some(doc) = window.document() {
+        let t = tx.clone();
+        let d = doc.clone();
+        out.push(EventListener::new(&doc, "visibilitychange", move |_| {
+            if d.visibility_state() == web_sys::VisibilityState::Visible {
+                let _ = t.unbounded_send(Cmd::Run);
+            }
+        }));
+    }
+    out
+}
+
+async fn refresh_status(store: &Store, status: RwSignal<SyncStatus>) {
+    let pending = store.pending_count().await.ok();
+    let last_sync = store.last_sync().await.ok().flatten();
+    let rejections = store.rejections().await.ok();
+    status.update(|s| {
+        if let Some(p) = pending {
+            s.pending = p;
+        }
+        if last_sync.is_some() {
+            s.last_sync = last_sync;
+        }
+        if let Some(r) = rejections {
+            s.rejections = r;
+        }
+    });
+}
+
+async fn run_loop(
+    store: Store,
+    status: RwSignal<SyncStatus>,
+    mut rx: UnboundedReceiver<Cmd>,
+    listeners: Vec<EventListener>,
+) {
+    status.update(|s| s.online = navigator_online());
+    refresh_status(&store, status).await;
+    let mut failures = 0u32;
+    // Run at once on start.
+    let mut next_at = now_ms();
+    loop {
+        let wait = (next_at - now_ms()).max(0.0);
+        let cmd = if wait <= 0.0 {
+            Cmd::Run
+        } else {
+            match select(
+                rx.next(),
+                TimeoutFuture::new(wait.min(u32::MAX as f64) as u32),
+            )
+            .await
+            {
+                Either::Left((Some(c), _)) => c,
+                Either::Left((None, _)) => Cmd::Stop,
+                Either::Right(_) => Cmd::Run,
+            }
+        };
+        match cmd {
+            Cmd::Stop => break,
+            Cmd::Offline => {
+                status.update(|s| s.online = false);
+                continue;
+            }
+            Cmd::Online => {
+                failures = 0;
+                status.update(|s| s.online = true);
+            }
+            Cmd::Nudge => {
+                refresh_status(&store, status).await;
+                TimeoutFuture::new(DEBOUNCE_MS).await;
+                // Coalesce whatever else arrived meanwhile.
+                while let Ok(c) = rx.try_recv() {
+                    if c == Cmd::Stop {
+                        drop(listeners);
+                        return;
+                    }
+                }
+            }
+            Cmd::Run => {}
+        }
+
+        let session = match store.session().await {
+            Ok(Some(s)) => s,
+            _ => {
+                // Nobody signed in: nothing may be pushed; try again later.
+                next_at = now_ms() + PERIOD_MS;
+                continue;
+            }
+        };
+        status.update(|s| {
+            s.syncing = true;
+            s.auth_expired = false;
+        });
+        let result = with_lock(LOCK_NAME, {
+            let store = store.clone();
+            move || async move { flush_once(&store, &HttpTransport, &session).await }
+        })
+        .await;
+        refresh_status(&store, status).await;
+        match result {
+            Ok(report) => {
+                failures = 0;
+                next_at = now_ms() + PERIOD_MS;
+                status.update(|s| {
+                    s.syncing = false;
+                    s.online = navigator_online();
+                    s.last_error = blocked_message(&report);
+                });
+            }
+            Err(e) => {
+                let offline = matches!(e, SyncError::Transient(ApiError::Offline));
+                let auth = matches!(e, SyncError::AuthExpired);
+                failures = failures.saturating_add(1);
+                next_at = now_ms()
+                    + if auth {
+                        PERIOD_MS
+                    } else {
+                        backoff_ms(failures - 1)
+                    };
+                status.update(|s| {
+                    s.syncing = false;
+                    s.online = navigator_online() && !offline;
+                    s.auth_expired = auth;
+                    s.last_error = if offline { None } else { Some(e.to_string()) };
+                });
+            }
+        }
+    }
+    drop(listeners);
+}
+
+fn blocked_message(report: &FlushReport) -> Option<String> {
+    report
+        .blocked_by_other_user
+        .then(|| "changes of another user are waiting for that user to sign in".to_string())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = LockManager)]
+    type JsLockManager;
+    #[wasm_bindgen(method, js_name = request)]
+    fn request_lock(
+        this: &JsLockManager,
+        name: &str,
+        callback: &js_sys::Function,
+    ) -> js_sys::Promise;
+}
+
+/// Runs `f` while holding the named exclusive Web Lock (waits for other tabs); without Web
+/// Locks (insecure context, old browser) it just runs `f`.
+async fn with_lock<F, Fut, T>(name: &str, f: F) -> T
+where
+    F: FnOnce() -> Fut + 'static,
+    Fut: Future<Output = T> + 'static,
+    T: 'static,
+{
+    let locks = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &JsValue::from_str("locks")).ok())
+        .filter(|l| !l.is_undefined() && !l.is_null());
+    let Some(locks) = locks else {
+        return f().await;
+    };
+    let locks: JsLockManager = locks.unchecked_into();
+    let slot: Rc<RefCell<Option<T>>> = Rc::new(RefCell::new(None));
+    let f_slot: Rc<RefCell<Option<F>>> = Rc::new(RefCell::new(Some(f)));
+    let out = slot.clone();
+    let fs = f_slot.clone();
+    let cb = Closure::once_into_js(move |_lock: JsValue| -> js_sys::Promise {
+        future_to_promise(async move {
+            if let Some(f) = fs.borrow_mut().take() {
+                let v = f().await;
+                *out.borrow_mut() = Some(v);
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    });
+    let _ = JsFuture::from(locks.request_lock(name, cb.unchecked_ref())).await;
+    if let Some(v) = slot.borrow_mut().take() {
+        return v;
+    }
+    // The lock request failed before running `f` (e.g. SecurityError): run without it.
+    let f = f_slot
+        .borrow_mut()
+        .take()
+        .expect("lock callback neither ran nor left the job");
+    f().await
+}
