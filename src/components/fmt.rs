@@ -5,7 +5,9 @@ use chrono::{DateTime, Duration, Local, Utc};
 use crate::i18n::I18n;
 
 pub fn local_time(dt: DateTime<Utc>) -> String {
-    dt.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+    dt.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 pub fn local_clock(dt: DateTime<Utc>) -> String {

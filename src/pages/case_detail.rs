@@ -127,7 +127,8 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
             }
             .into_any()
         }
-        None => view! { <span class="badge warn">{move || i18n.t("case.no_warranty")}</span> }.into_any(),
+        None => view! { <span class="badge warn">{move || i18n.t("case.no_warranty")}</span> }
+            .into_any(),
     };
     let category_key = format!("category.{}", c.category.as_str());
     let mode_key = format!("mode.{}", c.mode.as_str());
@@ -182,7 +183,7 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
                 </a>
                 <a href=format!("/cases/{id}/sign") class="btn" data-testid="nav-sign">
                     {move || i18n.t("nav.sign")}
-                    {case.sign_off.is_some().then(|| " ✓")}
+                    {case.sign_off.is_some().then_some(" ✓")}
                 </a>
             </nav>
             {(!case.description.is_empty())

@@ -10,9 +10,9 @@ fn login_error(e: &ApiError) -> UiError {
     match e {
         ApiError::Offline => UiError::new("login.offline"),
         ApiError::Unauthorized => UiError::new("login.bad_credentials"),
-        ApiError::Http { status, message, .. } => {
-            UiError::with("login.failed", format!("{status}: {message}"))
-        }
+        ApiError::Http {
+            status, message, ..
+        } => UiError::with("login.failed", format!("{status}: {message}")),
         ApiError::Decode(m) => UiError::with("login.failed", m.clone()),
     }
 }

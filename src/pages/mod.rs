@@ -91,7 +91,9 @@ pub fn use_wide() -> ReadSignal<bool> {
 pub fn CaseMissing(load: CaseLoad) -> impl IntoView {
     let i18n = crate::i18n::use_i18n();
     match load {
-        CaseLoad::Loading => view! { <p class="muted">{move || i18n.t("common.loading")}</p> }.into_any(),
+        CaseLoad::Loading => {
+            view! { <p class="muted">{move || i18n.t("common.loading")}</p> }.into_any()
+        }
         CaseLoad::Missing => view! {
             <div class="card">
                 <p>{move || i18n.t("case.missing")}</p>

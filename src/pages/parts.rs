@@ -21,7 +21,10 @@ pub fn PartsPage() -> impl IntoView {
     let i18n = use_i18n();
     let can_use = Memo::new(move |_| {
         let actor = state.actor_tracked()?;
-        case.with(|c| c.case().map(|c| check(&actor, c, CaseAction::UseParts).is_ok()))
+        case.with(|c| {
+            c.case()
+                .map(|c| check(&actor, c, CaseAction::UseParts).is_ok())
+        })
     });
 
     view! {
@@ -63,7 +66,12 @@ fn UsageList(case: Case, can_correct: bool) -> impl IntoView {
             busy.set(false);
         });
     };
-    let lines: Vec<_> = case.parts.iter().filter(|u| u.corrects.is_none()).cloned().collect();
+    let lines: Vec<_> = case
+        .parts
+        .iter()
+        .filter(|u| u.corrects.is_none())
+        .cloned()
+        .collect();
     if lines.is_empty() {
         return view! { <p class="muted card" data-testid="usage-empty">{move || i18n.t("parts.none_used")}</p> }
             .into_any();

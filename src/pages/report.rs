@@ -157,4 +157,3 @@ fn ReportForm(case: Case) -> impl IntoView {
         </form>
     }
 }
-

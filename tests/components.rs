@@ -1,0 +1,399 @@
+//! Component tests: mount into a fresh node in headless Chromium, click, assert on the DOM.
+//! Run: CHROMEDRIVER=/usr/bin/chromedriver cargo test -p onsite --target wasm32-unknown-unknown --test components
+
+#![cfg(target_arch = "wasm32")]
+
+use std::collections::BTreeSet;
+
+use chrono::{Duration, TimeZone, Utc};
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use leptos::task::tick;
+use onsite_core::mutation::MUTATION_NAMES;
+use onsite_core::{
+    Actor, Case, CaseStatus, Category, Customer, Mutation, Product, RepairResult, Report, Role,
+    ServiceMode, Severity, SignOff, Site, SlaPolicy,
+};
+use uuid::Uuid;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
+
+use onsite::components::case_actions::status_actions;
+use onsite::components::case_list::sort_by_urgency;
+use onsite::components::signature_pad::base64_decode;
+use onsite::components::{CaseActions, LangToggle, StatusBadge, StatusBar};
+use onsite::i18n::{provide_i18n_with, Lang, EN, ZH};
+use onsite::pages::report::report_changes;
+use onsite::sync::SyncStatus;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn container() -> HtmlElement {
+    let doc = document();
+    let div = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&div).unwrap();
+    div.unchecked_into()
+}
+
+fn testids(root: &HtmlElement, prefix: &str) -> Vec<String> {
+    let list = root
+        .query_selector_all(&format!("[data-testid^='{prefix}']"))
+        .unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .filter_map(|e| e.get_attribute("data-testid"))
+        .collect()
+}
+
+fn el(root: &HtmlElement, testid: &str) -> HtmlElement {
+    root.query_selector(&format!("[data-testid='{testid}']"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element {testid}"))
+        .unchecked_into()
+}
+
+fn engineer() -> Actor {
+    Actor {
+        user_id: Uuid::from_u128(7),
+        role: Role::Engineer,
+    }
+}
+
+fn case_in(status: CaseStatus, assignee: Uuid) -> Case {
+    let reported = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    let severity = Severity::new(2).unwrap();
+    let id = Uuid::from_u128(42);
+    Case {
+        id,
+        number: Case::number_for(id),
+        title: "Printer down".into(),
+        description: String::new(),
+        customer: Customer {
+            name: "ACME".into(),
+            phone: Some("+86 10 1234 5678".into()),
+            email: None,
+            contact: Some("Li Wei".into()),
+        },
+        site: Site {
+            address: "1 Main St".into(),
+            notes: None,
+        },
+        product: Product {
+            model: "X-100".into(),
+            serial: Some("SN1".into()),
+            warranty_until: None,
+        },
+        category: Category::SystemFault,
+        severity,
+        mode: ServiceMode::OnSite,
+        reported_at: reported,
+        appointment: None,
+        assignee_id: Some(assignee),
+        status,
+        sla: SlaPolicy::standard().clock(severity, reported),
+        report: Report::default(),
+        parts: vec![],
+        time_entries: vec![],
+        photos: vec![],
+        sign_off: None,
+        extra_sign_offs: vec![],
+        escalations: vec![],
+        follow_up_of: None,
+        follow_ups: vec![],
+        flags: vec![],
+        timeline: vec![],
+    }
+}
+
+fn mount_actions(case: Case, actor: Actor) -> (HtmlElement, RwSignal<Vec<Mutation>>) {
+    let root = container();
+    let got: RwSignal<Vec<Mutation>> = RwSignal::new(vec![]);
+    mount_to(root.clone(), move || {
+        provide_i18n_with(Lang::En);
+        view! { <CaseActions case=case actor=actor on_action=move |m: Mutation| got.update(|v| v.push(m)) /> }
+    })
+    .forget();
+    (root, got)
+}
+
+#[wasm_bindgen_test]
+async fn assigned_case_offers_only_accept() {
+    let me = engineer();
+    let (root, got) = mount_actions(case_in(CaseStatus::Assigned, me.user_id), me);
+    tick().await;
+    assert_eq!(testids(&root, "action-"), vec!["action-accept"]);
+    el(&root, "action-accept").click();
+    tick().await;
+    let m = got.get_untracked();
+    assert_eq!(m.len(), 1);
+    assert!(matches!(&m[0], Mutation::Accept(a) if a.case_id == Uuid::from_u128(42)));
+    assert_eq!(el(&root, "action-accept").text_content().unwrap(), "Accept");
+}
+
+#[wasm_bindgen_test]
+async fn in_progress_offers_on_hold_and_completed_only_when_ready() {
+    let me = engineer();
+    let (root, _) = mount_actions(case_in(CaseStatus::InProgress, me.user_id), me);
+    tick().await;
+    assert_eq!(testids(&root, "action-"), vec!["action-on_hold"]);
+
+    let mut ready = case_in(CaseStatus::InProgress, me.user_id);
+    ready.report.result = Some(RepairResult::Resolved);
+    ready.sign_off = Some(SignOff {
+        signoff_id: Uuid::from_u128(9),
+        signer_name: "Li Wei".into(),
+        signature_sha256: Some("a".repeat(64)),
+        unsigned_reason: None,
+        report_sha256: ready.report_sha256(),
+        satisfaction: Some(5),
+        comment: None,
+        signed_at: Utc::now(),
+    });
+    let (root, _) = mount_actions(ready, me);
+    tick().await;
+    assert_eq!(
+        testids(&root, "action-"),
+        vec!["action-on_hold", "action-completed"]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn on_hold_asks_for_a_reason_first() {
+    let me = engineer();
+    let (root, got) = mount_actions(case_in(CaseStatus::InProgress, me.user_id), me);
+    tick().await;
+    el(&root, "action-on_hold").click();
+    tick().await;
+    assert!(
+        got.get_untracked().is_empty(),
+        "no mutation before a reason"
+    );
+    let input: web_sys::HtmlInputElement = el(&root, "action-reason").unchecked_into();
+    input.set_value("waiting for parts");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    tick().await;
+    el(&root, "action-on_hold-confirm").click();
+    tick().await;
+    let m = got.get_untracked();
+    assert_eq!(m.len(), 1);
+    match &m[0] {
+        Mutation::SetStatus(a) => {
+            assert_eq!(a.status, CaseStatus::OnHold);
+            assert_eq!(a.reason.as_deref(), Some("waiting for parts"));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn other_engineers_and_managers_get_their_own_actions() {
+    let me = engineer();
+    let someone_else = Uuid::from_u128(8);
+    let (root, _) = mount_actions(case_in(CaseStatus::Assigned, someone_else), me);
+    tick().await;
+    assert!(testids(&root, "action-").is_empty());
+
+    let manager = Actor {
+        user_id: Uuid::from_u128(1),
+        role: Role::Manager,
+    };
+    let completed = case_in(CaseStatus::Completed, me.user_id);
+    assert_eq!(
+        status_actions(&manager, &completed).len(),
+        3,
+        "close, reopen, cancel"
+    );
+    let (root, _) = mount_actions(completed, manager);
+    tick().await;
+    assert_eq!(
+        testids(&root, "action-"),
+        vec!["action-close", "action-reopen", "action-cancel"]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn language_toggle_switches_to_chinese() {
+    let root = container();
+    mount_to(root.clone(), || {
+        provide_i18n_with(Lang::En);
+        view! {
+            <LangToggle />
+            <StatusBadge status=CaseStatus::InProgress />
+        }
+    })
+    .forget();
+    tick().await;
+    let badge = || {
+        root.query_selector("[data-status='in_progress']")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    assert_eq!(badge(), "In progress");
+    assert_eq!(el(&root, "lang-toggle").text_content().unwrap(), "中文");
+    el(&root, "lang-toggle").click();
+    tick().await;
+    assert_eq!(badge(), "处理中");
+    assert_eq!(el(&root, "lang-toggle").text_content().unwrap(), "EN");
+    el(&root, "lang-toggle").click();
+    tick().await;
+    assert_eq!(badge(), "In progress");
+}
+
+#[wasm_bindgen_test]
+async fn status_bar_shows_pending_count_from_the_signal() {
+    let root = container();
+    let status = RwSignal::new(SyncStatus {
+        online: false,
+        pending: 3,
+        ..SyncStatus::default()
+    });
+    mount_to(root.clone(), move || {
+        provide_i18n_with(Lang::En);
+        view! { <StatusBar status=status /> }
+    })
+    .forget();
+    tick().await;
+    let pending = el(&root, "sync-pending");
+    assert_eq!(pending.get_attribute("data-count").as_deref(), Some("3"));
+    assert!(pending.text_content().unwrap().contains('3'));
+    let online = el(&root, "sync-online");
+    assert_eq!(
+        online.get_attribute("data-online").as_deref(),
+        Some("false")
+    );
+    assert!(online.text_content().unwrap().contains("Offline"));
+    assert_eq!(
+        el(&root, "sync-last").text_content().unwrap(),
+        "Never synced"
+    );
+
+    status.update(|s| {
+        s.online = true;
+        s.pending = 0;
+        s.last_sync = Some(Utc::now());
+    });
+    tick().await;
+    let pending = el(&root, "sync-pending");
+    assert_eq!(pending.get_attribute("data-count").as_deref(), Some("0"));
+    assert_eq!(pending.text_content().unwrap(), "All synced");
+    assert_eq!(
+        el(&root, "sync-online")
+            .get_attribute("data-online")
+            .as_deref(),
+        Some("true")
+    );
+    assert!(el(&root, "sync-last")
+        .text_content()
+        .unwrap()
+        .contains("just now"));
+}
+
+#[wasm_bindgen_test]
+fn translation_tables_have_the_same_keys_and_cover_domain_names() {
+    let en: BTreeSet<&str> = EN.iter().map(|(k, _)| *k).collect();
+    let zh: BTreeSet<&str> = ZH.iter().map(|(k, _)| *k).collect();
+    assert_eq!(en.len(), EN.len(), "duplicate key in EN");
+    assert_eq!(zh.len(), ZH.len(), "duplicate key in ZH");
+    assert_eq!(
+        en.symmetric_difference(&zh).collect::<Vec<_>>(),
+        Vec::<&&str>::new()
+    );
+    let mut needed: Vec<String> = vec![];
+    needed.extend(
+        CaseStatus::ALL
+            .iter()
+            .map(|s| format!("status.{}", s.as_str())),
+    );
+    needed.extend(MUTATION_NAMES.iter().map(|n| format!("event.{n}")));
+    needed.extend(
+        Category::ALL
+            .iter()
+            .map(|c| format!("category.{}", c.as_str())),
+    );
+    needed.extend(
+        ServiceMode::ALL
+            .iter()
+            .map(|m| format!("mode.{}", m.as_str())),
+    );
+    needed.extend((1..=4).map(|l| format!("severity.{l}")));
+    needed.extend(
+        [
+            "accept",
+            "en_route",
+            "on_site",
+            "in_progress",
+            "on_hold",
+            "completed",
+            "close",
+            "reopen",
+            "cancel",
+        ]
+        .iter()
+        .map(|a| format!("action.{a}")),
+    );
+    needed.extend(
+        ["resolved", "workaround", "unresolved"]
+            .iter()
+            .map(|r| format!("result.{r}")),
+    );
+    for k in &needed {
+        assert!(en.contains(k.as_str()), "missing key {k}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn report_sends_only_changed_fields() {
+    let id = Uuid::from_u128(1);
+    let old = Report {
+        symptom: Some("no power".into()),
+        ..Report::default()
+    };
+    let same = Report {
+        symptom: Some("no power".into()),
+        cause: Some(String::new()),
+        ..Report::default()
+    };
+    assert!(report_changes(id, &old, &same).is_none());
+    let new = Report {
+        symptom: Some("no power".into()),
+        cause: Some("PSU".into()),
+        result: Some(RepairResult::Resolved),
+        ..Report::default()
+    };
+    let args = report_changes(id, &old, &new).unwrap();
+    assert_eq!(args.symptom, None);
+    assert_eq!(args.cause.as_deref(), Some("PSU"));
+    assert_eq!(args.result, Some(RepairResult::Resolved));
+    assert_eq!(args.actions, None);
+}
+
+#[wasm_bindgen_test]
+fn cases_sort_by_sla_urgency() {
+    let me = engineer().user_id;
+    let mut a = case_in(CaseStatus::Assigned, me);
+    a.number = "A".into();
+    let mut b = case_in(CaseStatus::Assigned, me);
+    b.number = "B".into();
+    b.sla.respond_by = a.sla.respond_by - Duration::minutes(5);
+    let mut done = case_in(CaseStatus::Completed, me);
+    done.number = "0".into();
+    done.sla.responded_at = Some(done.reported_at);
+    done.sla.resolved_at = Some(done.reported_at);
+    let mut list = vec![done, a, b];
+    sort_by_urgency(&mut list);
+    let order: Vec<_> = list.iter().map(|c| c.number.as_str()).collect();
+    assert_eq!(order, vec!["B", "A", "0"]);
+}
+
+#[wasm_bindgen_test]
+fn base64_decodes_png_data() {
+    assert_eq!(base64_decode("aGVsbG8=").unwrap(), b"hello");
+    assert_eq!(base64_decode("aGk=").unwrap(), b"hi");
+    assert_eq!(base64_decode("iVBORw0KGgo=").unwrap(), b"\x89PNG\r\n\x1a\n");
+}
