@@ -1,0 +1,646 @@
+//! IndexedDB store: round trips, the one write path (atomic outbox), pull apply.
+//! Run: CHROMEDRIVER=/usr/bin/chromedriver cargo test -p onsite --target wasm32-unknown-unknown --test store
+#![cfg(target_arch = "wasm32")]
+
+use std::collections::BTreeMap;
+
+use chrono::{TimeZone, Utc};
+use onsite::store::{hash_blob, Session, Store, StoreErrorKind};
+use onsite_core::mutation::{
+    AssignArgs, CaseRef, CreateArgs, PartUseArgs, PhotoAddArgs, ReportArgs, SetStatusArgs,
+};
+use onsite_core::wire::{Change, ChangeOp, Entity, PullResponse, RejectionRecord, UserInfo};
+use onsite_core::{
+    apply, Actor, ApplyContext, Case, CaseStatus, Category, Customer, Mutation, Part, Product,
+    Role, ServiceMode, Severity, Site, SlaPolicy, StockLevel,
+};
+use uuid::Uuid;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const MANAGER: Uuid = Uuid::from_u128(1);
+const ALICE: Uuid = Uuid::from_u128(2);
+const BOB: Uuid = Uuid::from_u128(3);
+
+fn alice() -> Actor {
+    Actor {
+        user_id: ALICE,
+        role: Role::Engineer,
+    }
+}
+fn bob() -> Actor {
+    Actor {
+        user_id: BOB,
+        role: Role::Engineer,
+    }
+}
+
+fn unique_db(tag: &str) -> String {
+    format!("onsite-test-{tag}-{}", Uuid::new_v4())
+}
+
+/// A case as the server would send it: created, assigned to `engineer`, worked up to `status`.
+fn server_case(id: Uuid, engineer: Uuid, status: CaseStatus) -> Case {
+    let policies = [SlaPolicy::standard(), SlaPolicy::strict()];
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    let mut cases = BTreeMap::new();
+    let mut run = |m: Mutation, actor: Actor| {
+        let ctx = ApplyContext {
+            actor,
+            client_time: t0,
+            server_time: Some(t0),
+            policies: &policies,
+        };
+        for c in apply(&m, &cases, &ctx).expect("fixture applies").cases {
+            cases.insert(c.id, c);
+        }
+    };
+    let manager = Actor {
+        user_id: MANAGER,
+        role: Role::Manager,
+    };
+    run(
+        Mutation::Create(CreateArgs {
+            case_id: id,
+            title: "UPS alarm".into(),
+            description: String::new(),
+            customer: Customer {
+                name: "Acme".into(),
+                phone: None,
+                email: None,
+                contact: None,
+            },
+            site: Site {
+                address: "1 Harbour Road".into(),
+                notes: None,
+            },
+            product: Product {
+                model: "UPS-3000".into(),
+                serial: None,
+                warranty_until: None,
+            },
+            category: Category::SystemFault,
+            severity: Severity::new(2).unwrap(),
+            mode: ServiceMode::OnSite,
+            reported_at: t0,
+            appointment: None,
+            policy: None,
+        }),
+        manager,
+    );
+    run(
+        Mutation::Assign(AssignArgs {
+            case_id: id,
+            engineer_id: engineer,
+        }),
+        manager,
+    );
+    let eng = Actor {
+        user_id: engineer,
+        role: Role::Engineer,
+    };
+    if status != CaseStatus::Assigned {
+        run(Mutation::Accept(CaseRef { case_id: id }), eng);
+    }
+    if status == CaseStatus::InProgress {
+        run(
+            Mutation::SetStatus(SetStatusArgs {
+                case_id: id,
+                status: CaseStatus::InProgress,
+                reason: None,
+            }),
+            eng,
+        );
+    }
+    cases.remove(&id).unwrap()
+}
+
+fn put(entity: Entity, id: &str, data: serde_json::Value) -> Change {
+    Change {
+        entity,
+        op: ChangeOp::Put,
+        id: id.into(),
+        data,
+    }
+}
+
+fn page(changes: Vec<Change>, last_seq: u64, reset: bool) -> PullResponse {
+    PullResponse {
+        cursor: format!("c-{}", Uuid::new_v4()),
+        has_more: false,
+        reset,
+        last_seq,
+        changes,
+    }
+}
+
+async fn seed_cases(store: &Store, cases: &[Case]) {
+    let changes = cases
+        .iter()
+        .map(|c| {
+            put(
+                Entity::Case,
+                &c.id.to_string(),
+                serde_json::to_value(c).unwrap(),
+            )
+        })
+        .collect();
+    store.apply_pull(&page(changes, 0, false)).await.unwrap();
+}
+
+fn part(no: &str, name: &str) -> Part {
+    Part {
+        part_no: no.into(),
+        name: name.into(),
+        description: None,
+        unit: "pcs".into(),
+    }
+}
+
+fn report(case_id: Uuid, symptom: &str) -> Mutation {
+    Mutation::Report(ReportArgs {
+        case_id,
+        symptom: Some(symptom.into()),
+        cause: None,
+        actions: None,
+        result: None,
+        verification: None,
+        leftover: None,
+    })
+}
+
+#[wasm_bindgen_test]
+async fn store_round_trips_cases_parts_stock_blobs_session() {
+    let name = unique_db("roundtrip");
+    let store = Store::open_named(&name).await.unwrap();
+
+    // client_id: created once, stable across reopen.
+    let cid = store.client_id().await.unwrap();
+    assert_eq!(store.client_id().await.unwrap(), cid);
+
+    // session
+    assert_eq!(store.session().await.unwrap(), None);
+    let session = Session {
+        token: "tok".into(),
+        user: UserInfo {
+            id: ALICE,
+            name: "Alice".into(),
+            role: Role::Engineer,
+        },
+        client_id: cid,
+    };
+    store.set_session(Some(&session)).await.unwrap();
+    assert_eq!(store.session().await.unwrap(), Some(session.clone()));
+
+    // cases, parts, stock through a pull page
+    let c1 = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
+    let c2 = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
+    let parts = [
+        part("P-100", "Fuse 10A"),
+        part("P-200", "Battery pack"),
+        part("X-9", "fuse holder"),
+    ];
+    let stock = StockLevel {
+        part_no: "P-100".into(),
+        engineer_id: ALICE,
+        qty: 7,
+    };
+    let mut changes: Vec<Change> = [&c1, &c2]
+        .iter()
+        .map(|c| {
+            put(
+                Entity::Case,
+                &c.id.to_string(),
+                serde_json::to_value(c).unwrap(),
+            )
+        })
+        .collect();
+    changes.extend(
+        parts
+            .iter()
+            .map(|p| put(Entity::Part, &p.part_no, serde_json::to_value(p).unwrap())),
+    );
+    changes.push(put(
+        Entity::Stock,
+        "P-100",
+        serde_json::to_value(&stock).unwrap(),
+    ));
+    store.apply_pull(&page(changes, 0, false)).await.unwrap();
+
+    assert_eq!(store.case(c1.id).await.unwrap(), Some(c1.clone()));
+    assert_eq!(store.case(Uuid::new_v4()).await.unwrap(), None);
+    let mut all = store.cases().await.unwrap();
+    all.sort_by_key(|c| c.id);
+    let mut want = vec![c1.clone(), c2.clone()];
+    want.sort_by_key(|c| c.id);
+    assert_eq!(all, want);
+
+    assert_eq!(store.part_count().await.unwrap(), 3);
+    let found: Vec<String> = store
+        .search_parts("FUSE", 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.part_no)
+        .collect();
+    assert_eq!(found, vec!["P-100", "X-9"]);
+    let by_no = store.search_parts("p-2", 10).await.unwrap();
+    assert_eq!(by_no, vec![parts[1].clone()]);
+    assert_eq!(store.search_parts("battery", 10).await.unwrap().len(), 1);
+    assert_eq!(store.search_parts("", 2).await.unwrap().len(), 2);
+    assert!(store.search_parts("nothing", 10).await.unwrap().is_empty());
+
+    assert_eq!(store.stock().await.unwrap(), vec![stock.clone()]);
+    assert_eq!(store.stock_of("P-100").await.unwrap(), Some(stock.clone()));
+    assert_eq!(store.stock_of("P-200").await.unwrap(), None);
+
+    // blobs: bytes back equal (stored with the photo.add that names them)
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(10_000).collect();
+    let sha = hash_blob(&bytes);
+    store
+        .record(
+            alice(),
+            Mutation::PhotoAdd(PhotoAddArgs {
+                case_id: c1.id,
+                photo_id: Uuid::new_v4(),
+                sha256: sha.clone(),
+                caption: Some("front panel".into()),
+            }),
+            vec![(sha.clone(), bytes.clone())],
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.blob(&sha).await.unwrap(), Some(bytes.clone()));
+    assert_eq!(store.blob(&hash_blob(b"other")).await.unwrap(), None);
+    assert_eq!(store.case(c1.id).await.unwrap().unwrap().photos.len(), 1);
+    // a blob whose bytes do not match its hash is refused before anything is written
+    let bad = store
+        .record(
+            alice(),
+            Mutation::PhotoAdd(PhotoAddArgs {
+                case_id: c1.id,
+                photo_id: Uuid::new_v4(),
+                sha256: sha.clone(),
+                caption: None,
+            }),
+            vec![(sha.clone(), b"not these bytes".to_vec())],
+        )
+        .await;
+    assert!(bad.is_err());
+    assert_eq!(store.pending_count().await.unwrap(), 1);
+
+    // reopen: everything is still there, client_id unchanged
+    store.close();
+    let store = Store::open_named(&name).await.unwrap();
+    assert_eq!(store.client_id().await.unwrap(), cid);
+    assert_eq!(store.session().await.unwrap(), Some(session));
+    assert_eq!(store.blob(&sha).await.unwrap(), Some(bytes));
+    assert_eq!(store.part_count().await.unwrap(), 3);
+
+    // logout keeps the outbox
+    store.set_session(None).await.unwrap();
+    assert_eq!(store.session().await.unwrap(), None);
+    assert_eq!(store.pending_count().await.unwrap(), 1);
+    assert!(store.last_sync().await.unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn record_assigns_seq_atomically_with_the_local_write() {
+    let store = Store::open_named(&unique_db("seq")).await.unwrap();
+    let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
+    seed_cases(&store, std::slice::from_ref(&case)).await;
+
+    let e1 = store
+        .record(
+            alice(),
+            Mutation::Accept(CaseRef { case_id: case.id }),
+            vec![],
+        )
+        .await
+        .unwrap();
+    let e2 = store
+        .record(
+            alice(),
+            Mutation::SetStatus(SetStatusArgs {
+                case_id: case.id,
+                status: CaseStatus::EnRoute,
+                reason: None,
+            }),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!((e1.seq, e2.seq), (1, 2));
+    assert_eq!(e1.name, "case.accept");
+    assert_eq!(e1.user_id, ALICE);
+    let local = store.case(case.id).await.unwrap().unwrap();
+    assert_eq!(local.status, CaseStatus::EnRoute);
+    assert!(local.sla.responded_at.is_some(), "accept's effect is kept");
+    let pending = store.pending(10).await.unwrap();
+    assert_eq!(pending, vec![e1.clone(), e2.clone()]);
+    assert_eq!(store.pending_count().await.unwrap(), 2);
+
+    // A mutation onsite-core rejects: nothing written, no seq used.
+    let before = store.case(case.id).await.unwrap();
+    let err = store
+        .record(
+            bob(),
+            Mutation::Accept(CaseRef { case_id: case.id }),
+            vec![],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, StoreErrorKind::Rejected);
+    let err = store
+        .record(alice(), report(Uuid::new_v4(), "no such case"), vec![])
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, StoreErrorKind::Rejected);
+    assert_eq!(store.case(case.id).await.unwrap(), before);
+    assert_eq!(store.pending_count().await.unwrap(), 2);
+
+    // A transaction that fails after writing everything: nothing of it remains.
+    let err = store
+        .record_then_abort(
+            alice(),
+            Mutation::SetStatus(SetStatusArgs {
+                case_id: case.id,
+                status: CaseStatus::OnSite,
+                reason: None,
+            }),
+            vec![],
+        )
+        .await;
+    assert!(err.is_err());
+    assert_eq!(store.case(case.id).await.unwrap(), before);
+    assert_eq!(store.pending_count().await.unwrap(), 2);
+
+    // The next write gets the next seq: neither failure used one.
+    let e3 = store
+        .record(
+            alice(),
+            Mutation::SetStatus(SetStatusArgs {
+                case_id: case.id,
+                status: CaseStatus::OnSite,
+                reason: None,
+            }),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(e3.seq, 3);
+}
+
+#[wasm_bindgen_test]
+async fn part_use_moves_van_stock_in_the_same_transaction() {
+    let store = Store::open_named(&unique_db("stock")).await.unwrap();
+    let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
+    seed_cases(&store, std::slice::from_ref(&case)).await;
+    let use_part = |no: &str, qty: i64| {
+        Mutation::PartUse(PartUseArgs {
+            case_id: case.id,
+            usage_id: Uuid::new_v4(),
+            part_no: no.into(),
+            qty,
+            serial_fitted: None,
+            serial_removed: None,
+            returned_defective: false,
+        })
+    };
+    store
+        .apply_pull(&page(
+            vec![put(
+                Entity::Stock,
+                "P-1",
+                serde_json::json!({"part_no": "P-1", "engineer_id": ALICE, "qty": 5}),
+            )],
+            0,
+            false,
+        ))
+        .await
+        .unwrap();
+    store
+        .record(alice(), use_part("P-1", 2), vec![])
+        .await
+        .unwrap();
+    store
+        .record(alice(), use_part("P-2", 1), vec![])
+        .await
+        .unwrap();
+    assert_eq!(store.stock_of("P-1").await.unwrap().unwrap().qty, 3);
+    // a missing row starts at 0 and may go negative
+    assert_eq!(store.stock_of("P-2").await.unwrap().unwrap().qty, -1);
+
+    // The server's count arrives before it has our usage: the pending use stays visible.
+    store
+        .apply_pull(&page(
+            vec![put(
+                Entity::Stock,
+                "P-1",
+                serde_json::json!({"part_no": "P-1", "engineer_id": ALICE, "qty": 10}),
+            )],
+            0,
+            false,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(store.stock_of("P-1").await.unwrap().unwrap().qty, 8);
+}
+
+#[wasm_bindgen_test]
+async fn outbox_survives_closing_and_reopening() {
+    let name = unique_db("reopen");
+    let store = Store::open_named(&name).await.unwrap();
+    let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
+    seed_cases(&store, std::slice::from_ref(&case)).await;
+    for i in 0..5 {
+        store
+            .record(alice(), report(case.id, &format!("symptom {i}")), vec![])
+            .await
+            .unwrap();
+    }
+    let before = store.pending(100).await.unwrap();
+    assert_eq!(before.len(), 5);
+    store.close();
+    drop(store);
+
+    let store = Store::open_named(&name).await.unwrap();
+    assert_eq!(store.pending(100).await.unwrap(), before);
+    assert_eq!(
+        store
+            .case(case.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .report
+            .symptom
+            .as_deref(),
+        Some("symptom 4")
+    );
+    let next = store
+        .record(alice(), report(case.id, "after reopen"), vec![])
+        .await
+        .unwrap();
+    assert_eq!(next.seq, 6);
+}
+
+#[wasm_bindgen_test]
+async fn pull_puts_deletes_resets_and_reapplies_pending() {
+    let store = Store::open_named(&unique_db("pull")).await.unwrap();
+    let a = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
+    let b = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
+    seed_cases(&store, &[a.clone(), b.clone()]).await;
+    store
+        .apply_pull(&page(
+            vec![put(
+                Entity::Part,
+                "P-1",
+                serde_json::to_value(part("P-1", "Relay")).unwrap(),
+            )],
+            0,
+            false,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(store.search_parts("relay", 5).await.unwrap().len(), 1);
+
+    // A pending local edit on `a`.
+    store
+        .record(alice(), report(a.id, "smoke from the PSU"), vec![])
+        .await
+        .unwrap();
+
+    // The server changes `a` (someone else's edit) before it has ours: both show.
+    let mut a_server = a.clone();
+    a_server.title = "UPS alarm (updated by dispatcher)".into();
+    store
+        .apply_pull(&page(
+            vec![put(
+                Entity::Case,
+                &a.id.to_string(),
+                serde_json::to_value(&a_server).unwrap(),
+            )],
+            0,
+            false,
+        ))
+        .await
+        .unwrap();
+    let local = store.case(a.id).await.unwrap().unwrap();
+    assert_eq!(local.title, a_server.title);
+    assert_eq!(local.report.symptom.as_deref(), Some("smoke from the PSU"));
+    assert_eq!(store.pending_count().await.unwrap(), 1);
+
+    // Tombstone: `b` was unassigned from us.
+    store
+        .apply_pull(&page(
+            vec![Change {
+                entity: Entity::Case,
+                op: ChangeOp::Delete,
+                id: b.id.to_string(),
+                data: serde_json::Value::Null,
+            }],
+            0,
+            false,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(store.case(b.id).await.unwrap(), None);
+    assert_eq!(store.cases().await.unwrap().len(), 1);
+
+    // A rejection record syncs back.
+    let rej = RejectionRecord {
+        id: Uuid::new_v4(),
+        client_id: Uuid::new_v4(),
+        seq: 9,
+        mutation_id: Uuid::new_v4(),
+        name: "case.accept".into(),
+        case_id: Some(a.id),
+        code: "not_assignee".into(),
+        message: "case is not assigned to you".into(),
+        at: Utc::now(),
+    };
+    store
+        .apply_pull(&page(
+            vec![put(
+                Entity::Rejection,
+                &rej.id.to_string(),
+                serde_json::to_value(&rej).unwrap(),
+            )],
+            0,
+            false,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(store.rejections().await.unwrap(), vec![rej.clone()]);
+
+    // Reset: server data is replaced by the full set; the outbox (and its effect) stays.
+    let c = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
+    store
+        .apply_pull(&page(
+            vec![
+                put(
+                    Entity::Case,
+                    &a.id.to_string(),
+                    serde_json::to_value(&a).unwrap(),
+                ),
+                put(
+                    Entity::Case,
+                    &c.id.to_string(),
+                    serde_json::to_value(&c).unwrap(),
+                ),
+            ],
+            0,
+            true,
+        ))
+        .await
+        .unwrap();
+    let mut ids: Vec<Uuid> = store.cases().await.unwrap().iter().map(|c| c.id).collect();
+    ids.sort();
+    let mut want = vec![a.id, c.id];
+    want.sort();
+    assert_eq!(ids, want);
+    assert_eq!(
+        store.part_count().await.unwrap(),
+        0,
+        "reset drops the catalog"
+    );
+    assert_eq!(
+        store.pending_count().await.unwrap(),
+        1,
+        "reset keeps the outbox"
+    );
+    assert_eq!(
+        store
+            .case(a.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .report
+            .symptom
+            .as_deref(),
+        Some("smoke from the PSU"),
+        "pending mutation re-applied on top of the reset copy"
+    );
+    assert_eq!(store.rejections().await.unwrap(), vec![rej]);
+    assert!(store.search_parts("relay", 5).await.unwrap().is_empty());
+
+    // The server acked our edit (last_seq = 1) and sends the case with it: outbox empty.
+    let mut a_acked = a.clone();
+    a_acked.report.symptom = Some("smoke from the PSU".into());
+    store
+        .apply_pull(&page(
+            vec![put(
+                Entity::Case,
+                &a.id.to_string(),
+                serde_json::to_value(&a_acked).unwrap(),
+            )],
+            1,
+            false,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(store.pending_count().await.unwrap(), 0);
+    assert_eq!(store.case(a.id).await.unwrap(), Some(a_acked));
+    assert!(store.cursor().await.unwrap().is_some());
+}
