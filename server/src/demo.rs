@@ -82,12 +82,11 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
         ("alice", "Alice Chen", Role::Engineer),
         ("bob", "Bob Li", Role::Engineer),
     ];
-    // Hash outside the transaction: argon2 is slow on purpose.
-    let hashes = tokio::task::spawn_blocking(|| -> anyhow::Result<Vec<String>> {
-        (0..3).map(|_| hash_password(DEMO_PASSWORD)).collect()
-    })
-    .await
-    .context("hashing demo passwords")??;
+    // Hash outside the transaction: argon2 is slow on purpose. The demo password is public,
+    // so one hash (one salt) serves all three demo users.
+    let hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
+        .await
+        .context("hashing the demo password")??;
 
     let now = Utc::now();
     let mut tx = store.write().await?;
@@ -96,13 +95,13 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
         return Err(DemoError::NotEmpty(existing));
     }
     let mut ids = Vec::new();
-    for ((username, name, role), hash) in logins.iter().zip(hashes) {
+    for (username, name, role) in &logins {
         let user = users::UserRow {
             id: Uuid::new_v4(),
             username: username.to_string(),
             name: name.to_string(),
             role: *role,
-            password_hash: hash,
+            password_hash: hash.clone(),
         };
         users::insert_user(&mut tx, &user, now).await?;
         ids.push(user.id);

@@ -1,0 +1,105 @@
+use onsite_core::Role;
+use serde_json::json;
+
+use crate::helpers::{assert_json_error, spawn_app};
+
+#[tokio::test]
+async fn login_returns_a_token_and_the_user() {
+    let app = spawn_app().await;
+    let alice = app.login("alice").await;
+    assert_eq!(alice.user.name, "Alice Chen");
+    assert_eq!(alice.user.role, Role::Engineer);
+    assert_eq!(alice.token.len(), 64);
+    let manager = app.login("manager").await;
+    assert_eq!(manager.user.role, Role::Manager);
+    // The token works.
+    let res = app.pull_raw(&alice, None).await;
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn bad_credentials_are_401_json() {
+    let app = spawn_app().await;
+    let res = app.login_raw("alice", "wrong password").await;
+    assert_json_error(res, 401, "invalid_credentials").await;
+    let res = app.login_raw("nobody", "onsite-demo").await;
+    assert_json_error(res, 401, "invalid_credentials").await;
+}
+
+#[tokio::test]
+async fn missing_or_invalid_token_is_401_json() {
+    let app = spawn_app().await;
+    let alice = app.login("alice").await;
+    let url = app.url(&format!("/api/v1/sync/pull?client_id={}", alice.client_id));
+    let res = app.http.get(&url).send().await.unwrap();
+    assert_json_error(res, 401, "unauthorized").await;
+    let res = app.http.get(&url).bearer_auth("0".repeat(64)).send().await.unwrap();
+    assert_json_error(res, 401, "unauthorized").await;
+    let res = app
+        .http
+        .get(&url)
+        .header("authorization", "Basic YWxpY2U6eA==")
+        .send()
+        .await
+        .unwrap();
+    assert_json_error(res, 401, "unauthorized").await;
+    let res = app
+        .http
+        .post(app.url("/api/v1/sync/push"))
+        .json(&json!({ "client_id": alice.client_id, "schema_version": 1, "mutations": [] }))
+        .send()
+        .await
+        .unwrap();
+    assert_json_error(res, 401, "unauthorized").await;
+}
+
+#[tokio::test]
+async fn logout_revokes_the_token() {
+    let app = spawn_app().await;
+    let alice = app.login("alice").await;
+    let res = app
+        .http
+        .post(app.url("/api/v1/logout"))
+        .bearer_auth(&alice.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let res = app.pull_raw(&alice, None).await;
+    assert_json_error(res, 401, "unauthorized").await;
+}
+
+#[tokio::test]
+async fn a_token_only_serves_its_own_device() {
+    let app = spawn_app().await;
+    let alice = app.login("alice").await;
+    let mut other = alice.clone();
+    other.client_id = uuid::Uuid::new_v4();
+    let res = app.pull_raw(&other, None).await;
+    assert_json_error(res, 403, "client_mismatch").await;
+    let res = app.push_raw(&other, vec![]).await;
+    assert_json_error(res, 403, "client_mismatch").await;
+}
+
+#[tokio::test]
+async fn a_device_that_changes_hands_keeps_its_seq() {
+    let app = spawn_app().await;
+    let mut alice = app.login("alice").await;
+    let snap = app.snapshot(&alice).await;
+    let case = snap.with_status(alice.user.id, onsite_core::CaseStatus::Assigned)[0].id;
+    app.push_one(&mut alice, "case.accept", json!({ "case_id": case })).await;
+    // Bob logs in on the same device.
+    let res = app
+        .http
+        .post(app.url("/api/v1/login"))
+        .json(&json!({ "username": "bob", "password": "onsite-demo", "client_id": alice.client_id }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: onsite_core::wire::LoginResponse = res.json().await.unwrap();
+    let mut bob = alice.clone();
+    bob.token = body.token;
+    bob.user = body.user;
+    assert_eq!(app.pull(&bob, None).await.last_seq, 1);
+}

@@ -1,0 +1,83 @@
+use onsite_core::wire::PushStatus;
+use onsite_core::CaseStatus;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::helpers::{assert_json_error, png, sha, spawn_app};
+
+#[tokio::test]
+async fn a_blob_must_match_its_hash() {
+    let app = spawn_app().await;
+    let alice = app.login("alice").await;
+    let bytes = png(1);
+    let res = app.put_blob(&alice, &sha(b"something else"), bytes.clone()).await;
+    assert_json_error(res, 400, "hash_mismatch").await;
+    let res = app.put_blob(&alice, "NOT-A-HASH", bytes).await;
+    assert_json_error(res, 400, "invalid_hash").await;
+}
+
+#[tokio::test]
+async fn putting_a_blob_twice_is_201_then_200() {
+    let app = spawn_app().await;
+    let alice = app.login("alice").await;
+    let bytes = png(2);
+    let hash = sha(&bytes);
+    assert_eq!(app.put_blob(&alice, &hash, bytes.clone()).await.status(), 201);
+    assert_eq!(app.put_blob(&alice, &hash, bytes.clone()).await.status(), 200);
+    let res = app.get_blob(&alice, &hash).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert_eq!(res.bytes().await.unwrap().to_vec(), bytes);
+}
+
+#[tokio::test]
+async fn blobs_are_readable_by_those_who_work_the_case() {
+    let app = spawn_app().await;
+    let mut alice = app.login("alice").await;
+    let bob = app.login("bob").await;
+    let mut manager = app.login("manager").await;
+    let bytes = png(3);
+    let hash = sha(&bytes);
+    assert_eq!(app.put_blob(&alice, &hash, bytes).await.status(), 201);
+
+    assert_eq!(app.get_blob(&alice, &hash).await.status(), 200, "the uploader");
+    assert_eq!(app.get_blob(&manager, &hash).await.status(), 200, "a manager");
+    assert_json_error(app.get_blob(&bob, &hash).await, 403, "forbidden").await;
+    assert_json_error(app.get_blob(&bob, &"0".repeat(64)).await, 404, "not_found").await;
+
+    // Alice attaches it to her case; the case moves to bob, who may now read it.
+    let snap = app.snapshot(&alice).await;
+    let case = snap.with_status(alice.user.id, CaseStatus::InProgress)[0].id;
+    let (status, reason) = app
+        .push_one(
+            &mut alice,
+            "photo.add",
+            json!({ "case_id": case, "photo_id": Uuid::new_v4(), "sha256": hash, "caption": "rack" }),
+        )
+        .await;
+    assert_eq!(status, PushStatus::Applied, "{reason:?}");
+    let (status, _) = app
+        .push_one(
+            &mut manager,
+            "case.assign",
+            json!({ "case_id": case, "engineer_id": bob.user.id }),
+        )
+        .await;
+    assert_eq!(status, PushStatus::Applied);
+    assert_eq!(app.get_blob(&bob, &hash).await.status(), 200);
+    let octets = b"plain bytes".to_vec();
+    let h2 = sha(&octets);
+    assert_eq!(app.put_blob(&bob, &h2, octets).await.status(), 201);
+    let res = app.get_blob(&bob, &h2).await;
+    assert_eq!(res.headers()["content-type"], "application/octet-stream");
+}
+
+#[tokio::test]
+async fn an_oversized_blob_is_413_json() {
+    let app = spawn_app().await;
+    let alice = app.login("alice").await;
+    let bytes = vec![7u8; 10 * 1024 * 1024 + 1];
+    let hash = sha(&bytes);
+    let res = app.put_blob(&alice, &hash, bytes).await;
+    assert_json_error(res, 413, "payload_too_large").await;
+}

@@ -1,0 +1,109 @@
+use serde_json::Value;
+
+use crate::helpers::{assert_json_error, spawn_app, spawn_empty_app};
+
+#[tokio::test]
+async fn malformed_json_is_400_json() {
+    let app = spawn_app().await;
+    let alice = app.login("alice").await;
+    let res = app
+        .http
+        .post(app.url("/api/v1/sync/push"))
+        .bearer_auth(&alice.token)
+        .header("content-type", "application/json")
+        .body("{\"client_id\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_json_error(res, 400, "invalid_json").await;
+    // Well-formed JSON of the wrong shape.
+    let res = app
+        .http
+        .post(app.url("/api/v1/sync/push"))
+        .bearer_auth(&alice.token)
+        .header("content-type", "application/json")
+        .body("{\"mutations\": 5}")
+        .send()
+        .await
+        .unwrap();
+    assert_json_error(res, 400, "invalid_body").await;
+    // No JSON content type.
+    let res = app
+        .http
+        .post(app.url("/api/v1/login"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_json_error(res, 415, "unsupported_media_type").await;
+}
+
+#[tokio::test]
+async fn an_oversized_push_is_413_json() {
+    let app = spawn_app().await;
+    let alice = app.login("alice").await;
+    let body = format!(
+        "{{\"client_id\":\"{}\",\"schema_version\":1,\"mutations\":[],\"pad\":\"{}\"}}",
+        alice.client_id,
+        "x".repeat(1024 * 1024 + 10)
+    );
+    let res = app
+        .http
+        .post(app.url("/api/v1/sync/push"))
+        .bearer_auth(&alice.token)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_json_error(res, 413, "payload_too_large").await;
+}
+
+#[tokio::test]
+async fn unknown_paths_and_methods_are_json() {
+    let app = spawn_empty_app().await;
+    let res = app.http.get(app.url("/api/v1/nothing")).send().await.unwrap();
+    assert_json_error(res, 404, "not_found").await;
+    let res = app.http.get(app.url("/api/v2/sync/pull")).send().await.unwrap();
+    assert_json_error(res, 404, "not_found").await;
+    let res = app.http.get(app.url("/api/v1/login")).send().await.unwrap();
+    assert_json_error(res, 405, "method_not_allowed").await;
+    let res = app.http.delete(app.url("/healthz")).send().await.unwrap();
+    assert_json_error(res, 405, "method_not_allowed").await;
+    let res = app.http.get(app.url("/api/v1/sync/pull?client_id=nope")).send().await.unwrap();
+    assert_json_error(res, 401, "unauthorized").await;
+}
+
+#[tokio::test]
+async fn healthz_answers() {
+    let app = spawn_empty_app().await;
+    let res = app.http.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+}
+
+#[tokio::test]
+async fn openapi_describes_the_api() {
+    let app = spawn_empty_app().await;
+    let res = app.http.get(app.url("/api/v1/openapi.json")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let doc: Value = res.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/v1/login",
+        "/api/v1/logout",
+        "/api/v1/sync/push",
+        "/api/v1/sync/pull",
+        "/api/v1/blobs/{sha256}",
+        "/healthz",
+        "/api/v1/openapi.json",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path}");
+    }
+    let names = doc["components"]["schemas"]["MutationNames"]["enum"]
+        .as_array()
+        .unwrap();
+    assert_eq!(names.len(), onsite_core::mutation::MUTATION_NAMES.len());
+    assert!(doc["components"]["schemas"]["Error"].is_object());
+}

@@ -1,0 +1,277 @@
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use onsite_core::wire::{
+    Change, ChangeOp, Entity, LoginResponse, PullResponse, PushRequest, PushResponse,
+    PushStatus, UserInfo, WireMutation,
+};
+use onsite_core::{Case, CaseStatus, SCHEMA_VERSION};
+use onsite_server::{AppState, Config, Store};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+pub struct TestApp {
+    pub addr: String,
+    pub http: reqwest::Client,
+    pub store: Store,
+    pub _dir: tempfile::TempDir,
+}
+
+/// A fresh server with the demo data loaded.
+pub async fn spawn_app() -> TestApp {
+    spawn(true, None).await
+}
+
+/// A fresh server with an empty database.
+pub async fn spawn_empty_app() -> TestApp {
+    spawn(false, None).await
+}
+
+pub async fn spawn(demo: bool, dist: Option<std::path::PathBuf>) -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("db/onsite.db").display());
+    let store = Store::connect(&url).await.expect("open database");
+    if demo {
+        onsite_server::load_demo(&store).await.expect("demo data");
+    }
+    let dist = dist.unwrap_or_else(|| dir.path().join("no-dist"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState::new(store.clone(), Config::new(url, dist));
+    tokio::spawn(onsite_server::serve(listener, state));
+    TestApp {
+        addr,
+        http: reqwest::Client::new(),
+        store,
+        _dir: dir,
+    }
+}
+
+/// A logged-in device.
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub token: String,
+    pub client_id: Uuid,
+    pub user: UserInfo,
+    pub seq: u64,
+}
+
+impl Device {
+    /// The next mutation of this device's queue.
+    pub fn next(&mut self, name: &str, args: Value) -> WireMutation {
+        self.seq += 1;
+        self.at(self.seq, name, args)
+    }
+
+    pub fn at(&self, seq: u64, name: &str, args: Value) -> WireMutation {
+        WireMutation {
+            seq,
+            id: Uuid::new_v4(),
+            name: name.into(),
+            args,
+            client_time: Utc::now(),
+        }
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.addr, path)
+    }
+
+    pub async fn login_raw(&self, username: &str, password: &str) -> reqwest::Response {
+        self.http
+            .post(self.url("/api/v1/login"))
+            .json(&json!({ "username": username, "password": password, "client_id": Uuid::new_v4() }))
+            .send()
+            .await
+            .expect("login request")
+    }
+
+    pub async fn login(&self, username: &str) -> Device {
+        let client_id = Uuid::new_v4();
+        let res = self
+            .http
+            .post(self.url("/api/v1/login"))
+            .json(&json!({ "username": username, "password": "onsite-demo", "client_id": client_id }))
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(res.status(), 200, "login as {username}");
+        let body: LoginResponse = res.json().await.expect("login body");
+        Device {
+            token: body.token,
+            client_id,
+            user: body.user,
+            seq: 0,
+        }
+    }
+
+    pub async fn push_raw(&self, dev: &Device, mutations: Vec<WireMutation>) -> reqwest::Response {
+        let req = PushRequest {
+            client_id: dev.client_id,
+            schema_version: SCHEMA_VERSION,
+            mutations,
+        };
+        self.http
+            .post(self.url("/api/v1/sync/push"))
+            .bearer_auth(&dev.token)
+            .json(&req)
+            .send()
+            .await
+            .expect("push request")
+    }
+
+    pub async fn push(&self, dev: &Device, mutations: Vec<WireMutation>) -> PushResponse {
+        let res = self.push_raw(dev, mutations).await;
+        assert_eq!(res.status(), 200, "push: {:?}", res.text().await);
+        res.json().await.expect("push body")
+    }
+
+    /// Push one mutation (next seq) and return its result.
+    pub async fn push_one(&self, dev: &mut Device, name: &str, args: Value) -> (PushStatus, Option<String>) {
+        let m = dev.next(name, args);
+        let res = self.push(dev, vec![m]).await;
+        let r = res.results.into_iter().next().expect("one result");
+        (r.status, r.reason)
+    }
+
+    pub async fn pull_raw(&self, dev: &Device, cursor: Option<&str>) -> reqwest::Response {
+        let mut q = vec![("client_id", dev.client_id.to_string())];
+        if let Some(c) = cursor {
+            q.push(("cursor", c.to_string()));
+        }
+        self.http
+            .get(self.url("/api/v1/sync/pull"))
+            .bearer_auth(&dev.token)
+            .query(&q)
+            .send()
+            .await
+            .expect("pull request")
+    }
+
+    pub async fn pull(&self, dev: &Device, cursor: Option<&str>) -> PullResponse {
+        let res = self.pull_raw(dev, cursor).await;
+        assert_eq!(res.status(), 200);
+        res.json().await.expect("pull body")
+    }
+
+    /// Pull from `cursor` until `has_more` is false.
+    pub async fn pull_all(&self, dev: &Device, cursor: Option<&str>) -> (Vec<Change>, String) {
+        let mut changes = Vec::new();
+        let mut cursor = cursor.map(str::to_string);
+        loop {
+            let page = self.pull(dev, cursor.as_deref()).await;
+            changes.extend(page.changes);
+            cursor = Some(page.cursor);
+            if !page.has_more {
+                return (changes, cursor.unwrap());
+            }
+        }
+    }
+
+    /// The device's view after a full pull: the latest state per entity.
+    pub async fn snapshot(&self, dev: &Device) -> Snapshot {
+        let (changes, cursor) = self.pull_all(dev, None).await;
+        Snapshot::from_changes(changes, cursor)
+    }
+
+    pub async fn put_blob(&self, dev: &Device, sha256: &str, bytes: Vec<u8>) -> reqwest::Response {
+        self.http
+            .put(self.url(&format!("/api/v1/blobs/{sha256}")))
+            .bearer_auth(&dev.token)
+            .header("content-type", "application/octet-stream")
+            .body(bytes)
+            .send()
+            .await
+            .expect("put blob")
+    }
+
+    pub async fn get_blob(&self, dev: &Device, sha256: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(&format!("/api/v1/blobs/{sha256}")))
+            .bearer_auth(&dev.token)
+            .send()
+            .await
+            .expect("get blob")
+    }
+}
+
+/// Entities as a device would hold them after applying changes in order.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub cursor: String,
+    pub cases: BTreeMap<Uuid, Case>,
+    pub parts: BTreeMap<String, Value>,
+    pub stock: BTreeMap<String, onsite_core::StockLevel>,
+    pub rejections: Vec<onsite_core::wire::RejectionRecord>,
+}
+
+impl Snapshot {
+    pub fn from_changes(changes: Vec<Change>, cursor: String) -> Snapshot {
+        let mut s = Snapshot {
+            cursor,
+            ..Default::default()
+        };
+        for c in changes {
+            s.apply(c);
+        }
+        s
+    }
+
+    pub fn apply(&mut self, c: Change) {
+        match (c.entity, c.op) {
+            (Entity::Case, ChangeOp::Put) => {
+                let case: Case = serde_json::from_value(c.data).expect("case data");
+                self.cases.insert(case.id, case);
+            }
+            (Entity::Case, ChangeOp::Delete) => {
+                self.cases.remove(&c.id.parse().unwrap());
+            }
+            (Entity::Part, _) => {
+                self.parts.insert(c.id, c.data);
+            }
+            (Entity::Stock, _) => {
+                self.stock
+                    .insert(c.id, serde_json::from_value(c.data).expect("stock data"));
+            }
+            (Entity::Rejection, _) => {
+                self.rejections
+                    .push(serde_json::from_value(c.data).expect("rejection data"));
+            }
+        }
+    }
+
+    pub fn with_status(&self, assignee: Uuid, status: CaseStatus) -> Vec<&Case> {
+        self.cases
+            .values()
+            .filter(|c| c.assignee_id == Some(assignee) && c.status == status)
+            .collect()
+    }
+}
+
+pub fn png(seed: u8) -> Vec<u8> {
+    let mut v = b"\x89PNG\r\n\x1a\n".to_vec();
+    v.extend_from_slice(&[seed; 32]);
+    v
+}
+
+pub fn sha(bytes: &[u8]) -> String {
+    onsite_core::sha256_hex(bytes)
+}
+
+pub async fn assert_json_error(res: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(res.status().as_u16(), status);
+    let ct = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    assert!(ct.starts_with("application/json"), "content-type {ct}");
+    let body: Value = res.json().await.expect("JSON error body");
+    assert_eq!(body["error"], code, "{body}");
+    assert!(body["message"].is_string(), "{body}");
+    body
+}

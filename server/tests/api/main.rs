@@ -1,0 +1,11 @@
+//! End-to-end tests of the HTTP API: each test starts the real server on 127.0.0.1:0
+//! with a fresh SQLite file in a temporary directory.
+
+mod auth;
+mod blobs;
+mod demo;
+mod errors;
+mod helpers;
+mod pull;
+mod push;
+mod statics;

@@ -1,0 +1,174 @@
+use onsite_core::wire::{ChangeOp, Entity, PushStatus};
+use onsite_core::CaseStatus;
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn each_user_sees_only_what_they_may() {
+    let app = spawn_app().await;
+    let alice = app.login("alice").await;
+    let bob = app.login("bob").await;
+    let manager = app.login("manager").await;
+    let a = app.snapshot(&alice).await;
+    let b = app.snapshot(&bob).await;
+    let m = app.snapshot(&manager).await;
+
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(m.cases.len() as i64, total, "a manager sees every case");
+    assert!(!a.cases.is_empty() && !b.cases.is_empty());
+    assert!(a.cases.values().all(|c| c.assignee_id == Some(alice.user.id)));
+    assert!(b.cases.values().all(|c| c.assignee_id == Some(bob.user.id)));
+    let alices = m
+        .cases
+        .values()
+        .filter(|c| c.assignee_id == Some(alice.user.id))
+        .count();
+    assert_eq!(a.cases.len(), alices);
+
+    for s in [&a, &b, &m] {
+        assert!(s.parts.len() >= 2000, "parts for everyone: {}", s.parts.len());
+    }
+    assert!(!a.stock.is_empty());
+    assert!(a.stock.values().all(|s| s.engineer_id == alice.user.id));
+    assert!(b.stock.values().all(|s| s.engineer_id == bob.user.id));
+    assert!(m.stock.is_empty(), "managers carry no van stock");
+}
+
+#[tokio::test]
+async fn pages_and_cursors() {
+    let app = spawn_app().await;
+    let alice = app.login("alice").await;
+    let first = app.pull(&alice, None).await;
+    assert!(first.reset);
+    assert!(first.has_more, "the catalog alone is more than a page");
+    assert_eq!(first.changes.len(), 1000);
+    let second = app.pull(&alice, Some(&first.cursor)).await;
+    assert!(!second.reset);
+    assert!(second.changes.iter().all(|c| !first.changes.contains(c)));
+
+    // Garbage, another epoch or a position past the end start over.
+    for bad in ["garbage", "deadbeef.5", "", "x.y.z"] {
+        let page = app.pull(&alice, Some(bad)).await;
+        assert!(page.reset, "{bad}");
+        assert_eq!(page.changes, first.changes);
+    }
+    let epoch = first.cursor.split('.').next().unwrap();
+    let page = app.pull(&alice, Some(&format!("{epoch}.99999999"))).await;
+    assert!(page.reset);
+
+    // Caught up: an empty page at the same position.
+    let (_, cursor) = app.pull_all(&alice, None).await;
+    let page = app.pull(&alice, Some(&cursor)).await;
+    assert!(page.changes.is_empty() && !page.has_more && !page.reset);
+    assert_eq!(page.cursor, cursor);
+}
+
+#[tokio::test]
+async fn an_incremental_pull_returns_just_the_change() {
+    let app = spawn_app().await;
+    let mut alice = app.login("alice").await;
+    let manager = app.login("manager").await;
+    let snap = app.snapshot(&alice).await;
+    let (_, m_cursor) = app.pull_all(&manager, None).await;
+    let case = snap.with_status(alice.user.id, CaseStatus::Assigned)[0].id;
+    let (status, _) = app
+        .push_one(&mut alice, "case.accept", json!({ "case_id": case }))
+        .await;
+    assert_eq!(status, PushStatus::Applied);
+
+    for (dev, cursor) in [(&alice, &snap.cursor), (&manager, &m_cursor)] {
+        let page = app.pull(dev, Some(cursor)).await;
+        assert!(!page.reset);
+        assert_eq!(page.changes.len(), 1, "{:?}", page.changes);
+        let c = &page.changes[0];
+        assert_eq!((c.entity, c.op), (Entity::Case, ChangeOp::Put));
+        assert_eq!(c.id, case.to_string());
+        assert_eq!(c.data["status"], "accepted");
+        assert!(c.data["sla"]["responded_at"].is_string());
+    }
+}
+
+#[tokio::test]
+async fn reassigning_sends_the_previous_engineer_a_tombstone() {
+    let app = spawn_app().await;
+    let alice = app.login("alice").await;
+    let bob = app.login("bob").await;
+    let mut manager = app.login("manager").await;
+    let a = app.snapshot(&alice).await;
+    let (_, bob_cursor) = app.pull_all(&bob, None).await;
+    let case = a.with_status(alice.user.id, CaseStatus::Assigned)[0].id;
+
+    let (status, _) = app
+        .push_one(
+            &mut manager,
+            "case.assign",
+            json!({ "case_id": case, "engineer_id": bob.user.id }),
+        )
+        .await;
+    assert_eq!(status, PushStatus::Applied);
+
+    let page = app.pull(&alice, Some(&a.cursor)).await;
+    assert_eq!(page.changes.len(), 1, "{:?}", page.changes);
+    assert_eq!(page.changes[0].op, ChangeOp::Delete);
+    assert_eq!(page.changes[0].entity, Entity::Case);
+    assert_eq!(page.changes[0].id, case.to_string());
+
+    let page = app.pull(&bob, Some(&bob_cursor)).await;
+    assert_eq!(page.changes.len(), 1);
+    assert_eq!(page.changes[0].op, ChangeOp::Put);
+    assert_eq!(page.changes[0].data["assignee_id"], bob.user.id.to_string());
+
+    // A full pull no longer shows it to alice.
+    assert!(!app.snapshot(&alice).await.cases.contains_key(&case));
+
+    // And back: alice gets it again, bob gets the tombstone.
+    let (status, _) = app
+        .push_one(
+            &mut manager,
+            "case.assign",
+            json!({ "case_id": case, "engineer_id": alice.user.id }),
+        )
+        .await;
+    assert_eq!(status, PushStatus::Applied);
+    let page = app.pull(&alice, Some(&a.cursor)).await;
+    assert_eq!(page.changes.len(), 1, "{:?}", page.changes);
+    assert_eq!(page.changes[0].op, ChangeOp::Put);
+    assert!(app.snapshot(&alice).await.cases.contains_key(&case));
+    assert!(!app.snapshot(&bob).await.cases.contains_key(&case));
+}
+
+#[tokio::test]
+async fn stock_changes_reach_only_their_engineer() {
+    let app = spawn_app().await;
+    let mut alice = app.login("alice").await;
+    let bob = app.login("bob").await;
+    let manager = app.login("manager").await;
+    let a = app.snapshot(&alice).await;
+    let (_, bob_cursor) = app.pull_all(&bob, None).await;
+    let (_, m_cursor) = app.pull_all(&manager, None).await;
+    let case = a.with_status(alice.user.id, CaseStatus::InProgress)[0].id;
+    let part_no = a.stock.keys().next().unwrap().clone();
+    let (status, reason) = app
+        .push_one(
+            &mut alice,
+            "part.use",
+            json!({ "case_id": case, "usage_id": uuid::Uuid::new_v4(), "part_no": part_no, "qty": 1 }),
+        )
+        .await;
+    assert_eq!(status, PushStatus::Applied, "{reason:?}");
+    let page = app.pull(&alice, Some(&a.cursor)).await;
+    let kinds: Vec<_> = page.changes.iter().map(|c| c.entity).collect();
+    assert!(kinds.contains(&Entity::Stock) && kinds.contains(&Entity::Case));
+    let stock = page.changes.iter().find(|c| c.entity == Entity::Stock).unwrap();
+    assert_eq!(stock.id, part_no);
+    assert_eq!(stock.data["qty"], a.stock[&part_no].qty - 1);
+    // Bob sees nothing; the manager sees the case only.
+    assert!(app.pull(&bob, Some(&bob_cursor)).await.changes.is_empty());
+    let m = app.pull(&manager, Some(&m_cursor)).await;
+    assert_eq!(m.changes.len(), 1);
+    assert_eq!(m.changes[0].entity, Entity::Case);
+}

@@ -1,0 +1,42 @@
+use crate::helpers::{assert_json_error, spawn};
+
+#[tokio::test]
+async fn the_pwa_is_served_with_the_right_caching() {
+    let dist = tempfile::tempdir().unwrap();
+    let p = dist.path();
+    std::fs::write(p.join("index.html"), "<!doctype html><title>Onsite</title>").unwrap();
+    std::fs::write(p.join("sw.js"), "self.addEventListener('install', () => {});").unwrap();
+    std::fs::write(p.join("manifest.webmanifest"), "{}").unwrap();
+    std::fs::write(p.join("onsite-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
+    let app = spawn(false, Some(p.to_path_buf())).await;
+    let get = |path: &str| app.http.get(app.url(path)).send();
+
+    let res = get("/").await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert!(res.text().await.unwrap().contains("Onsite"));
+    for path in ["/sw.js", "/manifest.webmanifest", "/index.html"] {
+        let res = get(path).await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-cache", "{path}");
+    }
+    let res = get("/onsite-0123456789abcdef_bg.wasm").await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+
+    // Client-side routes get the app shell; missing files and API paths do not.
+    let res = get("/cases/123").await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("Onsite"));
+    assert_json_error(get("/missing.js").await.unwrap(), 404, "not_found").await;
+    assert_json_error(get("/api/v1/cases").await.unwrap(), 404, "not_found").await;
+}
+
+#[tokio::test]
+async fn without_a_build_the_root_explains() {
+    let app = spawn(false, None).await;
+    let res = app.http.get(app.url("/")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("not built"));
+}
