@@ -560,3 +560,29 @@ async fn another_users_entries_wait_and_are_never_deleted() {
     assert_eq!(r.applied, 1);
     assert!(f.pending_seqs().await.is_empty());
 }
+
+/// The real engine against the test page's origin (which has no Onsite API: every call is a
+/// 404): it runs at start under the Web Lock, reports the error, and keeps the outbox.
+#[wasm_bindgen_test]
+async fn engine_runs_at_start_and_reports_without_dropping_anything() {
+    use leptos::prelude::{Get, RwSignal};
+    let f = fixture("engine").await;
+    f.record_reports(2).await;
+    let status = RwSignal::new(onsite::sync::SyncStatus::default());
+    let handle = onsite::sync::start(f.store.clone(), status);
+    let mut seen = None;
+    for _ in 0..50 {
+        gloo_timers::future::TimeoutFuture::new(100).await;
+        let s = status.get();
+        if s.last_error.is_some() && !s.syncing {
+            seen = Some(s);
+            break;
+        }
+    }
+    handle.stop();
+    let s = seen.expect("the engine ran and reported");
+    assert_eq!(s.pending, 2);
+    assert!(!s.auth_expired);
+    assert!(s.last_error.unwrap().contains("404"));
+    assert_eq!(f.pending_seqs().await, vec![1, 2]);
+}

@@ -264,7 +264,8 @@ where
     let fs = f_slot.clone();
     let cb = Closure::once_into_js(move |_lock: JsValue| -> js_sys::Promise {
         future_to_promise(async move {
-            if let Some(f) = fs.borrow_mut().take() {
+            let job = fs.borrow_mut().take();
+            if let Some(f) = job {
                 let v = f().await;
                 *out.borrow_mut() = Some(v);
             }
@@ -272,13 +273,12 @@ where
         })
     });
     let _ = JsFuture::from(locks.request_lock(name, cb.unchecked_ref())).await;
-    if let Some(v) = slot.borrow_mut().take() {
+    let done = slot.borrow_mut().take();
+    if let Some(v) = done {
         return v;
     }
     // The lock request failed before running `f` (e.g. SecurityError): run without it.
-    let f = f_slot
-        .borrow_mut()
-        .take()
-        .expect("lock callback neither ran nor left the job");
+    let job = f_slot.borrow_mut().take();
+    let f = job.expect("lock callback neither ran nor left the job");
     f().await
 }
