@@ -166,9 +166,17 @@ async fn run_loop(
                 TimeoutFuture::new(DEBOUNCE_MS).await;
                 // Coalesce whatever else arrived meanwhile.
                 while let Ok(c) = rx.try_recv() {
-                    if c == Cmd::Stop {
-                        drop(listeners);
-                        return;
+                    match c {
+                        Cmd::Stop => {
+                            drop(listeners);
+                            return;
+                        }
+                        Cmd::Offline => status.update(|s| s.online = false),
+                        Cmd::Online => {
+                            failures = 0;
+                            status.update(|s| s.online = true);
+                        }
+                        Cmd::Nudge | Cmd::Run => {}
                     }
                 }
             }
