@@ -24,11 +24,11 @@ pub const DEMO_PASSWORD: &str = "onsite-demo";
 
 /// A 1×1 PNG: the demo's signature and photo image.
 const PNG_1X1: &[u8] = &[
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
-    0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f,
-    0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8,
-    0xcf, 0xc0, 0xf0, 0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00,
-    0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -230,6 +230,7 @@ use CaseStatus as S;
 use Category as C;
 use ServiceMode as M;
 
+#[allow(clippy::too_many_arguments)]
 const fn spec(
     title: &'static str,
     customer: &'static str,
@@ -377,10 +378,10 @@ impl<'a> Builder<'a> {
             Who::Nobody => None,
         };
         let day = reported_at.date_naive();
-        let warranty = if i % 3 == 0 {
+        let warranty = if i.is_multiple_of(3) {
             None
         } else {
-            day.checked_add_signed(Duration::days(if i % 2 == 0 { 400 } else { -30 }))
+            day.checked_add_signed(Duration::days(if i.is_multiple_of(2) { 400 } else { -30 }))
         };
         let appointment = (spec.mode == M::OnSite).then(|| onsite_core::Appointment {
             start: reported_at + Duration::hours(2),
@@ -403,11 +404,17 @@ impl<'a> Builder<'a> {
                 },
                 site: Site {
                     address: spec.address.to_string(),
-                    notes: (i % 2 == 0).then(|| "Report to reception, visitor badge needed".into()),
+                    notes: i
+                        .is_multiple_of(2)
+                        .then(|| "Report to reception, visitor badge needed".into()),
                 },
                 product: Product {
                     model: spec.model.to_string(),
-                    serial: Some(format!("SN{:04}{:06}", 2019 + i % 6, 100_000 + i * 7919 % 900_000)),
+                    serial: Some(format!(
+                        "SN{:04}{:06}",
+                        2019 + i % 6,
+                        100_000 + i * 7919 % 900_000
+                    )),
                     warranty_until: warranty.or(NaiveDate::from_ymd_opt(2023, 12, 31)),
                 },
                 category: spec.category,
@@ -493,7 +500,10 @@ impl<'a> Builder<'a> {
             eng,
             Mutation::Report(ReportArgs {
                 case_id: id,
-                symptom: Some(format!("Confirmed with the customer: {}.", spec.title.to_lowercase())),
+                symptom: Some(format!(
+                    "Confirmed with the customer: {}.",
+                    spec.title.to_lowercase()
+                )),
                 cause: None,
                 actions: None,
                 result: None,
@@ -525,7 +535,7 @@ impl<'a> Builder<'a> {
                     qty: 1 + (i as i64 % 2),
                     serial_fitted: Some(format!("FT{:08}", i * 104_729 % 100_000_000)),
                     serial_removed: Some(format!("RM{:08}", i * 15_485_863 % 100_000_000)),
-                    returned_defective: i % 2 == 0,
+                    returned_defective: i.is_multiple_of(2),
                 }),
                 20,
             )?;
@@ -536,7 +546,10 @@ impl<'a> Builder<'a> {
         if status == OnHold {
             return self.run(
                 eng,
-                set(OnHold, Some("Waiting for a replacement board from the vendor")),
+                set(
+                    OnHold,
+                    Some("Waiting for a replacement board from the vendor"),
+                ),
                 15,
             );
         }
@@ -552,12 +565,16 @@ impl<'a> Builder<'a> {
                 case_id: id,
                 symptom: None,
                 cause: Some(match spec.category {
-                    C::Feedback => "Scheduling: the first visit was booked outside the agreed window.".into(),
+                    C::Feedback => {
+                        "Scheduling: the first visit was booked outside the agreed window.".into()
+                    }
                     C::Security => "Outdated firmware with a published vulnerability.".into(),
                     _ => format!("Worn or failed component ({part_no})."),
                 }),
                 actions: Some(if uses_part {
-                    format!("Replaced {part_no}, cleared the alarm log, ran the vendor diagnostics.")
+                    format!(
+                        "Replaced {part_no}, cleared the alarm log, ran the vendor diagnostics."
+                    )
                 } else {
                     "Explained the process to the customer and documented it.".into()
                 }),
@@ -596,7 +613,8 @@ impl<'a> Builder<'a> {
                 Mutation::FollowUp(FollowUpArgs {
                     case_id: id,
                     new_case_id: Uuid::new_v4(),
-                    leftover: "Follow-up: confirm the vendor firmware fixes the fault for good".into(),
+                    leftover: "Follow-up: confirm the vendor firmware fixes the fault for good"
+                        .into(),
                 }),
                 1,
             )?;
@@ -616,7 +634,9 @@ impl<'a> Builder<'a> {
                         .then(|| "Customer contact confirmed by phone; not on site".into()),
                     report_sha256,
                     satisfaction: Some([5, 4, 5, 3, 5][i % 5]),
-                    comment: (i % 3 == 0).then(|| "Quick and professional, thank you.".into()),
+                    comment: i
+                        .is_multiple_of(3)
+                        .then(|| "Quick and professional, thank you.".into()),
                     signed_at,
                 },
             }),
@@ -642,28 +662,51 @@ pub fn catalog() -> Vec<Part> {
         });
     };
     let revs = ["A", "B", "C", "D"];
-    for w in [300, 450, 550, 650, 750, 800, 900, 1100, 1200, 1400, 1600, 2000, 2400, 2700, 3000] {
+    for w in [
+        300, 450, 550, 650, 750, 800, 900, 1100, 1200, 1400, 1600, 2000, 2400, 2700, 3000,
+    ] {
         for (k, r) in revs.iter().enumerate() {
             for form in ["HP", "FX"] {
                 add(
                     format!("PSU-{w}-{r}{form}"),
-                    format!("Power supply {w} W, {} rev {r}", if form == "HP" { "hot-plug" } else { "fixed" }),
+                    format!(
+                        "Power supply {w} W, {} rev {r}",
+                        if form == "HP" { "hot-plug" } else { "fixed" }
+                    ),
                     "pcs",
-                    Some(format!("80 PLUS {}", ["Gold", "Platinum", "Titanium", "Silver"][k])),
+                    Some(format!(
+                        "80 PLUS {}",
+                        ["Gold", "Platinum", "Titanium", "Silver"][k]
+                    )),
                 );
             }
         }
     }
     for mm in [40, 60, 80, 92, 120, 140, 172, 200, 250] {
         for rpm in [1800, 2400, 3600, 5000, 7000, 9000, 12000, 15000] {
-            add(format!("FAN-{mm}-{rpm}"), format!("Cooling fan {mm} mm, {rpm} rpm"), "pcs", None);
+            add(
+                format!("FAN-{mm}-{rpm}"),
+                format!("Cooling fan {mm} mm, {rpm} rpm"),
+                "pcs",
+                None,
+            );
         }
     }
     for tb in ["0.6", "1.2", "1.8", "2.4", "4", "8", "12", "16", "18", "20"] {
-        for (iface, rpm) in [("SAS", "10K"), ("SAS", "15K"), ("SATA", "7K2"), ("NLSAS", "7K2")] {
+        for (iface, rpm) in [
+            ("SAS", "10K"),
+            ("SAS", "15K"),
+            ("SATA", "7K2"),
+            ("NLSAS", "7K2"),
+        ] {
             for ff in ["2.5", "3.5"] {
                 add(
-                    format!("HDD-{}{}-{iface}-{rpm}-{}", tb.replace('.', "P"), "T", ff.replace('.', "")),
+                    format!(
+                        "HDD-{}{}-{iface}-{rpm}-{}",
+                        tb.replace('.', "P"),
+                        "T",
+                        ff.replace('.', "")
+                    ),
                     format!("Hard disk {tb} TB {iface} {rpm} rpm, {ff}\""),
                     "pcs",
                     None,
@@ -721,7 +764,9 @@ pub fn catalog() -> Vec<Part> {
             }
         }
     }
-    let printers = ["M607", "M608", "C5535", "WFC879", "ZT610", "MX822", "L6400", "E50145"];
+    let printers = [
+        "M607", "M608", "C5535", "WFC879", "ZT610", "MX822", "L6400", "E50145",
+    ];
     for model in printers {
         for (code, name) in [
             ("DRM", "Imaging drum"),
@@ -770,7 +815,14 @@ pub fn catalog() -> Vec<Part> {
             for grade in ["S", "H"] {
                 add(
                     format!("{code}-{size}-{grade}"),
-                    format!("{name} {size}, {}", if grade == "S" { "standard" } else { "heavy duty" }),
+                    format!(
+                        "{name} {size}, {}",
+                        if grade == "S" {
+                            "standard"
+                        } else {
+                            "heavy duty"
+                        }
+                    ),
                     "pcs",
                     None,
                 );
@@ -844,7 +896,14 @@ pub fn catalog() -> Vec<Part> {
             for finish in ["ZN", "SS"] {
                 add(
                     format!("SCR-M{m}-{len}-{finish}"),
-                    format!("Screw M{m} × {len} mm, {}", if finish == "ZN" { "zinc plated" } else { "stainless" }),
+                    format!(
+                        "Screw M{m} × {len} mm, {}",
+                        if finish == "ZN" {
+                            "zinc plated"
+                        } else {
+                            "stainless"
+                        }
+                    ),
                     "box",
                     None,
                 );
@@ -889,7 +948,11 @@ pub fn catalog() -> Vec<Part> {
         for model in 1..=10 {
             add(
                 format!("LC-{ports}-{model:02}"),
-                format!("Switch line card {} ports {}, series {model}", &ports[..2], if ports.ends_with('G') { "1G" } else { "10G" }),
+                format!(
+                    "Switch line card {} ports {}, series {model}",
+                    &ports[..2],
+                    if ports.ends_with('G') { "1G" } else { "10G" }
+                ),
                 "pcs",
                 None,
             );

@@ -7,13 +7,27 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use onsite_server::{demo, store, Config, Store};
 
 #[derive(Parser)]
-#[command(name = "onsite-server", version, about = "Onsite sync server and PWA host")]
+#[command(
+    name = "onsite-server",
+    version,
+    about = "Onsite sync server and PWA host"
+)]
 struct Cli {
     /// SQLite database URL (the file and its directory are created when missing).
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/onsite.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/onsite.db",
+        global = true
+    )]
     database_url: String,
     /// Address to listen on.
-    #[arg(long, env = "ONSITE_ADDR", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "ONSITE_ADDR",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     addr: String,
     /// Directory of the built PWA.
     #[arg(long, env = "ONSITE_DIST", default_value = "dist", global = true)]
@@ -122,7 +136,10 @@ async fn main() -> anyhow::Result<()> {
                 RoleArg::Manager => onsite_core::Role::Manager,
             };
             let id = store::users::add_user(&store, &username, &name, role, &password).await?;
-            println!("Added {username} ({name}, {}) with id {id}", onsite_server::auth::role_str(role));
+            println!(
+                "Added {username} ({name}, {}) with id {id}",
+                onsite_server::auth::role_str(role)
+            );
             Ok(())
         }
     }

@@ -78,7 +78,14 @@ async fn serve(dist: PathBuf, req: Request) -> Response {
     }
     if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
         let mut res = res;
-        set_cache(&mut res, if is_hashed(&last) { IMMUTABLE } else { NO_CACHE });
+        set_cache(
+            &mut res,
+            if is_hashed(&last) {
+                IMMUTABLE
+            } else {
+                NO_CACHE
+            },
+        );
         return res;
     }
     res

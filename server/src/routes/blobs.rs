@@ -89,7 +89,10 @@ pub async fn get_blob(
         [
             (header::CONTENT_TYPE, content_type),
             // Content-addressed: the bytes behind a hash never change.
-            (header::CACHE_CONTROL, "private, max-age=31536000, immutable"),
+            (
+                header::CACHE_CONTROL,
+                "private, max-age=31536000, immutable",
+            ),
         ],
         blob.bytes,
     )

@@ -49,7 +49,10 @@ fn sha() -> Value {
 /// Argument schemas of every mutation, keyed by name.
 fn mutation_args() -> Value {
     let case_ref = obj(&["case_id"], json!({ "case_id": uuid() }));
-    let reason = obj(&["case_id", "reason"], json!({ "case_id": uuid(), "reason": text() }));
+    let reason = obj(
+        &["case_id", "reason"],
+        json!({ "case_id": uuid(), "reason": text() }),
+    );
     json!({
         "case.accept": case_ref,
         "case.set_status": obj(&["case_id", "status"], json!({

@@ -17,7 +17,10 @@ fn decode_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, sqlx::Error
 }
 
 /// The cases among `ids` that exist.
-pub async fn load_cases(conn: &mut Conn, ids: &[Uuid]) -> Result<BTreeMap<Uuid, Case>, sqlx::Error> {
+pub async fn load_cases(
+    conn: &mut Conn,
+    ids: &[Uuid],
+) -> Result<BTreeMap<Uuid, Case>, sqlx::Error> {
     let mut out = BTreeMap::new();
     for id in ids {
         let data: Option<String> = sqlx::query_scalar("SELECT data FROM cases WHERE id = ?1")
@@ -145,7 +148,12 @@ pub async fn case_json(
     conn: &mut Conn,
     ids: &[String],
 ) -> Result<BTreeMap<String, serde_json::Value>, sqlx::Error> {
-    json_by_ids(conn, "SELECT id, data FROM cases WHERE id IN (SELECT value FROM json_each(?1))", ids).await
+    json_by_ids(
+        conn,
+        "SELECT id, data FROM cases WHERE id IN (SELECT value FROM json_each(?1))",
+        ids,
+    )
+    .await
 }
 
 pub async fn part_json(
@@ -212,11 +220,15 @@ pub(crate) async fn json_by_ids(
 }
 
 /// Stock of one engineer (demo checks, tools).
-pub async fn stock_of(conn: &mut Conn, engineer_id: Uuid) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let rows = sqlx::query("SELECT part_no, qty FROM stock WHERE engineer_id = ?1 ORDER BY part_no")
-        .bind(engineer_id.to_string())
-        .fetch_all(conn)
-        .await?;
+pub async fn stock_of(
+    conn: &mut Conn,
+    engineer_id: Uuid,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let rows =
+        sqlx::query("SELECT part_no, qty FROM stock WHERE engineer_id = ?1 ORDER BY part_no")
+            .bind(engineer_id.to_string())
+            .fetch_all(conn)
+            .await?;
     rows.iter()
         .map(|r| Ok((r.try_get("part_no")?, r.try_get("qty")?)))
         .collect()

@@ -192,7 +192,10 @@ pub async fn add_user(
 ) -> anyhow::Result<Uuid> {
     let username = username.trim();
     anyhow::ensure!(!username.is_empty(), "the username may not be empty");
-    anyhow::ensure!(password.len() >= 8, "the password needs at least 8 characters");
+    anyhow::ensure!(
+        password.len() >= 8,
+        "the password needs at least 8 characters"
+    );
     let hash = {
         let password = password.to_string();
         tokio::task::spawn_blocking(move || crate::auth::hash_password(&password)).await??

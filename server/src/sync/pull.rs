@@ -32,11 +32,13 @@ pub async fn pull(
 ) -> Result<PullResponse, ApiError> {
     let mut tx = store.read().await?;
     let max_id = log::max_change_id(&mut tx).await?;
-    let (start, reset) = match parse_cursor(cursor.filter(|c| !c.is_empty()), store.epoch(), max_id) {
+    let (start, reset) = match parse_cursor(cursor.filter(|c| !c.is_empty()), store.epoch(), max_id)
+    {
         Some(pos) => (pos, false),
         None => (0, true),
     };
-    let mut rows = log::changes_after(&mut tx, start, session.user_id, session.role, PAGE + 1).await?;
+    let mut rows =
+        log::changes_after(&mut tx, start, session.user_id, session.role, PAGE + 1).await?;
     let has_more = rows.len() as i64 > PAGE;
     rows.truncate(PAGE as usize);
     let position = if has_more {
@@ -63,8 +65,14 @@ pub async fn pull(
             .collect()
     };
     let mut data: BTreeMap<ChangeEntity, BTreeMap<String, serde_json::Value>> = BTreeMap::new();
-    data.insert(ChangeEntity::Case, cases::case_json(&mut tx, &ids(ChangeEntity::Case)).await?);
-    data.insert(ChangeEntity::Part, cases::part_json(&mut tx, &ids(ChangeEntity::Part)).await?);
+    data.insert(
+        ChangeEntity::Case,
+        cases::case_json(&mut tx, &ids(ChangeEntity::Case)).await?,
+    );
+    data.insert(
+        ChangeEntity::Part,
+        cases::part_json(&mut tx, &ids(ChangeEntity::Part)).await?,
+    );
     data.insert(
         ChangeEntity::Stock,
         cases::stock_json(&mut tx, session.user_id, &ids(ChangeEntity::Stock)).await?,
@@ -90,7 +98,9 @@ pub async fn pull(
             data: value,
         });
     }
-    let last_seq = users::last_seq(&mut tx, session.client_id).await?.unwrap_or(0);
+    let last_seq = users::last_seq(&mut tx, session.client_id)
+        .await?
+        .unwrap_or(0);
     tx.commit().await?;
     Ok(PullResponse {
         cursor: format_cursor(store.epoch(), position),

@@ -1,7 +1,9 @@
 //! Push: apply a device's queued mutations in seq order, idempotently, in one transaction.
 
 use chrono::{DateTime, Utc};
-use onsite_core::wire::{PushRequest, PushResponse, PushResult, PushStatus, RejectionRecord, WireMutation};
+use onsite_core::wire::{
+    PushRequest, PushResponse, PushResult, PushStatus, RejectionRecord, WireMutation,
+};
 use onsite_core::{apply, ApplyContext, CaseFlag, Mutation, Rejection, SlaPolicy};
 use uuid::Uuid;
 
@@ -127,7 +129,8 @@ async fn apply_one(
             case_id: Some(m.case_id()),
             mutation_id: Some(wm.id),
         };
-        let level = cases::move_stock(conn, mv.engineer_id, &mv.part_no, mv.delta, &why, now).await?;
+        let level =
+            cases::move_stock(conn, mv.engineer_id, &mv.part_no, mv.delta, &why, now).await?;
         if level < 0 {
             if let Some(case) = stored.iter_mut().find(|c| c.id == m.case_id()) {
                 let flag = CaseFlag::NegativeStock {
@@ -154,12 +157,18 @@ async fn apply_one(
 /// Checks that need the server's data: the catalog, the users, the blob store.
 async fn server_checks(conn: &mut Conn, m: &Mutation) -> Result<Option<Rejection>, sqlx::Error> {
     Ok(match m {
-        Mutation::PartUse(a) if !cases::part_exists(conn, a.part_no.trim()).await? => Some(
-            Rejection::new("unknown_part", format!("part `{}` is not in the catalog", a.part_no)),
-        ),
-        Mutation::Assign(a) if !users::is_engineer(conn, a.engineer_id).await? => Some(
-            Rejection::new("unknown_engineer", format!("{} is not an engineer", a.engineer_id)),
-        ),
+        Mutation::PartUse(a) if !cases::part_exists(conn, a.part_no.trim()).await? => {
+            Some(Rejection::new(
+                "unknown_part",
+                format!("part `{}` is not in the catalog", a.part_no),
+            ))
+        }
+        Mutation::Assign(a) if !users::is_engineer(conn, a.engineer_id).await? => {
+            Some(Rejection::new(
+                "unknown_engineer",
+                format!("{} is not an engineer", a.engineer_id),
+            ))
+        }
         Mutation::PhotoAdd(a) if !blobs::exists(conn, &a.sha256).await? => Some(Rejection::new(
             "blob_missing",
             format!("upload blob {} before the mutation that names it", a.sha256),

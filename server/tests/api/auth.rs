@@ -33,7 +33,13 @@ async fn missing_or_invalid_token_is_401_json() {
     let url = app.url(&format!("/api/v1/sync/pull?client_id={}", alice.client_id));
     let res = app.http.get(&url).send().await.unwrap();
     assert_json_error(res, 401, "unauthorized").await;
-    let res = app.http.get(&url).bearer_auth("0".repeat(64)).send().await.unwrap();
+    let res = app
+        .http
+        .get(&url)
+        .bearer_auth("0".repeat(64))
+        .send()
+        .await
+        .unwrap();
     assert_json_error(res, 401, "unauthorized").await;
     let res = app
         .http
@@ -87,12 +93,15 @@ async fn a_device_that_changes_hands_keeps_its_seq() {
     let mut alice = app.login("alice").await;
     let snap = app.snapshot(&alice).await;
     let case = snap.with_status(alice.user.id, onsite_core::CaseStatus::Assigned)[0].id;
-    app.push_one(&mut alice, "case.accept", json!({ "case_id": case })).await;
+    app.push_one(&mut alice, "case.accept", json!({ "case_id": case }))
+        .await;
     // Bob logs in on the same device.
     let res = app
         .http
         .post(app.url("/api/v1/login"))
-        .json(&json!({ "username": "bob", "password": "onsite-demo", "client_id": alice.client_id }))
+        .json(
+            &json!({ "username": "bob", "password": "onsite-demo", "client_id": alice.client_id }),
+        )
         .send()
         .await
         .unwrap();

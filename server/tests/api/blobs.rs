@@ -10,7 +10,9 @@ async fn a_blob_must_match_its_hash() {
     let app = spawn_app().await;
     let alice = app.login("alice").await;
     let bytes = png(1);
-    let res = app.put_blob(&alice, &sha(b"something else"), bytes.clone()).await;
+    let res = app
+        .put_blob(&alice, &sha(b"something else"), bytes.clone())
+        .await;
     assert_json_error(res, 400, "hash_mismatch").await;
     let res = app.put_blob(&alice, "NOT-A-HASH", bytes).await;
     assert_json_error(res, 400, "invalid_hash").await;
@@ -22,8 +24,14 @@ async fn putting_a_blob_twice_is_201_then_200() {
     let alice = app.login("alice").await;
     let bytes = png(2);
     let hash = sha(&bytes);
-    assert_eq!(app.put_blob(&alice, &hash, bytes.clone()).await.status(), 201);
-    assert_eq!(app.put_blob(&alice, &hash, bytes.clone()).await.status(), 200);
+    assert_eq!(
+        app.put_blob(&alice, &hash, bytes.clone()).await.status(),
+        201
+    );
+    assert_eq!(
+        app.put_blob(&alice, &hash, bytes.clone()).await.status(),
+        200
+    );
     let res = app.get_blob(&alice, &hash).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "image/png");
@@ -40,8 +48,16 @@ async fn blobs_are_readable_by_those_who_work_the_case() {
     let hash = sha(&bytes);
     assert_eq!(app.put_blob(&alice, &hash, bytes).await.status(), 201);
 
-    assert_eq!(app.get_blob(&alice, &hash).await.status(), 200, "the uploader");
-    assert_eq!(app.get_blob(&manager, &hash).await.status(), 200, "a manager");
+    assert_eq!(
+        app.get_blob(&alice, &hash).await.status(),
+        200,
+        "the uploader"
+    );
+    assert_eq!(
+        app.get_blob(&manager, &hash).await.status(),
+        200,
+        "a manager"
+    );
     assert_json_error(app.get_blob(&bob, &hash).await, 403, "forbidden").await;
     assert_json_error(app.get_blob(&bob, &"0".repeat(64)).await, 404, "not_found").await;
 

@@ -26,8 +26,15 @@ async fn demo_data_covers_every_status_severity_and_category() {
     assert!(fresh.len() >= 5, "alice has {} assigned cases", fresh.len());
     let sev: BTreeSet<_> = fresh.iter().map(|c| c.severity.level()).collect();
     assert!(sev.len() >= 3);
-    let assigned = all.cases.values().filter(|c| c.assignee_id.is_some()).count();
-    assert!(assigned * 4 >= all.cases.len() * 3, "most cases are assigned");
+    let assigned = all
+        .cases
+        .values()
+        .filter(|c| c.assignee_id.is_some())
+        .count();
+    assert!(
+        assigned * 4 >= all.cases.len() * 3,
+        "most cases are assigned"
+    );
 
     // Done work is consistent with its status.
     for c in all.cases.values() {
@@ -101,9 +108,10 @@ async fn users_can_be_added() {
     let body: onsite_core::wire::LoginResponse = res.json().await.unwrap();
     assert_eq!(body.user.id, id);
     // The stored hash is argon2id.
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE username = 'carol'")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let hash: String =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE username = 'carol'")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
     assert!(hash.starts_with("$argon2id$"));
 }

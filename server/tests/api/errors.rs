@@ -62,15 +62,30 @@ async fn an_oversized_push_is_413_json() {
 #[tokio::test]
 async fn unknown_paths_and_methods_are_json() {
     let app = spawn_empty_app().await;
-    let res = app.http.get(app.url("/api/v1/nothing")).send().await.unwrap();
+    let res = app
+        .http
+        .get(app.url("/api/v1/nothing"))
+        .send()
+        .await
+        .unwrap();
     assert_json_error(res, 404, "not_found").await;
-    let res = app.http.get(app.url("/api/v2/sync/pull")).send().await.unwrap();
+    let res = app
+        .http
+        .get(app.url("/api/v2/sync/pull"))
+        .send()
+        .await
+        .unwrap();
     assert_json_error(res, 404, "not_found").await;
     let res = app.http.get(app.url("/api/v1/login")).send().await.unwrap();
     assert_json_error(res, 405, "method_not_allowed").await;
     let res = app.http.delete(app.url("/healthz")).send().await.unwrap();
     assert_json_error(res, 405, "method_not_allowed").await;
-    let res = app.http.get(app.url("/api/v1/sync/pull?client_id=nope")).send().await.unwrap();
+    let res = app
+        .http
+        .get(app.url("/api/v1/sync/pull?client_id=nope"))
+        .send()
+        .await
+        .unwrap();
     assert_json_error(res, 401, "unauthorized").await;
 }
 
@@ -86,7 +101,12 @@ async fn healthz_answers() {
 #[tokio::test]
 async fn openapi_describes_the_api() {
     let app = spawn_empty_app().await;
-    let res = app.http.get(app.url("/api/v1/openapi.json")).send().await.unwrap();
+    let res = app
+        .http
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let doc: Value = res.json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));

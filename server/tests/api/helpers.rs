@@ -2,8 +2,8 @@ use std::collections::BTreeMap;
 
 use chrono::Utc;
 use onsite_core::wire::{
-    Change, ChangeOp, Entity, LoginResponse, PullResponse, PushRequest, PushResponse,
-    PushStatus, UserInfo, WireMutation,
+    Change, ChangeOp, Entity, LoginResponse, PullResponse, PushRequest, PushResponse, PushStatus,
+    UserInfo, WireMutation,
 };
 use onsite_core::{Case, CaseStatus, SCHEMA_VERSION};
 use onsite_server::{AppState, Config, Store};
@@ -84,7 +84,9 @@ impl TestApp {
     pub async fn login_raw(&self, username: &str, password: &str) -> reqwest::Response {
         self.http
             .post(self.url("/api/v1/login"))
-            .json(&json!({ "username": username, "password": password, "client_id": Uuid::new_v4() }))
+            .json(
+                &json!({ "username": username, "password": password, "client_id": Uuid::new_v4() }),
+            )
             .send()
             .await
             .expect("login request")
@@ -95,7 +97,9 @@ impl TestApp {
         let res = self
             .http
             .post(self.url("/api/v1/login"))
-            .json(&json!({ "username": username, "password": "onsite-demo", "client_id": client_id }))
+            .json(
+                &json!({ "username": username, "password": "onsite-demo", "client_id": client_id }),
+            )
             .send()
             .await
             .expect("login request");
@@ -131,7 +135,12 @@ impl TestApp {
     }
 
     /// Push one mutation (next seq) and return its result.
-    pub async fn push_one(&self, dev: &mut Device, name: &str, args: Value) -> (PushStatus, Option<String>) {
+    pub async fn push_one(
+        &self,
+        dev: &mut Device,
+        name: &str,
+        args: Value,
+    ) -> (PushStatus, Option<String>) {
         let m = dev.next(name, args);
         let res = self.push(dev, vec![m]).await;
         let r = res.results.into_iter().next().expect("one result");

@@ -20,7 +20,10 @@ async fn each_user_sees_only_what_they_may() {
         .unwrap();
     assert_eq!(m.cases.len() as i64, total, "a manager sees every case");
     assert!(!a.cases.is_empty() && !b.cases.is_empty());
-    assert!(a.cases.values().all(|c| c.assignee_id == Some(alice.user.id)));
+    assert!(a
+        .cases
+        .values()
+        .all(|c| c.assignee_id == Some(alice.user.id)));
     assert!(b.cases.values().all(|c| c.assignee_id == Some(bob.user.id)));
     let alices = m
         .cases
@@ -30,7 +33,11 @@ async fn each_user_sees_only_what_they_may() {
     assert_eq!(a.cases.len(), alices);
 
     for s in [&a, &b, &m] {
-        assert!(s.parts.len() >= 2000, "parts for everyone: {}", s.parts.len());
+        assert!(
+            s.parts.len() >= 2000,
+            "parts for everyone: {}",
+            s.parts.len()
+        );
     }
     assert!(!a.stock.is_empty());
     assert!(a.stock.values().all(|s| s.engineer_id == alice.user.id));
@@ -163,7 +170,11 @@ async fn stock_changes_reach_only_their_engineer() {
     let page = app.pull(&alice, Some(&a.cursor)).await;
     let kinds: Vec<_> = page.changes.iter().map(|c| c.entity).collect();
     assert!(kinds.contains(&Entity::Stock) && kinds.contains(&Entity::Case));
-    let stock = page.changes.iter().find(|c| c.entity == Entity::Stock).unwrap();
+    let stock = page
+        .changes
+        .iter()
+        .find(|c| c.entity == Entity::Stock)
+        .unwrap();
     assert_eq!(stock.id, part_no);
     assert_eq!(stock.data["qty"], a.stock[&part_no].qty - 1);
     // Bob sees nothing; the manager sees the case only.

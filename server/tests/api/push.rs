@@ -38,14 +38,21 @@ async fn push_applies_in_order_and_replays_are_duplicates() {
     // The same batch again: nothing applied twice.
     let again = app.push(&alice, batch).await;
     assert_eq!(again.last_seq, 4);
-    assert!(again.results.iter().all(|r| r.status == PushStatus::Duplicate));
+    assert!(again
+        .results
+        .iter()
+        .all(|r| r.status == PushStatus::Duplicate));
 
     let after = app.snapshot(&alice).await;
     let c = &after.cases[&case];
     assert_eq!(c.status, CaseStatus::InProgress);
     assert_eq!(c.parts.len(), 1, "one usage line");
     assert_eq!(c.parts[0].qty, 2);
-    assert_eq!(after.stock[&part_no].qty, stock_before - 2, "stock moved once");
+    assert_eq!(
+        after.stock[&part_no].qty,
+        stock_before - 2,
+        "stock moved once"
+    );
     assert_eq!(app.pull(&alice, None).await.last_seq, 4);
     // The server's times are on the timeline.
     assert!(c.timeline.iter().all(|t| t.server_time.is_some()));
@@ -71,7 +78,11 @@ async fn a_gap_is_409_with_the_expected_seq_and_applies_nothing() {
     let case = snap.with_status(alice.user.id, CaseStatus::Assigned)[0].id;
     let batch = vec![
         alice.at(1, "case.accept", json!({ "case_id": case })),
-        alice.at(3, "case.set_status", json!({ "case_id": case, "status": "en_route" })),
+        alice.at(
+            3,
+            "case.set_status",
+            json!({ "case_id": case, "status": "en_route" }),
+        ),
     ];
     let res = app.push_raw(&alice, batch).await;
     let body = assert_json_error(res, 409, "seq_gap").await;
@@ -82,7 +93,10 @@ async fn a_gap_is_409_with_the_expected_seq_and_applies_nothing() {
     assert_eq!(app.pull(&alice, None).await.last_seq, 0);
 
     let res = app
-        .push_raw(&alice, vec![alice.at(5, "case.accept", json!({ "case_id": case }))])
+        .push_raw(
+            &alice,
+            vec![alice.at(5, "case.accept", json!({ "case_id": case }))],
+        )
         .await;
     let body = assert_json_error(res, 409, "seq_gap").await;
     assert_eq!(body["expected"], 1);
@@ -96,11 +110,17 @@ async fn a_batch_may_replay_old_seqs_before_new_ones() {
     let case = snap.with_status(alice.user.id, CaseStatus::Assigned)[0].id;
     let first = vec![
         alice.next("case.accept", json!({ "case_id": case })),
-        alice.next("case.set_status", json!({ "case_id": case, "status": "en_route" })),
+        alice.next(
+            "case.set_status",
+            json!({ "case_id": case, "status": "en_route" }),
+        ),
     ];
     app.push(&alice, first.clone()).await;
     let mut second = first;
-    second.push(alice.next("case.set_status", json!({ "case_id": case, "status": "on_site" })));
+    second.push(alice.next(
+        "case.set_status",
+        json!({ "case_id": case, "status": "on_site" }),
+    ));
     // Order in the body does not matter: the server sorts by seq.
     second.reverse();
     let res = app.push(&alice, second).await;
@@ -152,7 +172,10 @@ async fn writing_to_another_engineers_case_is_rejected_and_synced_back() {
     let bob = app.login("bob").await;
     assert!(app.snapshot(&bob).await.rejections.is_empty());
     // Bob's case is untouched; the queue went on (last_seq advanced).
-    assert_eq!(app.snapshot(&manager).await.cases[&bobs_case].status, CaseStatus::Assigned);
+    assert_eq!(
+        app.snapshot(&manager).await.cases[&bobs_case].status,
+        CaseStatus::Assigned
+    );
     assert_eq!(page.last_seq, 1);
 }
 
@@ -191,9 +214,17 @@ async fn an_unknown_mutation_is_rejected_and_the_queue_goes_on() {
     ];
     let res = app.push(&alice, batch).await;
     assert_eq!(res.results[0].status, PushStatus::Rejected);
-    assert!(res.results[0].reason.as_deref().unwrap().starts_with("unknown_mutation:"));
+    assert!(res.results[0]
+        .reason
+        .as_deref()
+        .unwrap()
+        .starts_with("unknown_mutation:"));
     assert_eq!(res.results[1].status, PushStatus::Rejected);
-    assert!(res.results[1].reason.as_deref().unwrap().starts_with("invalid_args:"));
+    assert!(res.results[1]
+        .reason
+        .as_deref()
+        .unwrap()
+        .starts_with("invalid_args:"));
     assert_eq!(res.results[2].status, PushStatus::Applied);
     assert_eq!(res.last_seq, 3);
     let audit: Vec<(i64, String)> =
@@ -267,10 +298,17 @@ async fn a_manager_creates_and_assigns_a_case() {
     });
     let batch = vec![
         manager.next("case.create", create),
-        manager.next("case.assign", json!({ "case_id": case, "engineer_id": bob.user.id })),
+        manager.next(
+            "case.assign",
+            json!({ "case_id": case, "engineer_id": bob.user.id }),
+        ),
     ];
     let res = app.push(&manager, batch).await;
-    assert!(res.results.iter().all(|r| r.status == PushStatus::Applied), "{:?}", res.results);
+    assert!(
+        res.results.iter().all(|r| r.status == PushStatus::Applied),
+        "{:?}",
+        res.results
+    );
     let page = app.pull(&bob, Some(&bob_cursor)).await;
     assert_eq!(page.changes.len(), 1);
     assert_eq!(page.changes[0].id, case.to_string());

@@ -5,7 +5,11 @@ async fn the_pwa_is_served_with_the_right_caching() {
     let dist = tempfile::tempdir().unwrap();
     let p = dist.path();
     std::fs::write(p.join("index.html"), "<!doctype html><title>Onsite</title>").unwrap();
-    std::fs::write(p.join("sw.js"), "self.addEventListener('install', () => {});").unwrap();
+    std::fs::write(
+        p.join("sw.js"),
+        "self.addEventListener('install', () => {});",
+    )
+    .unwrap();
     std::fs::write(p.join("manifest.webmanifest"), "{}").unwrap();
     std::fs::write(p.join("onsite-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
     let app = spawn(false, Some(p.to_path_buf())).await;
@@ -22,7 +26,10 @@ async fn the_pwa_is_served_with_the_right_caching() {
     }
     let res = get("/onsite-0123456789abcdef_bg.wasm").await.unwrap();
     assert_eq!(res.status(), 200);
-    assert!(res.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert!(res.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
     assert_eq!(res.headers()["content-type"], "application/wasm");
 
     // Client-side routes get the app shell; missing files and API paths do not.
