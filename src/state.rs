@@ -66,7 +66,12 @@ impl AppState {
             store: StoredValue::new_local(None),
             sync: StoredValue::new_local(None),
             session: RwSignal::new(None),
-            status: RwSignal::new(SyncStatus::default()),
+            status: RwSignal::new(SyncStatus {
+                online: web_sys::window()
+                    .map(|w| w.navigator().on_line())
+                    .unwrap_or(false),
+                ..SyncStatus::default()
+            }),
             revision: RwSignal::new(0),
             error: RwSignal::new(None),
             ready: RwSignal::new(false),
@@ -174,8 +179,10 @@ impl AppState {
             }
         }
         let pending = self.status.with_untracked(|s| s.pending);
+        let online = self.status.with_untracked(|s| s.online);
         self.status.set(SyncStatus {
             pending,
+            online,
             ..SyncStatus::default()
         });
         self.session.set(None);
