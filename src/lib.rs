@@ -61,7 +61,8 @@ pub fn App() -> impl IntoView {
             .with(|s| (s.last_sync, s.rejections.len(), s.pending))
     });
     Effect::new(move |prev: Option<()>| {
-        sync_mark.track();
+        // `get`, not `track`: a memo only subscribes to its sources once it has run.
+        let _ = sync_mark.get();
         if prev.is_some() {
             state.bump();
         }

@@ -142,11 +142,11 @@ fn AddPart(case_id: Uuid) -> impl IntoView {
         async move {
             let q = q.trim().to_string();
             match store {
-                Some(store) if !q.is_empty() => store
+                Some(store) => store
                     .search_parts(&q, SEARCH_LIMIT)
                     .await
                     .map_err(|e| UiError::from_store(&e)),
-                _ => Ok(vec![]),
+                None => Ok(vec![]),
             }
         }
     });
