@@ -1,21 +1,34 @@
 //! Dates, durations and small text helpers, always in the device's time zone.
 
-use chrono::{DateTime, Duration, Local, Utc};
+use chrono::{DateTime, Datelike, Duration, Local, Timelike, Utc};
 
 use crate::i18n::I18n;
 
+// Formatted by hand: chrono's strftime engine would add its parser to the wasm.
 pub fn local_time(dt: DateTime<Utc>) -> String {
-    dt.with_timezone(&Local)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    let l = dt.with_timezone(&Local);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        l.year(),
+        l.month(),
+        l.day(),
+        l.hour(),
+        l.minute()
+    )
 }
 
 pub fn local_clock(dt: DateTime<Utc>) -> String {
     let l = dt.with_timezone(&Local);
     if l.date_naive() == Local::now().date_naive() {
-        l.format("%H:%M").to_string()
+        format!("{:02}:{:02}", l.hour(), l.minute())
     } else {
-        l.format("%m-%d %H:%M").to_string()
+        format!(
+            "{:02}-{:02} {:02}:{:02}",
+            l.month(),
+            l.day(),
+            l.hour(),
+            l.minute()
+        )
     }
 }
 
