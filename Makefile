@@ -35,8 +35,19 @@ deps-test: deps-build
 	@[ tests/e2e/node_modules/.package-lock.json -nt tests/e2e/package-lock.json ] || (cd tests/e2e && npm ci --no-audit --no-fund)
 
 # --- builds ---------------------------------------------------------------------------------
-build-web:
-	trunk build --release
+# trunk runs `cargo build --bin onsite` without `-p`, and the root package is not a default
+# member (DESIGN.md: default-members are the host crates), so trunk gets a cargo that adds it.
+TRUNK_CARGO_DIR := target/trunk-cargo
+REAL_CARGO := $(shell command -v cargo)
+
+$(TRUNK_CARGO_DIR)/cargo: Makefile
+	@mkdir -p $(@D)
+	@printf '#!/bin/sh\nif [ "$$1" = build ]; then shift; exec "%s" build -p onsite "$$@"; fi\nexec "%s" "$$@"\n' "$(REAL_CARGO)" "$(REAL_CARGO)" > $@
+	@chmod +x $@
+
+build-web: $(TRUNK_CARGO_DIR)/cargo
+	cargo fetch --target wasm32-unknown-unknown
+	PATH="$(CURDIR)/$(TRUNK_CARGO_DIR):$$PATH" trunk build --release
 
 build-server:
 	cargo build -p onsite-server

@@ -77,6 +77,7 @@ async function fillReport(page: Page) {
 async function signOff(page: Page) {
   await byId(page, 'nav-sign').click();
   const canvas = byId(page, 'signature-canvas');
+  await canvas.scrollIntoViewIfNeeded();
   const box = (await canvas.boundingBox())!;
   await page.mouse.move(box.x + 20, box.y + box.height / 2);
   await page.mouse.down();
@@ -84,11 +85,13 @@ async function signOff(page: Page) {
     await page.mouse.move(box.x + 20 + i * ((box.width - 40) / 20), box.y + box.height / 2 + Math.sin(i) * 20);
   }
   await page.mouse.up();
+  await expect(canvas).toHaveAttribute('data-ink', 'true');
   await byId(page, 'signer-name').fill('Wang Wei');
   await byId(page, 'satisfaction-5').click();
   await byId(page, 'sign-comment').fill('Quick and tidy');
   await byId(page, 'sign-save').click();
-  await expect(byId(page, 'case-status')).toBeVisible();
+  await expect(page).toHaveURL(/\/cases\/[0-9a-f-]+$/);
+  await expect(byId(page, 'signed-by')).toBeVisible();
 }
 
 function partUsages(kase: any) {
