@@ -22,11 +22,15 @@ async function freePort(): Promise<number> {
   });
 }
 
+export const distNext = path.join(root, 'target', 'dist-next');
+
 export type Change = { entity: string; op: string; id: string; data: any };
 
 export class OnsiteServer {
   private proc?: ChildProcess;
   private log = '';
+  /** The built PWA this server serves; a test may deploy another build behind the same URL. */
+  dist = path.join(root, 'dist');
   readonly baseURL: string;
 
   private constructor(private readonly dir: string, readonly port: number) {
@@ -48,7 +52,7 @@ export class OnsiteServer {
         '--demo-if-empty',
         '--database-url', `sqlite://${path.join(this.dir, 'onsite.db')}`,
         '--addr', `127.0.0.1:${this.port}`,
-        '--dist', path.join(root, 'dist'),
+        '--dist', this.dist,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
