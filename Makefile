@@ -58,7 +58,8 @@ fmt:
 
 clippy:
 	cargo clippy -p onsite-core -p onsite-server --all-targets -- -D warnings
-	cargo clippy -p onsite -p onsite-core --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy -p onsite --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy -p onsite-core --target wasm32-unknown-unknown -- -D warnings
 
 test-host:
 	cargo test -p onsite-core -p onsite-server
