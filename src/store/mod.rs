@@ -573,7 +573,7 @@ impl Store {
             for ch in &resp.changes {
                 match (ch.entity, ch.op) {
                     (Entity::Case, ChangeOp::Put) => {
-                        let case: Case = serde_json::from_value(ch.data.clone())?;
+                        let case: Case = change_data(&ch.data)?;
                         idb::put_json(&server_cases, case_key(case.id), &case)?;
                         rebuild.insert(case.id);
                     }
@@ -586,7 +586,7 @@ impl Store {
                         rebuild.insert(id);
                     }
                     (Entity::Part, ChangeOp::Put) => {
-                        let part: Part = serde_json::from_value(ch.data.clone())?;
+                        let part: Part = change_data(&ch.data)?;
                         idb::put_json(&parts, skey(&part.part_no), &part)?;
                         parts_changed = true;
                     }
@@ -595,7 +595,7 @@ impl Store {
                         parts_changed = true;
                     }
                     (Entity::Stock, ChangeOp::Put) => {
-                        let mut level: StockLevel = serde_json::from_value(ch.data.clone())?;
+                        let mut level: StockLevel = change_data(&ch.data)?;
                         // The server's count plus what this device used and has not pushed.
                         level.qty += pending
                             .iter()
@@ -611,7 +611,7 @@ impl Store {
                         idb::delete(&stock, KeyRange::Only(skey(&ch.id)))?;
                     }
                     (Entity::Rejection, ChangeOp::Put) => {
-                        let rec: RejectionRecord = serde_json::from_value(ch.data.clone())?;
+                        let rec: RejectionRecord = change_data(&ch.data)?;
                         idb::put_json(&rejections, skey(&ch.id), &rec)?;
                     }
                     (Entity::Rejection, ChangeOp::Delete) => {
@@ -737,6 +737,12 @@ async fn rebuild_views(
         }
     }
     Ok(())
+}
+
+/// A pull change's entity, parsed from its JSON text: the store reads its records from JSON
+/// text too, so the wasm holds one parser per type instead of a second one for `Value`s.
+fn change_data<T: serde::de::DeserializeOwned>(data: &serde_json::Value) -> Result<T, StoreError> {
+    Ok(serde_json::from_str(&data.to_string())?)
 }
 
 pub fn hash_blob(bytes: &[u8]) -> String {
