@@ -77,7 +77,7 @@ pub fn App() -> impl IntoView {
             <main class="app-main">
                 <Show
                     when=move || state.ready.get()
-                    fallback=move || view! { <p class="muted loading">{move || i18n.t("common.loading")}</p> }
+                    fallback=move || view! { <p class="muted loading">{i18n.text("common.loading")}</p> }
                 >
                     <Show when=logged_in fallback=|| view! { <LoginPage /> }>
                         <Routes fallback=|| view! { <Redirect path="/" /> }>

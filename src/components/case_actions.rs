@@ -130,7 +130,7 @@ pub fn CaseActions(
     view! {
         <div class="case-actions" data-testid="case-actions">
             {buttons}
-            {empty.then(|| view! { <p class="muted">{move || i18n.t("action.none")}</p> })}
+            {empty.then(|| view! { <p class="muted">{i18n.text("action.none")}</p> })}
             {move || {
                 asking
                     .get()
@@ -145,7 +145,7 @@ pub fn CaseActions(
                                 }
                             >
                                 <label>
-                                    {move || i18n.t("action.reason")}
+                                    {i18n.text("action.reason")}
                                     <input
                                         type="text"
                                         required
@@ -160,14 +160,14 @@ pub fn CaseActions(
                                         data-testid=format!("action-{code}-confirm")
                                         disabled=move || reason.with(|r| r.trim().is_empty())
                                     >
-                                        {move || i18n.t("common.confirm")}
+                                        {i18n.text("common.confirm")}
                                     </button>
                                     <button
                                         type="button"
                                         class="btn btn-ghost"
                                         on:click=move |_| asking.set(None)
                                     >
-                                        {move || i18n.t("common.cancel")}
+                                        {i18n.text("common.cancel")}
                                     </button>
                                 </div>
                             </form>

@@ -49,17 +49,17 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
     });
 
     view! {
-        <section class="case-list" aria-label=move || i18n.t("cases.title")>
+        <section class="case-list" aria-label=i18n.text("cases.title")>
             <h1 class="page-title">
-                {move || i18n.t("cases.title")}
+                {i18n.text("cases.title")}
                 <small class="muted">
                     {move || visible.with(|v| v.as_ref().map(|v| format!(" ({})", v.len())))}
                 </small>
             </h1>
             {move || match visible.get() {
-                None => view! { <p class="muted">{move || i18n.t("common.loading")}</p> }.into_any(),
+                None => view! { <p class="muted">{i18n.text("common.loading")}</p> }.into_any(),
                 Some(list) if list.is_empty() => {
-                    view! { <p class="empty" data-testid="cases-empty">{move || i18n.t("cases.empty")}</p> }
+                    view! { <p class="empty" data-testid="cases-empty">{i18n.text("cases.empty")}</p> }
                         .into_any()
                 }
                 Some(list) => {

@@ -16,7 +16,7 @@ pub fn ErrorBanner(error: RwSignal<Option<UiError>>) -> impl IntoView {
                         {e.detail.clone().map(|d| view! { <small class="error-detail">{d}</small> })}
                     </div>
                     <button class="btn btn-ghost" on:click=move |_| error.set(None)>
-                        {move || i18n.t("common.dismiss")}
+                        {i18n.text("common.dismiss")}
                     </button>
                 </div>
             }

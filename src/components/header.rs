@@ -13,7 +13,7 @@ pub fn LangToggle() -> impl IntoView {
             data-testid="lang-toggle"
             data-lang=move || i18n.lang.get().code()
             on:click=move |_| i18n.toggle()
-            title=move || i18n.t("header.language")
+            title=i18n.text("header.language")
         >
             {move || match i18n.lang.get() {
                 Lang::En => "中文",
@@ -43,7 +43,7 @@ pub fn Header() -> impl IntoView {
     };
     view! {
         <header class="app-header">
-            <a href="/" class="brand">{move || i18n.t("app.name")}</a>
+            <a href="/" class="brand">{i18n.text("app.name")}</a>
             <div class="header-right">
                 {move || {
                     user()
@@ -55,7 +55,7 @@ pub fn Header() -> impl IntoView {
                             view! {
                                 <span class="user" data-testid="user-name">
                                     {u.name.clone()}
-                                    <small>{move || i18n.t(role_key)}</small>
+                                    <small>{i18n.text(role_key)}</small>
                                 </span>
                             }
                         })
@@ -63,7 +63,7 @@ pub fn Header() -> impl IntoView {
                 <LangToggle />
                 <Show when=move || user().is_some()>
                     <button class="btn btn-ghost" data-testid="logout" on:click=logout>
-                        {move || i18n.t("header.logout")}
+                        {i18n.text("header.logout")}
                     </button>
                 </Show>
             </div>

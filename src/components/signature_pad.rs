@@ -146,16 +146,16 @@ pub fn SignaturePad(canvas_ref: NodeRef<Canvas>, has_ink: RwSignal<bool>) -> imp
                 data-ink=move || has_ink.get().to_string()
                 width=PAD_WIDTH
                 height=PAD_HEIGHT
-                aria-label=move || i18n.t("sign.pad_label")
+                aria-label=i18n.text("sign.pad_label")
                 on:pointerdown=down
                 on:pointermove=mv
                 on:pointerup=up
                 on:pointercancel=up
             ></canvas>
             <div class="row">
-                <span class="muted">{move || i18n.t("sign.pad_hint")}</span>
+                <span class="muted">{i18n.text("sign.pad_hint")}</span>
                 <button type="button" class="btn btn-ghost" data-testid="sign-clear" on:click=clear>
-                    {move || i18n.t("sign.clear")}
+                    {i18n.text("sign.clear")}
                 </button>
             </div>
         </div>

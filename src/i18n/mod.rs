@@ -68,6 +68,13 @@ impl I18n {
         lookup(self.lang.get(), key)
     }
 
+    /// `t` as a reactive view child or attribute value: `{i18n.text("key")}` does what
+    /// `{move || i18n.t("key")}` does. Every call returns the same closure type, so the wasm
+    /// holds one copy of the reactive view code for all of them, not one per call site.
+    pub fn text(self, key: &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
+        move || self.t(key)
+    }
+
     /// `t` with `{name}` placeholders replaced.
     pub fn tf(&self, key: &str, args: &[(&str, String)]) -> String {
         let mut s = self.t(key).to_string();

@@ -74,7 +74,7 @@ pub fn CaseDetailPage() -> impl IntoView {
 fn field(i18n: I18n, key: &'static str, value: impl IntoView + 'static) -> impl IntoView {
     view! {
         <div class="field">
-            <dt>{move || i18n.t(key)}</dt>
+            <dt>{i18n.text(key)}</dt>
             <dd>{value}</dd>
         </div>
     }
@@ -121,14 +121,15 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
                 "badge warn"
             };
             view! {
-                <span class=class data-testid="warranty">{move || i18n.t(key)}</span>
+                <span class=class data-testid="warranty">{i18n.text(key)}</span>
                 " "
                 {i18n.tf("case.until", &[("d", until.to_string())])}
             }
             .into_any()
         }
-        None => view! { <span class="badge warn">{move || i18n.t("case.no_warranty")}</span> }
-            .into_any(),
+        None => {
+            view! { <span class="badge warn">{i18n.text("case.no_warranty")}</span> }.into_any()
+        }
     };
     let category_key = format!("category.{}", c.category.as_str());
     let mode_key = format!("mode.{}", c.mode.as_str());
@@ -175,14 +176,14 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
             <CaseActions case=case.clone() actor=actor on_action=on_action busy=busy />
             <nav class="case-nav">
                 <a href=format!("/cases/{id}/parts") class="btn" data-testid="nav-parts">
-                    {move || i18n.t("nav.parts")}
+                    {i18n.text("nav.parts")}
                     <small>{format!(" ({})", case.parts.iter().filter(|p| p.corrects.is_none()).count())}</small>
                 </a>
                 <a href=format!("/cases/{id}/report") class="btn" data-testid="nav-report">
-                    {move || i18n.t("nav.report")}
+                    {i18n.text("nav.report")}
                 </a>
                 <a href=format!("/cases/{id}/sign") class="btn" data-testid="nav-sign">
-                    {move || i18n.t("nav.sign")}
+                    {i18n.text("nav.sign")}
                     {case.sign_off.is_some().then_some(" ✓")}
                 </a>
             </nav>
@@ -190,7 +191,7 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
                 .then(|| view! { <p class="description">{case.description.clone()}</p> })}
             <div class="cards">
                 <section class="card">
-                    <h2>{move || i18n.t("case.customer")}</h2>
+                    <h2>{i18n.text("case.customer")}</h2>
                     <dl>
                         {field(i18n, "case.customer_name", case.customer.name.clone())}
                         {phone.map(|p| field(i18n, "case.phone", p))}
@@ -199,14 +200,14 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
                     </dl>
                 </section>
                 <section class="card">
-                    <h2>{move || i18n.t("case.site")}</h2>
+                    <h2>{i18n.text("case.site")}</h2>
                     <dl>
                         {field(i18n, "case.address", case.site.address.clone())}
                         {case.site.notes.clone().map(|n| field(i18n, "case.site_notes", n))}
                     </dl>
                 </section>
                 <section class="card">
-                    <h2>{move || i18n.t("case.product")}</h2>
+                    <h2>{i18n.text("case.product")}</h2>
                     <dl>
                         {field(i18n, "case.model", case.product.model.clone())}
                         {case.product.serial.clone().map(|s| field(i18n, "case.serial", s))}
@@ -214,7 +215,7 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
                     </dl>
                 </section>
                 <section class="card">
-                    <h2>{move || i18n.t("case.classification")}</h2>
+                    <h2>{i18n.text("case.classification")}</h2>
                     <dl>
                         {field(i18n, "case.category", move || i18n.t(&category_key))}
                         {field(i18n, "case.severity", move || i18n.t(&severity_key))}
@@ -224,7 +225,7 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
                     </dl>
                 </section>
                 <section class="card" data-testid="sla">
-                    <h2>{move || i18n.t("case.sla")}</h2>
+                    <h2>{i18n.text("case.sla")}</h2>
                     <dl>
                         {field(i18n, "sla.respond_by", local_time(sla.respond_by))}
                         {sla.responded_at.map(|t| field(i18n, "sla.responded_at", local_time(t)))}
@@ -235,16 +236,16 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
                     </dl>
                 </section>
                 <section class="card">
-                    <h2>{move || i18n.t("case.sign_off")}</h2>
+                    <h2>{i18n.text("case.sign_off")}</h2>
                     {match sign_off {
                         Some(s) => view! {
                             <p data-testid="signed-by">
                                 {i18n.tf("sign.signed_by", &[("name", s.signer_name.clone()), ("t", local_time(s.signed_at))])}
                             </p>
-                            {s.unsigned_reason.clone().map(|r| view! { <p class="muted">{move || i18n.t("sign.unsigned")} ": " {r}</p> })}
+                            {s.unsigned_reason.clone().map(|r| view! { <p class="muted">{i18n.text("sign.unsigned")} ": " {r}</p> })}
                         }
                         .into_any(),
-                        None => view! { <p class="muted">{move || i18n.t("sign.not_yet")}</p> }.into_any(),
+                        None => view! { <p class="muted">{i18n.text("sign.not_yet")}</p> }.into_any(),
                     }}
                     {(!flags.is_empty()).then(|| view! {
                         <ul class="flags">
@@ -254,14 +255,14 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
                                     CaseFlag::SignOffOutOfState { .. } => "flag.sign_off_out_of_state",
                                     CaseFlag::NegativeStock { .. } => "flag.negative_stock",
                                 };
-                                view! { <li class="badge warn">{move || i18n.t(key)}</li> }
+                                view! { <li class="badge warn">{i18n.text(key)}</li> }
                             }).collect_view()}
                         </ul>
                     })}
                 </section>
             </div>
             <section class="card timeline">
-                <h2>{move || i18n.t("case.timeline")}</h2>
+                <h2>{i18n.text("case.timeline")}</h2>
                 <ol>{timeline}</ol>
             </section>
         </article>

@@ -14,7 +14,7 @@ pub fn CasesPage() -> impl IntoView {
             </div>
             <Show when=move || wide.get()>
                 <div class="split-main placeholder">
-                    <p class="muted">{move || i18n.t("cases.pick")}</p>
+                    <p class="muted">{i18n.text("cases.pick")}</p>
                 </div>
             </Show>
         </div>

@@ -78,11 +78,11 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <section class="login card">
-            <h1>{move || i18n.t("login.title")}</h1>
-            <p class="muted">{move || i18n.t("login.hint")}</p>
+            <h1>{i18n.text("login.title")}</h1>
+            <p class="muted">{i18n.text("login.hint")}</p>
             <form on:submit=submit>
                 <label>
-                    {move || i18n.t("login.username")}
+                    {i18n.text("login.username")}
                     <input
                         type="text"
                         name="username"
@@ -94,7 +94,7 @@ pub fn LoginPage() -> impl IntoView {
                     />
                 </label>
                 <label>
-                    {move || i18n.t("login.password")}
+                    {i18n.text("login.password")}
                     <input
                         type="password"
                         name="password"

@@ -92,12 +92,12 @@ pub fn CaseMissing(load: CaseLoad) -> impl IntoView {
     let i18n = crate::i18n::use_i18n();
     match load {
         CaseLoad::Loading => {
-            view! { <p class="muted">{move || i18n.t("common.loading")}</p> }.into_any()
+            view! { <p class="muted">{i18n.text("common.loading")}</p> }.into_any()
         }
         CaseLoad::Missing => view! {
             <div class="card">
-                <p>{move || i18n.t("case.missing")}</p>
-                <a href="/" class="btn">{move || i18n.t("nav.back_to_cases")}</a>
+                <p>{i18n.text("case.missing")}</p>
+                <a href="/" class="btn">{i18n.text("nav.back_to_cases")}</a>
             </div>
         }
         .into_any(),

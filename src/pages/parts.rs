@@ -39,7 +39,7 @@ pub fn PartsPage() -> impl IntoView {
             }}
             {move || match (id.get(), can_use.get()) {
                 (Some(case_id), Some(true)) => view! { <AddPart case_id=case_id /> }.into_any(),
-                (_, Some(false)) => view! { <p class="muted card">{move || i18n.t("parts.read_only")}</p> }.into_any(),
+                (_, Some(false)) => view! { <p class="muted card">{i18n.text("parts.read_only")}</p> }.into_any(),
                 _ => ().into_any(),
             }}
         </div>
@@ -73,7 +73,7 @@ fn UsageList(case: Case, can_correct: bool) -> impl IntoView {
         .cloned()
         .collect();
     if lines.is_empty() {
-        return view! { <p class="muted card" data-testid="usage-empty">{move || i18n.t("parts.none_used")}</p> }
+        return view! { <p class="muted card" data-testid="usage-empty">{i18n.text("parts.none_used")}</p> }
             .into_any();
     }
     let rows = lines
@@ -93,14 +93,14 @@ fn UsageList(case: Case, can_correct: bool) -> impl IntoView {
                         </span>
                     </div>
                     <div class="usage-meta muted">
-                        {u.serial_fitted.clone().map(|s| view! { <span>{move || i18n.t("parts.serial_fitted")} ": " {s.clone()} " "</span> })}
-                        {u.serial_removed.clone().map(|s| view! { <span>{move || i18n.t("parts.serial_removed")} ": " {s.clone()} " "</span> })}
-                        {u.returned_defective.then(|| view! { <span class="badge warn">{move || i18n.t("parts.defective_return")}</span> })}
+                        {u.serial_fitted.clone().map(|s| view! { <span>{i18n.text("parts.serial_fitted")} ": " {s.clone()} " "</span> })}
+                        {u.serial_removed.clone().map(|s| view! { <span>{i18n.text("parts.serial_removed")} ": " {s.clone()} " "</span> })}
+                        {u.returned_defective.then(|| view! { <span class="badge warn">{i18n.text("parts.defective_return")}</span> })}
                         <span>{local_time(u.recorded_at)}</span>
                     </div>
                     {can_correct.then(|| view! {
                         <div class="usage-correct">
-                            <span class="muted">{move || i18n.t("parts.correct")}</span>
+                            <span class="muted">{i18n.text("parts.correct")}</span>
                             <button class="btn" data-testid="usage-dec" aria-label="-1"
                                 disabled=move || busy.get() || net <= 0
                                 on:click=move |_| correct(usage_id, -1)>"−1"</button>
@@ -115,7 +115,7 @@ fn UsageList(case: Case, can_correct: bool) -> impl IntoView {
         .collect_view();
     view! {
         <section class="card">
-            <h2>{move || i18n.t("parts.used")}</h2>
+            <h2>{i18n.text("parts.used")}</h2>
             <ul class="usages">{rows}</ul>
         </section>
     }
@@ -200,14 +200,14 @@ fn AddPart(case_id: Uuid) -> impl IntoView {
 
     view! {
         <section class="card add-part">
-            <h2>{move || i18n.t("parts.add")}</h2>
+            <h2>{i18n.text("parts.add")}</h2>
             <label>
-                {move || i18n.t("parts.search")}
+                {i18n.text("parts.search")}
                 <input
                     type="search"
                     data-testid="part-search"
                     autocomplete="off"
-                    placeholder=move || i18n.t("parts.search_hint")
+                    placeholder=i18n.text("parts.search_hint")
                     prop:value=move || query.get()
                     on:input=move |ev| query.set(event_target_value(&ev))
                 />
@@ -263,25 +263,25 @@ fn AddPart(case_id: Uuid) -> impl IntoView {
                         }}
                     </p>
                     <label>
-                        {move || i18n.t("parts.qty")}
+                        {i18n.text("parts.qty")}
                         <input type="number" min="1" step="1" inputmode="numeric" data-testid="part-qty" bind:value=qty />
                     </label>
                     <label>
-                        {move || i18n.t("parts.serial_fitted")}
+                        {i18n.text("parts.serial_fitted")}
                         <input type="text" data-testid="part-serial-fitted" autocapitalize="characters" bind:value=serial_fitted />
                     </label>
                     <label>
-                        {move || i18n.t("parts.serial_removed")}
+                        {i18n.text("parts.serial_removed")}
                         <input type="text" data-testid="part-serial-removed" autocapitalize="characters" bind:value=serial_removed />
                     </label>
                     <label class="check">
                         <input type="checkbox" data-testid="part-defective" bind:checked=defective />
-                        {move || i18n.t("parts.defective")}
+                        {i18n.text("parts.defective")}
                     </label>
                     <button type="submit" class="btn btn-primary btn-block" data-testid="part-submit" disabled=move || busy.get()>
-                        {move || i18n.t("parts.submit")}
+                        {i18n.text("parts.submit")}
                     </button>
-                    {move || saved.get().then(|| view! { <p class="ok-text" data-testid="part-saved">{move || i18n.t("common.saved")}</p> })}
+                    {move || saved.get().then(|| view! { <p class="ok-text" data-testid="part-saved">{i18n.text("common.saved")}</p> })}
                 </form>
             })}
         </section>

@@ -119,7 +119,7 @@ fn ReportForm(case: Case) -> impl IntoView {
     let area = move |key: &'static str, testid: &'static str, sig: RwSignal<String>| {
         view! {
             <label>
-                {move || i18n.t(key)}
+                {i18n.text(key)}
                 <textarea rows="3" data-testid=testid disabled=!editable
                     prop:value=move || sig.get()
                     on:input=move |ev| sig.set(event_target_value(&ev))></textarea>
@@ -130,17 +130,17 @@ fn ReportForm(case: Case) -> impl IntoView {
     view! {
         <CaseHeading case=case.clone() back=true />
         <form class="card report-form" on:submit=submit>
-            <h2>{move || i18n.t("report.title")}</h2>
-            {(!editable).then(|| view! { <p class="muted">{move || i18n.t("report.read_only")}</p> })}
+            <h2>{i18n.text("report.title")}</h2>
+            {(!editable).then(|| view! { <p class="muted">{i18n.text("report.read_only")}</p> })}
             {area("report.symptom", "report-symptom", symptom)}
             {area("report.cause", "report-cause", cause)}
             {area("report.actions", "report-actions", actions)}
             <label>
-                {move || i18n.t("report.result")}
+                {i18n.text("report.result")}
                 <select data-testid="report-result" disabled=!editable
                     prop:value=move || result.get()
                     on:change=move |ev| result.set(event_target_value(&ev))>
-                    <option value="" selected=move || result.get().is_empty()>{move || i18n.t("report.result_unset")}</option>
+                    <option value="" selected=move || result.get().is_empty()>{i18n.text("report.result_unset")}</option>
                     {["resolved", "workaround", "unresolved"].into_iter().map(|code| {
                         let key = format!("result.{code}");
                         view! { <option value=code selected=move || result.get() == code>{move || i18n.t(&key)}</option> }
@@ -149,10 +149,10 @@ fn ReportForm(case: Case) -> impl IntoView {
             </label>
             {area("report.verification", "report-verification", verification)}
             {area("report.leftover", "report-leftover", leftover)}
-            {move || notice.get().map(|k| view! { <p class="ok-text" data-testid="report-notice" data-notice=k>{move || i18n.t(k)}</p> })}
+            {move || notice.get().map(|k| view! { <p class="ok-text" data-testid="report-notice" data-notice=k>{i18n.text(k)}</p> })}
             <button type="submit" class="btn btn-primary btn-block" data-testid="report-save"
                 disabled=move || busy.get() || !editable>
-                {move || i18n.t("report.save")}
+                {i18n.text("report.save")}
             </button>
         </form>
     }

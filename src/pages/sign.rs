@@ -37,7 +37,7 @@ fn ReportSummary(case: Case) -> impl IntoView {
         v.filter(|s| !s.trim().is_empty()).map(|v| {
             view! {
                 <div class="field">
-                    <dt>{move || i18n.t(key)}</dt>
+                    <dt>{i18n.text(key)}</dt>
                     <dd>{v}</dd>
                 </div>
             }
@@ -53,13 +53,13 @@ fn ReportSummary(case: Case) -> impl IntoView {
         .join(", ");
     view! {
         <section class="card summary" data-testid="sign-summary">
-            <h2>{move || i18n.t("sign.summary")}</h2>
+            <h2>{i18n.text("sign.summary")}</h2>
             <dl>
                 {line("report.symptom", r.symptom.clone())}
                 {line("report.cause", r.cause.clone())}
                 {line("report.actions", r.actions.clone())}
                 {result_key.map(|k| view! {
-                    <div class="field"><dt>{move || i18n.t("report.result")}</dt><dd>{move || i18n.t(&k)}</dd></div>
+                    <div class="field"><dt>{i18n.text("report.result")}</dt><dd>{move || i18n.t(&k)}</dd></div>
                 })}
                 {line("report.verification", r.verification.clone())}
                 {line("report.leftover", r.leftover.clone())}
@@ -84,10 +84,10 @@ fn SignForm(case: Case) -> impl IntoView {
         return view! {
             <CaseHeading case=case.clone() back=true />
             <section class="card" data-testid="sign-done">
-                <h2>{move || i18n.t("case.sign_off")}</h2>
+                <h2>{i18n.text("case.sign_off")}</h2>
                 <p>{i18n.tf("sign.signed_by", &[("name", s.signer_name.clone()), ("t", local_time(s.signed_at))])}</p>
-                {s.satisfaction.map(|n| view! { <p>{move || i18n.t("sign.satisfaction")} ": " {"★".repeat(n as usize)}</p> })}
-                {s.unsigned_reason.clone().map(|r| view! { <p>{move || i18n.t("sign.unsigned")} ": " {r}</p> })}
+                {s.satisfaction.map(|n| view! { <p>{i18n.text("sign.satisfaction")} ": " {"★".repeat(n as usize)}</p> })}
+                {s.unsigned_reason.clone().map(|r| view! { <p>{i18n.text("sign.unsigned")} ": " {r}</p> })}
             </section>
         }
         .into_any();
@@ -210,40 +210,40 @@ fn SignForm(case: Case) -> impl IntoView {
     view! {
         <CaseHeading case=case.clone() back=true />
         {move || view! { <ReportSummary case=shown.get() /> }}
-        {(!allowed).then(|| view! { <p class="card muted">{move || i18n.t("sign.not_allowed")}</p> })}
+        {(!allowed).then(|| view! { <p class="card muted">{i18n.text("sign.not_allowed")}</p> })}
         <form class="card sign-form" on:submit=save>
-            <h2>{move || i18n.t("sign.title")}</h2>
+            <h2>{i18n.text("sign.title")}</h2>
             <label class="check">
                 <input type="checkbox" data-testid="sign-unsigned" bind:checked=unsigned />
-                {move || i18n.t("sign.could_not_sign")}
+                {i18n.text("sign.could_not_sign")}
             </label>
             <div class:hidden=move || unsigned.get()>
                 <SignaturePad canvas_ref=canvas_ref has_ink=has_ink />
             </div>
             <Show when=move || unsigned.get()>
                 <label>
-                    {move || i18n.t("sign.unsigned_reason")}
+                    {i18n.text("sign.unsigned_reason")}
                     <input type="text" data-testid="sign-unsigned-reason" bind:value=unsigned_reason />
                 </label>
             </Show>
             <label>
-                {move || i18n.t("sign.signer_name")}
+                {i18n.text("sign.signer_name")}
                 <input type="text" autocomplete="name" data-testid="signer-name" bind:value=signer />
             </label>
             <fieldset class="stars">
-                <legend>{move || i18n.t("sign.satisfaction")}</legend>
+                <legend>{i18n.text("sign.satisfaction")}</legend>
                 {stars}
             </fieldset>
             <label>
-                {move || i18n.t("sign.comment")}
+                {i18n.text("sign.comment")}
                 <textarea rows="2" data-testid="sign-comment"
                     prop:value=move || comment.get()
                     on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
             </label>
-            {move || form_error.get().map(|k| view! { <p class="form-error" role="alert" data-testid="sign-error" data-error=k>{move || i18n.t(k)}</p> })}
+            {move || form_error.get().map(|k| view! { <p class="form-error" role="alert" data-testid="sign-error" data-error=k>{i18n.text(k)}</p> })}
             <button type="submit" class="btn btn-primary btn-block" data-testid="sign-save"
                 disabled=move || busy.get() || !allowed>
-                {move || i18n.t("sign.save")}
+                {i18n.text("sign.save")}
             </button>
         </form>
     }

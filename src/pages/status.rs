@@ -32,24 +32,24 @@ pub fn StatusPage() -> impl IntoView {
 
     view! {
         <section class="status-page">
-            <a href="/" class="back">"‹ " {move || i18n.t("nav.back_to_cases")}</a>
-            <h1 class="page-title">{move || i18n.t("status.title")}</h1>
+            <a href="/" class="back">"‹ " {i18n.text("nav.back_to_cases")}</a>
+            <h1 class="page-title">{i18n.text("status.title")}</h1>
             <div class="card">
                 <dl>
                     <div class="field">
-                        <dt>{move || i18n.t("status.connection")}</dt>
+                        <dt>{i18n.text("status.connection")}</dt>
                         <dd>{move || if status.with(|s| s.online) { i18n.t("sync.online") } else { i18n.t("sync.offline") }}</dd>
                     </div>
                     <div class="field">
-                        <dt>{move || i18n.t("status.waiting")}</dt>
+                        <dt>{i18n.text("status.waiting")}</dt>
                         <dd data-testid="status-pending">{move || status.with(|s| s.pending)}</dd>
                     </div>
                     <div class="field">
-                        <dt>{move || i18n.t("status.last_sync")}</dt>
+                        <dt>{i18n.text("status.last_sync")}</dt>
                         <dd>{move || status.with(|s| s.last_sync).map(local_time).unwrap_or_else(|| i18n.t("sync.never").to_string())}</dd>
                     </div>
                     <div class="field">
-                        <dt>{move || i18n.t("status.storage")}</dt>
+                        <dt>{i18n.text("status.storage")}</dt>
                         <dd data-testid="status-persisted">{move || match state.persisted.get() {
                             Some(true) => i18n.t("status.persist_granted"),
                             Some(false) => i18n.t("status.persist_refused"),
@@ -58,25 +58,25 @@ pub fn StatusPage() -> impl IntoView {
                     </div>
                     {move || status.with(|s| s.last_error.clone()).map(|e| view! {
                         <div class="field">
-                            <dt>{move || i18n.t("status.last_error")}</dt>
+                            <dt>{i18n.text("status.last_error")}</dt>
                             <dd class="error-text">{e}</dd>
                         </div>
                     })}
                 </dl>
                 <div class="row">
-                    <button class="btn btn-primary" data-testid="sync-now" on:click=sync_now>{move || i18n.t("status.sync_now")}</button>
+                    <button class="btn btn-primary" data-testid="sync-now" on:click=sync_now>{i18n.text("status.sync_now")}</button>
                     <Show when=move || status.with(|s| s.auth_expired)>
-                        <p class="form-error">{move || i18n.t("status.auth_expired")}</p>
-                        <button class="btn" data-testid="relogin" on:click=relogin>{move || i18n.t("status.relogin")}</button>
+                        <p class="form-error">{i18n.text("status.auth_expired")}</p>
+                        <button class="btn" data-testid="relogin" on:click=relogin>{i18n.text("status.relogin")}</button>
                     </Show>
                 </div>
             </div>
             <section class="card">
-                <h2>{move || i18n.t("status.rejections")}</h2>
+                <h2>{i18n.text("status.rejections")}</h2>
                 {move || {
                     let list = status.with(|s| s.rejections.clone());
                     if list.is_empty() {
-                        return view! { <p class="muted">{move || i18n.t("status.no_rejections")}</p> }.into_any();
+                        return view! { <p class="muted">{i18n.text("status.no_rejections")}</p> }.into_any();
                     }
                     view! {
                         <ul class="rejections">
@@ -89,7 +89,7 @@ pub fn StatusPage() -> impl IntoView {
                                         <code>" " {r.name.clone()} " #" {r.seq}</code>
                                         <p>{r.message.clone()} <small class="muted">" (" {r.code.clone()} ")"</small></p>
                                         <small class="muted">{local_time(r.at)}</small>
-                                        {href.map(|h| view! { " · " <a href=h>{move || i18n.t("status.open_case")}</a> })}
+                                        {href.map(|h| view! { " · " <a href=h>{i18n.text("status.open_case")}</a> })}
                                     </li>
                                 }
                             }).collect_view()}
@@ -98,9 +98,9 @@ pub fn StatusPage() -> impl IntoView {
                 }}
             </section>
             <section class="card">
-                <h2>{move || i18n.t("status.queue")}</h2>
+                <h2>{i18n.text("status.queue")}</h2>
                 {move || match pending.get() {
-                    Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{move || i18n.t("sync.all_saved")}</p> }.into_any(),
+                    Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{i18n.text("sync.all_saved")}</p> }.into_any(),
                     Some(Ok(list)) => view! {
                         <ol class="queue">
                             {list.into_iter().map(|e| {
@@ -115,7 +115,7 @@ pub fn StatusPage() -> impl IntoView {
                         </ol>
                     }.into_any(),
                     Some(Err(e)) => view! { <p class="form-error">{move || i18n.t(e.key)}</p> }.into_any(),
-                    None => view! { <p class="muted">{move || i18n.t("common.loading")}</p> }.into_any(),
+                    None => view! { <p class="muted">{i18n.text("common.loading")}</p> }.into_any(),
                 }}
             </section>
         </section>
