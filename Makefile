@@ -13,8 +13,10 @@ WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends
 SERVER_FLAGS ?=
+# The app's version label (workspace.package.version); builds show "LABEL (precache hash)".
+VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
 
-.PHONY: run test deps-build deps-test build-web build-server fmt clippy test-host test-browser test-e2e bench clean-data
+.PHONY: run test deps-build deps-test deps-browser build-web build-web-next build-server fmt clippy test-host test-browser test-e2e icons screenshots bench clean-data
 
 run: deps-build build-web
 	cargo build --release -p onsite-server
@@ -30,7 +32,9 @@ deps-build:
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@command -v wasm-opt >/dev/null || $(APT_INSTALL) binaryen || ($(SUDO) apt-get update && $(APT_INSTALL) binaryen)
 
-deps-test: deps-build
+deps-test: deps-build deps-browser
+
+deps-browser:
 	@{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || $(APT_INSTALL) chromium chromium-driver || ($(SUDO) apt-get update && $(APT_INSTALL) chromium chromium-driver)
 	@[ tests/e2e/node_modules/.package-lock.json -nt tests/e2e/package-lock.json ] || (cd tests/e2e && npm ci --no-audit --no-fund)
 
@@ -45,9 +49,18 @@ $(TRUNK_CARGO_DIR)/cargo: Makefile
 	@printf '#!/bin/sh\nif [ "$$1" = build ]; then shift; exec "%s" build -p onsite "$$@"; fi\nexec "%s" "$$@"\n' "$(REAL_CARGO)" "$(REAL_CARGO)" > $@
 	@chmod +x $@
 
+TRUNK_BUILD = PATH="$(CURDIR)/$(TRUNK_CARGO_DIR):$$PATH" trunk build --release
+
+# The post_build hook (Trunk.toml, .ci/precache.py) writes the service worker's precache list
+# and dist/precache.json; ONSITE_VERSION overrides the version label.
 build-web: $(TRUNK_CARGO_DIR)/cargo
 	cargo fetch --target wasm32-unknown-unknown
-	PATH="$(CURDIR)/$(TRUNK_CARGO_DIR):$$PATH" trunk build --release
+	$(TRUNK_BUILD)
+
+# For the e2e update test: the same code with another version label (so another sw.js),
+# deployed behind the same URL. The cargo build is cached: only bindgen/wasm-opt run again.
+build-web-next: build-web
+	ONSITE_VERSION=$(VERSION)-next $(TRUNK_BUILD) --dist target/dist-next
 
 build-server:
 	cargo build -p onsite-server
@@ -67,8 +80,19 @@ test-host:
 test-browser:
 	cargo test -p onsite --target wasm32-unknown-unknown
 
-test-e2e: build-web build-server
+test-e2e: build-web build-web-next build-server
 	cd tests/e2e && npx playwright test
+
+# --- images (committed; regenerate when public/icons/icon.svg or the UI's look changes) ------
+# icons: public/icons/{icon,maskable}-{192,512}.png and apple-touch-icon.png (180) from icon.svg,
+# rasterised by Debian Chromium through Playwright (tests/e2e/make-assets.ts).
+icons: deps-browser
+	cd tests/e2e && npx playwright test -c assets.config.ts --grep icons
+
+# screenshots: public/screenshots/{narrow,wide}.png for the install dialog, the release build
+# with demo data.
+screenshots: deps-browser build-web build-server
+	cd tests/e2e && npx playwright test -c assets.config.ts --grep screenshots
 
 bench:
 	@echo "benchmarks arrive with the performance issue; see ARCHITECTURE.md"

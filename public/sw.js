@@ -1,69 +1,83 @@
-// Onsite service worker: makes the app shell load offline.
-// Data never lives here: cases, outbox and blobs are in IndexedDB, and /api is never cached.
-const CACHE = "onsite-shell-v1";
-const SHELL = ["/", "/index.html", "/manifest.webmanifest", "/icons/icon.svg", "/icons/icon-192.png"];
-const ASSET_RE = /["'](\/[^"'\s?#]+\.(?:js|wasm|css|webmanifest|png|svg))["']/g;
-
-async function precache() {
-  const cache = await caches.open(CACHE);
-  await cache.addAll(SHELL);
-  // The hashed wasm/js/css names come from index.html as trunk wrote it.
-  const html = await (await fetch("/index.html", { cache: "no-store" })).text();
-  const assets = new Set();
-  for (const m of html.matchAll(ASSET_RE)) assets.add(m[1]);
-  await cache.addAll([...assets]);
-}
+// Onsite service worker: the app shell of one build, so the app starts with no network.
+// Data never lives here: cases, outbox and blobs are in IndexedDB; /api and /healthz pass by.
+// The build (.ci/precache.py, a trunk hook) rewrites the next line with this build's files.
+const VERSION = "dev"; const PRECACHE = []; /*__PRECACHE__*/
+const CACHE = "onsite-" + VERSION;
+const PRECACHED = new Set(PRECACHE);
+const NAVIGATION_TIMEOUT_MS = 3000;
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(precache().then(() => self.skipWaiting()));
+  // No skipWaiting here: a new build waits until the page's update banner says so.
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" }))))
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
 });
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) =>
+        Promise.all(keys.filter((k) => k.startsWith("onsite-") && k !== CACHE).map((k) => caches.delete(k)))
+      )
       .then(() => self.clients.claim())
   );
 });
 
-function isApi(url) {
-  return url.pathname.startsWith("/api/") || url.pathname === "/healthz";
+function shell() {
+  return caches.open(CACHE).then((cache) => cache.match("/index.html"));
+}
+
+// Network first (a deploy is picked up on the next start), the cached shell when the network
+// fails, answers 5xx or takes longer than NAVIGATION_TIMEOUT_MS. The network copy is never
+// cached: the shell in the cache must match the hashed files cached with it.
+async function navigate(request) {
+  const network = fetch(request);
+  network.catch(() => {}); // may lose the race below and fail later
+  const timeout = new Promise((resolve) => setTimeout(resolve, NAVIGATION_TIMEOUT_MS, null));
+  let res = null;
+  try {
+    res = await Promise.race([network, timeout]);
+  } catch (e) {
+    res = null;
+  }
+  if (res && res.status < 500) return res;
+  const cached = await shell();
+  return cached || res || network;
 }
 
 self.addEventListener("fetch", (event) => {
   const req = event.request;
+  if (req.method !== "GET") return;
   const url = new URL(req.url);
-  if (req.method !== "GET" || url.origin !== self.location.origin || isApi(url)) return;
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/api/") || url.pathname === "/healthz") return;
 
   if (req.mode === "navigate") {
-    // Network first so a new release is picked up; the cached shell when offline.
+    event.respondWith(navigate(req));
+  } else if (PRECACHED.has(url.pathname)) {
+    // Hashed build files never change under one name: cache first.
     event.respondWith(
-      fetch(req)
-        .then((res) => {
-          if (res.ok) {
-            const copy = res.clone();
-            caches.open(CACHE).then((c) => c.put("/index.html", copy));
-          }
-          return res;
-        })
-        .catch(() => caches.match("/index.html").then((r) => r || caches.match("/")))
+      caches
+        .open(CACHE)
+        .then((cache) => cache.match(req, { ignoreSearch: true }))
+        .then((hit) => hit || fetch(req))
     );
-    return;
   }
+});
 
-  // Hashed assets never change: cache first, fill the cache on the way.
-  event.respondWith(
-    caches.match(req).then(
-      (hit) =>
-        hit ||
-        fetch(req).then((res) => {
-          if (res.ok && res.type === "basic") {
-            const copy = res.clone();
-            caches.open(CACHE).then((c) => c.put(req, copy));
-          }
-          return res;
-        })
-    )
+// Background Sync where the browser has it: only a nudge, the page's own sync does the work.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "onsite-outbox") return;
+  event.waitUntil(
+    self.clients
+      .matchAll({ type: "window", includeUncontrolled: true })
+      .then((clients) => clients.forEach((client) => client.postMessage({ type: "FLUSH_OUTBOX" })))
   );
 });
