@@ -7,6 +7,7 @@ pub mod sync;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod pwa;
 pub mod state;
 
 use chrono::Utc;
@@ -15,10 +16,13 @@ use leptos::task::spawn_local;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::components::{ErrorBanner, Header, StatusBar};
+use crate::components::{
+    AppIosInstallHint, AppUpdateBanner, ErrorBanner, Header, StatusBar, StorageNotice,
+};
 use crate::i18n::provide_i18n;
 use crate::pages::{
-    CaseDetailPage, CaseShell, CasesPage, LoginPage, PartsPage, ReportPage, SignPage, StatusPage,
+    CaseDetailPage, CaseShell, CasesPage, LoginPage, PartsPage, ReportPage, SettingsPage, SignPage,
+    StatusPage,
 };
 use crate::state::{AppState, UiError};
 use crate::store::Store;
@@ -28,12 +32,34 @@ pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
     let state = AppState::new();
     provide_context(state);
+    let pwa = pwa::Pwa::new();
+    provide_context(pwa);
+    pwa::start(state, pwa);
 
     // Open IndexedDB; a stored session opens the app offline without asking.
     spawn_local(async move {
         match Store::open().await {
             Ok(store) => {
+                // Another tab upgrades the database: let it, and ask the user to reload.
+                store.on_version_change(move || {
+                    state.sync.with_value(|h| {
+                        if let Some(h) = h {
+                            h.stop();
+                        }
+                    });
+                    state.store.set_value(None);
+                    state.show_error(UiError::new("error.db_version"));
+                });
                 state.store.set_value(Some(store.clone()));
+                if pwa::ios_needs_hint() {
+                    let dismissed = store
+                        .setting::<bool>(pwa::IOS_HINT_DISMISSED)
+                        .await
+                        .ok()
+                        .flatten()
+                        .unwrap_or(false);
+                    pwa.ios_hint.set(!dismissed);
+                }
                 match store.session().await {
                     Ok(Some(session)) => state.start_session(session),
                     Ok(None) => {}
@@ -74,6 +100,9 @@ pub fn App() -> impl IntoView {
         <Router>
             <Header />
             <ErrorBanner error=state.error />
+            <AppUpdateBanner />
+            <AppIosInstallHint />
+            <StorageNotice />
             <main class="app-main">
                 <Show
                     when=move || state.ready.get()
@@ -84,6 +113,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/") view=CasesPage />
                             <Route path=path!("/login") view=|| view! { <Redirect path="/" /> } />
                             <Route path=path!("/status") view=StatusPage />
+                            <Route path=path!("/settings") view=SettingsPage />
                             <ParentRoute path=path!("/cases/:id") view=CaseShell>
                                 <Route path=path!("") view=CaseDetailPage />
                                 <Route path=path!("parts") view=PartsPage />

@@ -52,6 +52,8 @@ pub struct AppState {
     pub now: RwSignal<DateTime<Utc>>,
     /// `navigator.storage.persist()` answer: None = not asked / unsupported.
     pub persisted: RwSignal<Option<bool>>,
+    /// The browser just refused persistent storage: show a notice (dismissible).
+    pub persist_notice: RwSignal<bool>,
 }
 
 impl Default for AppState {
@@ -77,6 +79,7 @@ impl AppState {
             ready: RwSignal::new(false),
             now: RwSignal::new(Utc::now()),
             persisted: RwSignal::new(None),
+            persist_notice: RwSignal::new(false),
         }
     }
 
@@ -112,6 +115,15 @@ impl AppState {
         self.revision.update(|r| *r += 1);
     }
 
+    /// Sync now (the user asked, or the service worker's Background Sync fired).
+    pub fn sync_now(&self) {
+        self.sync.with_value(|h| {
+            if let Some(h) = h {
+                h.sync_now();
+            }
+        });
+    }
+
     pub fn nudge(&self) {
         self.sync.with_value(|h| {
             if let Some(h) = h {
@@ -133,6 +145,9 @@ impl AppState {
                 self.error.set(None);
                 self.bump();
                 self.nudge();
+                // Offline: where the browser has Background Sync, it wakes the worker when
+                // the connection is back (the page's own sync stays the mechanism).
+                crate::pwa::request_background_sync();
                 match store.pending_count().await {
                     Ok(n) => self.status.update(|s| s.pending = n),
                     Err(e) => self.show_error(UiError::from_store(&e)),
@@ -200,18 +215,31 @@ pub fn use_app() -> AppState {
     expect_context::<AppState>()
 }
 
-/// Ask the browser to keep our IndexedDB data under storage pressure; remember the answer.
+/// Ask the browser to keep our IndexedDB data under storage pressure, once (the answer is
+/// remembered in the store's meta); later starts only read the current state. A refusal on
+/// the first ask shows a notice; the settings page explains it.
 fn request_persistence(state: AppState) {
     leptos::task::spawn_local(async move {
-        let Some(window) = web_sys::window() else {
+        let Some(store) = state.store() else {
             return;
         };
-        let storage = window.navigator().storage();
-        let Ok(promise) = storage.persist() else {
+        if crate::pwa::storage_persisted().await == Some(true) {
+            state.persisted.set(Some(true));
             return;
-        };
-        if let Ok(v) = wasm_bindgen_futures::JsFuture::from(promise).await {
-            state.persisted.set(v.as_bool());
+        }
+        match store.persist_answer().await {
+            Ok(Some(_)) => state.persisted.set(crate::pwa::storage_persisted().await),
+            Ok(None) => {
+                let answer = crate::pwa::storage_persist().await;
+                state.persisted.set(answer);
+                if let Some(granted) = answer {
+                    if let Err(e) = store.set_persist_answer(granted).await {
+                        leptos::logging::warn!("could not remember the persist answer: {e}");
+                    }
+                    state.persist_notice.set(!granted);
+                }
+            }
+            Err(e) => state.show_error(UiError::from_store(&e)),
         }
     });
 }

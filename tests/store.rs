@@ -644,3 +644,247 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
     assert_eq!(store.case(a.id).await.unwrap(), Some(a_acked));
     assert!(store.cursor().await.unwrap().is_some());
 }
+
+/// A write that runs out of space (simulated: the transaction aborts with a
+/// QuotaExceededError after all its requests) leaves nothing behind: not the local effect,
+/// not the blob, not the outbox entry, not the seq. The error says "quota"; the next write works.
+#[wasm_bindgen_test]
+async fn quota_failure_leaves_store_and_outbox_unchanged() {
+    use onsite::state::UiError;
+    use onsite::store::{inject_fault, Fault};
+
+    let store = Store::open_named(&unique_db("quota")).await.unwrap();
+    let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
+    seed_cases(&store, std::slice::from_ref(&case)).await;
+    let e1 = store
+        .record(alice(), report(case.id, "before"), vec![])
+        .await
+        .unwrap();
+    let case_before = store.case(case.id).await.unwrap();
+    let outbox_before = store.pending(100).await.unwrap();
+
+    let bytes = b"a photo that does not fit".to_vec();
+    let sha = hash_blob(&bytes);
+    inject_fault(Some(Fault::Quota));
+    let err = store
+        .record(
+            alice(),
+            Mutation::PhotoAdd(PhotoAddArgs {
+                case_id: case.id,
+                photo_id: Uuid::new_v4(),
+                sha256: sha.clone(),
+                caption: None,
+            }),
+            vec![(sha.clone(), bytes.clone())],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, StoreErrorKind::QuotaExceeded, "{err}");
+    assert!(err.message.contains("QuotaExceededError"), "{err}");
+    assert_eq!(UiError::from_store(&err).key, "error.quota");
+
+    assert_eq!(store.case(case.id).await.unwrap(), case_before);
+    assert_eq!(store.pending(100).await.unwrap(), outbox_before);
+    assert_eq!(store.blob(&sha).await.unwrap(), None);
+
+    // The fault was one-shot: the same write now goes through, with the next seq.
+    let e2 = store
+        .record(
+            alice(),
+            Mutation::PhotoAdd(PhotoAddArgs {
+                case_id: case.id,
+                photo_id: Uuid::new_v4(),
+                sha256: sha.clone(),
+                caption: None,
+            }),
+            vec![(sha.clone(), bytes.clone())],
+        )
+        .await
+        .unwrap();
+    assert_eq!(e2.seq, e1.seq + 1);
+    assert_eq!(store.blob(&sha).await.unwrap(), Some(bytes));
+    assert_eq!(store.pending_count().await.unwrap(), 2);
+}
+
+/// The object stores of schema version 1, as version-1 code created them (out-of-line keys;
+/// records are JSON strings; outbox keys are seq numbers).
+const V1_STORES: [&str; 8] = [
+    "meta",
+    "cases",
+    "server_cases",
+    "parts",
+    "stock",
+    "outbox",
+    "blobs",
+    "rejections",
+];
+
+async fn create_v1_database(
+    name: &str,
+    records: Vec<(&'static str, wasm_bindgen::JsValue, String)>,
+) {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+
+    let db = Database::open(name)
+        .with_version(1u32)
+        .with_on_upgrade_needed(|_, db| {
+            for s in V1_STORES {
+                db.create_object_store(s).build()?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let tx = db
+        .transaction(V1_STORES)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    for (store, key, json) in records {
+        let os = tx.object_store(store).unwrap();
+        let _req = os
+            .put(wasm_bindgen::JsValue::from_str(&json))
+            .with_key(key)
+            .without_key_type()
+            .primitive()
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    db.close();
+}
+
+/// A device that ran version 1 with a change still queued gets the version-2 build: the
+/// upgrade keeps the case, the pending outbox entry and the seq counter, and adds `settings`.
+#[wasm_bindgen_test]
+async fn upgrade_from_version_1_keeps_the_pending_outbox() {
+    use wasm_bindgen::JsValue;
+
+    let name = unique_db("v1to2");
+    let server = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
+    let accept = Mutation::Accept(CaseRef { case_id: server.id });
+    let t = Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap();
+    let policies = [SlaPolicy::standard(), SlaPolicy::strict()];
+    let local = apply(
+        &accept,
+        &BTreeMap::from([(server.id, server.clone())]),
+        &ApplyContext {
+            actor: alice(),
+            client_time: t,
+            server_time: None,
+            policies: &policies,
+        },
+    )
+    .unwrap()
+    .cases
+    .remove(0);
+    assert_eq!(local.status, CaseStatus::Accepted);
+    let entry = onsite::store::OutboxEntry {
+        seq: 1,
+        id: Uuid::new_v4(),
+        name: accept.name().to_string(),
+        args: accept.args(),
+        client_time: t,
+        user_id: ALICE,
+        blobs: vec![],
+    };
+    let mut record = serde_json::to_value(&entry).unwrap();
+    record["role"] = serde_json::to_value(Role::Engineer).unwrap();
+    let id = JsValue::from_str(&server.id.to_string());
+    create_v1_database(
+        &name,
+        vec![
+            ("meta", JsValue::from_str("next_seq"), "2".into()),
+            (
+                "meta",
+                JsValue::from_str("client_id"),
+                serde_json::to_string(&Uuid::from_u128(99)).unwrap(),
+            ),
+            (
+                "server_cases",
+                id.clone(),
+                serde_json::to_string(&server).unwrap(),
+            ),
+            ("cases", id, serde_json::to_string(&local).unwrap()),
+            ("outbox", JsValue::from_f64(1.0), record.to_string()),
+        ],
+    )
+    .await;
+
+    let store = Store::open_named(&name).await.unwrap();
+    assert_eq!(store.pending(10).await.unwrap(), vec![entry]);
+    assert_eq!(store.case(server.id).await.unwrap(), Some(local));
+    assert_eq!(store.client_id().await.unwrap(), Uuid::from_u128(99));
+    // The new store works.
+    assert_eq!(store.setting::<bool>("x").await.unwrap(), None);
+    store.set_setting("x", &true).await.unwrap();
+    assert_eq!(store.setting::<bool>("x").await.unwrap(), Some(true));
+    // A pull that does not yet have the change re-applies it on top.
+    seed_cases(&store, std::slice::from_ref(&server)).await;
+    assert_eq!(
+        store.case(server.id).await.unwrap().unwrap().status,
+        CaseStatus::Accepted
+    );
+    // seq continues where version 1 left off.
+    let next = store
+        .record(
+            alice(),
+            Mutation::SetStatus(SetStatusArgs {
+                case_id: server.id,
+                status: CaseStatus::EnRoute,
+                reason: None,
+            }),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(next.seq, 2);
+    assert_eq!(
+        store
+            .pending(10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.seq)
+            .collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+    store.close();
+
+    // Opening again (already version 2) changes nothing.
+    let store = Store::open_named(&name).await.unwrap();
+    assert_eq!(store.pending_count().await.unwrap(), 2);
+    assert_eq!(store.setting::<bool>("x").await.unwrap(), Some(true));
+}
+
+/// Another tab opens a newer version: this tab's store closes its connection (so that
+/// upgrade is not blocked) and tells the app.
+#[wasm_bindgen_test]
+async fn another_tabs_upgrade_closes_this_connection() {
+    use futures::future::{select, Either};
+    use indexed_db_futures::database::Database;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    let name = unique_db("versionchange");
+    let store = Store::open_named(&name).await.unwrap();
+    let told = Rc::new(Cell::new(false));
+    let t = told.clone();
+    store.on_version_change(move || t.set(true));
+
+    let open = async {
+        Database::open(name.as_str())
+            .with_version(onsite::store::DB_VERSION + 1)
+            .with_on_upgrade_needed(|_, _| Ok(()))
+            .await
+    };
+    let timeout = gloo_timers::future::TimeoutFuture::new(5_000);
+    let db = match select(Box::pin(open), timeout).await {
+        Either::Left((db, _)) => db.unwrap(),
+        Either::Right(_) => panic!("the upgrade was blocked by the open connection"),
+    };
+    assert!(told.get());
+    assert_eq!(db.version() as u32, onsite::store::DB_VERSION + 1);
+    db.close();
+}

@@ -583,6 +583,8 @@ async fn engine_runs_at_start_and_reports_without_dropping_anything() {
     let s = seen.expect("the engine ran and reported");
     assert_eq!(s.pending, 2);
     assert!(!s.auth_expired);
-    assert!(s.last_error.unwrap().contains("404"));
+    // The status carries an i18n key (translated by the UI) and the technical detail apart.
+    assert_eq!(s.last_error, Some("sync_error.server"));
+    assert!(s.last_error_detail.unwrap().contains("404"));
     assert_eq!(f.pending_seqs().await, vec![1, 2]);
 }

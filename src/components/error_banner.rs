@@ -15,6 +15,19 @@ pub fn ErrorBanner(error: RwSignal<Option<UiError>>) -> impl IntoView {
                         <strong>{move || i18n.t(e.key)}</strong>
                         {e.detail.clone().map(|d| view! { <small class="error-detail">{d}</small> })}
                     </div>
+                    {(e.key == "error.db_version").then(|| view! {
+                        <button
+                            class="btn btn-primary"
+                            data-testid="reload"
+                            on:click=|_| {
+                                if let Some(w) = web_sys::window() {
+                                    let _ = w.location().reload();
+                                }
+                            }
+                        >
+                            {i18n.text("error.reload")}
+                        </button>
+                    })}
                     <button class="btn btn-ghost" on:click=move |_| error.set(None)>
                         {i18n.text("common.dismiss")}
                     </button>

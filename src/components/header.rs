@@ -60,6 +60,12 @@ pub fn Header() -> impl IntoView {
                             }
                         })
                 }}
+                <crate::components::InstallButton />
+                <Show when=move || user().is_some()>
+                    <a href="/settings" class="btn btn-ghost" data-testid="nav-settings">
+                        {i18n.text("nav.settings")}
+                    </a>
+                </Show>
                 <LangToggle />
                 <Show when=move || user().is_some()>
                     <button class="btn btn-ghost" data-testid="logout" on:click=logout>

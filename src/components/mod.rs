@@ -7,6 +7,7 @@ pub mod case_list;
 pub mod error_banner;
 pub mod fmt;
 pub mod header;
+pub mod pwa_banners;
 pub mod signature_pad;
 pub mod status_bar;
 
@@ -15,5 +16,8 @@ pub use case_actions::CaseActions;
 pub use case_list::CaseList;
 pub use error_banner::ErrorBanner;
 pub use header::{Header, LangToggle};
+pub use pwa_banners::{
+    AppIosInstallHint, AppUpdateBanner, InstallButton, IosInstallHint, StorageNotice, UpdateBanner,
+};
 pub use signature_pad::SignaturePad;
 pub use status_bar::StatusBar;

@@ -16,7 +16,7 @@ pub fn StatusBar(#[prop(into)] status: Signal<SyncStatus>) -> impl IntoView {
     let pending = move || status.with(|s| s.pending);
     let rejections = move || status.with(|s| s.rejections.len());
     let syncing = move || status.with(|s| s.syncing);
-    let error = move || status.with(|s| s.last_error.clone());
+    let error = move || status.with(|s| s.last_error);
     let auth_expired = move || status.with(|s| s.auth_expired);
 
     view! {
@@ -26,7 +26,7 @@ pub fn StatusBar(#[prop(into)] status: Signal<SyncStatus>) -> impl IntoView {
                 class:is-online=online
                 data-testid="sync-online"
                 data-online=move || online().to_string()
-                title=move || error().unwrap_or_default()
+                title=move || error().map(|key| i18n.t(key)).unwrap_or_default()
             >
                 <span class="dot" aria-hidden="true"></span>
                 {move || if online() { i18n.t("sync.online") } else { i18n.t("sync.offline") }}

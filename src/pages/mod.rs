@@ -5,6 +5,7 @@ pub mod cases;
 pub mod login;
 pub mod parts;
 pub mod report;
+pub mod settings;
 pub mod sign;
 pub mod status;
 
@@ -20,6 +21,7 @@ pub use cases::CasesPage;
 pub use login::LoginPage;
 pub use parts::PartsPage;
 pub use report::ReportPage;
+pub use settings::SettingsPage;
 pub use sign::SignPage;
 pub use status::StatusPage;
 

@@ -21,13 +21,7 @@ pub fn StatusPage() -> impl IntoView {
             }
         }
     });
-    let sync_now = move |_| {
-        state.sync.with_value(|h| {
-            if let Some(h) = h {
-                h.sync_now();
-            }
-        })
-    };
+    let sync_now = move |_| state.sync_now();
     let relogin = move |_| leptos::task::spawn_local(state.logout());
 
     view! {
@@ -56,15 +50,24 @@ pub fn StatusPage() -> impl IntoView {
                             None => i18n.t("status.persist_unknown"),
                         }}</dd>
                     </div>
-                    {move || status.with(|s| s.last_error.clone()).map(|e| view! {
-                        <div class="field">
-                            <dt>{i18n.text("status.last_error")}</dt>
-                            <dd class="error-text">{e}</dd>
-                        </div>
+                    {move || status.with(|s| s.last_error).map(|key| {
+                        let detail = status.with(|s| s.last_error_detail.clone());
+                        view! {
+                            <div class="field">
+                                <dt>{i18n.text("status.last_error")}</dt>
+                                <dd class="error-text" data-testid="status-last-error" data-error=key>
+                                    {move || i18n.t(key)}
+                                    {detail.map(|d| view! { " " <small class="muted">"(" {d} ")"</small> })}
+                                </dd>
+                            </div>
+                        }
                     })}
                 </dl>
                 <div class="row">
                     <button class="btn btn-primary" data-testid="sync-now" on:click=sync_now>{i18n.text("status.sync_now")}</button>
+                    <a href="/settings" class="btn btn-ghost" data-testid="status-settings">
+                        {i18n.text("status.settings_link")}
+                    </a>
                     <Show when=move || status.with(|s| s.auth_expired)>
                         <p class="form-error">{i18n.text("status.auth_expired")}</p>
                         <button class="btn" data-testid="relogin" on:click=relogin>{i18n.text("status.relogin")}</button>

@@ -59,6 +59,19 @@ impl From<serde_json::Error> for StoreError {
     }
 }
 
+/// A transaction's or request's DOM error as a store error (`QuotaExceededError` → quota).
+pub(crate) fn dom_error(d: &web_sys::DomException) -> StoreError {
+    let kind = if d.name() == "QuotaExceededError" {
+        StoreErrorKind::QuotaExceeded
+    } else {
+        StoreErrorKind::Other
+    };
+    StoreError {
+        kind,
+        message: format!("{}: {}", d.name(), d.message()),
+    }
+}
+
 /// Commits `tx`, waiting for `complete`. If the browser aborted it (quota, a failed request),
 /// the transaction's own error names the reason.
 pub(crate) async fn commit(tx: Transaction<'_>) -> Result<(), StoreError> {
@@ -67,15 +80,7 @@ pub(crate) async fn commit(tx: Transaction<'_>) -> Result<(), StoreError> {
         Ok(()) => Ok(()),
         Err(e) => {
             if let Some(d) = raw.error() {
-                let kind = if d.name() == "QuotaExceededError" {
-                    StoreErrorKind::QuotaExceeded
-                } else {
-                    StoreErrorKind::Other
-                };
-                return Err(StoreError {
-                    kind,
-                    message: format!("{}: {}", d.name(), d.message()),
-                });
+                return Err(dom_error(&d));
             }
             Err(e.into())
         }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use indexed_db_futures::database::Database;
+use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
 use indexed_db_futures::KeyRange;
@@ -73,7 +74,8 @@ pub struct OutboxEntry {
 /// Name of the app's database.
 pub const DB_NAME: &str = "onsite";
 /// Schema version of the IndexedDB database (the upgrade ladder below).
-pub const DB_VERSION: u32 = 1;
+/// 1: the sync stores. 2: adds `settings` (device preferences, kept apart from sync state).
+pub const DB_VERSION: u32 = 2;
 
 const META: &str = "meta";
 /// The local view: the server's version with this device's pending mutations applied.
@@ -85,6 +87,9 @@ const STOCK: &str = "stock";
 const OUTBOX: &str = "outbox";
 const BLOBS: &str = "blobs";
 const REJECTIONS: &str = "rejections";
+/// Since version 2: this device's preferences and one-time answers (install hint dismissed,
+/// storage persistence asked). Never synced, never cleared by a pull reset.
+const SETTINGS: &str = "settings";
 
 const K_CLIENT_ID: &str = "client_id";
 const K_SESSION: &str = "session";
@@ -95,6 +100,8 @@ const K_NEXT_SEQ: &str = "next_seq";
 /// complete pull (a mutation touching them was rejected).
 const K_STALE: &str = "stale_cases";
 const K_BLOB_UP: &str = "blob_uploaded:";
+/// The answer of `navigator.storage.persist()` once the app asked (it asks once).
+const K_PERSIST: &str = "storage_persist";
 
 fn policies() -> [SlaPolicy; 2] {
     [SlaPolicy::standard(), SlaPolicy::strict()]
@@ -118,6 +125,27 @@ struct Inner {
     db: Database,
     /// Catalog kept in memory for per-keystroke search: (lowercase "part_no name", part).
     parts: RefCell<Option<PartsIndex>>,
+    /// `versionchange` listener (another tab wants to upgrade the database).
+    version_change: RefCell<Option<gloo_events::EventListener>>,
+}
+
+/// A failure a test can make the next write run into (see [`inject_fault`]).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The write's transaction fails after all its requests were made, the way the browser
+    /// fails it when the disk is full: aborted, with a `QuotaExceededError`.
+    Quota,
+}
+
+thread_local! {
+    static FAULT: std::cell::Cell<Option<Fault>> = const { std::cell::Cell::new(None) };
+}
+
+/// Test hook: the next [`Store::record`] on this thread fails with `fault` (once).
+#[doc(hidden)]
+pub fn inject_fault(fault: Option<Fault>) {
+    FAULT.with(|f| f.set(fault));
 }
 
 /// The device's IndexedDB database. Cheap to clone; not `Send`.
@@ -156,6 +184,15 @@ impl Store {
                         db.create_object_store(store).build()?;
                     }
                 }
+                if old < 2 {
+                    db.create_object_store(SETTINGS).build()?;
+                }
+                Ok(())
+            })
+            .with_on_blocked(|_| {
+                // Another tab still has the old version open; the open completes when it
+                // closes (tabs running this code close on `versionchange`).
+                leptos::logging::warn!("IndexedDB upgrade waits for another tab to close");
                 Ok(())
             })
             .await?;
@@ -163,13 +200,30 @@ impl Store {
             inner: Rc::new(Inner {
                 db,
                 parts: RefCell::new(None),
+                version_change: RefCell::new(None),
             }),
         })
     }
 
     /// Closes the connection (other clones of this store become unusable).
     pub fn close(&self) {
+        self.inner.version_change.borrow_mut().take();
         self.inner.db.clone().close();
+    }
+
+    /// Another tab opens a newer version of the database: close this connection so its
+    /// upgrade is not blocked, then call `on_close` (tell the user to reload). Nothing is
+    /// lost: every write is committed or not at all, and the new version migrates the data.
+    pub fn on_version_change(&self, on_close: impl Fn() + 'static) {
+        let weak = Rc::downgrade(&self.inner);
+        let raw: &web_sys::IdbDatabase = self.inner.db.as_sys();
+        let listener = gloo_events::EventListener::new(raw, "versionchange", move |_| {
+            if let Some(inner) = weak.upgrade() {
+                inner.db.clone().close();
+            }
+            on_close();
+        });
+        *self.inner.version_change.borrow_mut() = Some(listener);
     }
 
     fn db(&self) -> &Database {
@@ -218,6 +272,38 @@ impl Store {
         };
         idb::commit(tx).await?;
         Ok(id)
+    }
+
+    /// What `navigator.storage.persist()` answered when the app asked (`None`: not asked yet).
+    pub async fn persist_answer(&self) -> Result<Option<bool>, StoreError> {
+        self.meta_get(K_PERSIST).await
+    }
+
+    pub async fn set_persist_answer(&self, granted: bool) -> Result<(), StoreError> {
+        self.meta_set(K_PERSIST, Some(&granted)).await
+    }
+
+    /// A device setting (store `settings`, schema version 2).
+    pub async fn setting<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        let tx = self.db().transaction(SETTINGS).build()?;
+        let os = tx.object_store(SETTINGS)?;
+        idb::get_json(&os, skey(key)).await
+    }
+
+    pub async fn set_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+        let tx = self
+            .db()
+            .transaction(SETTINGS)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        {
+            let os = tx.object_store(SETTINGS)?;
+            idb::put_json(&os, skey(key), value)?;
+        }
+        idb::commit(tx).await
     }
 
     pub async fn session(&self) -> Result<Option<Session>, StoreError> {
@@ -442,6 +528,17 @@ impl Store {
         if abort {
             tx.abort().await?;
             return Err(StoreError::other("transaction aborted on purpose"));
+        }
+        if let Some(Fault::Quota) = FAULT.with(|f| f.take()) {
+            // What the browser does when the disk is full: the transaction aborts and its
+            // error is a QuotaExceededError; none of its requests take effect.
+            tx.abort().await?;
+            let dom = web_sys::DomException::new_with_message_and_name(
+                "simulated: the quota has been exceeded",
+                "QuotaExceededError",
+            )
+            .map_err(|_| StoreError::other("could not simulate a quota error"))?;
+            return Err(idb::dom_error(&dom));
         }
         idb::commit(tx).await?;
         Ok(entry)

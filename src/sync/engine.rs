@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
-use super::{flush_once, FlushReport, HttpTransport, SyncError, SyncStatus};
+use super::{flush_once, HttpTransport, SyncError, SyncStatus, BLOCKED_BY_OTHER_USER};
 use crate::api::ApiError;
 use crate::store::Store;
 
@@ -208,7 +208,10 @@ async fn run_loop(
                 status.update(|s| {
                     s.syncing = false;
                     s.online = navigator_online();
-                    s.last_error = blocked_message(&report);
+                    s.last_error = report
+                        .blocked_by_other_user
+                        .then_some(BLOCKED_BY_OTHER_USER);
+                    s.last_error_detail = None;
                 });
             }
             Err(e) => {
@@ -225,18 +228,13 @@ async fn run_loop(
                     s.syncing = false;
                     s.online = navigator_online() && !offline;
                     s.auth_expired = auth;
-                    s.last_error = if offline { None } else { Some(e.to_string()) };
+                    s.last_error = (!offline).then(|| e.key());
+                    s.last_error_detail = (!offline).then(|| e.to_string());
                 });
             }
         }
     }
     drop(listeners);
-}
-
-fn blocked_message(report: &FlushReport) -> Option<String> {
-    report
-        .blocked_by_other_user
-        .then(|| "changes of another user are waiting for that user to sign in".to_string())
 }
 
 #[wasm_bindgen]

@@ -24,7 +24,11 @@ pub struct SyncStatus {
     pub pending: u32,
     pub last_sync: Option<chrono::DateTime<chrono::Utc>>,
     pub rejections: Vec<RejectionRecord>,
-    pub last_error: Option<String>,
+    /// Why the last round did not complete, as an i18n key (`sync_error.*`); the UI
+    /// translates it. `None` after a clean round and while simply offline.
+    pub last_error: Option<&'static str>,
+    /// Technical detail for the status page (HTTP status, server code); not translated.
+    pub last_error_detail: Option<String>,
     pub auth_expired: bool,
 }
 
@@ -112,7 +116,25 @@ impl SyncError {
     pub fn is_transient(&self) -> bool {
         matches!(self, SyncError::Transient(_))
     }
+
+    /// The i18n key the UI shows for this error.
+    pub fn key(&self) -> &'static str {
+        match self {
+            SyncError::AuthExpired => "sync_error.auth_expired",
+            SyncError::Transient(ApiError::Offline) => "sync_error.offline",
+            SyncError::Transient(_) => "sync_error.unavailable",
+            SyncError::Server(_) => "sync_error.server",
+            SyncError::Stuck(_) => "sync_error.stuck",
+            SyncError::Store(e) if e.kind == crate::store::StoreErrorKind::QuotaExceeded => {
+                "sync_error.quota"
+            }
+            SyncError::Store(_) => "sync_error.store",
+        }
+    }
 }
+
+/// i18n key shown when the oldest waiting change belongs to another user.
+pub const BLOCKED_BY_OTHER_USER: &str = "sync_error.blocked_other_user";
 
 fn classify(e: ApiError) -> SyncError {
     match e {
