@@ -888,3 +888,38 @@ async fn another_tabs_upgrade_closes_this_connection() {
     assert_eq!(db.version() as u32, onsite::store::DB_VERSION + 1);
     db.close();
 }
+
+/// The app's write path with a full disk: the user sees `error.quota`, nothing is queued,
+/// and the next write goes through.
+#[wasm_bindgen_test]
+async fn app_write_path_shows_quota_error_and_keeps_the_outbox() {
+    use leptos::prelude::{GetUntracked, Set, SetValue};
+    use onsite::state::AppState;
+    use onsite::store::{inject_fault, Fault};
+
+    let store = Store::open_named(&unique_db("quota-app")).await.unwrap();
+    let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
+    seed_cases(&store, std::slice::from_ref(&case)).await;
+    let state = AppState::new();
+    state.store.set_value(Some(store.clone()));
+    state.session.set(Some(Session {
+        token: "t".into(),
+        user: UserInfo {
+            id: ALICE,
+            name: "Alice".into(),
+            role: Role::Engineer,
+        },
+        client_id: Uuid::new_v4(),
+    }));
+
+    inject_fault(Some(Fault::Quota));
+    assert!(!state.perform(report(case.id, "full disk"), vec![]).await);
+    assert_eq!(state.error.get_untracked().unwrap().key, "error.quota");
+    assert_eq!(store.pending_count().await.unwrap(), 0);
+    assert_eq!(store.case(case.id).await.unwrap(), Some(case.clone()));
+
+    assert!(state.perform(report(case.id, "space freed"), vec![]).await);
+    assert_eq!(state.error.get_untracked(), None);
+    assert_eq!(state.status.get_untracked().pending, 1);
+    assert_eq!(store.pending(10).await.unwrap()[0].seq, 1);
+}
