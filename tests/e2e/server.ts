@@ -22,7 +22,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-export const distNext = path.join(root, 'target', 'dist-next');
+// The builds under test (make test-e2e builds both); overridable to test other builds.
+export const distNext = process.env.ONSITE_DIST_NEXT ?? path.join(root, 'target', 'dist-next');
 
 export type Change = { entity: string; op: string; id: string; data: any };
 
@@ -30,7 +31,7 @@ export class OnsiteServer {
   private proc?: ChildProcess;
   private log = '';
   /** The built PWA this server serves; a test may deploy another build behind the same URL. */
-  dist = path.join(root, 'dist');
+  dist = process.env.ONSITE_DIST ?? path.join(root, 'dist');
   readonly baseURL: string;
 
   private constructor(private readonly dir: string, readonly port: number) {
@@ -74,7 +75,8 @@ export class OnsiteServer {
   /** Stops the process (SIGKILL: the worst case, no graceful shutdown). */
   async kill(): Promise<void> {
     const proc = this.proc;
-    if (!proc || proc.exitCode !== null) return;
+    // A process killed by a signal has exitCode null and signalCode set.
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       proc.once('exit', () => resolve());
       proc.kill('SIGKILL');
