@@ -264,15 +264,38 @@ pub struct ApplyContext<'a> {
 
 impl Mutation {
     /// Parse a wire mutation; an unknown name or malformed args is a rejection, not a crash.
+    /// Matching the name first and reading the args struct straight from the JSON keeps one
+    /// deserializer per args type (the tagged-enum route doubles the code in the wasm).
     pub fn parse(name: &str, args: &serde_json::Value) -> Result<Mutation, Rejection> {
-        if !MUTATION_NAMES.contains(&name) {
-            return Err(Rejection::new(
-                "unknown_mutation",
-                format!("unknown mutation `{name}`"),
-            ));
+        fn de<T: serde::de::DeserializeOwned>(
+            name: &str,
+            args: &serde_json::Value,
+        ) -> Result<T, Rejection> {
+            T::deserialize(args).map_err(|e| Rejection::invalid(format!("{name}: {e}")))
         }
-        let tagged = serde_json::json!({ "name": name, "args": args });
-        serde_json::from_value(tagged).map_err(|e| Rejection::invalid(format!("{name}: {e}")))
+        Ok(match name {
+            "case.accept" => Mutation::Accept(de(name, args)?),
+            "case.set_status" => Mutation::SetStatus(de(name, args)?),
+            "case.report" => Mutation::Report(de(name, args)?),
+            "case.time" => Mutation::Time(de(name, args)?),
+            "part.use" => Mutation::PartUse(de(name, args)?),
+            "part.correct" => Mutation::PartCorrect(de(name, args)?),
+            "photo.add" => Mutation::PhotoAdd(de(name, args)?),
+            "case.sign_off" => Mutation::SignOff(de(name, args)?),
+            "case.escalate" => Mutation::Escalate(de(name, args)?),
+            "case.follow_up" => Mutation::FollowUp(de(name, args)?),
+            "case.create" => Mutation::Create(de(name, args)?),
+            "case.assign" => Mutation::Assign(de(name, args)?),
+            "case.close" => Mutation::Close(de(name, args)?),
+            "case.reopen" => Mutation::Reopen(de(name, args)?),
+            "case.cancel" => Mutation::Cancel(de(name, args)?),
+            _ => {
+                return Err(Rejection::new(
+                    "unknown_mutation",
+                    format!("unknown mutation `{name}`"),
+                ))
+            }
+        })
     }
 
     pub fn name(&self) -> &'static str {
@@ -296,10 +319,24 @@ impl Mutation {
     }
 
     pub fn args(&self) -> serde_json::Value {
-        let mut v = serde_json::to_value(self).expect("mutations serialize");
-        v.get_mut("args")
-            .map(serde_json::Value::take)
-            .unwrap_or_default()
+        fn ser<T: Serialize>(args: &T) -> serde_json::Value {
+            serde_json::to_value(args).expect("mutation args serialize")
+        }
+        match self {
+            Mutation::Accept(a) | Mutation::Close(a) => ser(a),
+            Mutation::SetStatus(a) => ser(a),
+            Mutation::Report(a) => ser(a),
+            Mutation::Time(a) => ser(a),
+            Mutation::PartUse(a) => ser(a),
+            Mutation::PartCorrect(a) => ser(a),
+            Mutation::PhotoAdd(a) => ser(a),
+            Mutation::SignOff(a) => ser(a),
+            Mutation::Escalate(a) => ser(a),
+            Mutation::FollowUp(a) => ser(a),
+            Mutation::Create(a) => ser(a),
+            Mutation::Assign(a) => ser(a),
+            Mutation::Reopen(a) | Mutation::Cancel(a) => ser(a),
+        }
     }
 
     pub fn to_wire(&self, seq: u64, id: Uuid, client_time: DateTime<Utc>) -> WireMutation {

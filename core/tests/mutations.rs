@@ -411,3 +411,12 @@ fn report_hash_changes_with_the_report() {
     w.ok(alice(), report_result());
     assert_ne!(w.case().report_sha256(), before);
 }
+
+#[test]
+fn every_mutation_name_is_known_to_the_parser() {
+    for name in MUTATION_NAMES {
+        let r = Mutation::parse(name, &serde_json::json!({})).unwrap_err();
+        assert_eq!(r.code, "invalid_args", "{name}");
+        assert!(r.message.starts_with(name), "{name}: {}", r.message);
+    }
+}
