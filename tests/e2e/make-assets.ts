@@ -67,6 +67,10 @@ test('screenshots', async ({ browser }) => {
       const row = page.getByTestId('case-row').first();
       await expect(row).toBeVisible();
       await expect(page.getByTestId('sync-pending')).toHaveAttribute('data-count', '0');
+      // Off-the-record contexts are refused persistent storage; the app's everyday look has no notice.
+      await page.waitForTimeout(1000);
+      const notice = page.getByTestId('storage-notice');
+      if (await notice.count()) await notice.getByRole('button').click();
       if (!isMobile) {
         // Wide screens show the list beside a case.
         await row.click();
