@@ -659,3 +659,162 @@ async fn settings_page_shows_storage_version_device_and_queue() {
     assert_eq!(onsite::pwa::app_version(), "0.1.0-next (1a2b3c4d)");
     meta.remove();
 }
+
+fn entry(kind: onsite_core::TimeKind, start_min: i64, mins: i64) -> onsite_core::TimeEntry {
+    let base = Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap();
+    onsite_core::TimeEntry {
+        entry_id: Uuid::new_v4(),
+        kind,
+        start: base + Duration::minutes(start_min),
+        end: base + Duration::minutes(start_min + mins),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn time_entries_show_travel_and_work_totals() {
+    use onsite::components::labour::time_totals;
+    use onsite::components::TimeEntries;
+    use onsite_core::TimeKind;
+    let entries = vec![
+        entry(TimeKind::Travel, 0, 35),
+        entry(TimeKind::Work, 40, 90),
+        entry(TimeKind::Work, 200, 25),
+        entry(TimeKind::Travel, 300, 40),
+    ];
+    assert_eq!(time_totals(&entries), (75, 115));
+    let root = container();
+    let list = RwSignal::new(entries);
+    mount_to(root.clone(), move || {
+        provide_i18n_with(Lang::En);
+        view! { <TimeEntries entries=list /> }
+    })
+    .forget();
+    tick().await;
+    assert_eq!(testids(&root, "time-entry").len(), 4);
+    let travel = el(&root, "time-total-travel");
+    let work = el(&root, "time-total-work");
+    assert_eq!(travel.get_attribute("data-minutes").as_deref(), Some("75"));
+    assert_eq!(work.get_attribute("data-minutes").as_deref(), Some("115"));
+    assert_eq!(travel.text_content().unwrap(), "1 h 15 min");
+    // A new entry updates the totals.
+    list.update(|l| l.push(entry(TimeKind::Work, 400, 5)));
+    tick().await;
+    assert_eq!(testids(&root, "time-entry").len(), 5);
+    assert_eq!(
+        el(&root, "time-total-work")
+            .get_attribute("data-minutes")
+            .as_deref(),
+        Some("120")
+    );
+}
+
+#[wasm_bindgen_test]
+fn stopped_timer_makes_one_entry_capped_at_a_day() {
+    use onsite::components::labour::timer_entry;
+    use onsite_core::TimeKind;
+    let start = Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap();
+    let id = Uuid::from_u128(42);
+    let a = timer_entry(id, TimeKind::Work, start, start + Duration::minutes(47)).unwrap();
+    assert_eq!(
+        (a.kind, a.start, a.end),
+        (TimeKind::Work, start, start + Duration::minutes(47))
+    );
+    let long = timer_entry(id, TimeKind::Travel, start, start + Duration::hours(30)).unwrap();
+    assert_eq!(long.end, start + Duration::hours(24));
+    assert!(timer_entry(id, TimeKind::Work, start, start).is_none());
+    assert!(onsite::components::labour::parse_local_input("2026-03-02T08:30").is_some());
+    assert!(onsite::components::labour::parse_local_input("nope").is_none());
+}
+
+fn escalated(mut case: Case, tier: u8) -> Case {
+    case.escalations.push(onsite_core::Escalation {
+        tier,
+        reason: "needs help".into(),
+        at: Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap(),
+        by: Uuid::from_u128(7),
+    });
+    case
+}
+
+fn tier_options(root: &HtmlElement) -> Vec<String> {
+    let list = root
+        .query_selector_all("[data-testid='escalate-tier'] option")
+        .unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .filter_map(|e| e.get_attribute("value"))
+        .collect()
+}
+
+fn mount_escalate(case: Case, actor: Actor) -> (HtmlElement, RwSignal<Vec<Mutation>>) {
+    use onsite::components::EscalateForm;
+    let root = container();
+    let got: RwSignal<Vec<Mutation>> = RwSignal::new(vec![]);
+    mount_to(root.clone(), move || {
+        provide_i18n_with(Lang::En);
+        view! { <EscalateForm case=case actor=actor on_escalate=move |m: Mutation| got.update(|v| v.push(m)) /> }
+    })
+    .forget();
+    (root, got)
+}
+
+#[wasm_bindgen_test]
+async fn escalation_offers_only_tiers_above_the_current_one() {
+    use onsite::components::escalation::escalation_tiers;
+    let me = engineer();
+    let fresh = case_in(CaseStatus::InProgress, me.user_id);
+    assert_eq!(escalation_tiers(&fresh), vec![1, 2, 3]);
+    assert_eq!(escalation_tiers(&escalated(fresh.clone(), 1)), vec![2, 3]);
+    assert_eq!(
+        escalation_tiers(&escalated(fresh.clone(), 3)),
+        Vec::<u8>::new()
+    );
+
+    let (root, got) = mount_escalate(escalated(fresh.clone(), 1), me);
+    tick().await;
+    el(&root, "action-escalate").click();
+    tick().await;
+    assert_eq!(tier_options(&root), vec!["2", "3"]);
+    let labels = el(&root, "escalate-tier").text_content().unwrap();
+    assert!(labels.contains("Department manager") && labels.contains("Executive"));
+    assert!(!labels.contains("Technical specialist"));
+    // No reason, no escalation.
+    assert!(el(&root, "escalate-submit").has_attribute("disabled"));
+    let reason = el(&root, "escalate-reason");
+    js_sys::Reflect::set(
+        &reason,
+        &"value".into(),
+        &"customer director calls daily".into(),
+    )
+    .unwrap();
+    reason
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    tick().await;
+    el(&root, "escalate-submit").click();
+    tick().await;
+    let m = got.get_untracked();
+    assert_eq!(m.len(), 1);
+    assert!(
+        matches!(&m[0], Mutation::Escalate(a) if a.tier == 2 && a.reason == "customer director calls daily")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn escalation_is_hidden_at_the_top_tier_and_for_others() {
+    let me = engineer();
+    let (root, _) = mount_escalate(
+        escalated(case_in(CaseStatus::InProgress, me.user_id), 3),
+        me,
+    );
+    tick().await;
+    assert!(testids(&root, "action-escalate").is_empty());
+    // Not yet accepted work, or another engineer's case: no escalation.
+    let (root, _) = mount_escalate(case_in(CaseStatus::Assigned, me.user_id), me);
+    tick().await;
+    assert!(testids(&root, "action-escalate").is_empty());
+    let (root, _) = mount_escalate(case_in(CaseStatus::InProgress, Uuid::from_u128(99)), me);
+    tick().await;
+    assert!(testids(&root, "action-escalate").is_empty());
+}

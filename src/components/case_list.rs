@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use onsite_core::{Case, Role};
 use uuid::Uuid;
 
-use crate::components::{SeverityBadge, StatusBadge, TimeLeftBadge};
+use crate::components::{EscalatedBadge, SeverityBadge, StatusBadge, TimeLeftBadge};
 use crate::i18n::use_i18n;
 use crate::state::{use_app, UiError};
 
@@ -83,11 +83,14 @@ pub fn CaseRow(case: Case, #[prop(into)] selected: Signal<Option<Uuid>>) -> impl
     let state = use_app();
     let id = case.id;
     let status = case.status.as_str();
+    let tier = case.current_escalation_tier();
+    let escalated = tier > 0;
     view! {
         <li>
             <a
                 href=format!("/cases/{id}")
                 class="case-row"
+                class:escalated=escalated
                 class:selected=move || selected.get() == Some(id)
                 data-testid="case-row"
                 data-case-id=id.to_string()
@@ -98,6 +101,7 @@ pub fn CaseRow(case: Case, #[prop(into)] selected: Signal<Option<Uuid>>) -> impl
                     <SeverityBadge severity=case.severity />
                     <StatusBadge status=case.status />
                     <TimeLeftBadge sla=case.sla.clone() now=state.now />
+                    {escalated.then(|| view! { <EscalatedBadge tier=tier /> })}
                 </div>
                 <div class="case-title">{case.title.clone()}</div>
                 <div class="case-meta">

@@ -5,8 +5,10 @@ pub mod badges;
 pub mod case_actions;
 pub mod case_list;
 pub mod error_banner;
+pub mod escalation;
 pub mod fmt;
 pub mod header;
+pub mod labour;
 pub mod pwa_banners;
 pub mod signature_pad;
 pub mod status_bar;
@@ -15,7 +17,9 @@ pub use badges::{SeverityBadge, StatusBadge, TimeLeftBadge};
 pub use case_actions::CaseActions;
 pub use case_list::CaseList;
 pub use error_banner::ErrorBanner;
+pub use escalation::{EscalateForm, EscalatedBadge, EscalationList};
 pub use header::{Header, LangToggle};
+pub use labour::{Labour, TimeEntries};
 pub use pwa_banners::{
     AppIosInstallHint, AppUpdateBanner, InstallButton, IosInstallHint, StorageNotice, UpdateBanner,
 };

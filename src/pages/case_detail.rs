@@ -2,11 +2,15 @@ use chrono::{Local, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Outlet;
-use onsite_core::{Actor, Case, CaseFlag, Mutation};
+use onsite_core::status::check;
+use onsite_core::{Actor, Case, CaseAction, CaseFlag, Mutation};
 
 use super::{use_case, use_case_id, use_wide, CaseLoad, CaseMissing};
 use crate::components::fmt::{local_time, short_id};
-use crate::components::{CaseActions, CaseList, SeverityBadge, StatusBadge, TimeLeftBadge};
+use crate::components::{
+    CaseActions, CaseList, EscalateForm, EscalatedBadge, EscalationList, Labour, SeverityBadge,
+    StatusBadge, TimeLeftBadge,
+};
 use crate::i18n::{use_i18n, I18n};
 use crate::state::use_app;
 
@@ -39,6 +43,7 @@ pub fn CaseHeading(case: Case, #[prop(optional)] back: bool) -> impl IntoView {
     } else {
         "/".to_string()
     };
+    let tier = case.current_escalation_tier();
     view! {
         <div class="case-heading">
             <a href=href class="back" data-testid="nav-back">
@@ -56,6 +61,7 @@ pub fn CaseHeading(case: Case, #[prop(optional)] back: bool) -> impl IntoView {
                 </span>
                 <SeverityBadge severity=case.severity />
                 <TimeLeftBadge sla=case.sla.clone() now=state.now />
+                {(tier > 0).then(|| view! { <EscalatedBadge tier=tier /> })}
             </div>
         </div>
     }
@@ -142,6 +148,9 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
     let sign_off = c.sign_off.clone();
     let flags = c.flags.clone();
     let me = actor.user_id;
+    let can_log = check(&actor, c, CaseAction::LogTime).is_ok();
+    let follow_up_of = c.follow_up_of;
+    let follow_ups = c.follow_ups.clone();
 
     let mut timeline = c.timeline.clone();
     timeline.reverse();
@@ -174,6 +183,30 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
         <article class="case-detail" data-case-id=id.to_string()>
             <CaseHeading case=case.clone() />
             <CaseActions case=case.clone() actor=actor on_action=on_action busy=busy />
+            <EscalateForm case=case.clone() actor=actor on_escalate=on_action busy=busy />
+            {(follow_up_of.is_some() || !follow_ups.is_empty()).then(|| view! {
+                <section class="card links">
+                    {follow_up_of.map(|of| view! {
+                        <p>
+                            {i18n.text("follow_up.of")} " "
+                            <a href=format!("/cases/{of}") class="link-tap" data-testid="follow-up-of-link">
+                                {Case::number_for(of)}
+                            </a>
+                        </p>
+                    })}
+                    {(!follow_ups.is_empty()).then(|| view! {
+                        <p>
+                            {i18n.text("follow_up.cases")} " "
+                            {follow_ups.iter().map(|f| view! {
+                                <a href=format!("/cases/{f}") class="link-tap" data-testid="follow-up-link">
+                                    {Case::number_for(*f)}
+                                </a>
+                                " "
+                            }).collect_view()}
+                        </p>
+                    })}
+                </section>
+            })}
             <nav class="case-nav">
                 <a href=format!("/cases/{id}/parts") class="btn" data-testid="nav-parts">
                     {i18n.text("nav.parts")}
@@ -189,6 +222,8 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
             </nav>
             {(!case.description.is_empty())
                 .then(|| view! { <p class="description">{case.description.clone()}</p> })}
+            <EscalationList escalations=case.escalations.clone() />
+            <Labour case_id=id entries=case.time_entries.clone() can_log=can_log />
             <div class="cards">
                 <section class="card">
                     <h2>{i18n.text("case.customer")}</h2>

@@ -306,6 +306,20 @@ impl Store {
         idb::commit(tx).await
     }
 
+    /// Removes a device setting (e.g. a stopped timer's start time).
+    pub async fn remove_setting(&self, key: &str) -> Result<(), StoreError> {
+        let tx = self
+            .db()
+            .transaction(SETTINGS)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        {
+            let os = tx.object_store(SETTINGS)?;
+            idb::delete(&os, KeyRange::Only(skey(key)))?;
+        }
+        idb::commit(tx).await
+    }
+
     pub async fn session(&self) -> Result<Option<Session>, StoreError> {
         self.meta_get(K_SESSION).await
     }
