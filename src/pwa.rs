@@ -19,6 +19,8 @@ use crate::state::AppState;
 pub const SYNC_TAG: &str = "onsite-outbox";
 /// `registration.update()` also runs at start, on `online` and when the app becomes visible.
 const UPDATE_EVERY_MS: u32 = 10 * 60 * 1000;
+/// The second `update()` after the `online` event (the first one often comes too early).
+const ONLINE_RECHECK_MS: u32 = 3_000;
 /// How long taking an update waits for the outbox to flush (online only).
 const FLUSH_WAIT_MS: f64 = 10_000.0;
 /// If the new worker never takes control, reload anyway after this long.
@@ -148,7 +150,13 @@ fn watch_registration(reg: ServiceWorkerRegistration, pwa: Pwa) {
 
     check_for_update();
     if let Some(window) = web_sys::window() {
-        EventListener::new(&window, "online", |_| check_for_update()).forget();
+        // An update() at the moment the connection returns often finds nothing (measured in
+        // Chromium); the same call a few seconds later does. So: now, and again ~3 s later.
+        EventListener::new(&window, "online", |_| {
+            check_for_update();
+            gloo_timers::callback::Timeout::new(ONLINE_RECHECK_MS, check_for_update).forget();
+        })
+        .forget();
         if let Some(doc) = window.document() {
             let d = doc.clone();
             EventListener::new(&doc, "visibilitychange", move |_| {

@@ -62,14 +62,16 @@ pub fn Header() -> impl IntoView {
                 }}
                 <crate::components::InstallButton />
                 <Show when=move || user().is_some()>
-                    <a href="/settings" class="btn btn-ghost" data-testid="nav-settings">
-                        {i18n.text("nav.settings")}
+                    <a href="/settings" class="btn btn-ghost btn-icon" data-testid="nav-settings"
+                        aria-label=i18n.text("nav.settings") title=i18n.text("nav.settings")>
+                        <span aria-hidden="true">"⚙"</span>
                     </a>
                 </Show>
                 <LangToggle />
                 <Show when=move || user().is_some()>
-                    <button class="btn btn-ghost" data-testid="logout" on:click=logout>
-                        {i18n.text("header.logout")}
+                    <button class="btn btn-ghost btn-icon" data-testid="logout" on:click=logout
+                        aria-label=i18n.text("header.logout") title=i18n.text("header.logout")>
+                        <span aria-hidden="true">"⏻"</span>
                     </button>
                 </Show>
             </div>

@@ -284,4 +284,5 @@ pub static EN: &[(&str, &str)] = &[
     ("escalate.badge", "Escalated"),
     ("follow_up.of", "Follow-up of"),
     ("follow_up.cases", "Follow-up cases:"),
+    ("follow_up.open", "Open a follow-up case for the leftover issue"),
 ];

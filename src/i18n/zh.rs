@@ -285,4 +285,5 @@ pub static ZH: &[(&str, &str)] = &[
     ("escalate.badge", "已升级"),
     ("follow_up.of", "后续工单，源自"),
     ("follow_up.cases", "后续工单："),
+    ("follow_up.open", "为遗留问题创建后续工单"),
 ];

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use onsite_core::mutation::ReportArgs;
+use onsite_core::mutation::{FollowUpArgs, ReportArgs};
 use onsite_core::status::check;
 use onsite_core::{Case, CaseAction, Mutation, RepairResult, Report};
 
@@ -82,6 +82,29 @@ fn ReportForm(case: Case) -> impl IntoView {
     let result = RwSignal::new(r.result.map(result_code).unwrap_or("").to_string());
     let busy = RwSignal::new(false);
     let notice: RwSignal<Option<&'static str>> = RwSignal::new(None);
+    let can_follow_up = state
+        .actor()
+        .map(|a| check(&a, &case, CaseAction::FollowUp).is_ok())
+        .unwrap_or(false);
+    let follow_ups: RwSignal<Vec<uuid::Uuid>> = RwSignal::new(case.follow_ups.clone());
+    let open_follow_up = move |_| {
+        let Some(text) = crate::components::fmt::non_empty(&leftover.get_untracked()) else {
+            return;
+        };
+        let new_case_id = uuid::Uuid::new_v4();
+        busy.set(true);
+        spawn_local(async move {
+            let m = Mutation::FollowUp(FollowUpArgs {
+                case_id,
+                new_case_id,
+                leftover: text,
+            });
+            if state.perform(m, vec![]).await {
+                follow_ups.update(|f| f.push(new_case_id));
+            }
+            busy.set(false);
+        });
+    };
 
     let current = move || Report {
         symptom: Some(symptom.get_untracked()),
@@ -149,6 +172,27 @@ fn ReportForm(case: Case) -> impl IntoView {
             </label>
             {area("report.verification", "report-verification", verification)}
             {area("report.leftover", "report-leftover", leftover)}
+            {can_follow_up.then(|| view! {
+                <button type="button" class="btn" data-testid="action-follow-up"
+                    disabled=move || busy.get() || leftover.with(|l| l.trim().is_empty())
+                    on:click=open_follow_up>
+                    {i18n.text("follow_up.open")}
+                </button>
+            })}
+            {move || {
+                let list = follow_ups.get();
+                (!list.is_empty()).then(|| view! {
+                    <p data-testid="follow-up-created">
+                        {i18n.text("follow_up.cases")} " "
+                        {list.into_iter().map(|f| view! {
+                            <a href=format!("/cases/{f}") class="link-tap" data-testid="follow-up-link">
+                                {onsite_core::Case::number_for(f)}
+                            </a>
+                            " "
+                        }).collect_view()}
+                    </p>
+                })
+            }}
             {move || notice.get().map(|k| view! { <p class="ok-text" data-testid="report-notice" data-notice=k>{i18n.text(k)}</p> })}
             <button type="submit" class="btn btn-primary btn-block" data-testid="report-save"
                 disabled=move || busy.get() || !editable>
