@@ -818,3 +818,54 @@ async fn escalation_is_hidden_at_the_top_tier_and_for_others() {
     tick().await;
     assert!(testids(&root, "action-escalate").is_empty());
 }
+
+#[wasm_bindgen_test]
+fn photos_fit_1600_px_on_the_long_side() {
+    use onsite::components::photos::fit_long_side;
+    assert_eq!(fit_long_side(4032, 3024, 1600), (1600, 1200));
+    assert_eq!(fit_long_side(3024, 4032, 1600), (1200, 1600));
+    assert_eq!(fit_long_side(800, 600, 1600), (800, 600));
+    assert_eq!(fit_long_side(10_000, 10, 1600), (1600, 2));
+}
+
+async fn bitmap_size(blob: &wasm_bindgen::JsValue) -> (u32, u32) {
+    let window = web_sys::window().unwrap();
+    let f: js_sys::Function = js_sys::Reflect::get(&window, &"createImageBitmap".into())
+        .unwrap()
+        .unchecked_into();
+    let p: js_sys::Promise = f.call1(&window, blob).unwrap().unchecked_into();
+    let bmp = wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+    let dim = |k: &str| {
+        js_sys::Reflect::get(&bmp, &k.into())
+            .unwrap()
+            .as_f64()
+            .unwrap() as u32
+    };
+    (dim("width"), dim("height"))
+}
+
+#[wasm_bindgen_test]
+async fn a_big_picture_is_resized_to_a_jpeg_before_it_is_stored() {
+    use onsite::components::photos::{resize_to_jpeg, TARGET_BYTES};
+    let canvas: web_sys::HtmlCanvasElement = document()
+        .create_element("canvas")
+        .unwrap()
+        .unchecked_into();
+    canvas.set_width(3200);
+    canvas.set_height(2000);
+    let ctx: web_sys::CanvasRenderingContext2d =
+        canvas.get_context("2d").unwrap().unwrap().unchecked_into();
+    ctx.set_fill_style_str("#3366cc");
+    ctx.fill_rect(0.0, 0.0, 3200.0, 2000.0);
+    ctx.set_fill_style_str("#ffcc00");
+    ctx.fill_rect(400.0, 300.0, 1200.0, 900.0);
+    let png = onsite::components::signature_pad::canvas_png(&canvas).unwrap();
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&png[..]));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap();
+    let jpeg = resize_to_jpeg(&blob).await.unwrap();
+    assert_eq!(&jpeg[..2], &[0xFF, 0xD8], "a JPEG");
+    assert!(jpeg.len() <= TARGET_BYTES, "{} bytes", jpeg.len());
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&jpeg[..]));
+    let out = web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap();
+    assert_eq!(bitmap_size(&out).await, (1600, 1000));
+}

@@ -9,6 +9,7 @@ pub mod escalation;
 pub mod fmt;
 pub mod header;
 pub mod labour;
+pub mod photos;
 pub mod pwa_banners;
 pub mod signature_pad;
 pub mod status_bar;
@@ -20,6 +21,7 @@ pub use error_banner::ErrorBanner;
 pub use escalation::{EscalateForm, EscalatedBadge, EscalationList};
 pub use header::{Header, LangToggle};
 pub use labour::{Labour, TimeEntries};
+pub use photos::Photos;
 pub use pwa_banners::{
     AppIosInstallHint, AppUpdateBanner, InstallButton, IosInstallHint, StorageNotice, UpdateBanner,
 };

@@ -285,4 +285,13 @@ pub static EN: &[(&str, &str)] = &[
     ("follow_up.of", "Follow-up of"),
     ("follow_up.cases", "Follow-up cases:"),
     ("follow_up.open", "Open a follow-up case for the leftover issue"),
+    ("common.close", "Close"),
+    ("photo.title", "Photos"),
+    ("photo.caption", "Caption for the next photo (optional)"),
+    ("photo.take", "Take photo"),
+    ("photo.gallery", "From gallery"),
+    ("photo.processing", "Preparing photo…"),
+    ("photo.open", "Open photo"),
+    ("photo.not_here", "Not on this device"),
+    ("photo.error", "Could not read this picture:"),
 ];

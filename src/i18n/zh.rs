@@ -286,4 +286,13 @@ pub static ZH: &[(&str, &str)] = &[
     ("follow_up.of", "后续工单，源自"),
     ("follow_up.cases", "后续工单："),
     ("follow_up.open", "为遗留问题创建后续工单"),
+    ("common.close", "关闭"),
+    ("photo.title", "照片"),
+    ("photo.caption", "下一张照片的说明（可选）"),
+    ("photo.take", "拍照"),
+    ("photo.gallery", "从相册选择"),
+    ("photo.processing", "正在处理照片…"),
+    ("photo.open", "查看照片"),
+    ("photo.not_here", "本设备上没有此照片"),
+    ("photo.error", "无法读取此图片："),
 ];

@@ -8,8 +8,8 @@ use onsite_core::{Actor, Case, CaseAction, CaseFlag, Mutation};
 use super::{use_case, use_case_id, use_wide, CaseLoad, CaseMissing};
 use crate::components::fmt::{local_time, short_id};
 use crate::components::{
-    CaseActions, CaseList, EscalateForm, EscalatedBadge, EscalationList, Labour, SeverityBadge,
-    StatusBadge, TimeLeftBadge,
+    CaseActions, CaseList, EscalateForm, EscalatedBadge, EscalationList, Labour, Photos,
+    SeverityBadge, StatusBadge, TimeLeftBadge,
 };
 use crate::i18n::{use_i18n, I18n};
 use crate::state::use_app;
@@ -149,6 +149,7 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
     let flags = c.flags.clone();
     let me = actor.user_id;
     let can_log = check(&actor, c, CaseAction::LogTime).is_ok();
+    let can_photo = check(&actor, c, CaseAction::AddPhoto).is_ok();
     let follow_up_of = c.follow_up_of;
     let follow_ups = c.follow_ups.clone();
 
@@ -224,6 +225,7 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
                 .then(|| view! { <p class="description">{case.description.clone()}</p> })}
             <EscalationList escalations=case.escalations.clone() />
             <Labour case_id=id entries=case.time_entries.clone() can_log=can_log />
+            <Photos case_id=id photos=case.photos.clone() can_add=can_photo />
             <div class="cards">
                 <section class="card">
                     <h2>{i18n.text("case.customer")}</h2>
