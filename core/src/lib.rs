@@ -3,6 +3,7 @@
 //! depend on this crate, so its rules are enforced identically on both sides.
 
 pub mod catalog;
+pub mod dashboard;
 pub mod model;
 pub mod mutation;
 pub mod sla;
@@ -10,6 +11,7 @@ pub mod status;
 pub mod wire;
 
 pub use catalog::{Part, StockLevel};
+pub use dashboard::{dashboard, Dashboard, EngineerFigures, Figures};
 pub use model::*;
 pub use mutation::{apply, ApplyContext, Mutation, Outcome, Rejection, StockMove};
 pub use sla::{SlaClock, SlaPolicy, SlaTargets};

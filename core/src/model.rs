@@ -232,6 +232,31 @@ pub enum CaseFlag {
     },
     /// Van stock went below zero for this part.
     NegativeStock { part_no: String },
+    /// The device's clock was more than `CLOCK_SKEW_LIMIT_MINUTES` away from the server's when
+    /// the server applied this mutation: its device time (SLA evidence) is not to be trusted
+    /// blindly.
+    ClockSkew {
+        /// The mutation's id, when the server knows it (set by the server after `apply`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mutation_id: Option<Uuid>,
+        /// The mutation's name, e.g. `case.accept`.
+        event: String,
+        client_time: DateTime<Utc>,
+        server_time: DateTime<Utc>,
+    },
+}
+
+/// A device clock further than this from the server's flags the case (`CaseFlag::ClockSkew`).
+pub const CLOCK_SKEW_LIMIT_MINUTES: i64 = 10;
+
+/// The fault analysis a severity-1 case needs before a manager may close it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultAnalysis {
+    pub cause: String,
+    pub impact: String,
+    pub prevention: String,
+    pub by: Uuid,
+    pub at: DateTime<Utc>,
 }
 
 /// One line of the case's history: who did what, with device and server time.
@@ -292,6 +317,9 @@ pub struct Case {
     pub flags: Vec<CaseFlag>,
     #[serde(default)]
     pub timeline: Vec<TimelineEntry>,
+    /// Cause, impact and prevention (`case.fault_analysis`); a severity-1 case needs it to close.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault_analysis: Option<FaultAnalysis>,
 }
 
 impl Case {
@@ -339,6 +367,18 @@ impl Case {
             .filter(|t| t.kind == kind)
             .map(TimeEntry::minutes)
             .sum()
+    }
+
+    /// A manager may close a severity-1 case only once it has a fault analysis.
+    pub fn needs_fault_analysis(&self) -> bool {
+        self.severity.level() == 1 && self.fault_analysis.is_none()
+    }
+
+    /// Whether the case has a clock-skew flag (its device times are suspect).
+    pub fn has_clock_skew(&self) -> bool {
+        self.flags
+            .iter()
+            .any(|f| matches!(f, CaseFlag::ClockSkew { .. }))
     }
 
     pub fn current_escalation_tier(&self) -> u8 {

@@ -141,6 +141,25 @@ pub struct ReasonArgs {
     pub reason: String,
 }
 
+/// `case.fault_analysis`: what a severity-1 case needs before it may be closed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaultAnalysisArgs {
+    pub case_id: Uuid,
+    pub cause: String,
+    pub impact: String,
+    pub prevention: String,
+}
+
+/// `stock.adjust`: a manager replenishes or corrects an engineer's van stock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StockAdjustArgs {
+    pub engineer_id: Uuid,
+    pub part_no: String,
+    /// Signed, non-zero: positive puts parts into the van.
+    pub delta: i64,
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "name", content = "args")]
 pub enum Mutation {
@@ -174,9 +193,13 @@ pub enum Mutation {
     Reopen(ReasonArgs),
     #[serde(rename = "case.cancel")]
     Cancel(ReasonArgs),
+    #[serde(rename = "case.fault_analysis")]
+    FaultAnalysis(FaultAnalysisArgs),
+    #[serde(rename = "stock.adjust")]
+    StockAdjust(StockAdjustArgs),
 }
 
-pub const MUTATION_NAMES: [&str; 15] = [
+pub const MUTATION_NAMES: [&str; 17] = [
     "case.accept",
     "case.set_status",
     "case.report",
@@ -192,6 +215,8 @@ pub const MUTATION_NAMES: [&str; 15] = [
     "case.close",
     "case.reopen",
     "case.cancel",
+    "case.fault_analysis",
+    "stock.adjust",
 ];
 
 /// Why a mutation was not applied. `code` is stable and machine-readable; `message` explains.
@@ -289,6 +314,8 @@ impl Mutation {
             "case.close" => Mutation::Close(de(name, args)?),
             "case.reopen" => Mutation::Reopen(de(name, args)?),
             "case.cancel" => Mutation::Cancel(de(name, args)?),
+            "case.fault_analysis" => Mutation::FaultAnalysis(de(name, args)?),
+            "stock.adjust" => Mutation::StockAdjust(de(name, args)?),
             _ => {
                 return Err(Rejection::new(
                     "unknown_mutation",
@@ -315,6 +342,8 @@ impl Mutation {
             Mutation::Close(_) => "case.close",
             Mutation::Reopen(_) => "case.reopen",
             Mutation::Cancel(_) => "case.cancel",
+            Mutation::FaultAnalysis(_) => "case.fault_analysis",
+            Mutation::StockAdjust(_) => "stock.adjust",
         }
     }
 
@@ -336,6 +365,8 @@ impl Mutation {
             Mutation::Create(a) => ser(a),
             Mutation::Assign(a) => ser(a),
             Mutation::Reopen(a) | Mutation::Cancel(a) => ser(a),
+            Mutation::FaultAnalysis(a) => ser(a),
+            Mutation::StockAdjust(a) => ser(a),
         }
     }
 
@@ -349,7 +380,15 @@ impl Mutation {
         }
     }
 
-    /// The case this mutation is about.
+    /// The case this mutation is about; `None` for `stock.adjust`, which is about van stock.
+    pub fn target_case(&self) -> Option<Uuid> {
+        match self {
+            Mutation::StockAdjust(_) => None,
+            m => Some(m.case_id()),
+        }
+    }
+
+    /// The case this mutation is about (the nil id for `stock.adjust`: see `target_case`).
     pub fn case_id(&self) -> Uuid {
         match self {
             Mutation::Accept(a) | Mutation::Close(a) => a.case_id,
@@ -365,6 +404,8 @@ impl Mutation {
             Mutation::Create(a) => a.case_id,
             Mutation::Assign(a) => a.case_id,
             Mutation::Reopen(a) | Mutation::Cancel(a) => a.case_id,
+            Mutation::FaultAnalysis(a) => a.case_id,
+            Mutation::StockAdjust(_) => Uuid::nil(),
         }
     }
 
@@ -372,6 +413,7 @@ impl Mutation {
     pub fn touched_case_ids(&self) -> Vec<Uuid> {
         match self {
             Mutation::FollowUp(a) => vec![a.case_id, a.new_case_id],
+            Mutation::StockAdjust(_) => vec![],
             m => vec![m.case_id()],
         }
     }
@@ -498,6 +540,20 @@ impl Mutation {
                 Ok(())
             }
             Mutation::Reopen(a) | Mutation::Cancel(a) => required("reason", Some(&a.reason)),
+            Mutation::FaultAnalysis(a) => {
+                required("cause", Some(&a.cause))?;
+                required("impact", Some(&a.impact))?;
+                required("prevention", Some(&a.prevention))
+            }
+            Mutation::StockAdjust(a) => {
+                required("part_no", Some(&a.part_no))?;
+                if a.delta == 0 || a.delta.abs() > MAX_QTY {
+                    return Err(Rejection::invalid(format!(
+                        "delta must be non-zero and at most {MAX_QTY} either way"
+                    )));
+                }
+                required("reason", Some(&a.reason))
+            }
         }
     }
 }
@@ -555,7 +611,11 @@ pub fn apply(
         let new = new_case(a, ctx)?;
         return match found {
             None => Ok(Outcome {
-                cases: vec![new],
+                cases: vec![{
+                    let mut new = new;
+                    flag_clock_skew(&mut new, m, ctx);
+                    new
+                }],
                 ..Default::default()
             }),
             Some(existing) if same_creation(existing, &new) => Ok(Outcome::default()),
@@ -564,6 +624,23 @@ pub fn apply(
                 "a different case with this id exists",
             )),
         };
+    }
+
+    if let Mutation::StockAdjust(a) = m {
+        if actor.role != Role::Manager {
+            return Err(Rejection::new(
+                Denied::Role.code(),
+                "only a manager may adjust van stock",
+            ));
+        }
+        return Ok(Outcome {
+            cases: vec![],
+            stock_moves: vec![StockMove {
+                engineer_id: a.engineer_id,
+                part_no: a.part_no.trim().to_string(),
+                delta: a.delta,
+            }],
+        });
     }
 
     let Some(orig) = found else {
@@ -581,7 +658,7 @@ pub fn apply(
     };
 
     match m {
-        Mutation::Create(_) => unreachable!(),
+        Mutation::Create(_) | Mutation::StockAdjust(_) => unreachable!(),
         Mutation::Accept(_) => {
             if case.status == CaseStatus::Accepted && case.assignee_id == Some(actor.user_id) {
                 return Ok(Outcome::default());
@@ -838,6 +915,7 @@ pub fn apply(
                 follow_ups: vec![],
                 flags: vec![],
                 timeline: vec![],
+                fault_analysis: None,
             };
             follow
                 .timeline
@@ -860,6 +938,15 @@ pub fn apply(
                 return Ok(Outcome::default());
             }
             authorize(CaseAction::Close, "close")?;
+            if case.needs_fault_analysis() {
+                return Err(Rejection::new(
+                    "not_ready",
+                    format!(
+                        "case {} is severity 1: record a fault analysis (cause, impact, prevention) before closing it",
+                        case.number
+                    ),
+                ));
+            }
             case.status = CaseStatus::Closed;
         }
         Mutation::Reopen(a) => {
@@ -872,6 +959,41 @@ pub fn apply(
             }
             detail = Some(a.reason.clone());
         }
+        Mutation::FaultAnalysis(a) => {
+            let allowed = match actor.role {
+                Role::Manager => !case.status.is_final(),
+                Role::Engineer => {
+                    if case.assignee_id != Some(actor.user_id) {
+                        return Err(Rejection::denied(
+                            Denied::NotAssignee,
+                            "record a fault analysis",
+                            orig,
+                        ));
+                    }
+                    case.status.is_active_work() || case.status == CaseStatus::Completed
+                }
+            };
+            if !allowed {
+                return Err(Rejection::denied(
+                    Denied::Status,
+                    "record a fault analysis",
+                    orig,
+                ));
+            }
+            let same = case.fault_analysis.as_ref().is_some_and(|f| {
+                f.cause == a.cause && f.impact == a.impact && f.prevention == a.prevention
+            });
+            if same {
+                return Ok(Outcome::default());
+            }
+            case.fault_analysis = Some(FaultAnalysis {
+                cause: a.cause.trim().to_string(),
+                impact: a.impact.trim().to_string(),
+                prevention: a.prevention.trim().to_string(),
+                by: actor.user_id,
+                at: ctx.client_time,
+            });
+        }
         Mutation::Cancel(a) => {
             if case.status == CaseStatus::Cancelled && actor.role == Role::Manager {
                 return Ok(Outcome::default());
@@ -883,12 +1005,43 @@ pub fn apply(
     }
 
     case.timeline.push(entry(m, ctx, detail));
+    flag_clock_skew(&mut case, m, ctx);
     let mut out = vec![case];
     out.extend(extra_cases);
     Ok(Outcome {
         cases: out,
         stock_moves,
     })
+}
+
+/// How far the device's clock was from the server's, when the server applies.
+pub fn clock_skew(ctx: &ApplyContext<'_>) -> Option<chrono::Duration> {
+    ctx.server_time.map(|s| ctx.client_time - s)
+}
+
+/// Whether this application's device time is too far from the server's to trust blindly.
+pub fn is_clock_skewed(ctx: &ApplyContext<'_>) -> bool {
+    clock_skew(ctx).is_some_and(|d| d.num_seconds().abs() > CLOCK_SKEW_LIMIT_MINUTES * 60)
+}
+
+/// Flag `case` once for this mutation when the server applies it with a skewed device clock.
+fn flag_clock_skew(case: &mut Case, m: &Mutation, ctx: &ApplyContext<'_>) {
+    let (Some(server_time), true) = (ctx.server_time, is_clock_skewed(ctx)) else {
+        return;
+    };
+    let event = m.name().to_string();
+    let already = case.flags.iter().any(|f| {
+        matches!(f, CaseFlag::ClockSkew { event: e, client_time, server_time: s, .. }
+            if *e == event && *client_time == ctx.client_time && *s == server_time)
+    });
+    if !already {
+        case.flags.push(CaseFlag::ClockSkew {
+            mutation_id: None,
+            event,
+            client_time: ctx.client_time,
+            server_time,
+        });
+    }
 }
 
 fn entry(m: &Mutation, ctx: &ApplyContext<'_>, detail: Option<String>) -> TimelineEntry {
@@ -963,6 +1116,7 @@ fn new_case(a: &CreateArgs, ctx: &ApplyContext<'_>) -> Result<Case, Rejection> {
         follow_ups: vec![],
         flags: vec![],
         timeline: vec![],
+        fault_analysis: None,
     };
     case.timeline.push(TimelineEntry {
         event: "case.create".into(),

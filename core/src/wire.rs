@@ -127,3 +127,28 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected: Option<u64>,
 }
+
+/// One line of an engineer's van-stock ledger (`GET /api/v1/stock/ledger`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockLedgerLine {
+    pub id: i64,
+    pub engineer_id: Uuid,
+    pub part_no: String,
+    pub delta: i64,
+    /// What moved it: `part.use`, `part.correct`, `stock.adjust`, `demo van load`, …
+    pub reason: String,
+    /// The manager's reason for a `stock.adjust`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mutation_id: Option<Uuid>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockLedgerResponse {
+    pub engineer_id: Uuid,
+    pub lines: Vec<StockLedgerLine>,
+}

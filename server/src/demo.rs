@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use onsite_core::mutation::{
-    AssignArgs, CaseRef, CreateArgs, EscalateArgs, FollowUpArgs, PartUseArgs, PhotoAddArgs,
-    ReasonArgs, ReportArgs, SetStatusArgs, SignOffArgs, TimeArgs,
+    AssignArgs, CaseRef, CreateArgs, EscalateArgs, FaultAnalysisArgs, FollowUpArgs, PartUseArgs,
+    PhotoAddArgs, ReasonArgs, ReportArgs, SetStatusArgs, SignOffArgs, StockAdjustArgs, TimeArgs,
 };
 use onsite_core::{
     apply, Actor, ApplyContext, Case, CaseStatus, Category, Customer, Mutation, Part, Product,
@@ -153,6 +153,7 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
             reason: "demo van load",
             case_id: None,
             mutation_id: None,
+            note: None,
         };
         for (part_no, qty) in &load {
             cases::move_stock(&mut tx, engineer, part_no, *qty, &why, now).await?;
@@ -163,8 +164,35 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
             reason: "part.use",
             case_id: Some(*case_id),
             mutation_id: None,
+            note: None,
         };
         cases::move_stock(&mut tx, *engineer, part_no, *delta, &why, now).await?;
+    }
+    // The manager replenishes alice's van: a `stock.adjust` through onsite-core, on the ledger.
+    let adjust = Mutation::StockAdjust(StockAdjustArgs {
+        engineer_id: people.alice.user_id,
+        part_no: builder.part_for("BAT-", 0),
+        delta: 6,
+        reason: "Monthly replenishment from the central warehouse".into(),
+    });
+    let ctx = ApplyContext {
+        actor: people.manager,
+        client_time: now,
+        server_time: Some(now),
+        policies: &builder.policies,
+    };
+    let out = apply(&adjust, &builder.cases, &ctx)
+        .map_err(|r| anyhow::anyhow!("demo stock.adjust failed: {r}"))?;
+    if let Mutation::StockAdjust(a) = &adjust {
+        let why = StockReason {
+            reason: adjust.name(),
+            case_id: None,
+            mutation_id: None,
+            note: Some(&a.reason),
+        };
+        for mv in out.stock_moves {
+            cases::move_stock(&mut tx, mv.engineer_id, &mv.part_no, mv.delta, &why, now).await?;
+        }
     }
     for case in builder.cases.values() {
         cases::put_case(&mut tx, case, None, now).await?;
@@ -327,10 +355,21 @@ impl<'a> Builder<'a> {
     }
 
     fn run(&mut self, actor: Actor, m: Mutation, step_minutes: i64) -> anyhow::Result<()> {
+        self.run_skewed(actor, m, step_minutes, 0)
+    }
+
+    /// `run` from a device whose clock is `skew_minutes` off the server's.
+    fn run_skewed(
+        &mut self,
+        actor: Actor,
+        m: Mutation,
+        step_minutes: i64,
+        skew_minutes: i64,
+    ) -> anyhow::Result<()> {
         self.clock += Duration::minutes(step_minutes);
         let ctx = ApplyContext {
             actor,
-            client_time: self.clock,
+            client_time: self.clock + Duration::minutes(skew_minutes),
             server_time: Some(self.clock + Duration::seconds(2)),
             policies: &self.policies,
         };
@@ -461,7 +500,13 @@ impl<'a> Builder<'a> {
                 20,
             );
         }
-        self.run(eng, Mutation::Accept(CaseRef { case_id: id }), 12)?;
+        // One device in the demo runs 25 minutes fast: its accept flags the case (clock skew).
+        let skew = if spec.title.starts_with("Chiller high-pressure") {
+            25
+        } else {
+            0
+        };
+        self.run_skewed(eng, Mutation::Accept(CaseRef { case_id: id }), 12, skew)?;
         if status == Accepted {
             return Ok(());
         }
@@ -644,6 +689,20 @@ impl<'a> Builder<'a> {
         )?;
         self.run(eng, set(Completed, None), 1)?;
         if status == Closed {
+            if spec.severity == 1 {
+                // A severity-1 case closes only with a fault analysis.
+                self.run(
+                    eng,
+                    Mutation::FaultAnalysis(FaultAnalysisArgs {
+                        case_id: id,
+                        cause: format!("Root cause: {}", spec.title.to_lowercase()),
+                        impact: "Service to the customer's users was down until the fix.".into(),
+                        prevention: "Added to the quarterly preventive maintenance checklist."
+                            .into(),
+                    }),
+                    30,
+                )?;
+            }
             self.run(manager, Mutation::Close(CaseRef { case_id: id }), 60 * 20)?;
         }
         Ok(())

@@ -77,7 +77,7 @@ impl AppState {
 }
 
 pub async fn build_app(state: AppState) -> Router {
-    use routes::{auth, blobs, health, openapi, sync};
+    use routes::{auth, blobs, health, manager, openapi, sync};
 
     let push = Router::new()
         .route("/api/v1/sync/push", post(sync::push))
@@ -95,6 +95,8 @@ pub async fn build_app(state: AppState) -> Router {
         .route("/api/v1/logout", post(auth::logout))
         .route("/api/v1/sync/pull", get(sync::pull))
         .route("/api/v1/openapi.json", get(openapi::openapi))
+        .route("/api/v1/dashboard", get(manager::dashboard))
+        .route("/api/v1/stock/ledger", get(manager::stock_ledger))
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_JSON_BYTES));
     let api = Router::new()

@@ -3,5 +3,6 @@
 pub mod auth;
 pub mod blobs;
 pub mod health;
+pub mod manager;
 pub mod openapi;
 pub mod sync;

@@ -111,6 +111,15 @@ fn mutation_args() -> Value {
         "case.close": case_ref,
         "case.reopen": reason,
         "case.cancel": reason,
+        "case.fault_analysis": obj(&["case_id", "cause", "impact", "prevention"], json!({
+            "case_id": uuid(), "cause": text(), "impact": text(), "prevention": text(),
+        })),
+        "stock.adjust": obj(&["engineer_id", "part_no", "delta", "reason"], json!({
+            "engineer_id": uuid(),
+            "part_no": { "type": "string", "description": "Must be in the catalog" },
+            "delta": { "type": "integer", "minimum": -onsite_core::mutation::MAX_QTY, "maximum": onsite_core::mutation::MAX_QTY, "not": { "enum": [0] } },
+            "reason": text(),
+        })),
     })
 }
 
@@ -224,6 +233,35 @@ pub fn document() -> Value {
                     "503": err("The database does not answer"),
                 }
             }},
+            "/api/v1/dashboard": { "get": {
+                "summary": "Manager only: service figures over the cases reported in [from, to), overall and per engineer",
+                "description": "Repair timeliness rate (resolved within the resolve target / resolved), average response and resolution minutes beside the average target, first-time fix rate (resolved, never reopened, result resolved / resolved), average satisfaction (rated sign-offs), respond and resolve breaches at the time of the request, case counts. Cancelled cases are counted and otherwise left out. Rates and averages are null when there is nothing to divide.",
+                "security": bearer,
+                "parameters": [
+                    { "name": "from", "in": "query", "required": true, "schema": time() },
+                    { "name": "to", "in": "query", "required": true, "schema": time() },
+                ],
+                "responses": {
+                    "200": ok("The figures", "Dashboard"),
+                    "400": err("invalid_query: missing or non-RFC 3339 from/to, or from >= to"),
+                    "401": err("Missing or invalid token"),
+                    "403": err("forbidden: not a manager"),
+                }
+            }},
+            "/api/v1/stock/ledger": { "get": {
+                "summary": "Manager only: every van-stock movement of one engineer, oldest first",
+                "security": bearer,
+                "parameters": [
+                    { "name": "engineer_id", "in": "query", "required": true, "schema": uuid() },
+                ],
+                "responses": {
+                    "200": ok("The ledger", "StockLedger"),
+                    "400": err("invalid_query"),
+                    "401": err("Missing or invalid token"),
+                    "403": err("forbidden: not a manager"),
+                    "404": err("not_found: not an engineer"),
+                }
+            }},
             "/api/v1/openapi.json": { "get": {
                 "summary": "This document",
                 "security": [],
@@ -282,6 +320,38 @@ pub fn document() -> Value {
                 })),
                 "StockLevel": obj(&["part_no", "engineer_id", "qty"], json!({
                     "part_no": { "type": "string" }, "engineer_id": uuid(), "qty": { "type": "integer" },
+                })),
+                "StockLedger": obj(&["engineer_id", "lines"], json!({
+                    "engineer_id": uuid(),
+                    "lines": { "type": "array", "items": obj(&["id", "engineer_id", "part_no", "delta", "reason", "at"], json!({
+                        "id": { "type": "integer" }, "engineer_id": uuid(), "part_no": { "type": "string" },
+                        "delta": { "type": "integer" },
+                        "reason": { "type": "string", "description": "What moved it: part.use, part.correct, stock.adjust, demo van load" },
+                        "note": { "type": "string", "description": "stock.adjust: the manager's reason" },
+                        "case_id": uuid(), "mutation_id": uuid(), "at": time(),
+                    })) },
+                })),
+                "Figures": obj(&["cases", "cancelled", "open", "resolved", "resolved_within_target", "responded", "first_time_fixes", "rated", "respond_breaches", "resolve_breaches"], json!({
+                    "cases": { "type": "integer" }, "cancelled": { "type": "integer" }, "open": { "type": "integer" },
+                    "resolved": { "type": "integer" }, "resolved_within_target": { "type": "integer" },
+                    "timeliness_rate": { "type": "number", "nullable": true },
+                    "responded": { "type": "integer" },
+                    "avg_response_minutes": { "type": "number", "nullable": true },
+                    "avg_response_target_minutes": { "type": "number", "nullable": true },
+                    "avg_resolution_minutes": { "type": "number", "nullable": true },
+                    "avg_resolution_target_minutes": { "type": "number", "nullable": true },
+                    "first_time_fixes": { "type": "integer" },
+                    "first_time_fix_rate": { "type": "number", "nullable": true },
+                    "rated": { "type": "integer" },
+                    "avg_satisfaction": { "type": "number", "nullable": true },
+                    "respond_breaches": { "type": "integer" }, "resolve_breaches": { "type": "integer" },
+                })),
+                "Dashboard": obj(&["from", "to", "now", "overall", "engineers"], json!({
+                    "from": time(), "to": time(), "now": time(),
+                    "overall": { "$ref": "#/components/schemas/Figures" },
+                    "engineers": { "type": "array", "items": obj(&["engineer_id", "figures"], json!({
+                        "engineer_id": uuid(), "figures": { "$ref": "#/components/schemas/Figures" },
+                    })) },
                 })),
                 "RejectionRecord": obj(&["id", "client_id", "seq", "mutation_id", "name", "code", "message", "at"], json!({
                     "id": uuid(), "client_id": uuid(), "seq": { "type": "integer" }, "mutation_id": uuid(),

@@ -97,6 +97,8 @@ pub struct StockReason<'a> {
     pub reason: &'a str,
     pub case_id: Option<Uuid>,
     pub mutation_id: Option<Uuid>,
+    /// Free text, e.g. the manager's reason for a `stock.adjust`.
+    pub note: Option<&'a str>,
 }
 
 /// Move van stock by `delta`, write the ledger line and the change row; returns the new level.
@@ -120,8 +122,8 @@ pub async fn move_stock(
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query(
-        "INSERT INTO stock_ledger (engineer_id, part_no, delta, case_id, mutation_id, reason, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO stock_ledger (engineer_id, part_no, delta, case_id, mutation_id, reason, at, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )
     .bind(&engineer)
     .bind(part_no)
@@ -130,6 +132,7 @@ pub async fn move_stock(
     .bind(why.mutation_id.map(|u| u.to_string()))
     .bind(why.reason)
     .bind(ts(now))
+    .bind(why.note)
     .execute(&mut *conn)
     .await?;
     record_change(
@@ -231,5 +234,49 @@ pub async fn stock_of(
             .await?;
     rows.iter()
         .map(|r| Ok((r.try_get("part_no")?, r.try_get("qty")?)))
+        .collect()
+}
+
+/// Every case (the dashboard reads them all and filters by period in onsite-core).
+pub async fn all_cases(conn: &mut Conn) -> Result<Vec<Case>, sqlx::Error> {
+    let rows: Vec<String> = sqlx::query_scalar("SELECT data FROM cases ORDER BY id")
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(|d| decode_json(d)).collect()
+}
+
+/// One engineer's stock ledger, oldest first.
+pub async fn ledger_of(
+    conn: &mut Conn,
+    engineer_id: Uuid,
+) -> Result<Vec<onsite_core::wire::StockLedgerLine>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, part_no, delta, case_id, mutation_id, reason, note, at FROM stock_ledger
+         WHERE engineer_id = ?1 ORDER BY id",
+    )
+    .bind(engineer_id.to_string())
+    .fetch_all(conn)
+    .await?;
+    let uuid = |s: Option<String>| -> Result<Option<Uuid>, sqlx::Error> {
+        s.map(|s| Uuid::parse_str(&s).map_err(|e| decode_err(e.to_string())))
+            .transpose()
+    };
+    rows.iter()
+        .map(|r| {
+            let at: String = r.try_get("at")?;
+            Ok(onsite_core::wire::StockLedgerLine {
+                id: r.try_get("id")?,
+                engineer_id,
+                part_no: r.try_get("part_no")?,
+                delta: r.try_get("delta")?,
+                reason: r.try_get("reason")?,
+                note: r.try_get("note")?,
+                case_id: uuid(r.try_get("case_id")?)?,
+                mutation_id: uuid(r.try_get("mutation_id")?)?,
+                at: DateTime::parse_from_rfc3339(&at)
+                    .map_err(|e| decode_err(e.to_string()))?
+                    .with_timezone(&Utc),
+            })
+        })
         .collect()
 }

@@ -123,11 +123,31 @@ async fn apply_one(
         Err(r) => return Ok(Err(r)),
     };
     let mut stored = outcome.cases;
+    // onsite-core flags a skewed device clock; only the server knows the mutation's id.
+    for case in &mut stored {
+        for flag in &mut case.flags {
+            if let CaseFlag::ClockSkew {
+                mutation_id: id @ None,
+                event,
+                client_time,
+                server_time,
+            } = flag
+            {
+                if *event == wm.name && *client_time == wm.client_time && *server_time == now {
+                    *id = Some(wm.id);
+                }
+            }
+        }
+    }
     for mv in &outcome.stock_moves {
         let why = StockReason {
             reason: m.name(),
-            case_id: Some(m.case_id()),
+            case_id: m.target_case(),
             mutation_id: Some(wm.id),
+            note: match &m {
+                Mutation::StockAdjust(a) => Some(a.reason.as_str()),
+                _ => None,
+            },
         };
         let level =
             cases::move_stock(conn, mv.engineer_id, &mv.part_no, mv.delta, &why, now).await?;
@@ -161,6 +181,18 @@ async fn server_checks(conn: &mut Conn, m: &Mutation) -> Result<Option<Rejection
             Some(Rejection::new(
                 "unknown_part",
                 format!("part `{}` is not in the catalog", a.part_no),
+            ))
+        }
+        Mutation::StockAdjust(a) if !cases::part_exists(conn, a.part_no.trim()).await? => {
+            Some(Rejection::new(
+                "unknown_part",
+                format!("part `{}` is not in the catalog", a.part_no),
+            ))
+        }
+        Mutation::StockAdjust(a) if !users::is_engineer(conn, a.engineer_id).await? => {
+            Some(Rejection::new(
+                "unknown_engineer",
+                format!("{} is not an engineer", a.engineer_id),
             ))
         }
         Mutation::Assign(a) if !users::is_engineer(conn, a.engineer_id).await? => {

@@ -115,3 +115,54 @@ async fn users_can_be_added() {
             .unwrap();
     assert!(hash.starts_with("$argon2id$"));
 }
+
+#[tokio::test]
+async fn demo_data_exercises_fault_analysis_clock_skew_and_stock_adjustments() {
+    let app = spawn_app().await;
+    let manager = app.login("manager").await;
+    let alice = app.login("alice").await;
+    let all = app.snapshot(&manager).await;
+    let sev1_closed: Vec<_> = all
+        .cases
+        .values()
+        .filter(|c| c.severity.level() == 1 && c.status == CaseStatus::Closed)
+        .collect();
+    assert!(!sev1_closed.is_empty());
+    assert!(sev1_closed.iter().all(|c| c.fault_analysis.is_some()));
+    assert!(
+        all.cases.values().any(|c| c.has_clock_skew()),
+        "a case flagged for a skewed device clock"
+    );
+    let res = app
+        .http
+        .get(app.url("/api/v1/stock/ledger"))
+        .bearer_auth(&manager.token)
+        .query(&[("engineer_id", alice.user.id.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let ledger: onsite_core::wire::StockLedgerResponse = res.json().await.unwrap();
+    let adjust = ledger
+        .lines
+        .iter()
+        .find(|l| l.reason == "stock.adjust")
+        .expect("a stock adjustment in the demo");
+    assert!(adjust.note.is_some());
+    // The dashboard over the demo's last 30 days answers.
+    let now = chrono::Utc::now();
+    let res = app
+        .http
+        .get(app.url("/api/v1/dashboard"))
+        .bearer_auth(&manager.token)
+        .query(&[
+            ("from", (now - chrono::Duration::days(30)).to_rfc3339()),
+            ("to", (now + chrono::Duration::days(1)).to_rfc3339()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let d: onsite_core::Dashboard = res.json().await.unwrap();
+    assert_eq!(d.overall.cases as usize, all.cases.len());
+}

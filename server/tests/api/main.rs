@@ -8,4 +8,5 @@ mod errors;
 mod helpers;
 mod pull;
 mod push;
+mod service;
 mod statics;
