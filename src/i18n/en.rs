@@ -73,6 +73,7 @@ pub static EN: &[(&str, &str)] = &[
     ("flag.conflicting_sign_off", "A second, different sign-off was recorded"),
     ("flag.sign_off_out_of_state", "Signed while the case was not being worked"),
     ("flag.negative_stock", "Van stock went below zero"),
+    ("flag.clock_skew", "The device clock was more than 10 minutes off the server's"),
     // SLA
     ("sla.respond_by", "Respond by"),
     ("sla.responded_at", "Responded"),

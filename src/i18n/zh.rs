@@ -74,6 +74,7 @@ pub static ZH: &[(&str, &str)] = &[
     ("flag.conflicting_sign_off", "存在另一份不同的签字"),
     ("flag.sign_off_out_of_state", "签字时工单不在处理中"),
     ("flag.negative_stock", "车载库存低于零"),
+    ("flag.clock_skew", "设备时钟与服务器相差超过 10 分钟"),
     ("sla.respond_by", "响应时限"),
     ("sla.responded_at", "已响应"),
     ("sla.resolve_by", "解决时限"),

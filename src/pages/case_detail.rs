@@ -291,6 +291,7 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
                                     CaseFlag::ConflictingSignOff { .. } => "flag.conflicting_sign_off",
                                     CaseFlag::SignOffOutOfState { .. } => "flag.sign_off_out_of_state",
                                     CaseFlag::NegativeStock { .. } => "flag.negative_stock",
+                                    CaseFlag::ClockSkew { .. } => "flag.clock_skew",
                                 };
                                 view! { <li class="badge warn">{i18n.text(key)}</li> }
                             }).collect_view()}
