@@ -21,8 +21,8 @@ use crate::components::{
 };
 use crate::i18n::provide_i18n;
 use crate::pages::{
-    CaseDetailPage, CaseShell, CasesPage, LoginPage, PartsPage, ReportPage, SettingsPage, SignPage,
-    StatusPage,
+    CaseDetailPage, CaseShell, CasesPage, LoginPage, NewCasePage, PartsPage, ReportPage,
+    SettingsPage, SignPage, StatusPage,
 };
 use crate::state::{AppState, UiError};
 use crate::store::Store;
@@ -114,6 +114,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/login") view=|| view! { <Redirect path="/" /> } />
                             <Route path=path!("/status") view=StatusPage />
                             <Route path=path!("/settings") view=SettingsPage />
+                            <Route path=path!("/new-case") view=NewCasePage />
                             <ParentRoute path=path!("/cases/:id") view=CaseShell>
                                 <Route path=path!("") view=CaseDetailPage />
                                 <Route path=path!("parts") view=PartsPage />

@@ -869,3 +869,79 @@ async fn a_big_picture_is_resized_to_a_jpeg_before_it_is_stored() {
     let out = web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap();
     assert_eq!(bitmap_size(&out).await, (1600, 1000));
 }
+
+#[wasm_bindgen_test]
+fn new_case_form_needs_the_required_fields() {
+    use onsite::pages::new_case::{create_args, NewCaseForm};
+    let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    let id = Uuid::from_u128(5);
+    let mut f = NewCaseForm {
+        title: "Scanner jams".into(),
+        customer: "ACME".into(),
+        address: "1 Main St".into(),
+        severity: "2".into(),
+        category: "security".into(),
+        mode: "remote".into(),
+        ..NewCaseForm::default()
+    };
+    assert_eq!(create_args(&f, id, now).unwrap_err(), "new_case.need_model");
+    f.model = "X-100".into();
+    let a = create_args(&f, id, now).unwrap();
+    assert_eq!(a.case_id, id);
+    assert_eq!(a.severity.level(), 2);
+    assert_eq!(a.category, Category::Security);
+    assert_eq!(a.mode, ServiceMode::Remote);
+    assert!(a.appointment.is_none() && a.customer.phone.is_none());
+    assert!(Mutation::Create(a).validate().is_ok());
+    f.appointment_start = "2026-03-03T10:00".into();
+    assert_eq!(
+        create_args(&f, id, now).unwrap_err(),
+        "new_case.bad_appointment"
+    );
+    f.appointment_end = "2026-03-03T12:00".into();
+    let ap = create_args(&f, id, now).unwrap().appointment.unwrap();
+    assert_eq!(ap.end - ap.start, Duration::hours(2));
+}
+
+#[wasm_bindgen_test]
+async fn manager_assigns_a_new_case_to_a_known_engineer() {
+    use onsite::components::assign::engineer_choices;
+    use onsite::components::AssignForm;
+    let alice = Uuid::from_u128(7);
+    let bob = Uuid::from_u128(8);
+    let mut done = case_in(CaseStatus::Closed, bob);
+    done.id = Uuid::from_u128(43);
+    let known = engineer_choices(&[case_in(CaseStatus::InProgress, alice), done]);
+    assert_eq!(
+        known.iter().map(|e| e.id).collect::<Vec<_>>(),
+        vec![bob, alice]
+    );
+    let mut new = case_in(CaseStatus::New, alice);
+    new.assignee_id = None;
+    let manager = Actor {
+        user_id: Uuid::from_u128(1),
+        role: Role::Manager,
+    };
+    let root = container();
+    let got: RwSignal<Vec<Mutation>> = RwSignal::new(vec![]);
+    let (c, k) = (new.clone(), known.clone());
+    mount_to(root.clone(), move || {
+        provide_i18n_with(Lang::En);
+        view! { <AssignForm case=c actor=manager engineers=k on_assign=move |m: Mutation| got.update(|v| v.push(m)) /> }
+    })
+    .forget();
+    tick().await;
+    el(&root, "assign-submit").click();
+    tick().await;
+    let m = got.get_untracked();
+    assert!(matches!(&m[..], [Mutation::Assign(a)] if a.engineer_id == bob && a.case_id == new.id));
+    // An engineer gets no assign form.
+    let root = container();
+    mount_to(root.clone(), move || {
+        provide_i18n_with(Lang::En);
+        view! { <AssignForm case=new actor=engineer() engineers=known on_assign=|_m: Mutation| {} /> }
+    })
+    .forget();
+    tick().await;
+    assert!(testids(&root, "assign-").is_empty());
+}

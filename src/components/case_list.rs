@@ -56,6 +56,11 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
                     {move || visible.with(|v| v.as_ref().map(|v| format!(" ({})", v.len())))}
                 </small>
             </h1>
+            {move || (state.actor_tracked().map(|a| a.role) == Some(Role::Manager)).then(|| view! {
+                <a href="/new-case" class="btn btn-primary btn-block new-case" data-testid="new-case">
+                    "+ " {i18n.text("new_case.title")}
+                </a>
+            })}
             {move || match visible.get() {
                 None => view! { <p class="muted">{i18n.text("common.loading")}</p> }.into_any(),
                 Some(list) if list.is_empty() => {

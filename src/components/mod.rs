@@ -1,6 +1,7 @@
 //! Reusable pieces: badges, the status bar, the header, the case actions,
 //! the signature pad. Components take plain props so tests can mount them alone.
 
+pub mod assign;
 pub mod badges;
 pub mod case_actions;
 pub mod case_list;
@@ -14,6 +15,7 @@ pub mod pwa_banners;
 pub mod signature_pad;
 pub mod status_bar;
 
+pub use assign::{AssignCard, AssignForm};
 pub use badges::{SeverityBadge, StatusBadge, TimeLeftBadge};
 pub use case_actions::CaseActions;
 pub use case_list::CaseList;

@@ -8,8 +8,8 @@ use onsite_core::{Actor, Case, CaseAction, CaseFlag, Mutation};
 use super::{use_case, use_case_id, use_wide, CaseLoad, CaseMissing};
 use crate::components::fmt::{local_time, short_id};
 use crate::components::{
-    CaseActions, CaseList, EscalateForm, EscalatedBadge, EscalationList, Labour, Photos,
-    SeverityBadge, StatusBadge, TimeLeftBadge,
+    AssignCard, CaseActions, CaseList, EscalateForm, EscalatedBadge, EscalationList, Labour,
+    Photos, SeverityBadge, StatusBadge, TimeLeftBadge,
 };
 use crate::i18n::{use_i18n, I18n};
 use crate::state::use_app;
@@ -185,6 +185,7 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
             <CaseHeading case=case.clone() />
             <CaseActions case=case.clone() actor=actor on_action=on_action busy=busy />
             <EscalateForm case=case.clone() actor=actor on_escalate=on_action busy=busy />
+            <AssignCard case=case.clone() actor=actor on_assign=on_action busy=busy />
             {(follow_up_of.is_some() || !follow_ups.is_empty()).then(|| view! {
                 <section class="card links">
                     {follow_up_of.map(|of| view! {

@@ -3,6 +3,7 @@
 pub mod case_detail;
 pub mod cases;
 pub mod login;
+pub mod new_case;
 pub mod parts;
 pub mod report;
 pub mod settings;
@@ -19,6 +20,7 @@ use crate::state::{use_app, UiError};
 pub use case_detail::{CaseDetailPage, CaseShell};
 pub use cases::CasesPage;
 pub use login::LoginPage;
+pub use new_case::NewCasePage;
 pub use parts::PartsPage;
 pub use report::ReportPage;
 pub use settings::SettingsPage;

@@ -1,0 +1,144 @@
+//! A manager assigns a case to an engineer (`case.assign`, offline too).
+//!
+//! The server has no user list yet (asked in notes/pwa-requests.md), so the engineers the
+//! device knows are the assignees of the cases it holds (a manager pulls every case).
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use onsite_core::mutation::AssignArgs;
+use onsite_core::status::check;
+use onsite_core::{Actor, Case, CaseAction, CaseStatus, Mutation};
+use uuid::Uuid;
+
+use crate::components::fmt::short_id;
+use crate::i18n::use_i18n;
+use crate::state::{use_app, UiError};
+
+/// An engineer the device knows: id, a label and how many open cases they hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineerChoice {
+    pub id: Uuid,
+    pub open_cases: usize,
+}
+
+/// The engineers named as assignees on `cases`, with their open-case counts (fewest first,
+/// then by id, so the list is stable).
+pub fn engineer_choices(cases: &[Case]) -> Vec<EngineerChoice> {
+    let mut by_id: BTreeMap<Uuid, usize> = BTreeMap::new();
+    for c in cases {
+        for t in &c.timeline {
+            if t.event == "case.assign" {
+                if let Some(id) = t.detail.as_deref().and_then(|d| Uuid::parse_str(d).ok()) {
+                    by_id.entry(id).or_insert(0);
+                }
+            }
+        }
+        if let Some(a) = c.assignee_id {
+            let open = !matches!(
+                c.status,
+                CaseStatus::Completed | CaseStatus::Closed | CaseStatus::Cancelled
+            );
+            *by_id.entry(a).or_insert(0) += usize::from(open);
+        }
+    }
+    let mut out: Vec<EngineerChoice> = by_id
+        .into_iter()
+        .map(|(id, open_cases)| EngineerChoice { id, open_cases })
+        .collect();
+    out.sort_by(|a, b| a.open_cases.cmp(&b.open_cases).then(a.id.cmp(&b.id)));
+    out
+}
+
+/// The assign form (only when the state machine allows `case.assign` for this actor).
+#[component]
+pub fn AssignForm(
+    case: Case,
+    actor: Actor,
+    engineers: Vec<EngineerChoice>,
+    #[prop(into)] on_assign: Callback<Mutation>,
+    #[prop(optional, into)] busy: Signal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if check(&actor, &case, CaseAction::Assign).is_err() {
+        return ().into_any();
+    }
+    let case_id = case.id;
+    let current = case.assignee_id;
+    let picked = RwSignal::new(
+        engineers
+            .iter()
+            .find(|e| Some(e.id) != current)
+            .or(engineers.first())
+            .map(|e| e.id.to_string())
+            .unwrap_or_default(),
+    );
+    let empty = engineers.is_empty();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Ok(engineer_id) = Uuid::parse_str(&picked.get_untracked()) {
+            on_assign.run(Mutation::Assign(AssignArgs {
+                case_id,
+                engineer_id,
+            }));
+        }
+    };
+    view! {
+        <form class="card assign" on:submit=submit>
+            <h2>{i18n.text("assign.title")}</h2>
+            {current.map(|c| view! { <p class="muted">{i18n.text("assign.current")} " " {short_id(c)}</p> })}
+            {empty.then(|| view! { <p class="muted">{i18n.text("assign.none_known")}</p> })}
+            <label>
+                {i18n.text("assign.engineer")}
+                <select data-testid="assign-engineer"
+                    prop:value=move || picked.get()
+                    on:change=move |ev| picked.set(event_target_value(&ev))>
+                    {engineers.into_iter().map(|e| {
+                        let v = e.id.to_string();
+                        let sel = picked.get_untracked() == v;
+                        let label = i18n.tf("assign.option", &[("id", short_id(e.id)), ("n", e.open_cases.to_string())]);
+                        view! { <option value=v selected=sel>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="submit" class="btn btn-primary btn-block" data-testid="assign-submit"
+                disabled=move || busy.get() || picked.with(|p| p.is_empty())>
+                {i18n.text("assign.submit")}
+            </button>
+        </form>
+    }
+    .into_any()
+}
+
+/// The assign card on the case page: loads the engineers the device knows.
+#[component]
+pub fn AssignCard(
+    case: Case,
+    actor: Actor,
+    #[prop(into)] on_assign: Callback<Mutation>,
+    #[prop(optional, into)] busy: Signal<bool>,
+) -> impl IntoView {
+    let state = use_app();
+    if check(&actor, &case, CaseAction::Assign).is_err() {
+        return ().into_any();
+    }
+    let engineers: RwSignal<Option<Vec<EngineerChoice>>> = RwSignal::new(None);
+    spawn_local(async move {
+        let Some(store) = state.store() else {
+            return;
+        };
+        match store.cases().await {
+            Ok(all) => {
+                engineers.try_set(Some(engineer_choices(&all)));
+            }
+            Err(e) => state.show_error(UiError::from_store(&e)),
+        }
+    });
+    view! {
+        {move || engineers.get().map(|list| view! {
+            <AssignForm case=case.clone() actor=actor engineers=list on_assign=on_assign busy=busy />
+        })}
+    }
+    .into_any()
+}

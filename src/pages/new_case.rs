@@ -1,0 +1,200 @@
+//! `/new-case`: a manager opens a case (works offline: `case.create` through the one write
+//! path; the case has its own id and number at once).
+
+use chrono::Utc;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use onsite_core::mutation::CreateArgs;
+use onsite_core::{
+    Appointment, Category, Customer, Mutation, Product, Role, ServiceMode, Severity, Site,
+};
+use uuid::Uuid;
+
+use crate::components::fmt::non_empty;
+use crate::components::labour::parse_local_input;
+use crate::i18n::use_i18n;
+use crate::state::use_app;
+
+/// What the form holds (plain strings, as typed).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewCaseForm {
+    pub title: String,
+    pub customer: String,
+    pub phone: String,
+    pub address: String,
+    pub model: String,
+    pub serial: String,
+    pub category: String,
+    pub severity: String,
+    pub mode: String,
+    pub appointment_start: String,
+    pub appointment_end: String,
+}
+
+/// The `case.create` args for the form, or the i18n key of what is missing or wrong.
+pub fn create_args(
+    f: &NewCaseForm,
+    case_id: Uuid,
+    now: chrono::DateTime<Utc>,
+) -> Result<CreateArgs, &'static str> {
+    let title = non_empty(&f.title).ok_or("new_case.need_title")?;
+    let customer = non_empty(&f.customer).ok_or("new_case.need_customer")?;
+    let address = non_empty(&f.address).ok_or("new_case.need_address")?;
+    let model = non_empty(&f.model).ok_or("new_case.need_model")?;
+    let category = Category::ALL
+        .into_iter()
+        .find(|c| c.as_str() == f.category)
+        .unwrap_or(Category::SystemFault);
+    let mode = ServiceMode::ALL
+        .into_iter()
+        .find(|m| m.as_str() == f.mode)
+        .unwrap_or(ServiceMode::OnSite);
+    let severity = f
+        .severity
+        .parse::<u8>()
+        .ok()
+        .and_then(Severity::new)
+        .unwrap_or(Severity::ALL[2]);
+    let appointment = match (
+        non_empty(&f.appointment_start),
+        non_empty(&f.appointment_end),
+    ) {
+        (None, None) => None,
+        (Some(s), Some(e)) => {
+            let start = parse_local_input(&s).ok_or("new_case.bad_appointment")?;
+            let end = parse_local_input(&e).ok_or("new_case.bad_appointment")?;
+            if end <= start {
+                return Err("new_case.bad_appointment");
+            }
+            Some(Appointment { start, end })
+        }
+        _ => return Err("new_case.bad_appointment"),
+    };
+    Ok(CreateArgs {
+        case_id,
+        title,
+        description: String::new(),
+        customer: Customer {
+            name: customer,
+            phone: non_empty(&f.phone),
+            email: None,
+            contact: None,
+        },
+        site: Site {
+            address,
+            notes: None,
+        },
+        product: Product {
+            model,
+            serial: non_empty(&f.serial),
+            warranty_until: None,
+        },
+        category,
+        severity,
+        mode,
+        reported_at: now,
+        appointment,
+        policy: None,
+    })
+}
+
+#[component]
+pub fn NewCasePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let navigate = use_navigate();
+    if state.actor().map(|a| a.role) != Some(Role::Manager) {
+        return view! { <p class="muted">{i18n.text("new_case.managers_only")}</p> }.into_any();
+    }
+    let form = RwSignal::new(NewCaseForm {
+        category: Category::SystemFault.as_str().into(),
+        severity: "3".into(),
+        mode: ServiceMode::OnSite.as_str().into(),
+        ..NewCaseForm::default()
+    });
+    let error: RwSignal<Option<&'static str>> = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let case_id = Uuid::new_v4();
+        let args = match form.with_untracked(|f| create_args(f, case_id, Utc::now())) {
+            Ok(a) => a,
+            Err(k) => {
+                error.set(Some(k));
+                return;
+            }
+        };
+        error.set(None);
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            if state.perform(Mutation::Create(args), vec![]).await {
+                navigate(&format!("/cases/{case_id}"), Default::default());
+            }
+            busy.try_set(false);
+        });
+    };
+
+    type Field = fn(&mut NewCaseForm) -> &mut String;
+    let text = move |key: &'static str, testid: &'static str, field: Field, kind: &'static str| {
+        view! {
+            <label>
+                {i18n.text(key)}
+                <input type=kind data-testid=testid
+                    prop:value=move || form.with(|f| field(&mut f.clone()).clone())
+                    on:input=move |ev| form.update(|f| *field(f) = event_target_value(&ev)) />
+            </label>
+        }
+    };
+    let select = move |key: &'static str,
+                       testid: &'static str,
+                       field: Field,
+                       options: Vec<(String, String)>| {
+        view! {
+            <label>
+                {i18n.text(key)}
+                <select data-testid=testid
+                    on:change=move |ev| form.update(|f| *field(f) = event_target_value(&ev))>
+                    {options.into_iter().map(|(v, k)| {
+                        let sel = form.with_untracked(|f| field(&mut f.clone()).clone()) == v;
+                        view! { <option value=v selected=sel>{move || i18n.t(&k)}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+        }
+    };
+
+    view! {
+            <a href="/" class="back" data-testid="nav-back">"‹ " {i18n.text("nav.back_to_cases")}</a>
+            <form class="card new-case-form" data-testid="new-case-form" on:submit=submit>
+                <h1 class="page-title">{i18n.text("new_case.title")}</h1>
+                {text("new_case.case_title", "new-case-title", |f| &mut f.title, "text")}
+                {text("new_case.customer", "new-case-customer", |f| &mut f.customer, "text")}
+                {text("new_case.phone", "new-case-phone", |f| &mut f.phone, "tel")}
+                {text("new_case.address", "new-case-address", |f| &mut f.address, "text")}
+                {text("new_case.model", "new-case-model", |f| &mut f.model, "text")}
+                {text("new_case.serial", "new-case-serial", |f| &mut f.serial, "text")}
+                {select("case.category", "new-case-category", |f| &mut f.category,
+                    Category::ALL.iter().map(|c| (c.as_str().to_string(), format!("category.{}", c.as_str()))).collect())}
+                {select("case.severity", "new-case-severity", |f| &mut f.severity,
+                    (1..=4).map(|l| (l.to_string(), format!("severity.{l}"))).collect())}
+                {select("case.mode", "new-case-mode", |f| &mut f.mode,
+                    ServiceMode::ALL.iter().map(|m| (m.as_str().to_string(), format!("mode.{}", m.as_str()))).collect())}
+                <fieldset class="appointment">
+                    <legend>{i18n.text("new_case.appointment")}</legend>
+                    {text("time.start", "new-case-appointment-start", |f| &mut f.appointment_start, "datetime-local")}
+                    {text("time.end", "new-case-appointment-end", |f| &mut f.appointment_end, "datetime-local")}
+                </fieldset>
+                {move || error.get().map(|k| view! {
+                    <p class="form-error" data-testid="new-case-error" data-error=k>{i18n.text(k)}</p>
+                })}
+                <button type="submit" class="btn btn-primary btn-block" data-testid="new-case-submit"
+                    disabled=move || busy.get()>
+                    {i18n.text("new_case.submit")}
+                </button>
+            </form>
+    }
+    .into_any()
+}
