@@ -104,6 +104,7 @@ fn case_in(status: CaseStatus, assignee: Uuid) -> Case {
         follow_ups: vec![],
         flags: vec![],
         timeline: vec![],
+        fault_analysis: None,
     }
 }
 

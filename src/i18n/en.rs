@@ -144,6 +144,8 @@ pub static EN: &[(&str, &str)] = &[
     ("event.case.close", "Closed"),
     ("event.case.reopen", "Reopened"),
     ("event.case.cancel", "Cancelled"),
+    ("event.case.fault_analysis", "Fault analysis recorded"),
+    ("event.stock.adjust", "Van stock adjusted"),
     // parts
     ("parts.used", "Parts used"),
     ("parts.none_used", "No parts used on this case yet."),

@@ -140,6 +140,8 @@ pub static ZH: &[(&str, &str)] = &[
     ("event.case.close", "已关闭"),
     ("event.case.reopen", "重新打开"),
     ("event.case.cancel", "已取消"),
+    ("event.case.fault_analysis", "已记录故障分析"),
+    ("event.stock.adjust", "车载库存已调整"),
     ("parts.used", "已用备件"),
     ("parts.none_used", "此工单尚未使用备件。"),
     ("parts.was", "（原记录 {n}）"),
