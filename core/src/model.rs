@@ -249,6 +249,37 @@ pub enum CaseFlag {
 /// A device clock further than this from the server's flags the case (`CaseFlag::ClockSkew`).
 pub const CLOCK_SKEW_LIMIT_MINUTES: i64 = 10;
 
+/// An inspection checklist answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckResult {
+    Pass,
+    Fail,
+    /// Not applicable.
+    Na,
+}
+
+impl CheckResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckResult::Pass => "pass",
+            CheckResult::Fail => "fail",
+            CheckResult::Na => "na",
+        }
+    }
+}
+
+/// One item of an inspection case's checklist, from the template given at `case.create`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChecklistItem {
+    pub item_id: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<CheckResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 /// The fault analysis a severity-1 case needs before a manager may close it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultAnalysis {
@@ -320,6 +351,9 @@ pub struct Case {
     /// Cause, impact and prevention (`case.fault_analysis`); a severity-1 case needs it to close.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault_analysis: Option<FaultAnalysis>,
+    /// Inspection checklist (`case.create` with `checklist`, answered by `case.check`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checklist: Vec<ChecklistItem>,
 }
 
 impl Case {
@@ -330,8 +364,14 @@ impl Case {
     }
 
     /// `completed` needs a report result and a sign-off (or a recorded reason there is none).
+    /// An inspection case also needs every checklist item answered.
     pub fn ready_to_complete(&self) -> bool {
-        self.report.result.is_some() && self.sign_off.is_some()
+        self.report.result.is_some() && self.sign_off.is_some() && self.checklist_complete()
+    }
+
+    /// Every checklist item has an answer (true when there is no checklist).
+    pub fn checklist_complete(&self) -> bool {
+        self.checklist.iter().all(|i| i.result.is_some())
     }
 
     /// Net quantity used per part number, corrections included.
@@ -398,14 +438,18 @@ impl Case {
     /// Both the device and the server compute it the same way.
     pub fn report_digest_input(&self) -> String {
         let net = self.net_parts();
-        serde_json::json!({
+        let mut v = serde_json::json!({
             "case": self.id,
             "number": self.number,
             "report": self.report,
             "parts": net,
             "time": self.time_entries,
-        })
-        .to_string()
+        });
+        // Inspection results are part of the report the customer confirms.
+        if !self.checklist.is_empty() {
+            v["checklist"] = serde_json::to_value(&self.checklist).unwrap_or_default();
+        }
+        v.to_string()
     }
 }
 

@@ -160,6 +160,34 @@ pub struct StockAdjustArgs {
     pub reason: String,
 }
 
+pub const MAX_CHECKLIST_ITEMS: usize = 200;
+
+/// One item of a checklist template given at `case.create`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChecklistTemplateItem {
+    pub item_id: String,
+    pub text: String,
+}
+
+/// `case.create` with an inspection checklist: the same wire name and args, plus `checklist`.
+/// (`Mutation::parse` picks this variant when `checklist` is present and non-empty.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateInspectionArgs {
+    #[serde(flatten)]
+    pub create: CreateArgs,
+    pub checklist: Vec<ChecklistTemplateItem>,
+}
+
+/// `case.check`: the answer to one checklist item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckArgs {
+    pub case_id: Uuid,
+    pub item_id: String,
+    pub result: CheckResult,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "name", content = "args")]
 pub enum Mutation {
@@ -197,9 +225,14 @@ pub enum Mutation {
     FaultAnalysis(FaultAnalysisArgs),
     #[serde(rename = "stock.adjust")]
     StockAdjust(StockAdjustArgs),
+    /// Wire name `case.create` (see `CreateInspectionArgs`); `Mutation::parse` reads it.
+    #[serde(rename = "case.create", skip_deserializing)]
+    CreateInspection(CreateInspectionArgs),
+    #[serde(rename = "case.check")]
+    Check(CheckArgs),
 }
 
-pub const MUTATION_NAMES: [&str; 17] = [
+pub const MUTATION_NAMES: [&str; 18] = [
     "case.accept",
     "case.set_status",
     "case.report",
@@ -217,6 +250,7 @@ pub const MUTATION_NAMES: [&str; 17] = [
     "case.cancel",
     "case.fault_analysis",
     "stock.adjust",
+    "case.check",
 ];
 
 /// Why a mutation was not applied. `code` is stable and machine-readable; `message` explains.
@@ -309,6 +343,14 @@ impl Mutation {
             "case.sign_off" => Mutation::SignOff(de(name, args)?),
             "case.escalate" => Mutation::Escalate(de(name, args)?),
             "case.follow_up" => Mutation::FollowUp(de(name, args)?),
+            "case.create"
+                if args
+                    .get("checklist")
+                    .and_then(|c| c.as_array())
+                    .is_some_and(|c| !c.is_empty()) =>
+            {
+                Mutation::CreateInspection(de(name, args)?)
+            }
             "case.create" => Mutation::Create(de(name, args)?),
             "case.assign" => Mutation::Assign(de(name, args)?),
             "case.close" => Mutation::Close(de(name, args)?),
@@ -316,6 +358,7 @@ impl Mutation {
             "case.cancel" => Mutation::Cancel(de(name, args)?),
             "case.fault_analysis" => Mutation::FaultAnalysis(de(name, args)?),
             "stock.adjust" => Mutation::StockAdjust(de(name, args)?),
+            "case.check" => Mutation::Check(de(name, args)?),
             _ => {
                 return Err(Rejection::new(
                     "unknown_mutation",
@@ -344,6 +387,8 @@ impl Mutation {
             Mutation::Cancel(_) => "case.cancel",
             Mutation::FaultAnalysis(_) => "case.fault_analysis",
             Mutation::StockAdjust(_) => "stock.adjust",
+            Mutation::CreateInspection(_) => "case.create",
+            Mutation::Check(_) => "case.check",
         }
     }
 
@@ -367,6 +412,8 @@ impl Mutation {
             Mutation::Reopen(a) | Mutation::Cancel(a) => ser(a),
             Mutation::FaultAnalysis(a) => ser(a),
             Mutation::StockAdjust(a) => ser(a),
+            Mutation::CreateInspection(a) => ser(a),
+            Mutation::Check(a) => ser(a),
         }
     }
 
@@ -406,6 +453,8 @@ impl Mutation {
             Mutation::Reopen(a) | Mutation::Cancel(a) => a.case_id,
             Mutation::FaultAnalysis(a) => a.case_id,
             Mutation::StockAdjust(_) => Uuid::nil(),
+            Mutation::CreateInspection(a) => a.create.case_id,
+            Mutation::Check(a) => a.case_id,
         }
     }
 
@@ -524,6 +573,30 @@ impl Mutation {
                 }
                 required("leftover", Some(&a.leftover))
             }
+            Mutation::CreateInspection(a) => {
+                Mutation::Create(a.create.clone()).validate()?;
+                if a.checklist.len() > MAX_CHECKLIST_ITEMS {
+                    return Err(Rejection::invalid(format!(
+                        "a checklist has at most {MAX_CHECKLIST_ITEMS} items"
+                    )));
+                }
+                let mut seen = std::collections::BTreeSet::new();
+                for item in &a.checklist {
+                    required("checklist item_id", Some(&item.item_id))?;
+                    required("checklist text", Some(&item.text))?;
+                    if !seen.insert(item.item_id.as_str()) {
+                        return Err(Rejection::invalid(format!(
+                            "checklist item `{}` appears twice",
+                            item.item_id
+                        )));
+                    }
+                }
+                Ok(())
+            }
+            Mutation::Check(a) => {
+                required("item_id", Some(&a.item_id))?;
+                optional_text("note", a.note.as_deref())
+            }
             Mutation::Create(a) => {
                 required("title", Some(&a.title))?;
                 required("customer.name", Some(&a.customer.name))?;
@@ -601,14 +674,35 @@ pub fn apply(
     let actor = ctx.actor;
     let found = cases.get(&m.case_id());
 
-    if let Mutation::Create(a) = m {
+    let inspection;
+    let create = match m {
+        Mutation::Create(a) => Some(a),
+        Mutation::CreateInspection(a) => {
+            inspection = a;
+            Some(&inspection.create)
+        }
+        _ => None,
+    };
+    if let Some(a) = create {
         if actor.role != Role::Manager {
             return Err(Rejection::new(
                 Denied::Role.code(),
                 "only a manager may create cases",
             ));
         }
-        let new = new_case(a, ctx)?;
+        let mut new = new_case(a, ctx)?;
+        if let Mutation::CreateInspection(i) = m {
+            new.checklist = i
+                .checklist
+                .iter()
+                .map(|t| ChecklistItem {
+                    item_id: t.item_id.trim().to_string(),
+                    text: t.text.trim().to_string(),
+                    result: None,
+                    note: None,
+                })
+                .collect();
+        }
         return match found {
             None => Ok(Outcome {
                 cases: vec![{
@@ -618,7 +712,16 @@ pub fn apply(
                 }],
                 ..Default::default()
             }),
-            Some(existing) if same_creation(existing, &new) => Ok(Outcome::default()),
+            Some(existing)
+                if same_creation(existing, &new)
+                    && existing
+                        .checklist
+                        .iter()
+                        .map(|i| (&i.item_id, &i.text))
+                        .eq(new.checklist.iter().map(|i| (&i.item_id, &i.text))) =>
+            {
+                Ok(Outcome::default())
+            }
             Some(_) => Err(Rejection::new(
                 "conflict",
                 "a different case with this id exists",
@@ -658,7 +761,28 @@ pub fn apply(
     };
 
     match m {
-        Mutation::Create(_) | Mutation::StockAdjust(_) => unreachable!(),
+        Mutation::Create(_) | Mutation::CreateInspection(_) | Mutation::StockAdjust(_) => {
+            unreachable!()
+        }
+        Mutation::Check(a) => {
+            authorize(CaseAction::Report, "record a checklist result")?;
+            let Some(item) = case
+                .checklist
+                .iter_mut()
+                .find(|i| i.item_id == a.item_id.trim())
+            else {
+                return Err(Rejection::new(
+                    "not_found",
+                    format!("checklist item `{}` is not on this case", a.item_id),
+                ));
+            };
+            if item.result == Some(a.result) && item.note == a.note {
+                return Ok(Outcome::default());
+            }
+            item.result = Some(a.result);
+            item.note = a.note.clone();
+            detail = Some(format!("{}: {}", item.item_id, a.result.as_str()));
+        }
         Mutation::Accept(_) => {
             if case.status == CaseStatus::Accepted && case.assignee_id == Some(actor.user_id) {
                 return Ok(Outcome::default());
@@ -680,6 +804,13 @@ pub fn apply(
                     return Err(Rejection::new(
                         "not_ready",
                         "the report needs a result before completing",
+                    ));
+                }
+                if !case.checklist_complete() {
+                    let open = case.checklist.iter().filter(|i| i.result.is_none()).count();
+                    return Err(Rejection::new(
+                        "not_ready",
+                        format!("{open} checklist item(s) need an answer (pass, fail or n/a) before completing"),
                     ));
                 }
                 let Some(sign_off) = &case.sign_off else {
@@ -916,6 +1047,7 @@ pub fn apply(
                 flags: vec![],
                 timeline: vec![],
                 fault_analysis: None,
+                checklist: vec![],
             };
             follow
                 .timeline
@@ -1117,6 +1249,7 @@ fn new_case(a: &CreateArgs, ctx: &ApplyContext<'_>) -> Result<Case, Rejection> {
         flags: vec![],
         timeline: vec![],
         fault_analysis: None,
+        checklist: vec![],
     };
     case.timeline.push(TimelineEntry {
         event: "case.create".into(),

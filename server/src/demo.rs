@@ -7,12 +7,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use onsite_core::mutation::{
-    AssignArgs, CaseRef, CreateArgs, EscalateArgs, FaultAnalysisArgs, FollowUpArgs, PartUseArgs,
-    PhotoAddArgs, ReasonArgs, ReportArgs, SetStatusArgs, SignOffArgs, StockAdjustArgs, TimeArgs,
+    AssignArgs, CaseRef, CheckArgs, ChecklistTemplateItem, CreateArgs, CreateInspectionArgs,
+    EscalateArgs, FaultAnalysisArgs, FollowUpArgs, PartUseArgs, PhotoAddArgs, ReasonArgs,
+    ReportArgs, SetStatusArgs, SignOffArgs, StockAdjustArgs, TimeArgs,
 };
 use onsite_core::{
-    apply, Actor, ApplyContext, Case, CaseStatus, Category, Customer, Mutation, Part, Product,
-    RepairResult, Role, ServiceMode, Severity, SignOff, Site, SlaPolicy, TimeKind,
+    apply, Actor, ApplyContext, Case, CaseStatus, Category, CheckResult, Customer, Mutation, Part,
+    Product, RepairResult, Role, ServiceMode, Severity, SignOff, Site, SlaPolicy, TimeKind,
 };
 use uuid::Uuid;
 
@@ -329,6 +330,20 @@ const SPECS: &[Spec] = &[
     spec("Elevator annual safety inspection", "Suzhou Science Museum", "+86 512 6757 5666", "苏州市姑苏区东北街 204 号", "Schindler 5500", C::Business, 3, M::OnSite, S::Completed, Who::Alice, "ELV-"),
 ];
 
+/// The checklist of the demo's inspection case.
+const INSPECTION_CHECKLIST: &[(&str, &str)] = &[
+    (
+        "doors",
+        "Landing and car doors close, reopen on obstruction",
+    ),
+    ("brake", "Brake holds at 125% rated load"),
+    ("lowering", "Emergency lowering works from the machine room"),
+    (
+        "phone",
+        "Emergency phone in the car connects to the service desk",
+    ),
+];
+
 /// Applies mutations in memory and keeps the resulting cases and stock moves.
 struct Builder<'a> {
     now: DateTime<Utc>,
@@ -426,9 +441,26 @@ impl<'a> Builder<'a> {
             start: reported_at + Duration::hours(2),
             end: reported_at + Duration::hours(4),
         });
+        let inspection = spec.title.contains("inspection");
+        let create = |args: CreateArgs| {
+            if inspection {
+                Mutation::CreateInspection(CreateInspectionArgs {
+                    create: args,
+                    checklist: INSPECTION_CHECKLIST
+                        .iter()
+                        .map(|(id, text)| ChecklistTemplateItem {
+                            item_id: id.to_string(),
+                            text: text.to_string(),
+                        })
+                        .collect(),
+                })
+            } else {
+                Mutation::Create(args)
+            }
+        };
         self.run(
             manager,
-            Mutation::Create(CreateArgs {
+            create(CreateArgs {
                 case_id: id,
                 title: spec.title.to_string(),
                 description: format!(
@@ -641,6 +673,27 @@ impl<'a> Builder<'a> {
             }),
             0,
         )?;
+        if inspection {
+            for (k, (item_id, _)) in INSPECTION_CHECKLIST.iter().enumerate() {
+                let (result, note) = match k {
+                    2 => (
+                        CheckResult::Na,
+                        Some("No emergency lowering fitted on this model"),
+                    ),
+                    _ => (CheckResult::Pass, None),
+                };
+                self.run(
+                    eng,
+                    Mutation::Check(CheckArgs {
+                        case_id: id,
+                        item_id: item_id.to_string(),
+                        result,
+                        note: note.map(Into::into),
+                    }),
+                    5,
+                )?;
+            }
+        }
         self.run(
             eng,
             Mutation::PhotoAdd(PhotoAddArgs {

@@ -106,6 +106,9 @@ fn mutation_args() -> Value {
             "reported_at": time(),
             "appointment": obj(&["start", "end"], json!({ "start": time(), "end": time() })),
             "policy": { "type": "string", "enum": ["standard", "strict"] },
+            "checklist": { "type": "array", "maxItems": onsite_core::mutation::MAX_CHECKLIST_ITEMS,
+                "description": "Inspection case: checklist template items (unique item_id); completing then needs every item answered by case.check",
+                "items": obj(&["item_id", "text"], json!({ "item_id": { "type": "string" }, "text": text() })) },
         })),
         "case.assign": obj(&["case_id", "engineer_id"], json!({ "case_id": uuid(), "engineer_id": uuid() })),
         "case.close": case_ref,
@@ -113,6 +116,11 @@ fn mutation_args() -> Value {
         "case.cancel": reason,
         "case.fault_analysis": obj(&["case_id", "cause", "impact", "prevention"], json!({
             "case_id": uuid(), "cause": text(), "impact": text(), "prevention": text(),
+        })),
+        "case.check": obj(&["case_id", "item_id", "result"], json!({
+            "case_id": uuid(), "item_id": { "type": "string" },
+            "result": { "type": "string", "enum": ["pass", "fail", "na"] },
+            "note": text(),
         })),
         "stock.adjust": obj(&["engineer_id", "part_no", "delta", "reason"], json!({
             "engineer_id": uuid(),

@@ -130,6 +130,12 @@ async fn demo_data_exercises_fault_analysis_clock_skew_and_stock_adjustments() {
     assert!(!sev1_closed.is_empty());
     assert!(sev1_closed.iter().all(|c| c.fault_analysis.is_some()));
     assert!(
+        all.cases
+            .values()
+            .any(|c| !c.checklist.is_empty() && c.checklist_complete()),
+        "an inspection case with its checklist answered"
+    );
+    assert!(
         all.cases.values().any(|c| c.has_clock_skew()),
         "a case flagged for a skewed device clock"
     );

@@ -476,3 +476,109 @@ async fn the_dashboard_shows_hand_computed_figures_for_a_period() {
         .unwrap();
     assert_json_error(res, 400, "invalid_query").await;
 }
+
+#[tokio::test]
+async fn an_inspection_case_completes_once_every_checklist_item_is_answered() {
+    let app = spawn_app().await;
+    let mut manager = app.login("manager").await;
+    let mut alice = app.login("alice").await;
+    let mut bob = app.login("bob").await;
+    let id = Uuid::new_v4();
+    let mut create = create_args(id, 3, Utc::now());
+    create["checklist"] = json!([
+        { "item_id": "filters", "text": "Air filters clean" },
+        { "item_id": "belts", "text": "Fan belts tensioned" },
+        { "item_id": "alarm", "text": "High-temperature alarm fires at 30 °C" },
+    ]);
+    let applied = (PushStatus::Applied, None);
+    assert_eq!(
+        app.push_one(&mut manager, "case.create", create).await,
+        applied
+    );
+    let assign = json!({ "case_id": id, "engineer_id": alice.user.id });
+    assert_eq!(
+        app.push_one(&mut manager, "case.assign", assign).await,
+        applied
+    );
+    app.push_one(&mut alice, "case.accept", json!({ "case_id": id }))
+        .await;
+    app.push_one(
+        &mut alice,
+        "case.set_status",
+        json!({ "case_id": id, "status": "in_progress" }),
+    )
+    .await;
+    let check =
+        |item: &str, result: &str| json!({ "case_id": id, "item_id": item, "result": result });
+    assert_eq!(
+        app.push_one(&mut alice, "case.check", check("filters", "pass"))
+            .await,
+        applied
+    );
+    let mut failed = check("belts", "fail");
+    failed["note"] = json!("Belt cracked; replacement ordered");
+    assert_eq!(
+        app.push_one(&mut alice, "case.check", failed).await,
+        applied
+    );
+    let (status, reason) = app
+        .push_one(&mut bob, "case.check", check("alarm", "pass"))
+        .await;
+    assert_eq!(status, PushStatus::Rejected);
+    assert!(reason.unwrap().starts_with("not_assignee"));
+    let (status, reason) = app
+        .push_one(&mut alice, "case.check", check("nope", "pass"))
+        .await;
+    assert_eq!(status, PushStatus::Rejected);
+    assert!(reason.unwrap().starts_with("not_found"));
+    let report =
+        json!({ "case_id": id, "result": "workaround", "leftover": "Replace the fan belt" });
+    assert_eq!(
+        app.push_one(&mut alice, "case.report", report).await,
+        applied
+    );
+    let sign = json!({
+        "case_id": id, "signoff_id": Uuid::new_v4(), "signer_name": "Ms Test",
+        "unsigned_reason": "Confirmed by phone", "report_sha256": sha(b"report"),
+        "satisfaction": 4, "signed_at": Utc::now(),
+    });
+    assert_eq!(
+        app.push_one(&mut alice, "case.sign_off", sign).await,
+        applied
+    );
+    let done = json!({ "case_id": id, "status": "completed" });
+    let (status, reason) = app
+        .push_one(&mut alice, "case.set_status", done.clone())
+        .await;
+    assert_eq!(status, PushStatus::Rejected);
+    assert!(reason.unwrap().starts_with("not_ready"));
+    assert_eq!(
+        app.push_one(&mut alice, "case.check", check("alarm", "na"))
+            .await,
+        applied
+    );
+    assert_eq!(
+        app.push_one(&mut alice, "case.set_status", done).await,
+        applied
+    );
+
+    let c = app.snapshot(&manager).await.cases.remove(&id).unwrap();
+    assert_eq!(c.status, CaseStatus::Completed);
+    let results: Vec<_> = c
+        .checklist
+        .iter()
+        .map(|i| (i.item_id.as_str(), i.result.map(|r| r.as_str())))
+        .collect();
+    assert_eq!(
+        results,
+        [
+            ("filters", Some("pass")),
+            ("belts", Some("fail")),
+            ("alarm", Some("na"))
+        ]
+    );
+    assert_eq!(
+        c.checklist[1].note.as_deref(),
+        Some("Belt cracked; replacement ordered")
+    );
+}
