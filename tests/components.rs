@@ -946,3 +946,34 @@ async fn manager_assigns_a_new_case_to_a_known_engineer() {
     tick().await;
     assert!(testids(&root, "assign-").is_empty());
 }
+
+#[wasm_bindgen_test]
+async fn running_timer_and_fetched_photos_are_kept_on_the_device() {
+    use onsite::components::labour::timer_key;
+    use onsite::store::{hash_blob, Store};
+    use onsite_core::TimeKind;
+    let name = format!("onsite-ui-{}", Uuid::new_v4());
+    let store = Store::open_named(&name).await.unwrap();
+    let key = timer_key(Uuid::from_u128(42), TimeKind::Travel);
+    let start = Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap();
+    store.set_setting(&key, &start).await.unwrap();
+    store.close();
+    // "Restart": a new connection still has the running timer.
+    let store = Store::open_named(&name).await.unwrap();
+    assert_eq!(
+        store.setting::<chrono::DateTime<Utc>>(&key).await.unwrap(),
+        Some(start)
+    );
+    store.remove_setting(&key).await.unwrap();
+    assert_eq!(
+        store.setting::<chrono::DateTime<Utc>>(&key).await.unwrap(),
+        None
+    );
+    let bytes = vec![0xFF, 0xD8, 1, 2, 3];
+    let sha = hash_blob(&bytes);
+    assert!(store.cache_blob(&"0".repeat(64), &bytes).await.is_err());
+    store.cache_blob(&sha, &bytes).await.unwrap();
+    assert_eq!(store.blob(&sha).await.unwrap(), Some(bytes));
+    assert_eq!(store.pending_count().await.unwrap(), 0, "no outbox entry");
+    store.close();
+}

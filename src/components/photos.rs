@@ -175,7 +175,36 @@ fn PhotoThumb(photo: Photo, full: RwSignal<Option<(String, Option<String>)>>) ->
                 }
             },
             Ok(None) => {
-                missing.try_set(true);
+                // Taken on another device: fetch the bytes when online and keep them.
+                let token = state
+                    .session
+                    .with_untracked(|s| s.as_ref().map(|s| s.token.clone()));
+                let fetched = match token {
+                    Some(t) if state.status.with_untracked(|s| s.online) => {
+                        crate::api::get_blob(&t, &sha).await.ok()
+                    }
+                    _ => None,
+                };
+                match fetched {
+                    Some(bytes) if hash_blob(&bytes) == sha => {
+                        if let Err(e) = store.cache_blob(&sha, &bytes).await {
+                            leptos::logging::warn!("could not keep photo {sha}: {e}");
+                        }
+                        match object_url(&bytes) {
+                            Some(u) => {
+                                if url.try_set(Some(u.clone())).is_some() {
+                                    revoke_url(&u);
+                                }
+                            }
+                            None => {
+                                missing.try_set(true);
+                            }
+                        }
+                    }
+                    _ => {
+                        missing.try_set(true);
+                    }
+                }
             }
             Err(e) => state.show_error(UiError::from_store(&e)),
         }

@@ -420,6 +420,27 @@ impl Store {
         }))
     }
 
+    /// Keeps bytes fetched from the server (a photo taken on another device) so they show
+    /// offline. Not case data: no mutation, no outbox. The bytes must match their hash.
+    pub async fn cache_blob(&self, sha256: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        if hash_blob(bytes) != sha256 {
+            return Err(StoreError::other(format!(
+                "blob bytes do not match their hash {sha256}"
+            )));
+        }
+        let value: JsValue = js_sys::Uint8Array::from(bytes).into();
+        let tx = self
+            .db()
+            .transaction(BLOBS)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        {
+            let os = tx.object_store(BLOBS)?;
+            idb::put_raw(&os, skey(sha256), value)?;
+        }
+        idb::commit(tx).await
+    }
+
     /// THE ONE WRITE PATH: the local effect of `m` and its outbox entry in one readwrite
     /// transaction. A rejection by onsite-core writes nothing.
     pub async fn record(
