@@ -105,6 +105,7 @@ fn case_in(status: CaseStatus, assignee: Uuid) -> Case {
         flags: vec![],
         timeline: vec![],
         fault_analysis: None,
+        checklist: vec![],
     }
 }
 

@@ -146,6 +146,7 @@ pub static EN: &[(&str, &str)] = &[
     ("event.case.cancel", "Cancelled"),
     ("event.case.fault_analysis", "Fault analysis recorded"),
     ("event.stock.adjust", "Van stock adjusted"),
+    ("event.case.check", "Checklist item answered"),
     // parts
     ("parts.used", "Parts used"),
     ("parts.none_used", "No parts used on this case yet."),

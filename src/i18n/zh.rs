@@ -142,6 +142,7 @@ pub static ZH: &[(&str, &str)] = &[
     ("event.case.cancel", "已取消"),
     ("event.case.fault_analysis", "已记录故障分析"),
     ("event.stock.adjust", "车载库存已调整"),
+    ("event.case.check", "已填写检查项"),
     ("parts.used", "已用备件"),
     ("parts.none_used", "此工单尚未使用备件。"),
     ("parts.was", "（原记录 {n}）"),
