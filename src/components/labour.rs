@@ -166,14 +166,23 @@ pub fn Labour(case_id: Uuid, entries: Vec<TimeEntry>, can_log: bool) -> impl Int
                     }
                 }
                 Some(start) => {
+                    // The stored start goes first: recording re-renders the case page, and its
+                    // new timer buttons must not read a timer that is being stopped.
+                    if let Err(e) = store.remove_setting(&key).await {
+                        state.show_error(UiError::from_store(&e));
+                        busy.try_set(false);
+                        return;
+                    }
+                    sig(k).try_set(None);
                     let recorded = match timer_entry(case_id, k, start, Utc::now()) {
                         Some(args) => state.perform(Mutation::Time(args), vec![]).await,
                         None => true,
                     };
-                    if recorded {
-                        match store.remove_setting(&key).await {
-                            Ok(()) => sig(k).set(None),
-                            Err(e) => state.show_error(UiError::from_store(&e)),
+                    if !recorded {
+                        // Not recorded (the error is shown): the timer keeps running.
+                        if store.set_setting(&key, &start).await.is_ok() {
+                            sig(k).try_set(Some(start));
+                            state.bump();
                         }
                     }
                 }
