@@ -168,7 +168,20 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
             view! {
                 <li class="timeline-entry" data-testid="timeline-entry" data-synced=synced.to_string()>
                     <span class="ev">{move || i18n.t(&ev_key)}</span>
-                    {t.detail.clone().map(|d| view! { <span class="detail">{d}</span> })}
+                    {t.detail.clone().map(|d| {
+                        // `case.escalate` details read "<tier>: <reason>": show the tier's name.
+                        let tier = (t.event == "case.escalate")
+                            .then(|| d.split_once(": "))
+                            .flatten()
+                            .and_then(|(n, r)| n.parse::<u8>().ok().map(|n| (n, r.to_string())));
+                        match tier {
+                            Some((n, reason)) => {
+                                let key = format!("escalate.tier.{n}");
+                                view! { <span class="detail">{move || i18n.t(&key)} ": " {reason}</span> }.into_any()
+                            }
+                            None => view! { <span class="detail">{d}</span> }.into_any(),
+                        }
+                    })}
                     <span class="meta">
                         {who} " · " {local_time(t.client_time)} " · "
                         <span class=if synced { "badge ok" } else { "badge warn" }>

@@ -150,6 +150,7 @@ fn ReportForm(case: Case) -> impl IntoView {
         }
     };
 
+    let time_entries = case.time_entries.clone();
     view! {
         <CaseHeading case=case.clone() back=true />
         <form class="card report-form" on:submit=submit>
@@ -199,5 +200,9 @@ fn ReportForm(case: Case) -> impl IntoView {
                 {i18n.text("report.save")}
             </button>
         </form>
+        <section class="card labour-summary">
+            <h2>{i18n.text("time.title")}</h2>
+            <crate::components::TimeEntries entries=Signal::stored(time_entries) />
+        </section>
     }
 }
