@@ -61,6 +61,49 @@ fn auth(b: RequestBuilder, token: &str) -> RequestBuilder {
     b.header("Authorization", &format!("Bearer {token}"))
 }
 
+/// A request that gets no complete answer in time counts as offline, and its fetch is
+/// aborted. Without this a connection that stalls (a dead link in a basement, a captive
+/// portal) would hold the sync lock forever and nothing would ever sync again.
+const BASE_TIMEOUT_MS: u32 = 15_000;
+/// Extra time per 16 KiB of request body: at least ~128 kbit/s keeps a batch going.
+const MS_PER_16_KIB: u32 = 1_000;
+
+fn timeout_for(body_bytes: usize) -> u32 {
+    BASE_TIMEOUT_MS.saturating_add((body_bytes / (16 * 1024)) as u32 * MS_PER_16_KIB)
+}
+
+struct Deadline(Option<web_sys::AbortController>);
+
+impl Deadline {
+    fn new() -> Deadline {
+        Deadline(web_sys::AbortController::new().ok())
+    }
+
+    fn arm(&self, b: RequestBuilder) -> RequestBuilder {
+        let signal = self.0.as_ref().map(|c| c.signal());
+        b.abort_signal(signal.as_ref())
+    }
+
+    /// Runs the whole exchange (request and body) within `ms`.
+    async fn run<T>(
+        self,
+        ms: u32,
+        exchange: impl std::future::Future<Output = Result<T, ApiError>>,
+    ) -> Result<T, ApiError> {
+        use futures::future::{select, Either};
+        let exchange = std::pin::pin!(exchange);
+        match select(exchange, gloo_timers::future::TimeoutFuture::new(ms)).await {
+            Either::Left((result, _)) => result,
+            Either::Right(_) => {
+                if let Some(c) = &self.0 {
+                    c.abort();
+                }
+                Err(ApiError::Offline)
+            }
+        }
+    }
+}
+
 async fn send(req: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
     let req = req.map_err(|e| ApiError::Decode(e.to_string()))?;
     req.send().await.map_err(|_| ApiError::Offline)
@@ -109,22 +152,47 @@ pub async fn login(
         password: password.into(),
         client_id,
     };
-    let resp = send(Request::post("/api/v1/login").json(&body)).await?;
-    json_of(resp).await
+    let deadline = Deadline::new();
+    let req = deadline.arm(Request::post("/api/v1/login")).json(&body);
+    deadline
+        .run(
+            timeout_for(0),
+            async move { json_of(send(req).await?).await },
+        )
+        .await
 }
 
 /// Revokes the token on the server. Best effort: the app forgets the session either way.
 pub async fn logout(token: &str) -> Result<(), ApiError> {
-    let resp = send(auth(Request::post("/api/v1/logout"), token).build()).await?;
-    if resp.ok() || resp.status() == 404 {
-        Ok(())
-    } else {
-        Err(error_of(resp).await)
-    }
+    let deadline = Deadline::new();
+    let req = deadline
+        .arm(auth(Request::post("/api/v1/logout"), token))
+        .build();
+    deadline
+        .run(timeout_for(0), async move {
+            let resp = send(req).await?;
+            if resp.ok() || resp.status() == 404 {
+                Ok(())
+            } else {
+                Err(error_of(resp).await)
+            }
+        })
+        .await
 }
 
 pub async fn push(token: &str, req: &PushRequest) -> Result<PushReply, ApiError> {
-    let resp = send(auth(Request::post("/api/v1/sync/push"), token).json(req)).await?;
+    let body = serde_json::to_string(req).map_err(|e| ApiError::Decode(e.to_string()))?;
+    let ms = timeout_for(body.len());
+    let deadline = Deadline::new();
+    let request = deadline
+        .arm(auth(Request::post("/api/v1/sync/push"), token))
+        .header("Content-Type", "application/json")
+        .body(body);
+    deadline.run(ms, push_exchange(request)).await
+}
+
+async fn push_exchange(request: Result<Request, gloo_net::Error>) -> Result<PushReply, ApiError> {
+    let resp = send(request).await?;
     if resp.status() == 409 {
         let text = resp.text().await.unwrap_or_default();
         if let Ok(ErrorBody {
@@ -157,34 +225,56 @@ pub async fn pull(
     if let Some(c) = cursor {
         params.push(("cursor", c));
     }
-    let resp = send(
-        auth(Request::get("/api/v1/sync/pull"), token)
-            .query(params)
-            .build(),
-    )
-    .await?;
-    json_of(resp).await
+    let deadline = Deadline::new();
+    let req = deadline
+        .arm(auth(Request::get("/api/v1/sync/pull"), token))
+        .query(params)
+        .build();
+    deadline
+        .run(2 * BASE_TIMEOUT_MS, async move {
+            json_of(send(req).await?).await
+        })
+        .await
 }
 
 pub async fn put_blob(token: &str, sha256: &str, bytes: &[u8]) -> Result<(), ApiError> {
     let body = js_sys::Uint8Array::from(bytes);
-    let resp = send(
-        auth(Request::put(&format!("/api/v1/blobs/{sha256}")), token)
-            .header("Content-Type", "application/octet-stream")
-            .body(body),
-    )
-    .await?;
-    if resp.ok() {
-        Ok(())
-    } else {
-        Err(error_of(resp).await)
-    }
+    let deadline = Deadline::new();
+    let req = deadline
+        .arm(auth(
+            Request::put(&format!("/api/v1/blobs/{sha256}")),
+            token,
+        ))
+        .header("Content-Type", "application/octet-stream")
+        .body(body);
+    deadline
+        .run(timeout_for(bytes.len()), async move {
+            let resp = send(req).await?;
+            if resp.ok() {
+                Ok(())
+            } else {
+                Err(error_of(resp).await)
+            }
+        })
+        .await
 }
 
 pub async fn get_blob(token: &str, sha256: &str) -> Result<Vec<u8>, ApiError> {
-    let resp = send(auth(Request::get(&format!("/api/v1/blobs/{sha256}")), token).build()).await?;
-    if !resp.ok() {
-        return Err(error_of(resp).await);
-    }
-    resp.binary().await.map_err(|_| ApiError::Offline)
+    let deadline = Deadline::new();
+    let req = deadline
+        .arm(auth(
+            Request::get(&format!("/api/v1/blobs/{sha256}")),
+            token,
+        ))
+        .build();
+    // Photos are at most a few hundred KB; allow a slow link.
+    deadline
+        .run(4 * BASE_TIMEOUT_MS, async move {
+            let resp = send(req).await?;
+            if !resp.ok() {
+                return Err(error_of(resp).await);
+            }
+            resp.binary().await.map_err(|_| ApiError::Offline)
+        })
+        .await
 }

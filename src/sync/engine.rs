@@ -20,6 +20,8 @@ use crate::store::Store;
 
 const LOCK_NAME: &str = "onsite-sync";
 const DEBOUNCE_MS: u32 = 1_000;
+/// Another tab holds the sync lock: how soon to look again.
+const LOCK_BUSY_RETRY_MS: f64 = 3_000.0;
 const PERIOD_MS: f64 = 60_000.0;
 const BACKOFF_BASE_MS: f64 = 1_000.0;
 const BACKOFF_MAX_MS: f64 = 60_000.0;
@@ -201,6 +203,12 @@ async fn run_loop(
         })
         .await;
         refresh_status(&store, status).await;
+        let Some(result) = result else {
+            // Another tab holds the sync lock: look again soon.
+            status.update(|s| s.syncing = false);
+            next_at = now_ms() + LOCK_BUSY_RETRY_MS;
+            continue;
+        };
         match result {
             Ok(report) => {
                 failures = 0;
@@ -245,13 +253,15 @@ extern "C" {
     fn request_lock(
         this: &JsLockManager,
         name: &str,
+        options: &JsValue,
         callback: &js_sys::Function,
     ) -> js_sys::Promise;
 }
 
-/// Runs `f` while holding the named exclusive Web Lock (waits for other tabs); without Web
-/// Locks (insecure context, old browser) it just runs `f`.
-async fn with_lock<F, Fut, T>(name: &str, f: F) -> T
+/// Runs `f` while holding the named exclusive Web Lock, or returns `None` at once when another
+/// tab holds it (`ifAvailable`): never queue behind a holder that may be stuck; the engine tries
+/// again shortly. Without Web Locks (insecure context, old browser) it just runs `f`.
+async fn with_lock<F, Fut, T>(name: &str, f: F) -> Option<T>
 where
     F: FnOnce() -> Fut + 'static,
     Fut: Future<Output = T> + 'static,
@@ -261,15 +271,23 @@ where
         .and_then(|w| js_sys::Reflect::get(&w.navigator(), &JsValue::from_str("locks")).ok())
         .filter(|l| !l.is_undefined() && !l.is_null());
     let Some(locks) = locks else {
-        return f().await;
+        return Some(f().await);
     };
     let locks: JsLockManager = locks.unchecked_into();
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE);
     let slot: Rc<RefCell<Option<T>>> = Rc::new(RefCell::new(None));
     let f_slot: Rc<RefCell<Option<F>>> = Rc::new(RefCell::new(Some(f)));
+    let granted = Rc::new(std::cell::Cell::new(false));
     let out = slot.clone();
     let fs = f_slot.clone();
-    let cb = Closure::once_into_js(move |_lock: JsValue| -> js_sys::Promise {
+    let got = granted.clone();
+    let cb = Closure::once_into_js(move |lock: JsValue| -> js_sys::Promise {
         future_to_promise(async move {
+            if lock.is_null() {
+                return Ok(JsValue::UNDEFINED);
+            }
+            got.set(true);
             let job = fs.borrow_mut().take();
             if let Some(f) = job {
                 let v = f().await;
@@ -278,13 +296,17 @@ where
             Ok(JsValue::UNDEFINED)
         })
     });
-    let _ = JsFuture::from(locks.request_lock(name, cb.unchecked_ref())).await;
+    let requested = JsFuture::from(locks.request_lock(name, &options, cb.unchecked_ref())).await;
     let done = slot.borrow_mut().take();
     if let Some(v) = done {
-        return v;
+        return Some(v);
+    }
+    if requested.is_ok() && !granted.get() {
+        // Another tab is flushing right now.
+        return None;
     }
     // The lock request failed before running `f` (e.g. SecurityError): run without it.
     let job = f_slot.borrow_mut().take();
     let f = job.expect("lock callback neither ran nor left the job");
-    f().await
+    Some(f().await)
 }
