@@ -6,114 +6,25 @@ use std::collections::BTreeMap;
 
 use chrono::{TimeZone, Utc};
 use onsite::store::{hash_blob, Session, Store, StoreErrorKind};
-use onsite_core::mutation::{
-    AssignArgs, CaseRef, CreateArgs, PartUseArgs, PhotoAddArgs, ReportArgs, SetStatusArgs,
-};
+use onsite_core::mutation::{CaseRef, PartUseArgs, PhotoAddArgs, SetStatusArgs};
 use onsite_core::wire::{Change, ChangeOp, Entity, PullResponse, RejectionRecord, UserInfo};
 use onsite_core::{
-    apply, Actor, ApplyContext, Case, CaseStatus, Category, Customer, Mutation, Part, Product,
-    Role, ServiceMode, Severity, Site, SlaPolicy, StockLevel,
+    apply, Actor, ApplyContext, Case, CaseStatus, Mutation, Part, Role, SlaPolicy, StockLevel,
 };
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
+mod common;
+
+use common::{engineer, report, server_case, unique_db, ALICE, BOB};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
-const MANAGER: Uuid = Uuid::from_u128(1);
-const ALICE: Uuid = Uuid::from_u128(2);
-const BOB: Uuid = Uuid::from_u128(3);
-
 fn alice() -> Actor {
-    Actor {
-        user_id: ALICE,
-        role: Role::Engineer,
-    }
+    engineer(ALICE)
 }
 fn bob() -> Actor {
-    Actor {
-        user_id: BOB,
-        role: Role::Engineer,
-    }
-}
-
-fn unique_db(tag: &str) -> String {
-    format!("onsite-test-{tag}-{}", Uuid::new_v4())
-}
-
-/// A case as the server would send it: created, assigned to `engineer`, worked up to `status`.
-fn server_case(id: Uuid, engineer: Uuid, status: CaseStatus) -> Case {
-    let policies = [SlaPolicy::standard(), SlaPolicy::strict()];
-    let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
-    let mut cases = BTreeMap::new();
-    let mut run = |m: Mutation, actor: Actor| {
-        let ctx = ApplyContext {
-            actor,
-            client_time: t0,
-            server_time: Some(t0),
-            policies: &policies,
-        };
-        for c in apply(&m, &cases, &ctx).expect("fixture applies").cases {
-            cases.insert(c.id, c);
-        }
-    };
-    let manager = Actor {
-        user_id: MANAGER,
-        role: Role::Manager,
-    };
-    run(
-        Mutation::Create(CreateArgs {
-            case_id: id,
-            title: "UPS alarm".into(),
-            description: String::new(),
-            customer: Customer {
-                name: "Acme".into(),
-                phone: None,
-                email: None,
-                contact: None,
-            },
-            site: Site {
-                address: "1 Harbour Road".into(),
-                notes: None,
-            },
-            product: Product {
-                model: "UPS-3000".into(),
-                serial: None,
-                warranty_until: None,
-            },
-            category: Category::SystemFault,
-            severity: Severity::new(2).unwrap(),
-            mode: ServiceMode::OnSite,
-            reported_at: t0,
-            appointment: None,
-            policy: None,
-        }),
-        manager,
-    );
-    run(
-        Mutation::Assign(AssignArgs {
-            case_id: id,
-            engineer_id: engineer,
-        }),
-        manager,
-    );
-    let eng = Actor {
-        user_id: engineer,
-        role: Role::Engineer,
-    };
-    if status != CaseStatus::Assigned {
-        run(Mutation::Accept(CaseRef { case_id: id }), eng);
-    }
-    if status == CaseStatus::InProgress {
-        run(
-            Mutation::SetStatus(SetStatusArgs {
-                case_id: id,
-                status: CaseStatus::InProgress,
-                reason: None,
-            }),
-            eng,
-        );
-    }
-    cases.remove(&id).unwrap()
+    engineer(BOB)
 }
 
 fn put(entity: Entity, id: &str, data: serde_json::Value) -> Change {
@@ -156,18 +67,6 @@ fn part(no: &str, name: &str) -> Part {
         description: None,
         unit: "pcs".into(),
     }
-}
-
-fn report(case_id: Uuid, symptom: &str) -> Mutation {
-    Mutation::Report(ReportArgs {
-        case_id,
-        symptom: Some(symptom.into()),
-        cause: None,
-        actions: None,
-        result: None,
-        verification: None,
-        leftover: None,
-    })
 }
 
 #[wasm_bindgen_test]

@@ -3,118 +3,34 @@
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 
-use chrono::{TimeZone, Utc};
+use chrono::Utc;
 use onsite::api::{ApiError, PushReply};
 use onsite::store::{hash_blob, Session, Store};
 use onsite::sync::{flush_once, SyncError, Transport};
-use onsite_core::mutation::{
-    AssignArgs, CaseRef, CreateArgs, PhotoAddArgs, ReportArgs, SetStatusArgs,
-};
+use onsite_core::mutation::PhotoAddArgs;
 use onsite_core::wire::{
     Change, ChangeOp, Entity, PullResponse, PushRequest, PushResponse, PushResult, PushStatus,
     RejectionRecord, UserInfo, MAX_BATCH_MUTATIONS,
 };
-use onsite_core::{
-    apply, Actor, ApplyContext, Case, CaseStatus, Category, Customer, Mutation, Product, Role,
-    ServiceMode, Severity, Site, SlaPolicy,
-};
+use onsite_core::{Case, CaseStatus, Mutation, Role};
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
+mod common;
+
+use common::{engineer as eng, report, ALICE, BOB};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
-const MANAGER: Uuid = Uuid::from_u128(1);
-const ALICE: Uuid = Uuid::from_u128(2);
-const BOB: Uuid = Uuid::from_u128(3);
-
-fn eng(id: Uuid) -> Actor {
-    Actor {
-        user_id: id,
-        role: Role::Engineer,
-    }
-}
-
-fn server_case(id: Uuid, engineer: Uuid, in_progress: bool) -> Case {
-    let policies = [SlaPolicy::standard(), SlaPolicy::strict()];
-    let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
-    let mut cases = BTreeMap::new();
-    let mut run = |m: Mutation, actor: Actor| {
-        let ctx = ApplyContext {
-            actor,
-            client_time: t0,
-            server_time: Some(t0),
-            policies: &policies,
-        };
-        for c in apply(&m, &cases, &ctx).expect("fixture applies").cases {
-            cases.insert(c.id, c);
-        }
+fn server_case(id: Uuid, engineer: Uuid, in_progress: bool) -> onsite_core::Case {
+    let status = if in_progress {
+        CaseStatus::InProgress
+    } else {
+        CaseStatus::Assigned
     };
-    let manager = Actor {
-        user_id: MANAGER,
-        role: Role::Manager,
-    };
-    run(
-        Mutation::Create(CreateArgs {
-            case_id: id,
-            title: "UPS alarm".into(),
-            description: String::new(),
-            customer: Customer {
-                name: "Acme".into(),
-                phone: None,
-                email: None,
-                contact: None,
-            },
-            site: Site {
-                address: "1 Harbour Road".into(),
-                notes: None,
-            },
-            product: Product {
-                model: "UPS-3000".into(),
-                serial: None,
-                warranty_until: None,
-            },
-            category: Category::SystemFault,
-            severity: Severity::new(2).unwrap(),
-            mode: ServiceMode::OnSite,
-            reported_at: t0,
-            appointment: None,
-            policy: None,
-        }),
-        manager,
-    );
-    run(
-        Mutation::Assign(AssignArgs {
-            case_id: id,
-            engineer_id: engineer,
-        }),
-        manager,
-    );
-    if in_progress {
-        run(Mutation::Accept(CaseRef { case_id: id }), eng(engineer));
-        run(
-            Mutation::SetStatus(SetStatusArgs {
-                case_id: id,
-                status: CaseStatus::InProgress,
-                reason: None,
-            }),
-            eng(engineer),
-        );
-    }
-    cases.remove(&id).unwrap()
-}
-
-fn report(case_id: Uuid, symptom: &str) -> Mutation {
-    Mutation::Report(ReportArgs {
-        case_id,
-        symptom: Some(symptom.into()),
-        cause: None,
-        actions: None,
-        result: None,
-        verification: None,
-        leftover: None,
-    })
+    common::server_case(id, engineer, status)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
