@@ -72,6 +72,15 @@ fn timeout_for(body_bytes: usize) -> u32 {
     BASE_TIMEOUT_MS.saturating_add((body_bytes / (16 * 1024)) as u32 * MS_PER_16_KIB)
 }
 
+/// Runs `exchange` but gives up after `ms` with [`ApiError::Offline`] (what every call here
+/// does around its fetch, which it also aborts).
+pub async fn within<T>(
+    ms: u32,
+    exchange: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    Deadline(None).run(ms, exchange).await
+}
+
 struct Deadline(Option<web_sys::AbortController>);
 
 impl Deadline {

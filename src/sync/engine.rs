@@ -261,7 +261,7 @@ extern "C" {
 /// Runs `f` while holding the named exclusive Web Lock, or returns `None` at once when another
 /// tab holds it (`ifAvailable`): never queue behind a holder that may be stuck; the engine tries
 /// again shortly. Without Web Locks (insecure context, old browser) it just runs `f`.
-async fn with_lock<F, Fut, T>(name: &str, f: F) -> Option<T>
+pub async fn with_lock<F, Fut, T>(name: &str, f: F) -> Option<T>
 where
     F: FnOnce() -> Fut + 'static,
     Fut: Future<Output = T> + 'static,
