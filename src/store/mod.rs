@@ -239,20 +239,31 @@ impl Store {
         idb::get_json(&os, skey(key)).await
     }
 
-    async fn meta_set<T: Serialize>(&self, key: &str, value: Option<&T>) -> Result<(), StoreError> {
+    /// One write to one store in its own readwrite transaction (settings, meta, cached blobs:
+    /// never case data, which only `record` and `apply_pull` change).
+    async fn write_one(
+        &self,
+        store: &str,
+        write: impl FnOnce(&indexed_db_futures::object_store::ObjectStore<'_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         let tx = self
             .db()
-            .transaction(META)
+            .transaction(store)
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         {
-            let os = tx.object_store(META)?;
-            match value {
-                Some(v) => idb::put_json(&os, skey(key), v)?,
-                None => idb::delete(&os, KeyRange::Only(skey(key)))?,
-            }
+            let os = tx.object_store(store)?;
+            write(&os)?;
         }
         idb::commit(tx).await
+    }
+
+    async fn meta_set<T: Serialize>(&self, key: &str, value: Option<&T>) -> Result<(), StoreError> {
+        self.write_one(META, |os| match value {
+            Some(v) => idb::put_json(os, skey(key), v),
+            None => idb::delete(os, KeyRange::Only(skey(key))),
+        })
+        .await
     }
 
     pub async fn client_id(&self) -> Result<Uuid, StoreError> {
@@ -294,30 +305,14 @@ impl Store {
     }
 
     pub async fn set_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
-        let tx = self
-            .db()
-            .transaction(SETTINGS)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        {
-            let os = tx.object_store(SETTINGS)?;
-            idb::put_json(&os, skey(key), value)?;
-        }
-        idb::commit(tx).await
+        self.write_one(SETTINGS, |os| idb::put_json(os, skey(key), value))
+            .await
     }
 
     /// Removes a device setting (e.g. a stopped timer's start time).
     pub async fn remove_setting(&self, key: &str) -> Result<(), StoreError> {
-        let tx = self
-            .db()
-            .transaction(SETTINGS)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        {
-            let os = tx.object_store(SETTINGS)?;
-            idb::delete(&os, KeyRange::Only(skey(key)))?;
-        }
-        idb::commit(tx).await
+        self.write_one(SETTINGS, |os| idb::delete(os, KeyRange::Only(skey(key))))
+            .await
     }
 
     pub async fn session(&self) -> Result<Option<Session>, StoreError> {
@@ -429,16 +424,8 @@ impl Store {
             )));
         }
         let value: JsValue = js_sys::Uint8Array::from(bytes).into();
-        let tx = self
-            .db()
-            .transaction(BLOBS)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        {
-            let os = tx.object_store(BLOBS)?;
-            idb::put_raw(&os, skey(sha256), value)?;
-        }
-        idb::commit(tx).await
+        self.write_one(BLOBS, |os| idb::put_raw(os, skey(sha256), value))
+            .await
     }
 
     /// THE ONE WRITE PATH: the local effect of `m` and its outbox entry in one readwrite
