@@ -11,8 +11,7 @@ use leptos::prelude::*;
 use leptos::task::tick;
 use onsite_core::mutation::MUTATION_NAMES;
 use onsite_core::{
-    Actor, Case, CaseStatus, Category, Customer, Mutation, Product, RepairResult, Report, Role,
-    ServiceMode, Severity, SignOff, Site, SlaPolicy,
+    Actor, Case, CaseStatus, Category, Mutation, RepairResult, Report, Role, ServiceMode, SignOff,
 };
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
@@ -26,6 +25,8 @@ use onsite::components::{CaseActions, LangToggle, StatusBadge, StatusBar};
 use onsite::i18n::{provide_i18n_with, Lang, EN, ZH};
 use onsite::pages::report::report_changes;
 use onsite::sync::SyncStatus;
+
+mod common;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -61,52 +62,12 @@ fn engineer() -> Actor {
     }
 }
 
+/// A case assigned to `assignee`, put in `status` directly (a fixture: the state machine is
+/// tested in onsite-core).
 fn case_in(status: CaseStatus, assignee: Uuid) -> Case {
-    let reported = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
-    let severity = Severity::new(2).unwrap();
-    let id = Uuid::from_u128(42);
-    Case {
-        id,
-        number: Case::number_for(id),
-        title: "Printer down".into(),
-        description: String::new(),
-        customer: Customer {
-            name: "ACME".into(),
-            phone: Some("+86 10 1234 5678".into()),
-            email: None,
-            contact: Some("Li Wei".into()),
-        },
-        site: Site {
-            address: "1 Main St".into(),
-            notes: None,
-        },
-        product: Product {
-            model: "X-100".into(),
-            serial: Some("SN1".into()),
-            warranty_until: None,
-        },
-        category: Category::SystemFault,
-        severity,
-        mode: ServiceMode::OnSite,
-        reported_at: reported,
-        appointment: None,
-        assignee_id: Some(assignee),
-        status,
-        sla: SlaPolicy::standard().clock(severity, reported),
-        report: Report::default(),
-        parts: vec![],
-        time_entries: vec![],
-        photos: vec![],
-        sign_off: None,
-        extra_sign_offs: vec![],
-        escalations: vec![],
-        follow_up_of: None,
-        follow_ups: vec![],
-        flags: vec![],
-        timeline: vec![],
-        fault_analysis: None,
-        checklist: vec![],
-    }
+    let mut case = common::server_case(Uuid::from_u128(42), assignee, CaseStatus::Assigned);
+    case.status = status;
+    case
 }
 
 fn mount_actions(case: Case, actor: Actor) -> (HtmlElement, RwSignal<Vec<Mutation>>) {
