@@ -871,7 +871,8 @@ pub fn apply(
                     && existing.qty == usage.qty
                     && existing.corrects.is_none()
                     && existing.serial_fitted == usage.serial_fitted
-                    && existing.serial_removed == usage.serial_removed;
+                    && existing.serial_removed == usage.serial_removed
+                    && existing.returned_defective == usage.returned_defective;
                 return same_or_conflict(same, "part usage");
             }
             authorize(CaseAction::UseParts, "record parts")?;
@@ -959,7 +960,14 @@ pub fn apply(
             if already {
                 return Ok(Outcome::default());
             }
-            if case.sign_off.is_some() {
+            // A different sign-off under an id already seen (even one set aside by a reopen)
+            // is a conflict: kept beside it and flagged, never taken as the case's sign-off.
+            let id_seen = case
+                .sign_off
+                .iter()
+                .chain(case.extra_sign_offs.iter())
+                .any(|x| x.signoff_id == s.signoff_id);
+            if case.sign_off.is_some() || id_seen {
                 case.flags.push(CaseFlag::ConflictingSignOff {
                     signoff_id: s.signoff_id,
                 });

@@ -420,3 +420,33 @@ fn every_mutation_name_is_known_to_the_parser() {
         assert!(r.message.starts_with(name), "{name}: {}", r.message);
     }
 }
+
+#[test]
+fn a_changed_sign_off_under_a_set_aside_id_is_a_flagged_conflict() {
+    let mut w = World::in_progress();
+    w.ok(alice(), report_result());
+    w.ok(alice(), sign_off(9, "Mr Wang"));
+    w.ok(alice(), set_status(CaseStatus::Completed, None));
+    w.ok(
+        manager(),
+        Mutation::Reopen(ReasonArgs {
+            case_id: CASE,
+            reason: "fault came back".into(),
+        }),
+    );
+    // Same id as the set-aside sign-off, different content: never the case's sign-off.
+    w.ok(alice(), sign_off(9, "Someone else"));
+    let c = w.case();
+    assert!(c.sign_off.is_none());
+    assert_eq!(c.extra_sign_offs.len(), 2);
+    assert!(c
+        .flags
+        .iter()
+        .any(|f| matches!(f, CaseFlag::ConflictingSignOff { signoff_id } if *signoff_id == Uuid::from_u128(9))));
+    // A fresh sign-off with its own id becomes the case's sign-off.
+    w.ok(alice(), sign_off(10, "Mr Wang"));
+    assert_eq!(
+        w.case().sign_off.as_ref().unwrap().signoff_id,
+        Uuid::from_u128(10)
+    );
+}
