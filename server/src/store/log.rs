@@ -180,6 +180,23 @@ pub async fn audit(conn: &mut Conn, e: &AuditEntry<'_>) -> Result<(), sqlx::Erro
 }
 
 /// Store a rejection record and address a change row to the user who pushed it.
+/// Why this client's `seq` was rejected, if it was: a replay of a rejected mutation is
+/// answered `rejected` again, so a device that lost the first answer still undoes it.
+pub async fn earlier_rejection(
+    conn: &mut Conn,
+    client_id: Uuid,
+    seq: u64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT reason FROM mutations WHERE client_id = ?1 AND seq = ?2 AND status = 'rejected'",
+    )
+    .bind(client_id.to_string())
+    .bind(seq as i64)
+    .fetch_optional(&mut *conn)
+    .await
+    .map(Option::flatten)
+}
+
 pub async fn insert_rejection(
     conn: &mut Conn,
     rec: &RejectionRecord,

@@ -31,19 +31,35 @@ pub async fn push(
             0
         }
     };
+    // A gap anywhere refuses the whole request before anything is applied: `expected` must
+    // be what the server has committed + 1, or the device would drop entries it still needs.
+    let mut next = last_seq + 1;
+    for wm in &mutations {
+        if wm.seq < next {
+            continue;
+        }
+        if wm.seq != next {
+            return Err(ApiError::seq_gap(last_seq + 1, wm.seq));
+        }
+        next += 1;
+    }
     let mut results = Vec::with_capacity(mutations.len());
     for wm in &mutations {
         if wm.seq <= last_seq {
+            // Nothing is applied again; a replayed rejection is answered as one.
+            let reason = log::earlier_rejection(&mut tx, req.client_id, wm.seq).await?;
             results.push(PushResult {
                 seq: wm.seq,
-                status: PushStatus::Duplicate,
-                reason: None,
+                status: if reason.is_some() {
+                    PushStatus::Rejected
+                } else {
+                    PushStatus::Duplicate
+                },
+                reason,
             });
             continue;
         }
-        if wm.seq != last_seq + 1 {
-            return Err(ApiError::seq_gap(last_seq + 1, wm.seq));
-        }
+        debug_assert_eq!(wm.seq, last_seq + 1, "gaps are refused above");
         let now = Utc::now();
         let outcome = apply_one(&mut tx, session, wm, now, policies).await?;
         let rejected = match outcome {
@@ -108,6 +124,10 @@ async fn apply_one(
         Ok(m) => m,
         Err(r) => return Ok(Err(r)),
     };
+    // Shape first (no query for malformed input), then what only the database knows.
+    if let Err(r) = m.validate() {
+        return Ok(Err(r));
+    }
     if let Some(r) = server_checks(conn, &m).await? {
         return Ok(Err(r));
     }

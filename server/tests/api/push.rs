@@ -86,8 +86,10 @@ async fn a_gap_is_409_with_the_expected_seq_and_applies_nothing() {
     ];
     let res = app.push_raw(&alice, batch).await;
     let body = assert_json_error(res, 409, "seq_gap").await;
-    assert_eq!(body["expected"], 2);
-    // Rolled back: seq 1 was not kept.
+    // Nothing of the batch was kept, so the server still expects seq 1: a device that took
+    // `expected` as "everything below is stored" must not drop seq 1.
+    assert_eq!(body["expected"], 1);
+    // Not applied: seq 1 was not kept.
     let after = app.snapshot(&alice).await;
     assert_eq!(after.cases[&case].status, CaseStatus::Assigned);
     assert_eq!(app.pull(&alice, None).await.last_seq, 0);
@@ -177,6 +179,25 @@ async fn writing_to_another_engineers_case_is_rejected_and_synced_back() {
         CaseStatus::Assigned
     );
     assert_eq!(page.last_seq, 1);
+
+    // The device lost that answer and sends seq 1 again: nothing is applied again, and the
+    // answer is still the rejection, so the device can undo its local effect.
+    let replay = app
+        .push(
+            &alice,
+            vec![alice.at(1, "case.accept", json!({ "case_id": bobs_case }))],
+        )
+        .await;
+    assert_eq!(replay.results[0].status, PushStatus::Rejected);
+    assert!(replay.results[0]
+        .reason
+        .as_deref()
+        .unwrap()
+        .starts_with("not_assignee:"));
+    assert_eq!(
+        app.snapshot(&bob).await.cases[&bobs_case].status,
+        CaseStatus::Assigned
+    );
 }
 
 #[tokio::test]
