@@ -223,12 +223,13 @@ fn request_persistence(state: AppState) {
         let Some(store) = state.store() else {
             return;
         };
-        if crate::pwa::storage_persisted().await == Some(true) {
-            state.persisted.set(Some(true));
+        let persisted = crate::pwa::storage_persisted().await;
+        if persisted == Some(true) {
+            state.persisted.set(persisted);
             return;
         }
         match store.persist_answer().await {
-            Ok(Some(_)) => state.persisted.set(crate::pwa::storage_persisted().await),
+            Ok(Some(_)) => state.persisted.set(persisted),
             Ok(None) => {
                 let answer = crate::pwa::storage_persist().await;
                 state.persisted.set(answer);

@@ -180,9 +180,12 @@ pub fn Labour(case_id: Uuid, entries: Vec<TimeEntry>, can_log: bool) -> impl Int
                     };
                     if !recorded {
                         // Not recorded (the error is shown): the timer keeps running.
-                        if store.set_setting(&key, &start).await.is_ok() {
-                            sig(k).try_set(Some(start));
-                            state.bump();
+                        match store.set_setting(&key, &start).await {
+                            Ok(()) => {
+                                sig(k).try_set(Some(start));
+                                state.bump();
+                            }
+                            Err(e) => state.show_error(UiError::from_store(&e)),
                         }
                     }
                 }
