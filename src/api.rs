@@ -40,6 +40,25 @@ impl std::fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 impl ApiError {
+    /// An i18n key explaining the failure (`sync_reason.*`, from the HTTP status); None when
+    /// there is nothing to add (offline, or a 401, which is the session-expired flow).
+    pub fn reason_key(&self) -> Option<&'static str> {
+        Some(match self {
+            ApiError::Offline | ApiError::Unauthorized => return None,
+            ApiError::Decode(_) => "sync_reason.bad_answer",
+            ApiError::Http { status, .. } => match *status {
+                400 | 422 => "sync_reason.bad_request",
+                403 => "sync_reason.forbidden",
+                404 => "sync_reason.not_found",
+                409 => "sync_reason.conflict",
+                413 => "sync_reason.too_large",
+                408 | 429 => "sync_reason.busy",
+                s if s >= 500 => "sync_reason.server_error",
+                _ => "sync_reason.other",
+            },
+        })
+    }
+
     /// Worth retrying later with backoff (network or server trouble).
     pub fn is_transient(&self) -> bool {
         match self {
@@ -286,4 +305,41 @@ pub async fn get_blob(token: &str, sha256: &str) -> Result<Vec<u8>, ApiError> {
             resp.binary().await.map_err(|_| ApiError::Offline)
         })
         .await
+}
+
+/// `GET path?engineer_id=` as JSON (the manager's per-engineer stock reads).
+async fn get_for_engineer<T: serde::de::DeserializeOwned>(
+    path: &str,
+    token: &str,
+    engineer_id: Uuid,
+) -> Result<T, ApiError> {
+    let id = engineer_id.to_string();
+    let deadline = Deadline::new();
+    let req = deadline
+        .arm(auth(Request::get(path), token))
+        .query([("engineer_id", id.as_str())])
+        .build();
+    deadline
+        .run(2 * BASE_TIMEOUT_MS, async move {
+            json_of(send(req).await?).await
+        })
+        .await
+}
+
+/// `GET /api/v1/stock/ledger?engineer_id=`: every van-stock movement of one engineer, oldest
+/// first (managers only).
+pub async fn stock_ledger(
+    token: &str,
+    engineer_id: Uuid,
+) -> Result<onsite_core::wire::StockLedgerResponse, ApiError> {
+    get_for_engineer("/api/v1/stock/ledger", token, engineer_id).await
+}
+
+/// `GET /api/v1/stock/levels?engineer_id=`: one engineer's van-stock levels with their
+/// reorder points (`min_qty`), as the server holds them (managers only).
+pub async fn stock_levels(
+    token: &str,
+    engineer_id: Uuid,
+) -> Result<Vec<onsite_core::StockLevel>, ApiError> {
+    get_for_engineer("/api/v1/stock/levels", token, engineer_id).await
 }

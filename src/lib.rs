@@ -1,6 +1,7 @@
 //! Onsite PWA: Leptos 0.8 client-side app. `main.rs` only mounts [`App`].
 
 pub mod api;
+pub mod checklist_templates;
 pub mod store;
 pub mod sync;
 
@@ -17,12 +18,12 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::{
-    AppIosInstallHint, AppUpdateBanner, ErrorBanner, Header, StatusBar, StorageNotice,
+    AppIosInstallHint, AppNav, AppUpdateBanner, ErrorBanner, Header, StatusBar, StorageNotice,
 };
 use crate::i18n::provide_i18n;
 use crate::pages::{
-    CaseDetailPage, CaseShell, CasesPage, LoginPage, NewCasePage, PartsPage, ReportPage,
-    SettingsPage, SignPage, StatusPage,
+    CaseDetailPage, CaseShell, CasesPage, DashboardPage, KnowledgePage, LoginPage, NewCasePage,
+    PartsPage, PrintPage, ReportPage, ReviewPage, SettingsPage, SignPage, StatusPage, StockPage,
 };
 use crate::state::{AppState, UiError};
 use crate::store::Store;
@@ -99,6 +100,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Header />
+            <AppNav />
             <ErrorBanner error=state.error />
             <AppUpdateBanner />
             <AppIosInstallHint />
@@ -115,11 +117,16 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/status") view=StatusPage />
                             <Route path=path!("/settings") view=SettingsPage />
                             <Route path=path!("/new-case") view=NewCasePage />
+                            <Route path=path!("/review") view=ReviewPage />
+                            <Route path=path!("/dashboard") view=DashboardPage />
+                            <Route path=path!("/stock") view=StockPage />
+                            <Route path=path!("/knowledge") view=KnowledgePage />
                             <ParentRoute path=path!("/cases/:id") view=CaseShell>
                                 <Route path=path!("") view=CaseDetailPage />
                                 <Route path=path!("parts") view=PartsPage />
                                 <Route path=path!("report") view=ReportPage />
                                 <Route path=path!("sign") view=SignPage />
+                                <Route path=path!("print") view=PrintPage />
                             </ParentRoute>
                         </Routes>
                     </Show>

@@ -5,32 +5,67 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use onsite_core::{Actor, Mutation};
 
+use crate::components::case_list::CaseFilter;
 use crate::store::{Session, Store, StoreError, StoreErrorKind};
 use crate::sync::{SyncHandle, SyncStatus};
 
-/// An error shown to the user: a translation key plus the raw detail.
+/// An error shown to the user: a translation key, an optional second translated line (why),
+/// and the raw technical detail. The detail is never shown as text (it is English from the
+/// browser, the store or the server): it goes to the console and to a `data-detail`
+/// attribute for support.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UiError {
     pub key: &'static str,
+    /// A translated explanation, e.g. `rejection.not_assignee`.
+    pub reason: Option<&'static str>,
     pub detail: Option<String>,
+}
+
+/// The i18n key explaining a rejection code from onsite-core (or the server).
+pub fn rejection_reason(code: &str) -> &'static str {
+    match code.trim() {
+        "invalid_args" => "rejection.invalid_args",
+        "invalid_status" => "rejection.invalid_status",
+        "not_assignee" => "rejection.not_assignee",
+        "forbidden_role" => "rejection.forbidden_role",
+        "not_found" => "rejection.not_found",
+        "not_ready" => "rejection.not_ready",
+        "conflict" => "rejection.conflict",
+        "unknown_mutation" => "rejection.unknown_mutation",
+        _ => "rejection.other",
+    }
 }
 
 impl UiError {
     pub fn new(key: &'static str) -> UiError {
-        UiError { key, detail: None }
+        UiError {
+            key,
+            reason: None,
+            detail: None,
+        }
     }
 
     pub fn with(key: &'static str, detail: impl Into<String>) -> UiError {
         UiError {
             key,
+            reason: None,
             detail: Some(detail.into()),
         }
+    }
+
+    pub fn because(mut self, reason: &'static str) -> UiError {
+        self.reason = Some(reason);
+        self
     }
 
     pub fn from_store(e: &StoreError) -> UiError {
         match e.kind {
             StoreErrorKind::QuotaExceeded => UiError::with("error.quota", e.message.clone()),
-            StoreErrorKind::Rejected => UiError::with("error.rejected", e.message.clone()),
+            StoreErrorKind::Rejected => {
+                // The store's message is the rejection's "code: message".
+                let code = e.message.split(':').next().unwrap_or("");
+                UiError::with("error.rejected", e.message.clone()).because(rejection_reason(code))
+            }
             StoreErrorKind::NotFound => UiError::with("error.not_found", e.message.clone()),
             StoreErrorKind::Other => UiError::with("error.store", e.message.clone()),
         }
@@ -54,6 +89,9 @@ pub struct AppState {
     pub persisted: RwSignal<Option<bool>>,
     /// The browser just refused persistent storage: show a notice (dismissible).
     pub persist_notice: RwSignal<bool>,
+    /// The case-list filters; kept here so they survive opening a case and coming back
+    /// (reset by `logout`).
+    pub case_filter: RwSignal<CaseFilter>,
 }
 
 impl Default for AppState {
@@ -80,6 +118,7 @@ impl AppState {
             now: RwSignal::new(Utc::now()),
             persisted: RwSignal::new(None),
             persist_notice: RwSignal::new(false),
+            case_filter: RwSignal::new(CaseFilter::default()),
         }
     }
 
@@ -176,6 +215,17 @@ impl AppState {
         request_persistence(*self);
     }
 
+    /// The server answered 401 to a request outside sync: the same flow as a sync that meets
+    /// it (the status bar and the status page ask the user to sign in again).
+    pub fn session_expired(&self) {
+        self.status.update(|s| {
+            s.auth_expired = true;
+            s.last_error = Some("sync_error.auth_expired");
+            s.last_error_detail = None;
+            s.last_error_reason = None;
+        });
+    }
+
     /// Log out locally. The outbox is never touched: it syncs when this user logs in again.
     pub async fn logout(self) {
         let token = self
@@ -201,6 +251,8 @@ impl AppState {
             ..SyncStatus::default()
         });
         self.session.set(None);
+        // The next user starts with an unfiltered case list.
+        self.case_filter.set(CaseFilter::default());
         self.bump();
         // Revoke the token on the server when we can; offline it simply expires there.
         if let Some(token) = token {

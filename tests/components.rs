@@ -28,14 +28,9 @@ use onsite::sync::SyncStatus;
 
 mod common;
 
-wasm_bindgen_test_configure!(run_in_browser);
+use common::{container, el, mount_store_error, wait_until};
 
-fn container() -> HtmlElement {
-    let doc = document();
-    let div = doc.create_element("div").unwrap();
-    doc.body().unwrap().append_child(&div).unwrap();
-    div.unchecked_into()
-}
+wasm_bindgen_test_configure!(run_in_browser);
 
 fn testids(root: &HtmlElement, prefix: &str) -> Vec<String> {
     let list = root
@@ -46,13 +41,6 @@ fn testids(root: &HtmlElement, prefix: &str) -> Vec<String> {
         .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
         .filter_map(|e| e.get_attribute("data-testid"))
         .collect()
-}
-
-fn el(root: &HtmlElement, testid: &str) -> HtmlElement {
-    root.query_selector(&format!("[data-testid='{testid}']"))
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element {testid}"))
-        .unchecked_into()
 }
 
 fn engineer() -> Actor {
@@ -382,16 +370,6 @@ fn base64_decodes_png_data() {
     assert_eq!(base64_decode("iVBORw0KGgo=").unwrap(), b"\x89PNG\r\n\x1a\n");
 }
 
-async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..100 {
-        if cond() {
-            return;
-        }
-        gloo_timers::future::TimeoutFuture::new(20).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
 #[wasm_bindgen_test]
 async fn update_banner_shows_when_a_worker_waits_and_apply_calls_back() {
     use onsite::components::UpdateBanner;
@@ -470,20 +448,13 @@ async fn ios_hint_says_why_and_can_be_dismissed() {
 
 #[wasm_bindgen_test]
 async fn quota_error_is_shown_in_plain_words() {
-    use onsite::components::ErrorBanner;
-    use onsite::state::UiError;
-    use onsite::store::{StoreError, StoreErrorKind};
-    let root = container();
-    let error = RwSignal::new(Some(UiError::from_store(&StoreError {
-        kind: StoreErrorKind::QuotaExceeded,
-        message: "QuotaExceededError: the quota has been exceeded".into(),
-    })));
-    mount_to(root.clone(), move || {
-        provide_i18n_with(Lang::En);
-        view! { <ErrorBanner error=error /> }
-    })
-    .forget();
-    tick().await;
+    use onsite::store::StoreErrorKind;
+    let (root, _) = mount_store_error(
+        Lang::En,
+        StoreErrorKind::QuotaExceeded,
+        "QuotaExceededError: the quota has been exceeded",
+    )
+    .await;
     let banner = el(&root, "error-banner");
     assert_eq!(
         banner.get_attribute("data-error").as_deref(),
@@ -630,6 +601,8 @@ fn entry(kind: onsite_core::TimeKind, start_min: i64, mins: i64) -> onsite_core:
         kind,
         start: base + Duration::minutes(start_min),
         end: base + Duration::minutes(start_min + mins),
+        corrects: None,
+        superseded_by: None,
     }
 }
 

@@ -16,7 +16,10 @@ use wasm_bindgen_test::*;
 
 mod common;
 
-use common::{engineer, report, server_case, unique_db, ALICE, BOB};
+use common::{
+    case_change, engineer, page, page_at, part_change, put, report, seed_cases, server_case,
+    unique_db, user_change, ALICE, BOB,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -25,39 +28,6 @@ fn alice() -> Actor {
 }
 fn bob() -> Actor {
     engineer(BOB)
-}
-
-fn put(entity: Entity, id: &str, data: serde_json::Value) -> Change {
-    Change {
-        entity,
-        op: ChangeOp::Put,
-        id: id.into(),
-        data,
-    }
-}
-
-fn page(changes: Vec<Change>, last_seq: u64, reset: bool) -> PullResponse {
-    PullResponse {
-        cursor: format!("c-{}", Uuid::new_v4()),
-        has_more: false,
-        reset,
-        last_seq,
-        changes,
-    }
-}
-
-async fn seed_cases(store: &Store, cases: &[Case]) {
-    let changes = cases
-        .iter()
-        .map(|c| {
-            put(
-                Entity::Case,
-                &c.id.to_string(),
-                serde_json::to_value(c).unwrap(),
-            )
-        })
-        .collect();
-    store.apply_pull(&page(changes, 0, false)).await.unwrap();
 }
 
 fn part(no: &str, name: &str) -> Part {
@@ -104,28 +74,16 @@ async fn store_round_trips_cases_parts_stock_blobs_session() {
         part_no: "P-100".into(),
         engineer_id: ALICE,
         qty: 7,
+        min_qty: 2,
     };
-    let mut changes: Vec<Change> = [&c1, &c2]
-        .iter()
-        .map(|c| {
-            put(
-                Entity::Case,
-                &c.id.to_string(),
-                serde_json::to_value(c).unwrap(),
-            )
-        })
-        .collect();
-    changes.extend(
-        parts
-            .iter()
-            .map(|p| put(Entity::Part, &p.part_no, serde_json::to_value(p).unwrap())),
-    );
+    let mut changes: Vec<Change> = [&c1, &c2].into_iter().map(case_change).collect();
+    changes.extend(parts.iter().map(part_change));
     changes.push(put(
         Entity::Stock,
         "P-100",
         serde_json::to_value(&stock).unwrap(),
     ));
-    store.apply_pull(&page(changes, 0, false)).await.unwrap();
+    store.apply_pull(&page(changes)).await.unwrap();
 
     assert_eq!(store.case(c1.id).await.unwrap(), Some(c1.clone()));
     assert_eq!(store.case(Uuid::new_v4()).await.unwrap(), None);
@@ -210,14 +168,7 @@ async fn record_assigns_seq_atomically_with_the_local_write() {
     let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
     seed_cases(&store, std::slice::from_ref(&case)).await;
 
-    let e1 = store
-        .record(
-            alice(),
-            Mutation::Accept(CaseRef { case_id: case.id }),
-            vec![],
-        )
-        .await
-        .unwrap();
+    let e1 = accept_as_alice(&store, case.id).await;
     let e2 = store
         .record(
             alice(),
@@ -308,7 +259,7 @@ async fn part_use_moves_van_stock_in_the_same_transaction() {
         })
     };
     store
-        .apply_pull(&page(
+        .apply_pull(&page_at(
             vec![put(
                 Entity::Stock,
                 "P-1",
@@ -333,7 +284,7 @@ async fn part_use_moves_van_stock_in_the_same_transaction() {
 
     // The server's count arrives before it has our usage: the pending use stays visible.
     store
-        .apply_pull(&page(
+        .apply_pull(&page_at(
             vec![put(
                 Entity::Stock,
                 "P-1",
@@ -391,7 +342,7 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
     let b = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
     seed_cases(&store, &[a.clone(), b.clone()]).await;
     store
-        .apply_pull(&page(
+        .apply_pull(&page_at(
             vec![put(
                 Entity::Part,
                 "P-1",
@@ -414,7 +365,7 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
     let mut a_server = a.clone();
     a_server.title = "UPS alarm (updated by dispatcher)".into();
     store
-        .apply_pull(&page(
+        .apply_pull(&page_at(
             vec![put(
                 Entity::Case,
                 &a.id.to_string(),
@@ -432,7 +383,7 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
 
     // Tombstone: `b` was unassigned from us.
     store
-        .apply_pull(&page(
+        .apply_pull(&page_at(
             vec![Change {
                 entity: Entity::Case,
                 op: ChangeOp::Delete,
@@ -460,7 +411,7 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
         at: Utc::now(),
     };
     store
-        .apply_pull(&page(
+        .apply_pull(&page_at(
             vec![put(
                 Entity::Rejection,
                 &rej.id.to_string(),
@@ -476,7 +427,7 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
     // Reset: server data is replaced by the full set; the outbox (and its effect) stays.
     let c = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
     store
-        .apply_pull(&page(
+        .apply_pull(&page_at(
             vec![
                 put(
                     Entity::Case,
@@ -528,7 +479,7 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
     let mut a_acked = a.clone();
     a_acked.report.symptom = Some("smoke from the PSU".into());
     store
-        .apply_pull(&page(
+        .apply_pull(&page_at(
             vec![put(
                 Entity::Case,
                 &a.id.to_string(),
@@ -564,18 +515,18 @@ async fn quota_failure_leaves_store_and_outbox_unchanged() {
 
     let bytes = b"a photo that does not fit".to_vec();
     let sha = hash_blob(&bytes);
+    // A new photo of the same bytes each time (its own photo id).
+    let add_photo = || {
+        Mutation::PhotoAdd(PhotoAddArgs {
+            case_id: case.id,
+            photo_id: Uuid::new_v4(),
+            sha256: sha.clone(),
+            caption: None,
+        })
+    };
     inject_fault(Some(Fault::Quota));
     let err = store
-        .record(
-            alice(),
-            Mutation::PhotoAdd(PhotoAddArgs {
-                case_id: case.id,
-                photo_id: Uuid::new_v4(),
-                sha256: sha.clone(),
-                caption: None,
-            }),
-            vec![(sha.clone(), bytes.clone())],
-        )
+        .record(alice(), add_photo(), vec![(sha.clone(), bytes.clone())])
         .await
         .unwrap_err();
     assert_eq!(err.kind, StoreErrorKind::QuotaExceeded, "{err}");
@@ -588,16 +539,7 @@ async fn quota_failure_leaves_store_and_outbox_unchanged() {
 
     // The fault was one-shot: the same write now goes through, with the next seq.
     let e2 = store
-        .record(
-            alice(),
-            Mutation::PhotoAdd(PhotoAddArgs {
-                case_id: case.id,
-                photo_id: Uuid::new_v4(),
-                sha256: sha.clone(),
-                caption: None,
-            }),
-            vec![(sha.clone(), bytes.clone())],
-        )
+        .record(alice(), add_photo(), vec![(sha.clone(), bytes.clone())])
         .await
         .unwrap();
     assert_eq!(e2.seq, e1.seq + 1);
@@ -618,18 +560,27 @@ const V1_STORES: [&str; 8] = [
     "rejections",
 ];
 
-async fn create_v1_database(
+/// Version 2 added `settings`.
+fn v2_stores() -> Vec<&'static str> {
+    [&V1_STORES[..], &["settings"]].concat()
+}
+
+/// A database as the build of schema `version` left it: exactly `stores`, holding `records`.
+async fn create_old_database(
     name: &str,
+    version: u32,
+    stores: &[&'static str],
     records: Vec<(&'static str, wasm_bindgen::JsValue, String)>,
 ) {
     use indexed_db_futures::database::Database;
     use indexed_db_futures::prelude::*;
     use indexed_db_futures::transaction::TransactionMode;
 
+    let list = stores.to_vec();
     let db = Database::open(name)
-        .with_version(1u32)
-        .with_on_upgrade_needed(|_, db| {
-            for s in V1_STORES {
+        .with_version(version)
+        .with_on_upgrade_needed(move |_, db| {
+            for s in list.iter().copied() {
                 db.create_object_store(s).build()?;
             }
             Ok(())
@@ -637,7 +588,7 @@ async fn create_v1_database(
         .await
         .unwrap();
     let tx = db
-        .transaction(V1_STORES)
+        .transaction(stores.to_vec())
         .with_mode(TransactionMode::Readwrite)
         .build()
         .unwrap();
@@ -654,13 +605,9 @@ async fn create_v1_database(
     db.close();
 }
 
-/// A device that ran version 1 with a change still queued gets the version-2 build: the
-/// upgrade keeps the case, the pending outbox entry and the seq counter, and adds `settings`.
-#[wasm_bindgen_test]
-async fn upgrade_from_version_1_keeps_the_pending_outbox() {
-    use wasm_bindgen::JsValue;
-
-    let name = unique_db("v1to2");
+/// A case the server assigned to alice, accepted on the device (not yet pushed): the server's
+/// case, the local one, the outbox entry (seq 1) and that entry as an old build stored it.
+fn accepted_offline() -> (Case, Case, onsite::store::OutboxEntry, serde_json::Value) {
     let server = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
     let accept = Mutation::Accept(CaseRef { case_id: server.id });
     let t = Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap();
@@ -690,30 +637,92 @@ async fn upgrade_from_version_1_keeps_the_pending_outbox() {
     };
     let mut record = serde_json::to_value(&entry).unwrap();
     record["role"] = serde_json::to_value(Role::Engineer).unwrap();
-    let id = JsValue::from_str(&server.id.to_string());
-    create_v1_database(
-        &name,
-        vec![
-            ("meta", JsValue::from_str("next_seq"), "2".into()),
-            (
-                "meta",
-                JsValue::from_str("client_id"),
-                serde_json::to_string(&Uuid::from_u128(99)).unwrap(),
-            ),
-            (
-                "server_cases",
-                id.clone(),
-                serde_json::to_string(&server).unwrap(),
-            ),
-            ("cases", id, serde_json::to_string(&local).unwrap()),
-            ("outbox", JsValue::from_f64(1.0), record.to_string()),
-        ],
-    )
-    .await;
+    (server, local, entry, record)
+}
 
-    let store = Store::open_named(&name).await.unwrap();
+/// The records an old build kept for [`accepted_offline`]: the seq counter, the server's and
+/// the local case, and the queued entry.
+fn queued_records(
+    server: &Case,
+    local: &Case,
+    record: &serde_json::Value,
+) -> Vec<(&'static str, wasm_bindgen::JsValue, String)> {
+    use wasm_bindgen::JsValue;
+    let id = JsValue::from_str(&server.id.to_string());
+    vec![
+        ("meta", JsValue::from_str("next_seq"), "2".into()),
+        (
+            "server_cases",
+            id.clone(),
+            serde_json::to_string(server).unwrap(),
+        ),
+        ("cases", id, serde_json::to_string(local).unwrap()),
+        ("outbox", JsValue::from_f64(1.0), record.to_string()),
+    ]
+}
+
+/// The database `name` as the build of schema `version` (with `stores`) left it, holding
+/// [`accepted_offline`]'s records and `extra`, opened by this build: the queued entry and the
+/// local case survive. Returns the store and the server's case.
+async fn open_upgraded(
+    name: &str,
+    version: u32,
+    stores: &[&'static str],
+    extra: Vec<(&'static str, wasm_bindgen::JsValue, String)>,
+) -> (Store, Case) {
+    let (server, local, entry, record) = accepted_offline();
+    let mut records = queued_records(&server, &local, &record);
+    records.extend(extra);
+    create_old_database(name, version, stores, records).await;
+    let store = Store::open_named(name).await.unwrap();
     assert_eq!(store.pending(10).await.unwrap(), vec![entry]);
     assert_eq!(store.case(server.id).await.unwrap(), Some(local));
+    (store, server)
+}
+
+/// Records alice's `case.accept`.
+async fn accept_as_alice(store: &Store, case_id: Uuid) -> onsite::store::OutboxEntry {
+    store
+        .record(alice(), Mutation::Accept(CaseRef { case_id }), vec![])
+        .await
+        .unwrap()
+}
+
+/// Records alice's `case.set_status` to en route; returns its seq.
+async fn record_en_route(store: &Store, case_id: Uuid) -> u64 {
+    store
+        .record(
+            alice(),
+            Mutation::SetStatus(SetStatusArgs {
+                case_id,
+                status: CaseStatus::EnRoute,
+                reason: None,
+            }),
+            vec![],
+        )
+        .await
+        .unwrap()
+        .seq
+}
+
+/// A device that ran version 1 with a change still queued gets the version-2 build: the
+/// upgrade keeps the case, the pending outbox entry and the seq counter, and adds `settings`.
+#[wasm_bindgen_test]
+async fn upgrade_from_version_1_keeps_the_pending_outbox() {
+    use wasm_bindgen::JsValue;
+
+    let name = unique_db("v1to2");
+    let (store, server) = open_upgraded(
+        &name,
+        1,
+        &V1_STORES,
+        vec![(
+            "meta",
+            JsValue::from_str("client_id"),
+            serde_json::to_string(&Uuid::from_u128(99)).unwrap(),
+        )],
+    )
+    .await;
     assert_eq!(store.client_id().await.unwrap(), Uuid::from_u128(99));
     // The new store works.
     assert_eq!(store.setting::<bool>("x").await.unwrap(), None);
@@ -726,19 +735,7 @@ async fn upgrade_from_version_1_keeps_the_pending_outbox() {
         CaseStatus::Accepted
     );
     // seq continues where version 1 left off.
-    let next = store
-        .record(
-            alice(),
-            Mutation::SetStatus(SetStatusArgs {
-                case_id: server.id,
-                status: CaseStatus::EnRoute,
-                reason: None,
-            }),
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(next.seq, 2);
+    assert_eq!(record_en_route(&store, server.id).await, 2);
     assert_eq!(
         store
             .pending(10)
@@ -821,4 +818,267 @@ async fn app_write_path_shows_quota_error_and_keeps_the_outbox() {
     assert_eq!(state.error.get_untracked(), None);
     assert_eq!(state.status.get_untracked().pending, 1);
     assert_eq!(store.pending(10).await.unwrap()[0].seq, 1);
+}
+
+/// Users, SLA policies and past fixes arrive by pull, are kept for offline use, and a pulled
+/// policy drives the local effect of a `case.create` made offline.
+#[wasm_bindgen_test]
+async fn pull_keeps_users_policies_and_past_fixes() {
+    use onsite_core::knowledge::{PastFix, PastFixPart};
+    use onsite_core::mutation::CreateArgs;
+    use onsite_core::wire::PolicyRecord;
+    use onsite_core::{Category, Customer, Product, RepairResult, ServiceMode, Severity, Site};
+
+    let name = unique_db("refdata");
+    let store = Store::open_named(&name).await.unwrap();
+    let mut gold = SlaPolicy::strict();
+    gold.name = "gold".into();
+    gold.levels[1].resolve_minutes = Some(90);
+    let fix = PastFix {
+        case_id: Uuid::from_u128(77),
+        number: "SR-00000077".into(),
+        title: "UPS alarm".into(),
+        product_model: "UPS-3000".into(),
+        category: Category::SystemFault,
+        severity: Severity::new(2).unwrap(),
+        symptom: "Beeping every 10 s".into(),
+        cause: "Battery worn".into(),
+        actions: "Replaced battery".into(),
+        result: RepairResult::Resolved,
+        parts: vec![PastFixPart {
+            part_no: "BAT-1".into(),
+            qty: 1,
+        }],
+        resolved_at: Some(Utc.with_ymd_and_hms(2026, 10, 1, 12, 0, 0).unwrap()),
+        engineer_id: Some(ALICE),
+    };
+    let users = [
+        UserInfo {
+            id: BOB,
+            name: "Bob Li".into(),
+            role: Role::Engineer,
+        },
+        UserInfo {
+            id: ALICE,
+            name: "Alice Chen".into(),
+            role: Role::Engineer,
+        },
+    ];
+    let mut changes: Vec<Change> = users.iter().map(user_change).collect();
+    changes.push(put(
+        Entity::Policy,
+        "gold",
+        serde_json::to_value(PolicyRecord {
+            policy: gold.clone(),
+            customers: vec!["Harbour Hospital".into()],
+        })
+        .unwrap(),
+    ));
+    changes.push(put(
+        Entity::PastFix,
+        &fix.case_id.to_string(),
+        serde_json::to_value(&fix).unwrap(),
+    ));
+    store.apply_pull(&page(changes)).await.unwrap();
+
+    let names: Vec<String> = store
+        .users()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    assert_eq!(names, ["Alice Chen", "Bob Li"], "sorted by name");
+    let policies = store.policies().await.unwrap();
+    assert_eq!(policies.len(), 1);
+    assert_eq!(policies[0].policy, gold);
+    assert_eq!(store.past_fixes().await.unwrap(), vec![fix.clone()]);
+
+    // A manager offline creates a case under the pulled policy: the clock uses its targets.
+    let manager = Actor {
+        user_id: common::MANAGER,
+        role: Role::Manager,
+    };
+    let reported = Utc.with_ymd_and_hms(2026, 11, 20, 8, 0, 0).unwrap();
+    let id = Uuid::new_v4();
+    store
+        .record(
+            manager,
+            Mutation::Create(CreateArgs {
+                case_id: id,
+                title: "Chiller fault".into(),
+                description: String::new(),
+                customer: Customer {
+                    name: "Harbour Hospital".into(),
+                    phone: None,
+                    email: None,
+                    contact: None,
+                },
+                site: Site {
+                    address: "2 Quay St".into(),
+                    notes: None,
+                },
+                product: Product {
+                    model: "CH-9".into(),
+                    serial: None,
+                    warranty_until: None,
+                },
+                category: Category::SystemFault,
+                severity: Severity::new(2).unwrap(),
+                mode: ServiceMode::OnSite,
+                reported_at: reported,
+                appointment: None,
+                policy: Some("gold".into()),
+            }),
+            vec![],
+        )
+        .await
+        .expect("a policy known from the pull is usable offline");
+    let created = store.case(id).await.unwrap().unwrap();
+    assert_eq!(created.sla.policy, "gold");
+    assert_eq!(
+        created.sla.resolve_by,
+        Some(reported + chrono::Duration::minutes(90))
+    );
+
+    // Kept across a reopen; a delete removes a past fix.
+    store.close();
+    let store = Store::open_named(&name).await.unwrap();
+    assert_eq!(store.policies().await.unwrap().len(), 1);
+    assert_eq!(store.users().await.unwrap().len(), 2);
+    let mut del = put(
+        Entity::PastFix,
+        &fix.case_id.to_string(),
+        serde_json::Value::Null,
+    );
+    del.op = ChangeOp::Delete;
+    store
+        .apply_pull(&page_at(vec![del], 1, false))
+        .await
+        .unwrap();
+    assert!(store.past_fixes().await.unwrap().is_empty());
+
+    // A reset drops the reference data with the rest of the server's data.
+    store.apply_pull(&page_at(vec![], 1, true)).await.unwrap();
+    assert!(store.users().await.unwrap().is_empty());
+    assert!(store.policies().await.unwrap().is_empty());
+}
+
+/// A newer server may send an entity this build does not know: the page's other changes
+/// apply, the unknown one is skipped, and the cursor moves on.
+#[wasm_bindgen_test]
+async fn pull_skips_unknown_entities() {
+    let store = Store::open_named(&unique_db("unknown-entity"))
+        .await
+        .unwrap();
+    let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
+    let body = serde_json::json!({
+        "cursor": "c-widget",
+        "has_more": false,
+        "reset": false,
+        "last_seq": 0,
+        "changes": [
+            {"entity": "widget", "op": "put", "id": "w-1", "data": {"spin": 3}},
+            {"entity": "case", "op": "put", "id": case.id.to_string(), "data": case},
+            {"entity": "part", "op": "put", "id": "P-1", "data": part("P-1", "Relay")},
+            {"entity": "widget", "op": "delete", "id": "w-2"}
+        ]
+    });
+    let resp: PullResponse = serde_json::from_value(body).expect("an unknown entity parses");
+    assert_eq!(resp.changes[0].entity, Entity::Unknown);
+    store
+        .apply_pull(&resp)
+        .await
+        .expect("unknown entities are skipped");
+    assert_eq!(store.case(case.id).await.unwrap(), Some(case));
+    assert_eq!(store.search_parts("relay", 5).await.unwrap().len(), 1);
+    assert_eq!(store.cursor().await.unwrap().as_deref(), Some("c-widget"));
+}
+
+/// Writes one raw record (a JSON string, as the store keeps them) into an existing database.
+async fn put_raw(name: &str, store: &str, key: &str, json: &str) {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+
+    let db = Database::open(name).await.unwrap();
+    let tx = db
+        .transaction(store)
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    let os = tx.object_store(store).unwrap();
+    let _req = os
+        .put(wasm_bindgen::JsValue::from_str(json))
+        .with_key(wasm_bindgen::JsValue::from_str(key))
+        .without_key_type()
+        .primitive()
+        .unwrap();
+    tx.commit().await.unwrap();
+    db.close();
+}
+
+/// A stored policy record this build cannot read does not keep the app from its data: the
+/// store opens, falls back to the built-in policies, and a pull still applies.
+#[wasm_bindgen_test]
+async fn unreadable_stored_policy_falls_back_to_built_in_ones() {
+    let name = unique_db("bad-policy");
+    let store = Store::open_named(&name).await.unwrap();
+    let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
+    seed_cases(&store, std::slice::from_ref(&case)).await;
+    store.close();
+    put_raw(&name, "policies", "gold", "{\"policy\": 42").await;
+
+    let store = Store::open_named(&name)
+        .await
+        .expect("the store opens despite an unreadable policy");
+    assert_eq!(store.case(case.id).await.unwrap(), Some(case.clone()));
+    // Local effects still work, with the built-in policies.
+    accept_as_alice(&store, case.id).await;
+    // A pull that changes policies still applies (the rebuild uses the built-in ones).
+    let mut del = put(Entity::Policy, "silver", serde_json::Value::Null);
+    del.op = ChangeOp::Delete;
+    store
+        .apply_pull(&page(vec![del]))
+        .await
+        .expect("a pull still applies");
+    assert_eq!(
+        store.case(case.id).await.unwrap().unwrap().status,
+        CaseStatus::Accepted
+    );
+}
+
+/// A device that ran version 2 (with `settings`) and a change still queued gets the current
+/// build: the outbox, the settings and the cases survive, and the stores added since work.
+#[wasm_bindgen_test]
+async fn upgrade_from_version_2_keeps_outbox_settings_and_cases() {
+    use wasm_bindgen::JsValue;
+
+    let name = unique_db("v2tonow");
+    let (store, server) = open_upgraded(
+        &name,
+        2,
+        &v2_stores(),
+        vec![("settings", JsValue::from_str("install_hint"), "true".into())],
+    )
+    .await;
+    assert_eq!(
+        store.setting::<bool>("install_hint").await.unwrap(),
+        Some(true)
+    );
+    // The stores added by version 3 exist and are empty.
+    assert!(store.users().await.unwrap().is_empty());
+    assert!(store.policies().await.unwrap().is_empty());
+    assert!(store.past_fixes().await.unwrap().is_empty());
+    // seq continues where version 2 left off.
+    assert_eq!(record_en_route(&store, server.id).await, 2);
+    store.close();
+
+    // Opening again (already current) changes nothing.
+    let store = Store::open_named(&name).await.unwrap();
+    assert_eq!(store.pending_count().await.unwrap(), 2);
+    assert_eq!(
+        store.setting::<bool>("install_hint").await.unwrap(),
+        Some(true)
+    );
 }

@@ -25,10 +25,23 @@ pub struct StockLevel {
     pub part_no: String,
     pub engineer_id: uuid::Uuid,
     pub qty: i64,
+    /// Reorder point: at or below it the van is low on this part.
+    #[serde(default = "default_min_qty")]
+    pub min_qty: i64,
+}
+
+pub const DEFAULT_MIN_QTY: i64 = 1;
+
+fn default_min_qty() -> i64 {
+    DEFAULT_MIN_QTY
 }
 
 impl StockLevel {
     pub fn is_negative(&self) -> bool {
         self.qty < 0
+    }
+
+    pub fn is_low(&self) -> bool {
+        self.qty <= self.min_qty
     }
 }

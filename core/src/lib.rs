@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod dashboard;
+pub mod knowledge;
 pub mod model;
 pub mod mutation;
 pub mod sla;
@@ -12,6 +13,7 @@ pub mod wire;
 
 pub use catalog::{Part, StockLevel};
 pub use dashboard::{dashboard, Dashboard, EngineerFigures, Figures};
+pub use knowledge::PastFix;
 pub use model::*;
 pub use mutation::{apply, ApplyContext, Mutation, Outcome, Rejection, StockMove};
 pub use sla::{SlaClock, SlaPolicy, SlaTargets};

@@ -178,11 +178,21 @@ pub struct TimeEntry {
     pub kind: TimeKind,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
+    /// The entry this one replaces (`case.time_correct`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<Uuid>,
+    /// Set when a correction replaced or struck out this entry; it no longer counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<Uuid>,
 }
 
 impl TimeEntry {
     pub fn minutes(&self) -> i64 {
         (self.end - self.start).num_minutes()
+    }
+
+    pub fn is_live(&self) -> bool {
+        self.superseded_by.is_none()
     }
 }
 
@@ -401,12 +411,21 @@ impl Case {
         Some(base.qty + corrections)
     }
 
+    /// Time entries that count: corrected and struck-out ones are kept but left out.
+    pub fn effective_time_entries(&self) -> impl Iterator<Item = &TimeEntry> {
+        self.time_entries.iter().filter(|t| t.is_live())
+    }
+
     pub fn minutes(&self, kind: TimeKind) -> i64 {
-        self.time_entries
-            .iter()
+        self.effective_time_entries()
             .filter(|t| t.kind == kind)
             .map(TimeEntry::minutes)
             .sum()
+    }
+
+    /// Live labour minutes: (travel, work).
+    pub fn labour_minutes(&self) -> (i64, i64) {
+        (self.minutes(TimeKind::Travel), self.minutes(TimeKind::Work))
     }
 
     /// A manager may close a severity-1 case only once it has a fault analysis.
@@ -443,7 +462,7 @@ impl Case {
             "number": self.number,
             "report": self.report,
             "parts": net,
-            "time": self.time_entries,
+            "time": self.effective_time_entries().collect::<Vec<_>>(),
         });
         // Inspection results are part of the report the customer confirms.
         if !self.checklist.is_empty() {

@@ -55,6 +55,19 @@ pub struct TimeArgs {
     pub end: DateTime<Utc>,
 }
 
+/// `case.time_correct`: entry `entry_id` replaces entry `corrects` (same kind); with no
+/// `start`/`end` the corrected entry is struck out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeCorrectArgs {
+    pub case_id: Uuid,
+    pub entry_id: Uuid,
+    pub corrects: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartUseArgs {
     pub case_id: Uuid,
@@ -199,6 +212,8 @@ pub enum Mutation {
     Report(ReportArgs),
     #[serde(rename = "case.time")]
     Time(TimeArgs),
+    #[serde(rename = "case.time_correct")]
+    TimeCorrect(TimeCorrectArgs),
     #[serde(rename = "part.use")]
     PartUse(PartUseArgs),
     #[serde(rename = "part.correct")]
@@ -337,6 +352,7 @@ impl Mutation {
             "case.set_status" => Mutation::SetStatus(de(name, args)?),
             "case.report" => Mutation::Report(de(name, args)?),
             "case.time" => Mutation::Time(de(name, args)?),
+            "case.time_correct" => Mutation::TimeCorrect(de(name, args)?),
             "part.use" => Mutation::PartUse(de(name, args)?),
             "part.correct" => Mutation::PartCorrect(de(name, args)?),
             "photo.add" => Mutation::PhotoAdd(de(name, args)?),
@@ -374,6 +390,7 @@ impl Mutation {
             Mutation::SetStatus(_) => "case.set_status",
             Mutation::Report(_) => "case.report",
             Mutation::Time(_) => "case.time",
+            Mutation::TimeCorrect(_) => "case.time_correct",
             Mutation::PartUse(_) => "part.use",
             Mutation::PartCorrect(_) => "part.correct",
             Mutation::PhotoAdd(_) => "photo.add",
@@ -401,6 +418,7 @@ impl Mutation {
             Mutation::SetStatus(a) => ser(a),
             Mutation::Report(a) => ser(a),
             Mutation::Time(a) => ser(a),
+            Mutation::TimeCorrect(a) => ser(a),
             Mutation::PartUse(a) => ser(a),
             Mutation::PartCorrect(a) => ser(a),
             Mutation::PhotoAdd(a) => ser(a),
@@ -442,6 +460,7 @@ impl Mutation {
             Mutation::SetStatus(a) => a.case_id,
             Mutation::Report(a) => a.case_id,
             Mutation::Time(a) => a.case_id,
+            Mutation::TimeCorrect(a) => a.case_id,
             Mutation::PartUse(a) => a.case_id,
             Mutation::PartCorrect(a) => a.case_id,
             Mutation::PhotoAdd(a) => a.case_id,
@@ -511,14 +530,18 @@ impl Mutation {
                 }
                 Ok(())
             }
-            Mutation::Time(a) => {
-                if a.end <= a.start {
-                    return Err(Rejection::invalid("a time entry must end after it starts"));
+            Mutation::Time(a) => time_span(a.start, a.end),
+            Mutation::TimeCorrect(a) => {
+                if a.entry_id == a.corrects {
+                    return Err(Rejection::invalid("a correction cannot correct itself"));
                 }
-                if a.end - a.start > chrono::Duration::hours(24) {
-                    return Err(Rejection::invalid("a time entry may not exceed 24 hours"));
+                match (a.start, a.end) {
+                    (None, None) => Ok(()),
+                    (Some(start), Some(end)) => time_span(start, end),
+                    _ => Err(Rejection::invalid(
+                        "a correction needs both start and end, or neither to strike the entry out",
+                    )),
                 }
-                Ok(())
             }
             Mutation::PartUse(a) => {
                 required("part_no", Some(&a.part_no))?;
@@ -848,12 +871,66 @@ pub fn apply(
                 kind: a.kind,
                 start: a.start,
                 end: a.end,
+                corrects: None,
+                superseded_by: None,
             };
             if let Some(existing) = case.time_entries.iter().find(|t| t.entry_id == a.entry_id) {
                 return same_or_conflict(existing == &entry, "time entry");
             }
             authorize(CaseAction::LogTime, "log time")?;
             case.time_entries.push(entry);
+        }
+        Mutation::TimeCorrect(a) => {
+            let replay = |e: &TimeEntry| e.entry_id == a.entry_id && e.corrects == Some(a.corrects);
+            // A strike-out leaves no entry of its own: its id is only on the struck one.
+            let seen = case
+                .time_entries
+                .iter()
+                .find(|t| t.entry_id == a.entry_id)
+                .map(|e| replay(e) && a.start == Some(e.start) && a.end == Some(e.end))
+                .or_else(|| {
+                    case.time_entries
+                        .iter()
+                        .find(|t| t.superseded_by == Some(a.entry_id))
+                        .map(|t| t.entry_id == a.corrects && a.start.is_none())
+                });
+            if let Some(same) = seen {
+                return same_or_conflict(same, "time correction");
+            }
+            authorize(CaseAction::CorrectTime, "correct time")?;
+            let Some(target) = case
+                .time_entries
+                .iter_mut()
+                .find(|t| t.entry_id == a.corrects)
+            else {
+                return Err(Rejection::new(
+                    "not_found",
+                    format!("time entry {} not found", a.corrects),
+                ));
+            };
+            if target.superseded_by.is_some() {
+                return Err(Rejection::new(
+                    "conflict",
+                    "this time entry has already been corrected",
+                ));
+            }
+            target.superseded_by = Some(a.entry_id);
+            let kind = target.kind;
+            let minutes_before = target.minutes();
+            if let (Some(start), Some(end)) = (a.start, a.end) {
+                let fixed = TimeEntry {
+                    entry_id: a.entry_id,
+                    kind,
+                    start,
+                    end,
+                    corrects: Some(a.corrects),
+                    superseded_by: None,
+                };
+                detail = Some(format!("{minutes_before} → {}", fixed.minutes()));
+                case.time_entries.push(fixed);
+            } else {
+                detail = Some(format!("{minutes_before} → 0"));
+            }
         }
         Mutation::PartUse(a) => {
             let usage = PartUsage {
@@ -1192,6 +1269,16 @@ fn entry(m: &Mutation, ctx: &ApplyContext<'_>, detail: Option<String>) -> Timeli
         server_time: ctx.server_time,
         detail,
     }
+}
+
+fn time_span(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(), Rejection> {
+    if end <= start {
+        return Err(Rejection::invalid("a time entry must end after it starts"));
+    }
+    if end - start > chrono::Duration::hours(24) {
+        return Err(Rejection::invalid("a time entry may not exceed 24 hours"));
+    }
+    Ok(())
 }
 
 fn set_if(field: &mut Option<String>, v: &Option<String>) {

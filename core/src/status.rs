@@ -118,6 +118,8 @@ pub enum CaseAction {
     SetStatus(CaseStatus),
     Report,
     LogTime,
+    /// Replace or strike out a time entry (never edited in place).
+    CorrectTime,
     UseParts,
     AddPhoto,
     SignOff,
@@ -162,6 +164,15 @@ impl Denied {
 /// The single authority on who may do what, in which status.
 pub fn check(actor: &Actor, case: &Case, action: CaseAction) -> Result<(), Denied> {
     let status = case.status;
+    // Labour is fixed while the case is worked, by its engineer or a manager. Once completed
+    // the time is part of what the customer signed: a manager reopens the case to change it.
+    if action == CaseAction::CorrectTime && actor.role == Role::Manager {
+        return if status.is_active_work() {
+            Ok(())
+        } else {
+            Err(Denied::Status)
+        };
+    }
     if action.is_manager_action() {
         if actor.role != Role::Manager {
             return Err(Denied::Role);
@@ -186,6 +197,7 @@ pub fn check(actor: &Actor, case: &Case, action: CaseAction) -> Result<(), Denie
         CaseAction::SetStatus(to) => status.engineer_targets().contains(&to),
         CaseAction::Report
         | CaseAction::LogTime
+        | CaseAction::CorrectTime
         | CaseAction::UseParts
         | CaseAction::AddPhoto
         | CaseAction::Escalate
@@ -208,6 +220,7 @@ pub fn available_actions(actor: &Actor, case: &Case) -> Vec<CaseAction> {
         CaseAction::Accept,
         CaseAction::Report,
         CaseAction::LogTime,
+        CaseAction::CorrectTime,
         CaseAction::UseParts,
         CaseAction::AddPhoto,
         CaseAction::SignOff,

@@ -76,6 +76,40 @@ pub enum Entity {
     Part,
     Stock,
     Rejection,
+    /// A user's id, name and role (names for assignees and timelines).
+    User,
+    /// An SLA policy and the customers whose contract uses it (`PolicyRecord`).
+    Policy,
+    /// A closed, resolved case condensed for the knowledge base (`knowledge::PastFix`).
+    PastFix,
+    /// An entity this build does not know (a newer server's); skipped. The server never
+    /// sends it: it is what an unknown `entity` string parses to.
+    #[serde(other)]
+    Unknown,
+}
+
+/// An SLA policy as the server holds it, with the contracts that use it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyRecord {
+    pub policy: crate::sla::SlaPolicy,
+    /// Customers whose contract uses this policy; `case.create` without a policy takes it.
+    #[serde(default)]
+    pub customers: Vec<String>,
+}
+
+impl PolicyRecord {
+    /// The policy a new case for `customer` gets: its contract's, else `standard`.
+    pub fn for_customer<'a>(
+        records: &'a [PolicyRecord],
+        customer: &str,
+    ) -> Option<&'a PolicyRecord> {
+        let wanted = customer.trim().to_lowercase();
+        records.iter().find(|r| {
+            r.customers
+                .iter()
+                .any(|c| c.trim().to_lowercase() == wanted)
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,7 +123,8 @@ pub enum ChangeOp {
 pub struct Change {
     pub entity: Entity,
     pub op: ChangeOp,
-    /// Case id, part number, stock part number, or rejection id.
+    /// Case id, part number, stock part number, rejection id, user id, policy name, or
+    /// the case id of a past fix.
     pub id: String,
     #[serde(default)]
     pub data: serde_json::Value,

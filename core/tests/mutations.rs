@@ -106,15 +106,7 @@ fn only_the_assignee_works_a_case_and_only_a_manager_closes() {
 
 #[test]
 fn an_engineer_may_skip_travel_steps_but_not_jump_back() {
-    let mut w = World::new();
-    w.ok(manager(), Mutation::Create(create_args(CASE, 3)));
-    w.ok(
-        manager(),
-        Mutation::Assign(AssignArgs {
-            case_id: CASE,
-            engineer_id: ALICE,
-        }),
-    );
+    let mut w = World::assigned(3);
     assert_eq!(
         w.run(alice(), set_status(CaseStatus::InProgress, None))
             .unwrap_err()

@@ -84,16 +84,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 
 /// A world with the case created and assigned to alice, so sequences reach deep states often.
 fn seeded() -> World {
-    let mut w = World::new();
-    w.ok(manager(), Mutation::Create(create_args(CASE, 2)));
-    w.ok(
-        manager(),
-        Mutation::Assign(AssignArgs {
-            case_id: CASE,
-            engineer_id: ALICE,
-        }),
-    );
-    w
+    World::assigned(2)
 }
 
 proptest! {

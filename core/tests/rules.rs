@@ -20,15 +20,7 @@ fn fault_analysis() -> Mutation {
 
 /// A severity-`sev` case alice has completed (result + sign-off).
 fn completed(sev: u8) -> World {
-    let mut w = World::new();
-    w.ok(manager(), Mutation::Create(create_args(CASE, sev)));
-    w.ok(
-        manager(),
-        Mutation::Assign(AssignArgs {
-            case_id: CASE,
-            engineer_id: ALICE,
-        }),
-    );
+    let mut w = World::assigned(sev);
     w.ok(alice(), Mutation::Accept(CaseRef { case_id: CASE }));
     w.ok(alice(), set_status(CaseStatus::InProgress, None));
     w.ok(alice(), report_result());
@@ -80,15 +72,7 @@ fn the_assigned_engineer_or_a_manager_records_the_fault_analysis() {
     let mut w = World::in_progress();
     w.ok(alice(), fault_analysis());
     // Not on an assigned (not yet accepted) case by the engineer.
-    let mut w = World::new();
-    w.ok(manager(), Mutation::Create(create_args(CASE, 1)));
-    w.ok(
-        manager(),
-        Mutation::Assign(AssignArgs {
-            case_id: CASE,
-            engineer_id: ALICE,
-        }),
-    );
+    let mut w = World::assigned(1);
     assert_eq!(
         w.run(alice(), fault_analysis()).unwrap_err().code,
         "invalid_status"
@@ -144,15 +128,7 @@ fn skew_flags(c: &Case) -> Vec<&CaseFlag> {
 
 #[test]
 fn a_device_clock_more_than_10_minutes_off_flags_the_case() {
-    let mut w = World::new();
-    w.ok(manager(), Mutation::Create(create_args(CASE, 2)));
-    w.ok(
-        manager(),
-        Mutation::Assign(AssignArgs {
-            case_id: CASE,
-            engineer_id: ALICE,
-        }),
-    );
+    let mut w = World::assigned(2);
     let server = t0() + Duration::hours(1);
     let accept = Mutation::Accept(CaseRef { case_id: CASE });
 
@@ -288,10 +264,28 @@ fn use_correction_and_adjust_sum_to_the_ledger() {
         part_no: part.into(),
         engineer_id: ALICE,
         qty: w.stock[&(ALICE, part.to_string())],
+        min_qty: 2,
     };
     assert_eq!(level.qty, deltas.iter().sum::<i64>());
     assert_eq!(level.qty, -3);
     assert!(level.is_negative(), "negative stock is allowed but flagged");
+    assert!(
+        level.is_low(),
+        "negative stock is also below the reorder point"
+    );
+    let restocked = StockLevel {
+        qty: 3,
+        ..level.clone()
+    };
+    assert!(!restocked.is_low() && !restocked.is_negative());
+    assert!(
+        StockLevel {
+            qty: 2,
+            ..level.clone()
+        }
+        .is_low(),
+        "at the reorder point is low"
+    );
     // The case's net parts agree with what left the van through it.
     assert_eq!(w.case().net_parts(), [(part.to_string(), 8)]);
     // A manager correction back up to zero.
@@ -510,12 +504,14 @@ fn dashboard_figures_on_a_hand_computed_fixture() {
     assert_eq!((o.respond_breaches, o.resolve_breaches), (2, 2));
 
     assert_eq!(d.engineers.len(), 2);
-    let al = &d
-        .engineers
-        .iter()
-        .find(|e| e.engineer_id == ALICE)
-        .unwrap()
-        .figures;
+    let of = |id: Uuid| {
+        &d.engineers
+            .iter()
+            .find(|e| e.engineer_id == id)
+            .unwrap()
+            .figures
+    };
+    let al = of(ALICE);
     // Alice (A, B, C): 2 resolved, 1 within → 0.5; response (20+90+60)/3, target (30+60+120)/3 = 70;
     // resolution (1000+5000)/2 = 3000, target (1440+4320)/2 = 2880; FTF 2/2; rating (5+3)/2 = 4.
     assert_eq!((al.cases, al.resolved, al.open), (3, 2, 1));
@@ -527,12 +523,7 @@ fn dashboard_figures_on_a_hand_computed_fixture() {
     assert!(close(al.first_time_fix_rate, 1.0));
     assert!(close(al.avg_satisfaction, 4.0));
     assert_eq!((al.respond_breaches, al.resolve_breaches), (1, 1));
-    let bo = &d
-        .engineers
-        .iter()
-        .find(|e| e.engineer_id == BOB)
-        .unwrap()
-        .figures;
+    let bo = of(BOB);
     // Bob (D, E, F): 2 resolved, both within → 1.0; response (100+30)/2 = 65, target (240+60)/2 = 150;
     // resolution (2000+600)/2 = 1300, target only E's 4320; FTF 0/2; rating 4/1; breaches F, F.
     assert_eq!((bo.cases, bo.resolved, bo.open), (3, 2, 1));

@@ -9,8 +9,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use onsite_core::mutation::{
     AssignArgs, CaseRef, CheckArgs, ChecklistTemplateItem, CreateArgs, CreateInspectionArgs,
     EscalateArgs, FaultAnalysisArgs, FollowUpArgs, PartUseArgs, PhotoAddArgs, ReasonArgs,
-    ReportArgs, SetStatusArgs, SignOffArgs, StockAdjustArgs, TimeArgs,
+    ReportArgs, SetStatusArgs, SignOffArgs, StockAdjustArgs, TimeArgs, TimeCorrectArgs,
 };
+use onsite_core::wire::PolicyRecord;
 use onsite_core::{
     apply, Actor, ApplyContext, Case, CaseStatus, Category, CheckResult, Customer, Mutation, Part,
     Product, RepairResult, Role, ServiceMode, Severity, SignOff, Site, SlaPolicy, TimeKind,
@@ -19,18 +20,35 @@ use uuid::Uuid;
 
 use crate::auth::hash_password;
 use crate::store::cases::{self, StockReason};
-use crate::store::{blobs, users, Store};
+use crate::store::{blobs, policies, users, Store};
 
 pub const DEMO_PASSWORD: &str = "onsite-demo";
 
-/// A 1×1 PNG: the demo's signature and photo image.
-const PNG_1X1: &[u8] = &[
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
-    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
-    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
-    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+/// The demo's images (made once with a canvas in headless Chromium, committed under
+/// `server/demo-assets/`): small baseline JPEG photos and a PNG signature.
+pub const PHOTO_BEFORE: &[u8] = include_bytes!("../demo-assets/before.jpg");
+pub const PHOTO_AFTER: &[u8] = include_bytes!("../demo-assets/after.jpg");
+pub const PHOTO_LABEL: &[u8] = include_bytes!("../demo-assets/label.jpg");
+pub const PHOTO_FAILED_ITEM: &[u8] = include_bytes!("../demo-assets/failed-item.jpg");
+pub const SIGNATURE_PNG: &[u8] = include_bytes!("../demo-assets/signature.png");
+
+/// Customers with a contract on the strict SLA policy.
+pub const STRICT_CUSTOMERS: &[&str] = &[
+    "上海华东医院",
+    "Tianjin Port Customs Hall",
+    "Kunming Airport Terminal IT",
+    "Jinan Provincial Government",
+    "Shanghai Pudong Airport T2 IT",
 ];
+
+/// The images' hashes, as the builder names them.
+struct Images {
+    signature: String,
+    before: String,
+    after: String,
+    label: String,
+    failed_item: String,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
@@ -126,10 +144,30 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
     for p in &catalog {
         cases::put_part(&mut tx, p).await?;
     }
-    let signature = onsite_core::sha256_hex(PNG_1X1);
-    blobs::insert(&mut tx, &signature, PNG_1X1, people.alice.user_id, now).await?;
+    for bytes in [
+        SIGNATURE_PNG,
+        PHOTO_BEFORE,
+        PHOTO_AFTER,
+        PHOTO_LABEL,
+        PHOTO_FAILED_ITEM,
+    ] {
+        let hash = onsite_core::sha256_hex(bytes);
+        blobs::insert(&mut tx, &hash, bytes, people.alice.user_id, now).await?;
+    }
+    let images = Images {
+        signature: onsite_core::sha256_hex(SIGNATURE_PNG),
+        before: onsite_core::sha256_hex(PHOTO_BEFORE),
+        after: onsite_core::sha256_hex(PHOTO_AFTER),
+        label: onsite_core::sha256_hex(PHOTO_LABEL),
+        failed_item: onsite_core::sha256_hex(PHOTO_FAILED_ITEM),
+    };
+    for customer in STRICT_CUSTOMERS {
+        policies::set_contract(&mut tx, customer, "strict").await?;
+    }
+    // The records with their contract customers, as the server holds them.
+    let records = policies::all_records(&mut tx, Role::Manager).await?;
 
-    let mut builder = Builder::new(now, &catalog, signature.clone());
+    let mut builder = Builder::new(now, &catalog, images, records);
     for (i, spec) in SPECS.iter().enumerate() {
         builder.build(i, spec, &people)?;
     }
@@ -150,6 +188,11 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
                 *load.entry(part_no.clone()).or_insert(0) += 4;
             }
         }
+        // One spare alice fitted was never loaded onto her van: her stock of it is negative
+        // until the warehouse books it (the ledger shows why).
+        if let Some(part) = builder.unloaded_part(engineer) {
+            load.remove(&part);
+        }
         let why = StockReason {
             reason: "demo van load",
             case_id: None,
@@ -167,7 +210,24 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
             mutation_id: None,
             note: None,
         };
-        cases::move_stock(&mut tx, *engineer, part_no, *delta, &why, now).await?;
+        let level = cases::move_stock(&mut tx, *engineer, part_no, *delta, &why, now).await?;
+        if level < 0 {
+            // As push does: the case that drove the stock negative is flagged.
+            if let Some(case) = builder.cases.get_mut(case_id) {
+                let flag = onsite_core::CaseFlag::NegativeStock {
+                    part_no: part_no.clone(),
+                };
+                if !case.flags.contains(&flag) {
+                    case.flags.push(flag);
+                }
+            }
+        }
+    }
+    // Reorder points: what a van should never run below, by kind of part.
+    for engineer in [people.alice.user_id, people.bob.user_id] {
+        for (part_no, _) in cases::stock_of(&mut tx, engineer).await? {
+            cases::set_min_qty(&mut tx, engineer, &part_no, reorder_point(&part_no)).await?;
+        }
     }
     // The manager replenishes alice's van: a `stock.adjust` through onsite-core, on the ledger.
     let adjust = Mutation::StockAdjust(StockAdjustArgs {
@@ -227,6 +287,17 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
     })
 }
 
+/// A realistic reorder point for a van-stock line: consumables and fast movers higher.
+fn reorder_point(part_no: &str) -> i64 {
+    let family = part_no.split('-').next().unwrap_or("");
+    match family {
+        "FUS" | "SCR" | "ORG" | "TNR" => 5,
+        "BAT" | "FAN" | "FLT" | "RLR" => 3,
+        "PSU" | "HDD" | "SSD" | "SFP" | "DIM" | "RLY" | "CBL" => 2,
+        _ => 1,
+    }
+}
+
 struct People {
     manager: Actor,
     alice: Actor,
@@ -253,6 +324,10 @@ struct Spec {
     who: Who,
     /// Part-number prefix of the spare this repair needs.
     part: &'static str,
+    /// For the service history: (symptom, cause, actions) of the repair, and how many days
+    /// ago it was reported (0 = the default age of the status).
+    story: Option<(&'static str, &'static str, &'static str)>,
+    age_days: i64,
 }
 
 use CaseStatus as S;
@@ -285,6 +360,39 @@ const fn spec(
         status,
         who,
         part,
+        story: None,
+        age_days: 0,
+    }
+}
+
+/// A closed, solved case of the service history: a past fix for the knowledge base.
+#[allow(clippy::too_many_arguments)]
+const fn history(
+    title: &'static str,
+    customer: &'static str,
+    model: &'static str,
+    severity: u8,
+    who: Who,
+    part: &'static str,
+    age_days: i64,
+    story: (&'static str, &'static str, &'static str),
+) -> Spec {
+    Spec {
+        story: Some(story),
+        age_days,
+        ..spec(
+            title,
+            customer,
+            "+86 400 820 0000",
+            "上海市长宁区仙霞路 99 号",
+            model,
+            Category::SystemFault,
+            severity,
+            ServiceMode::OnSite,
+            CaseStatus::Closed,
+            who,
+            part,
+        )
     }
 }
 
@@ -328,6 +436,41 @@ const SPECS: &[Spec] = &[
     spec("Duplicate request for server memory errors", "Hohhot Data Centre", "+86 471 6900 0000", "呼和浩特市赛罕区敕勒川大街 1 号", "Sugon I620-G30", C::SystemFault, 3, M::OnSite, S::Cancelled, Who::Nobody, "DIM-"),
     spec("Escalated: core router CPU at 100%", "Jinan Provincial Government", "+86 531 8690 0000", "济南市历下区省府前街 1 号", "Juniper MX204", C::Security, 1, M::OnSite, S::InProgress, Who::Bob, "SFP-"),
     spec("Elevator annual safety inspection", "Suzhou Science Museum", "+86 512 6757 5666", "苏州市姑苏区东北街 204 号", "Schindler 5500", C::Business, 3, M::OnSite, S::Completed, Who::Alice, "ELV-"),
+    // Closed late: a strict-contract case that waited a day for parts.
+    spec("Storage shelf power fault, parts delayed", "Shanghai Pudong Airport T2 IT", "+86 21 6834 1000", "上海市浦东新区启航路 900 号 T2 机房", "Dell PowerEdge R750", C::SystemFault, 2, M::OnSite, S::Closed, Who::Bob, "PSU-"),
+    // Service history: solved cases on the models of alice's open cases (past fixes).
+    history("UPS alarms on battery after mains blip", "Shanghai Jing'an Clinic", "APC Smart-UPS SRT 10kVA", 2, Who::Bob, "BAT-", 42,
+        ("UPS stayed on battery after mains returned; output alarm 'battery needs replacement'.",
+         "Two battery strings at end of life (internal resistance 3× nominal).",
+         "Replaced both battery strings, ran a runtime calibration, cleared the alarm log.")),
+    history("UPS beeps, bypass transfer on load step", "Ningbo Harbour Office", "APC Smart-UPS SRT 10kVA", 3, Who::Alice, "BAT-", 27,
+        ("Unit transfers to bypass when the server room's chiller starts.",
+         "Overload threshold left at factory default after a load increase.",
+         "Raised the overload threshold per the sizing sheet, replaced one weak battery module, load-tested.")),
+    history("Switch ports flapping on uplink", "Wuxi Logistics Park", "Huawei CloudEngine S5735", 2, Who::Bob, "SFP-", 35,
+        ("Uplink ports go up and down every few minutes; CRC errors on the interface counters.",
+         "Dirty connector and a marginal SFP transceiver (RX power -14 dBm).",
+         "Cleaned the fibre connectors, replaced the SFP, confirmed RX power -4 dBm and no CRC errors for an hour.")),
+    history("Printer prints vertical streaks", "Pudong Notary Office", "HP LaserJet M607", 3, Who::Alice, "DRM-", 19,
+        ("Grey vertical streaks on every page, same position.",
+         "Scratched imaging drum.",
+         "Replaced the imaging drum, cleaned the transfer roller, printed 50 test pages without streaks.")),
+    history("Server fans at full speed", "Beijing Yizhuang Data Hall", "Dell PowerEdge R750", 3, Who::Bob, "FAN-", 23,
+        ("All fans at 100 % after a BIOS update; iDRAC shows no thermal alarm.",
+         "Third-party PCIe card not recognised by the new thermal profile.",
+         "Set the PCIe airflow profile in iDRAC, replaced one failing fan, noise back to normal.")),
+    history("Elevator door reopens without obstruction", "Chengdu Software Park", "KONE MonoSpace 500", 2, Who::Bob, "ELV-", 50,
+        ("Car door reopens two or three times before closing, no obstruction.",
+         "Light curtain misaligned and its receiver strip dirty.",
+         "Realigned and cleaned the light curtain, replaced the receiver strip, 30 door cycles without a reopen.")),
+    history("RAID array degraded after power cut", "Nanjing Tax Bureau", "HPE ProLiant DL380 Gen10", 2, Who::Alice, "HDD-", 31,
+        ("Smart Array reports logical drive degraded, one disk failed.",
+         "Disk failed after an unplanned power cut.",
+         "Replaced the failed disk, watched the rebuild to completion, updated the controller firmware.")),
+    history("Chiller trips on high pressure in the afternoon", "Guangzhou Pearl River Tower", "Carrier AquaForce 30XA", 1, Who::Bob, "VLV-", 58,
+        ("Chiller trips on high discharge pressure on hot afternoons.",
+         "Fouled condenser coil and a sticking expansion valve.",
+         "Cleaned the condenser coil, replaced the expansion valve, pressure stable at peak load.")),
 ];
 
 /// The checklist of the demo's inspection case.
@@ -348,8 +491,10 @@ const INSPECTION_CHECKLIST: &[(&str, &str)] = &[
 struct Builder<'a> {
     now: DateTime<Utc>,
     catalog: &'a [Part],
-    signature: String,
+    images: Images,
     policies: Vec<SlaPolicy>,
+    /// The policies with their contract customers (`PolicyRecord::for_customer`).
+    records: Vec<PolicyRecord>,
     cases: BTreeMap<Uuid, Case>,
     /// (engineer, part, (delta, case)) in order.
     moves: Vec<(Uuid, String, (i64, Uuid))>,
@@ -357,12 +502,18 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(now: DateTime<Utc>, catalog: &'a [Part], signature: String) -> Builder<'a> {
+    fn new(
+        now: DateTime<Utc>,
+        catalog: &'a [Part],
+        images: Images,
+        records: Vec<PolicyRecord>,
+    ) -> Builder<'a> {
         Builder {
             now,
             catalog,
-            signature,
-            policies: vec![SlaPolicy::standard(), SlaPolicy::strict()],
+            images,
+            policies: records.iter().map(|r| r.policy.clone()).collect(),
+            records,
             cases: BTreeMap::new(),
             moves: Vec::new(),
             clock: now,
@@ -400,6 +551,17 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// The part alice used on the blade server case: left off her van load (negative stock).
+    fn unloaded_part(&self, engineer: Uuid) -> Option<String> {
+        let case = self
+            .cases
+            .values()
+            .find(|c| c.title.starts_with("Blade server PSU failure"))?;
+        (case.assignee_id == Some(engineer))
+            .then(|| case.parts.first().map(|u| u.part_no.clone()))
+            .flatten()
+    }
+
     fn part_for(&self, prefix: &str, i: usize) -> String {
         let matching: Vec<&Part> = self
             .catalog
@@ -422,7 +584,7 @@ impl<'a> Builder<'a> {
             InProgress | OnHold => 20 + (i as i64 % 12),
             Completed => 48 + (i as i64 % 24),
             Closed | Cancelled => 24 * 9 + (i as i64 % 48),
-        };
+        } + spec.age_days * 24;
         self.clock = self.now - Duration::hours(age_hours);
         let reported_at = self.clock;
         let manager = people.manager;
@@ -493,7 +655,10 @@ impl<'a> Builder<'a> {
                 mode: spec.mode,
                 reported_at,
                 appointment,
-                policy: (i % 5 == 4).then(|| "strict".to_string()),
+                // As the server does: the customer's contract (the same match as the
+                // server's contract lookup), else the standard policy.
+                policy: PolicyRecord::for_customer(&self.records, spec.customer)
+                    .map(|r| r.policy.name.clone()),
             }),
             0,
         )?;
@@ -571,16 +736,19 @@ impl<'a> Builder<'a> {
                 0,
             )?;
         }
-        let work_start = self.clock;
+        let mut work_start = self.clock;
         self.run(eng, set(InProgress, None), 5)?;
         self.run(
             eng,
             Mutation::Report(ReportArgs {
                 case_id: id,
-                symptom: Some(format!(
-                    "Confirmed with the customer: {}.",
-                    spec.title.to_lowercase()
-                )),
+                symptom: Some(match spec.story {
+                    Some((symptom, _, _)) => symptom.to_string(),
+                    None => format!(
+                        "Confirmed with the customer: {}.",
+                        spec.title.to_lowercase()
+                    ),
+                }),
                 cause: None,
                 actions: None,
                 result: None,
@@ -600,8 +768,37 @@ impl<'a> Builder<'a> {
                 5,
             )?;
         }
+        if spec.title.starts_with("Escalated") {
+            // Up the whole chain: specialist, department manager, executive.
+            for (tier, reason) in [
+                (2, "Specialist cannot reproduce; vendor TAC case opened, needs the department manager"),
+                (3, "Government customer, outage over 2 h: executive informed per contract"),
+            ] {
+                self.run(
+                    eng,
+                    Mutation::Escalate(EscalateArgs {
+                        case_id: id,
+                        tier,
+                        reason: reason.into(),
+                    }),
+                    25,
+                )?;
+            }
+        }
         let part_no = self.part_for(spec.part, i);
         let uses_part = !matches!(spec.category, C::Feedback | C::Business) || status == Completed;
+        if uses_part && spec.category == C::SystemFault {
+            self.run(
+                eng,
+                Mutation::PhotoAdd(PhotoAddArgs {
+                    case_id: id,
+                    photo_id: Uuid::new_v4(),
+                    sha256: self.images.before.clone(),
+                    caption: Some("Fault as found".into()),
+                }),
+                3,
+            )?;
+        }
         if uses_part {
             self.run(
                 eng,
@@ -630,8 +827,42 @@ impl<'a> Builder<'a> {
                 15,
             );
         }
+        if spec.title.starts_with("Storage shelf") {
+            // The spare was late: escalated, on hold for a day, then finished (resolved late).
+            self.run(
+                eng,
+                Mutation::Escalate(EscalateArgs {
+                    case_id: id,
+                    tier: 1,
+                    reason: "Vendor cannot ship the PSU today; needs a specialist to source one"
+                        .into(),
+                }),
+                10,
+            )?;
+            self.run(
+                eng,
+                set(
+                    OnHold,
+                    Some("Waiting for a replacement PSU from the vendor"),
+                ),
+                5,
+            )?;
+            self.run(
+                eng,
+                Mutation::Time(TimeArgs {
+                    case_id: id,
+                    entry_id: Uuid::new_v4(),
+                    kind: TimeKind::Work,
+                    start: work_start,
+                    end: self.clock,
+                }),
+                0,
+            )?;
+            self.run(eng, set(InProgress, None), 26 * 60)?;
+            work_start = self.clock;
+        }
         // Completed and closed: full report, time, photo, sign-off.
-        let result = if i % 4 == 1 {
+        let result = if i % 4 == 1 && spec.story.is_none() {
             RepairResult::Workaround
         } else {
             RepairResult::Resolved
@@ -642,13 +873,16 @@ impl<'a> Builder<'a> {
                 case_id: id,
                 symptom: None,
                 cause: Some(match spec.category {
+                    _ if spec.story.is_some() => spec.story.map(|s| s.1).unwrap_or_default().into(),
                     C::Feedback => {
                         "Scheduling: the first visit was booked outside the agreed window.".into()
                     }
                     C::Security => "Outdated firmware with a published vulnerability.".into(),
                     _ => format!("Worn or failed component ({part_no})."),
                 }),
-                actions: Some(if uses_part {
+                actions: Some(if let Some((_, _, actions)) = spec.story {
+                    format!("{actions} Part used: {part_no}.")
+                } else if uses_part {
                     format!(
                         "Replaced {part_no}, cleared the alarm log, ran the vendor diagnostics."
                     )
@@ -662,23 +896,74 @@ impl<'a> Builder<'a> {
             }),
             60,
         )?;
+        let work_entry = Uuid::new_v4();
         self.run(
             eng,
             Mutation::Time(TimeArgs {
                 case_id: id,
-                entry_id: Uuid::new_v4(),
+                entry_id: work_entry,
                 kind: TimeKind::Work,
                 start: work_start,
                 end: self.clock,
             }),
             0,
         )?;
+        // Time corrections: a timer left running is cut back (the entry is replaced), and a
+        // travel leg booked twice is struck out. Neither edits the original entry.
+        if i % 4 == 2 {
+            self.run(
+                eng,
+                Mutation::TimeCorrect(TimeCorrectArgs {
+                    case_id: id,
+                    entry_id: Uuid::new_v4(),
+                    corrects: work_entry,
+                    start: Some(work_start),
+                    end: Some(self.clock - Duration::minutes(20)),
+                }),
+                1,
+            )?;
+        }
+        if travel && i.is_multiple_of(3) {
+            let twice = Uuid::new_v4();
+            let leg = self
+                .cases
+                .get(&id)
+                .and_then(|c| c.time_entries.iter().find(|t| t.kind == TimeKind::Travel))
+                .map(|t| (t.start, t.end))
+                .context("a travel entry")?;
+            self.run(
+                eng,
+                Mutation::Time(TimeArgs {
+                    case_id: id,
+                    entry_id: twice,
+                    kind: TimeKind::Travel,
+                    start: leg.0,
+                    end: leg.1,
+                }),
+                1,
+            )?;
+            self.run(
+                eng,
+                Mutation::TimeCorrect(TimeCorrectArgs {
+                    case_id: id,
+                    entry_id: Uuid::new_v4(),
+                    corrects: twice,
+                    start: None,
+                    end: None,
+                }),
+                1,
+            )?;
+        }
         if inspection {
             for (k, (item_id, _)) in INSPECTION_CHECKLIST.iter().enumerate() {
                 let (result, note) = match k {
                     2 => (
                         CheckResult::Na,
                         Some("No emergency lowering fitted on this model"),
+                    ),
+                    3 => (
+                        CheckResult::Fail,
+                        Some("No dial tone: the handset cable in the car panel is cut"),
                     ),
                     _ => (CheckResult::Pass, None),
                 };
@@ -693,17 +978,53 @@ impl<'a> Builder<'a> {
                     5,
                 )?;
             }
+            // The failed item: a photo, and its leftover work becomes a follow-up case.
+            self.run(
+                eng,
+                Mutation::PhotoAdd(PhotoAddArgs {
+                    case_id: id,
+                    photo_id: Uuid::new_v4(),
+                    sha256: self.images.failed_item.clone(),
+                    caption: Some("Emergency phone: cut handset cable".into()),
+                }),
+                2,
+            )?;
+            let (_, text) = INSPECTION_CHECKLIST[3];
+            self.run(
+                eng,
+                Mutation::FollowUp(FollowUpArgs {
+                    case_id: id,
+                    new_case_id: Uuid::new_v4(),
+                    leftover: format!(
+                        "{text}: failed. No dial tone: the handset cable in the car panel is cut. \
+                         Replace the cable and test the line to the service desk."
+                    ),
+                }),
+                2,
+            )?;
         }
         self.run(
             eng,
             Mutation::PhotoAdd(PhotoAddArgs {
                 case_id: id,
                 photo_id: Uuid::new_v4(),
-                sha256: self.signature.clone(),
+                sha256: self.images.after.clone(),
                 caption: Some("Unit after repair".into()),
             }),
             2,
         )?;
+        if i.is_multiple_of(3) {
+            self.run(
+                eng,
+                Mutation::PhotoAdd(PhotoAddArgs {
+                    case_id: id,
+                    photo_id: Uuid::new_v4(),
+                    sha256: self.images.label.clone(),
+                    caption: Some("Rating plate and serial number".into()),
+                }),
+                1,
+            )?;
+        }
         if result == RepairResult::Workaround && status == Closed {
             // The leftover issue becomes its own case, assigned to the same engineer.
             self.run(
@@ -727,7 +1048,7 @@ impl<'a> Builder<'a> {
                 sign_off: SignOff {
                     signoff_id: Uuid::new_v4(),
                     signer_name: ["王伟", "Zhang Min", "李娜", "Liu Yang"][i % 4].into(),
-                    signature_sha256: signed.then(|| self.signature.clone()),
+                    signature_sha256: signed.then(|| self.images.signature.clone()),
                     unsigned_reason: (!signed)
                         .then(|| "Customer contact confirmed by phone; not on site".into()),
                     report_sha256,

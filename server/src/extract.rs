@@ -103,6 +103,18 @@ impl std::ops::Deref for AuthUser {
     }
 }
 
+impl AuthUser {
+    /// `403 forbidden` unless the user is a manager: "only a manager may {what}". The one
+    /// check of every manager-only endpoint.
+    pub fn manager_only(&self, what: &str) -> Result<(), ApiError> {
+        if self.role == onsite_core::Role::Manager {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!("only a manager may {what}")))
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod report;
 pub mod routes;
 pub mod static_files;
 pub mod store;
@@ -18,9 +19,8 @@ use std::sync::Arc;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
-use onsite_core::SlaPolicy;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -43,8 +43,6 @@ pub struct Config {
     pub database_url: String,
     /// Directory of the built PWA.
     pub dist: PathBuf,
-    /// SLA policies `case.create` may name (besides the built-in ones).
-    pub policies: Vec<SlaPolicy>,
 }
 
 impl Config {
@@ -52,7 +50,6 @@ impl Config {
         Config {
             database_url: database_url.into(),
             dist: dist.into(),
-            policies: vec![SlaPolicy::standard(), SlaPolicy::strict()],
         }
     }
 }
@@ -77,7 +74,7 @@ impl AppState {
 }
 
 pub async fn build_app(state: AppState) -> Router {
-    use routes::{auth, blobs, health, manager, openapi, sync};
+    use routes::{auth, blobs, health, manager, openapi, policies, sync};
 
     let push = Router::new()
         .route("/api/v1/sync/push", post(sync::push))
@@ -97,6 +94,13 @@ pub async fn build_app(state: AppState) -> Router {
         .route("/api/v1/openapi.json", get(openapi::openapi))
         .route("/api/v1/dashboard", get(manager::dashboard))
         .route("/api/v1/stock/ledger", get(manager::stock_ledger))
+        .route("/api/v1/stock/levels", get(manager::stock_levels))
+        .route("/api/v1/sla/policies", get(policies::list))
+        .route("/api/v1/sla/policies/{name}", put(policies::put_policy))
+        .route(
+            "/api/v1/contracts/{customer}",
+            put(policies::put_contract).delete(policies::delete_contract),
+        )
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_JSON_BYTES));
     let api = Router::new()

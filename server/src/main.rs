@@ -42,6 +42,15 @@ enum Command {
     Serve(ServeArgs),
     /// Load demo data into an empty database.
     Demo,
+    /// Print the manager's dashboard for the cases reported from --from to --to (inclusive).
+    Dashboard {
+        /// First day, YYYY-MM-DD (UTC).
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// Last day, YYYY-MM-DD (UTC), included.
+        #[arg(long)]
+        to: chrono::NaiveDate,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -120,6 +129,13 @@ async fn main() -> anyhow::Result<()> {
                 }
                 Err(e) => Err(e.into()),
             }
+        }
+        Command::Dashboard { from, to } => {
+            let store = Store::connect(&config.database_url).await?;
+            let text =
+                onsite_server::report::dashboard_text(&store, from, to, chrono::Utc::now()).await?;
+            print!("{text}");
+            Ok(())
         }
         Command::User {
             command:

@@ -1,7 +1,8 @@
 //! A manager assigns a case to an engineer (`case.assign`, offline too).
 //!
-//! The server has no user list yet (asked in notes/pwa-requests.md), so the engineers the
-//! device knows are the assignees of the cases it holds (a manager pulls every case).
+//! The engineers are the pulled `user`s with the engineer role (`Store::users`), by name,
+//! plus anyone named as an assignee on the cases the device holds (a manager pulls every
+//! case) whose user record has not arrived yet (shown by short id).
 
 use std::collections::BTreeMap;
 
@@ -9,7 +10,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use onsite_core::mutation::AssignArgs;
 use onsite_core::status::check;
-use onsite_core::{Actor, Case, CaseAction, CaseStatus, Mutation};
+use onsite_core::wire::UserInfo;
+use onsite_core::{Actor, Case, CaseAction, CaseStatus, Mutation, Role};
 use uuid::Uuid;
 
 use crate::components::fmt::short_id;
@@ -21,6 +23,37 @@ use crate::state::{use_app, UiError};
 pub struct EngineerChoice {
     pub id: Uuid,
     pub open_cases: usize,
+    /// From the pulled `user` records; `None` shows the short id.
+    pub name: Option<String>,
+}
+
+/// [`engineer_choices`] plus every known engineer user (with no open case too), named.
+pub fn engineer_choices_with_users(cases: &[Case], users: &[UserInfo]) -> Vec<EngineerChoice> {
+    let mut out = engineer_choices(cases);
+    for u in users.iter().filter(|u| u.role == Role::Engineer) {
+        match out.iter_mut().find(|e| e.id == u.id) {
+            Some(e) => e.name = Some(u.name.clone()),
+            None => out.push(EngineerChoice {
+                id: u.id,
+                open_cases: 0,
+                name: Some(u.name.clone()),
+            }),
+        }
+    }
+    // A non-engineer named as an assignee (a role change) is not offered.
+    out.retain(|e| {
+        users
+            .iter()
+            .find(|u| u.id == e.id)
+            .is_none_or(|u| u.role == Role::Engineer)
+    });
+    out.sort_by(|a, b| {
+        a.open_cases
+            .cmp(&b.open_cases)
+            .then_with(|| a.name.cmp(&b.name))
+            .then(a.id.cmp(&b.id))
+    });
+    out
 }
 
 /// The engineers named as assignees on `cases`, with their open-case counts (fewest first,
@@ -45,7 +78,11 @@ pub fn engineer_choices(cases: &[Case]) -> Vec<EngineerChoice> {
     }
     let mut out: Vec<EngineerChoice> = by_id
         .into_iter()
-        .map(|(id, open_cases)| EngineerChoice { id, open_cases })
+        .map(|(id, open_cases)| EngineerChoice {
+            id,
+            open_cases,
+            name: None,
+        })
         .collect();
     out.sort_by(|a, b| a.open_cases.cmp(&b.open_cases).then(a.id.cmp(&b.id)));
     out
@@ -75,6 +112,13 @@ pub fn AssignForm(
             .unwrap_or_default(),
     );
     let empty = engineers.is_empty();
+    let current_name = current.map(|c| {
+        engineers
+            .iter()
+            .find(|e| e.id == c)
+            .and_then(|e| e.name.clone())
+            .unwrap_or_else(|| short_id(c))
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Ok(engineer_id) = Uuid::parse_str(&picked.get_untracked()) {
@@ -87,7 +131,7 @@ pub fn AssignForm(
     view! {
         <form class="card assign" on:submit=submit>
             <h2>{i18n.text("assign.title")}</h2>
-            {current.map(|c| view! { <p class="muted">{i18n.text("assign.current")} " " {short_id(c)}</p> })}
+            {current_name.map(|c| view! { <p class="muted">{i18n.text("assign.current")} " " {c}</p> })}
             {empty.then(|| view! { <p class="muted">{i18n.text("assign.none_known")}</p> })}
             <label>
                 {i18n.text("assign.engineer")}
@@ -97,7 +141,10 @@ pub fn AssignForm(
                     {engineers.into_iter().map(|e| {
                         let v = e.id.to_string();
                         let sel = picked.get_untracked() == v;
-                        let label = i18n.tf("assign.option", &[("id", short_id(e.id)), ("n", e.open_cases.to_string())]);
+                        let label = match &e.name {
+                            Some(name) => i18n.tf("assign.option_named", &[("name", name.clone()), ("n", e.open_cases.to_string())]),
+                            None => i18n.tf("assign.option", &[("id", short_id(e.id)), ("n", e.open_cases.to_string())]),
+                        };
                         view! { <option value=v selected=sel>{label}</option> }
                     }).collect_view()}
                 </select>
@@ -128,9 +175,16 @@ pub fn AssignCard(
         let Some(store) = state.store() else {
             return;
         };
+        let users = match store.users().await {
+            Ok(u) => u,
+            Err(e) => {
+                state.show_error(UiError::from_store(&e));
+                Vec::new()
+            }
+        };
         match store.cases().await {
             Ok(all) => {
-                engineers.try_set(Some(engineer_choices(&all)));
+                engineers.try_set(Some(engineer_choices_with_users(&all, &users)));
             }
             Err(e) => state.show_error(UiError::from_store(&e)),
         }

@@ -5,6 +5,7 @@ use onsite_core::{Actor, Case, CaseAction, CaseStatus, Mutation};
 use uuid::Uuid;
 
 use crate::components::fmt::non_empty;
+use crate::components::forms::ReasonForm;
 use crate::i18n::use_i18n;
 
 /// The status buttons the state machine allows, in workflow order.
@@ -137,40 +138,13 @@ pub fn CaseActions(
                     .map(|a| {
                         let code = action_code(a);
                         view! {
-                            <form
-                                class="reason-form"
-                                on:submit=move |ev| {
-                                    ev.prevent_default();
-                                    submit_reason();
-                                }
-                            >
-                                <label>
-                                    {i18n.text("action.reason")}
-                                    <input
-                                        type="text"
-                                        required
-                                        data-testid="action-reason"
-                                        bind:value=reason
-                                    />
-                                </label>
-                                <div class="row">
-                                    <button
-                                        type="submit"
-                                        class="btn btn-primary"
-                                        data-testid=format!("action-{code}-confirm")
-                                        disabled=move || reason.with(|r| r.trim().is_empty())
-                                    >
-                                        {i18n.text("common.confirm")}
-                                    </button>
-                                    <button
-                                        type="button"
-                                        class="btn btn-ghost"
-                                        on:click=move |_| asking.set(None)
-                                    >
-                                        {i18n.text("common.cancel")}
-                                    </button>
-                                </div>
-                            </form>
+                            <ReasonForm
+                                input_testid="action-reason"
+                                confirm_testid=format!("action-{code}-confirm")
+                                reason=reason
+                                on_submit=submit_reason
+                                on_cancel=move || asking.set(None)
+                            />
                         }
                     })
             }}

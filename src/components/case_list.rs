@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use onsite_core::{Case, Role};
+use onsite_core::{Case, Category, Role, ServiceMode};
 use uuid::Uuid;
 
 use crate::components::{EscalatedBadge, SeverityBadge, StatusBadge, TimeLeftBadge};
@@ -17,12 +17,126 @@ pub fn sort_by_urgency(cases: &mut [Case]) {
     });
 }
 
-/// My cases (an engineer's assigned cases; a manager sees every case), by SLA urgency.
+/// The case-list filters. Values are the wire codes the selects carry ("" = any), so the
+/// filter lives in `AppState` and survives navigation between the list and a case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseFilter {
+    /// "" or a `ServiceMode::as_str` code.
+    pub mode: String,
+    /// "" or a `Category::as_str` code.
+    pub category: String,
+    /// "" or "1".."4".
+    pub severity: String,
+    /// Matched case-insensitively in the number, title and customer name.
+    pub search: String,
+    pub escalated_only: bool,
+}
+
+impl CaseFilter {
+    pub fn is_active(&self) -> bool {
+        *self != CaseFilter::default()
+    }
+
+    pub fn matches(&self, c: &Case) -> bool {
+        if !self.mode.is_empty() && c.mode.as_str() != self.mode {
+            return false;
+        }
+        if !self.category.is_empty() && c.category.as_str() != self.category {
+            return false;
+        }
+        if !self.severity.is_empty() && c.severity.level().to_string() != self.severity {
+            return false;
+        }
+        if self.escalated_only && c.current_escalation_tier() == 0 {
+            return false;
+        }
+        let q = self.search.trim().to_lowercase();
+        if !q.is_empty() {
+            let hay = [&c.number, &c.title, &c.customer.name];
+            if !hay.iter().any(|h| h.to_lowercase().contains(&q)) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Mode, category, severity, search and "escalated only" over the case list.
 #[component]
-pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl IntoView {
+pub fn CaseFilters(filter: RwSignal<CaseFilter>) -> impl IntoView {
     let i18n = use_i18n();
+    let select = move |testid: &'static str,
+                       label: &'static str,
+                       options: Vec<(String, String)>,
+                       get: fn(&CaseFilter) -> &String,
+                       set: fn(&mut CaseFilter, String)| {
+        view! {
+            <label class="filter">
+                {i18n.text(label)}
+                <select data-testid=testid
+                    prop:value=move || filter.with(|f| get(f).clone())
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        filter.update(|f| set(f, v));
+                    }>
+                    <option value="">{i18n.text("filter.any")}</option>
+                    {options.into_iter().map(|(v, key)| {
+                        let sel = filter.with_untracked(|f| *get(f) == v);
+                        view! { <option value=v selected=sel>{move || i18n.t(&key)}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+        }
+    };
+    let modes = ServiceMode::ALL
+        .iter()
+        .map(|m| (m.as_str().to_string(), format!("mode.{}", m.as_str())))
+        .collect();
+    let categories = Category::ALL
+        .iter()
+        .map(|c| (c.as_str().to_string(), format!("category.{}", c.as_str())))
+        .collect();
+    let severities = (1..=4u8)
+        .map(|l| (l.to_string(), format!("severity.{l}")))
+        .collect();
+    view! {
+        <div class="filters" role="search">
+            <label class="filter filter-search">
+                {i18n.text("filter.search")}
+                <input type="search" data-testid="filter-search"
+                    placeholder=i18n.text("filter.search_hint")
+                    prop:value=move || filter.with(|f| f.search.clone())
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        filter.update(|f| f.search = v);
+                    } />
+            </label>
+            {select("filter-mode", "filter.mode", modes, |f| &f.mode, |f, v| f.mode = v)}
+            {select("filter-category", "filter.category", categories, |f| &f.category, |f, v| f.category = v)}
+            {select("filter-severity", "filter.severity", severities, |f| &f.severity, |f, v| f.severity = v)}
+            <label class="check filter-escalated">
+                <input type="checkbox" data-testid="filter-escalated"
+                    prop:checked=move || filter.with(|f| f.escalated_only)
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        filter.update(|f| f.escalated_only = on);
+                    } />
+                {i18n.text("filter.escalated")}
+            </label>
+            <Show when=move || filter.with(CaseFilter::is_active)>
+                <button type="button" class="btn btn-ghost filter-clear" data-testid="filter-clear"
+                    on:click=move |_| filter.set(CaseFilter::default())>
+                    {i18n.text("filter.clear")}
+                </button>
+            </Show>
+        </div>
+    }
+}
+
+/// Every case on the device (a manager pulls every case), reloaded after each write/sync.
+pub fn use_cases() -> LocalResource<Result<Vec<Case>, UiError>> {
     let state = use_app();
-    let cases = LocalResource::new(move || {
+    LocalResource::new(move || {
         state.revision.track();
         let store = state.store();
         async move {
@@ -31,7 +145,17 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
                 None => Ok(vec![]),
             }
         }
-    });
+    })
+}
+
+/// My cases (an engineer's assigned cases; a manager sees every case), by SLA urgency,
+/// narrowed by the filters kept in `AppState`.
+#[component]
+pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let filter = state.case_filter;
+    let cases = use_cases();
     let visible = Memo::new(move |_| {
         let actor = state.actor_tracked()?;
         let mut list = match cases.get()? {
@@ -44,8 +168,10 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
         if actor.role == Role::Engineer {
             list.retain(|c| c.assignee_id == Some(actor.user_id));
         }
+        let total = list.len();
+        filter.with(|f| list.retain(|c| f.matches(c)));
         sort_by_urgency(&mut list);
-        Some(list)
+        Some((total, list))
     });
 
     view! {
@@ -53,7 +179,13 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
             <h1 class="page-title">
                 {i18n.text("cases.title")}
                 <small class="muted">
-                    {move || visible.with(|v| v.as_ref().map(|v| format!(" ({})", v.len())))}
+                    {move || visible.with(|v| v.as_ref().map(|(total, v)| {
+                        if v.len() == *total {
+                            format!(" ({total})")
+                        } else {
+                            format!(" ({}/{total})", v.len())
+                        }
+                    }))}
                 </small>
             </h1>
             {move || (state.actor_tracked().map(|a| a.role) == Some(Role::Manager)).then(|| view! {
@@ -61,13 +193,18 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
                     "+ " {i18n.text("new_case.title")}
                 </a>
             })}
+            <CaseFilters filter=filter />
             {move || match visible.get() {
                 None => view! { <p class="muted">{i18n.text("common.loading")}</p> }.into_any(),
-                Some(list) if list.is_empty() => {
+                Some((total, list)) if list.is_empty() && total > 0 => {
+                    view! { <p class="empty" data-testid="cases-filtered-out">{i18n.text("filter.none_match")}</p> }
+                        .into_any()
+                }
+                Some((_, list)) if list.is_empty() => {
                     view! { <p class="empty" data-testid="cases-empty">{i18n.text("cases.empty")}</p> }
                         .into_any()
                 }
-                Some(list) => {
+                Some((_, list)) => {
                     view! {
                         <ul class="rows">
                             {list
@@ -90,6 +227,11 @@ pub fn CaseRow(case: Case, #[prop(into)] selected: Signal<Option<Uuid>>) -> impl
     let status = case.status.as_str();
     let tier = case.current_escalation_tier();
     let escalated = tier > 0;
+    let i18n = use_i18n();
+    let mode = case.mode.as_str();
+    let category = case.category.as_str();
+    let mode_key = format!("mode.{mode}");
+    let category_key = format!("category.{category}");
     view! {
         <li>
             <a
@@ -109,6 +251,11 @@ pub fn CaseRow(case: Case, #[prop(into)] selected: Signal<Option<Uuid>>) -> impl
                     {escalated.then(|| view! { <EscalatedBadge tier=tier /> })}
                 </div>
                 <div class="case-title">{case.title.clone()}</div>
+                <div class="case-class">
+                    <span class="row-mode" data-testid="row-mode" data-mode=mode>{move || i18n.t(&mode_key)}</span>
+                    " · "
+                    <span class="row-category" data-testid="row-category" data-category=category>{move || i18n.t(&category_key)}</span>
+                </div>
                 <div class="case-meta">
                     <span>{case.customer.name.clone()}</span>
                     " · "

@@ -10,10 +10,11 @@ pub fn ErrorBanner(error: RwSignal<Option<UiError>>) -> impl IntoView {
     move || {
         error.get().map(|e| {
             view! {
-                <div class="error-banner" role="alert" data-testid="error-banner" data-error=e.key>
+                <div class="error-banner" role="alert" data-testid="error-banner" data-error=e.key
+                    data-reason=e.reason data-detail=e.detail.clone()>
                     <div class="error-text">
                         <strong>{move || i18n.t(e.key)}</strong>
-                        {e.detail.clone().map(|d| view! { <small class="error-detail">{d}</small> })}
+                        {e.reason.map(|r| view! { <small class="error-detail">{move || i18n.t(r)}</small> })}
                     </div>
                     {(e.key == "error.db_version").then(|| view! {
                         <button

@@ -6,6 +6,7 @@ use onsite_core::status::check;
 use onsite_core::{Actor, Case, CaseAction, Escalation, Mutation};
 
 use crate::components::fmt::{local_time, non_empty};
+use crate::components::forms::ConfirmCancel;
 use crate::i18n::use_i18n;
 
 pub const MAX_TIER: u8 = 3;
@@ -84,15 +85,8 @@ pub fn EscalateForm(
                             prop:value=move || reason.get()
                             on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
                     </label>
-                    <div class="row">
-                        <button type="submit" class="btn btn-primary" data-testid="escalate-submit"
-                            disabled=move || busy.get() || reason.with(|r| r.trim().is_empty())>
-                            {i18n.text("escalate.submit")}
-                        </button>
-                        <button type="button" class="btn btn-ghost" on:click=move |_| open.set(false)>
-                            {i18n.text("common.cancel")}
-                        </button>
-                    </div>
+                    <ConfirmCancel confirm_testid="escalate-submit" confirm_key="escalate.submit"
+                        reason=reason on_cancel=move || open.set(false) busy=busy />
                 </form>
             </Show>
         </div>

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::i18n::{use_i18n, Lang};
 use crate::state::use_app;
@@ -80,5 +81,50 @@ pub fn Header() -> impl IntoView {
                 </Show>
             </div>
         </header>
+    }
+}
+
+/// The app's sections under the header: cases, van stock, and for managers the review queue
+/// (with the number of completed cases waiting) and the dashboard.
+#[component]
+pub fn AppNav() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let manager = move || state.actor_tracked().map(|a| a.role) == Some(onsite_core::Role::Manager);
+    let waiting = LocalResource::new(move || {
+        state.revision.track();
+        let store = if manager() { state.store() } else { None };
+        async move {
+            match store {
+                Some(s) => match s.cases().await {
+                    Ok(cs) => cs
+                        .iter()
+                        .filter(|c| c.status == onsite_core::CaseStatus::Completed)
+                        .count(),
+                    Err(e) => {
+                        state.show_error(crate::state::UiError::from_store(&e));
+                        0
+                    }
+                },
+                None => 0,
+            }
+        }
+    });
+    let count = move || waiting.get().unwrap_or(0);
+    let has_count = move || count() > 0;
+    view! {
+        <Show when=move || state.actor_tracked().is_some()>
+            <nav class="app-nav" aria-label=i18n.text("nav.sections")>
+                <A href="/" exact=true attr:data-testid="nav-cases">{i18n.text("nav.cases")}</A>
+                <Show when=manager>
+                    <A href="/review" attr:data-testid="nav-review" attr:data-count=move || count().to_string()>
+                        {i18n.text("nav.review")}
+                        <span class="nav-count" class:has-count=has_count>{move || count().to_string()}</span>
+                    </A>
+                    <A href="/dashboard" attr:data-testid="nav-dashboard">{i18n.text("nav.dashboard")}</A>
+                </Show>
+                <A href="/stock" attr:data-testid="nav-stock">{i18n.text("nav.stock")}</A>
+            </nav>
+        </Show>
     }
 }

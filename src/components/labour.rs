@@ -1,10 +1,13 @@
 //! Labour on a case: travel and work timers (their start time is kept in IndexedDB so a
 //! running timer survives an app restart), manual entries, the list and the totals.
 
-use chrono::{DateTime, Duration, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike,
+    Utc,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use onsite_core::mutation::TimeArgs;
+use onsite_core::mutation::{TimeArgs, TimeCorrectArgs};
 use onsite_core::{Mutation, TimeEntry, TimeKind};
 use uuid::Uuid;
 
@@ -12,16 +15,22 @@ use crate::components::fmt::{duration, local_time};
 use crate::i18n::use_i18n;
 use crate::state::{use_app, UiError};
 
-/// Travel and work minutes over the entries.
+/// Travel and work minutes over the live entries (what `Case::labour_minutes` counts:
+/// corrected and struck-out entries are left out).
 pub fn time_totals(entries: &[TimeEntry]) -> (i64, i64) {
     let sum = |k: TimeKind| {
         entries
             .iter()
-            .filter(|e| e.kind == k)
+            .filter(|e| e.kind == k && e.is_live())
             .map(TimeEntry::minutes)
             .sum::<i64>()
     };
     (sum(TimeKind::Travel), sum(TimeKind::Work))
+}
+
+/// The case's travel and work minutes (corrected entries count once).
+pub fn case_labour(case: &onsite_core::Case) -> (i64, i64) {
+    case.labour_minutes()
 }
 
 pub fn kind_code(k: TimeKind) -> &'static str {
@@ -74,11 +83,96 @@ pub fn parse_local_input(s: &str) -> Option<DateTime<Utc>> {
         .map(|l| l.with_timezone(&Utc))
 }
 
-/// The entries (newest first) and the totals. Plain props: tests mount it alone.
+/// A time as an `<input type="datetime-local">` value in the device's zone.
+pub fn to_local_input(dt: DateTime<Utc>) -> String {
+    let l = dt.with_timezone(&Local);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        l.year(),
+        l.month(),
+        l.day(),
+        l.hour(),
+        l.minute()
+    )
+}
+
+/// Checks a start/end pair typed by hand; the error is an i18n key.
+pub fn checked_span(
+    start: &str,
+    end: &str,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), &'static str> {
+    let (Some(start), Some(end)) = (parse_local_input(start), parse_local_input(end)) else {
+        return Err("time.need_times");
+    };
+    if end <= start {
+        return Err("time.end_before_start");
+    }
+    if end - start > Duration::hours(MAX_ENTRY_HOURS) {
+        return Err("time.too_long");
+    }
+    Ok((start, end))
+}
+
+/// The correction replacing `entry` by `start`–`end` (a new entry id), or, with no times,
+/// striking it out.
+pub fn correction(
+    case_id: Uuid,
+    entry: &TimeEntry,
+    span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+) -> TimeCorrectArgs {
+    TimeCorrectArgs {
+        case_id,
+        entry_id: Uuid::new_v4(),
+        corrects: entry.entry_id,
+        start: span.map(|s| s.0),
+        end: span.map(|s| s.1),
+    }
+}
+
+/// The start / end fields of a time span (testids `{prefix}-start`, `{prefix}-end`) and the
+/// span's error (`{prefix}-error`, see `checked_span`).
+fn span_fields(
+    prefix: &'static str,
+    start: RwSignal<String>,
+    end: RwSignal<String>,
+    error: RwSignal<Option<&'static str>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let field = move |key: &'static str, part: &str, sig: RwSignal<String>| {
+        view! {
+            <label>
+                {i18n.text(key)}
+                <input type="datetime-local" required data-testid=format!("{prefix}-{part}")
+                    prop:value=move || sig.get()
+                    on:input=move |ev| sig.set(event_target_value(&ev)) />
+            </label>
+        }
+    };
+    view! {
+        {field("time.start", "start", start)}
+        {field("time.end", "end", end)}
+        {move || error.get().map(|k| view! {
+            <p class="form-error" data-testid=format!("{prefix}-error") data-error=k>{i18n.text(k)}</p>
+        })}
+    }
+}
+
+/// The entries (newest first) and the totals. Plain props: tests mount it alone. With
+/// `on_correct` each live entry gets edit and remove buttons (`case.time_correct`); corrected
+/// and struck-out entries stay listed, struck through, and leave the totals.
 #[component]
-pub fn TimeEntries(#[prop(into)] entries: Signal<Vec<TimeEntry>>) -> impl IntoView {
+pub fn TimeEntries(
+    #[prop(into)] entries: Signal<Vec<TimeEntry>>,
+    #[prop(optional)] case_id: Option<Uuid>,
+    #[prop(optional, into)] on_correct: Option<Callback<Mutation>>,
+    #[prop(optional, into)] busy: Signal<bool>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let totals = Memo::new(move |_| entries.with(|e| time_totals(e)));
+    let editing: RwSignal<Option<Uuid>> = RwSignal::new(None);
+    let e_start = RwSignal::new(String::new());
+    let e_end = RwSignal::new(String::new());
+    let e_error: RwSignal<Option<&'static str>> = RwSignal::new(None);
     let total = move |testid: &'static str, key: &'static str, pick: fn((i64, i64)) -> i64| {
         view! {
             <div class="field">
@@ -87,6 +181,11 @@ pub fn TimeEntries(#[prop(into)] entries: Signal<Vec<TimeEntry>>) -> impl IntoVi
                     {move || duration(&i18n, Duration::minutes(pick(totals.get())))}
                 </dd>
             </div>
+        }
+    };
+    let correct = move |entry: &TimeEntry, span| {
+        if let (Some(cb), Some(case_id)) = (on_correct, case_id) {
+            cb.run(Mutation::TimeCorrect(correction(case_id, entry, span)));
         }
     };
     view! {
@@ -103,15 +202,71 @@ pub fn TimeEntries(#[prop(into)] entries: Signal<Vec<TimeEntry>>) -> impl IntoVi
                         let code = kind_code(e.kind);
                         let key = format!("time.kind.{code}");
                         let mins = e.minutes();
+                        let live = e.is_live();
+                        let id = e.entry_id;
+                        let (e1, e2) = (e.clone(), e.clone());
+                        let can = live && on_correct.is_some() && case_id.is_some();
                         view! {
-                            <li class="time-entry" data-testid="time-entry" data-kind=code data-minutes=mins.to_string()>
-                                <span class="badge st">{move || i18n.t(&key)}</span>
-                                " "
-                                {local_time(e.start)}
-                                " – "
-                                {local_time(e.end)}
-                                " · "
-                                <strong>{move || duration(&i18n, Duration::minutes(mins))}</strong>
+                            <li class="time-entry" class:superseded=!live data-testid="time-entry"
+                                data-kind=code data-minutes=mins.to_string()
+                                data-entry-id=id.to_string() data-superseded=(!live).to_string()>
+                                <span class="time-line">
+                                    <span class="badge st">{move || i18n.t(&key)}</span>
+                                    " "
+                                    {local_time(e.start)}
+                                    " – "
+                                    {local_time(e.end)}
+                                    " · "
+                                    <strong>{move || duration(&i18n, Duration::minutes(mins))}</strong>
+                                    {(!live).then(|| view! { " " <small class="muted">{i18n.text("time.corrected")}</small> })}
+                                    {e.corrects.is_some().then(|| view! { " " <small class="muted">{i18n.text("time.correction")}</small> })}
+                                </span>
+                                {can.then(|| view! {
+                                    <span class="time-entry-actions">
+                                        <button type="button" class="btn btn-ghost" data-testid="time-entry-edit"
+                                            disabled=move || busy.get()
+                                            on:click=move |_| {
+                                                e_start.set(to_local_input(e1.start));
+                                                e_end.set(to_local_input(e1.end));
+                                                e_error.set(None);
+                                                editing.set(Some(id));
+                                            }>
+                                            {i18n.text("time.edit")}
+                                        </button>
+                                        <button type="button" class="btn btn-ghost btn-danger" data-testid="time-entry-remove"
+                                            disabled=move || busy.get()
+                                            on:click=move |_| correct(&e2, None)>
+                                            {i18n.text("time.remove")}
+                                        </button>
+                                    </span>
+                                })}
+                                {move || (editing.get() == Some(id)).then(|| {
+                                    let entry = e.clone();
+                                    view! {
+                                        <form class="time-edit" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                                            ev.prevent_default();
+                                            match checked_span(&e_start.get_untracked(), &e_end.get_untracked()) {
+                                                Ok(span) => {
+                                                    e_error.set(None);
+                                                    editing.set(None);
+                                                    correct(&entry, Some(span));
+                                                }
+                                                Err(k) => e_error.set(Some(k)),
+                                            }
+                                        }>
+                                            {span_fields("time-edit", e_start, e_end, e_error)}
+                                            <div class="row">
+                                                <button type="submit" class="btn btn-primary" data-testid="time-edit-save"
+                                                    disabled=move || busy.get()>
+                                                    {i18n.text("time.save_correction")}
+                                                </button>
+                                                <button type="button" class="btn btn-ghost" on:click=move |_| editing.set(None)>
+                                                    {i18n.text("common.cancel")}
+                                                </button>
+                                            </div>
+                                        </form>
+                                    }
+                                })}
                             </li>
                         }
                     })
@@ -123,7 +278,12 @@ pub fn TimeEntries(#[prop(into)] entries: Signal<Vec<TimeEntry>>) -> impl IntoVi
 
 /// The labour card on the case page.
 #[component]
-pub fn Labour(case_id: Uuid, entries: Vec<TimeEntry>, can_log: bool) -> impl IntoView {
+pub fn Labour(
+    case_id: Uuid,
+    entries: Vec<TimeEntry>,
+    can_log: bool,
+    #[prop(optional)] can_correct: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let travel: RwSignal<Option<DateTime<Utc>>> = RwSignal::new(None);
@@ -234,21 +394,13 @@ pub fn Labour(case_id: Uuid, entries: Vec<TimeEntry>, can_log: bool) -> impl Int
         } else {
             TimeKind::Work
         };
-        let (Some(start), Some(end)) = (
-            parse_local_input(&m_start.get_untracked()),
-            parse_local_input(&m_end.get_untracked()),
-        ) else {
-            m_error.set(Some("time.need_times"));
-            return;
+        let (start, end) = match checked_span(&m_start.get_untracked(), &m_end.get_untracked()) {
+            Ok(span) => span,
+            Err(k) => {
+                m_error.set(Some(k));
+                return;
+            }
         };
-        if end <= start {
-            m_error.set(Some("time.end_before_start"));
-            return;
-        }
-        if end - start > Duration::hours(MAX_ENTRY_HOURS) {
-            m_error.set(Some("time.too_long"));
-            return;
-        }
         m_error.set(None);
         busy.set(true);
         let args = TimeArgs {
@@ -275,7 +427,22 @@ pub fn Labour(case_id: Uuid, entries: Vec<TimeEntry>, can_log: bool) -> impl Int
                 {timer_button(TimeKind::Travel)}
                 {timer_button(TimeKind::Work)}
             </div>
-            <TimeEntries entries=Signal::stored(entries) />
+            {if can_correct {
+                let on_correct = Callback::new(move |m: Mutation| {
+                    busy.set(true);
+                    spawn_local(async move {
+                        state.perform(m, vec![]).await;
+                        busy.try_set(false);
+                    });
+                });
+                view! {
+                    <TimeEntries entries=Signal::stored(entries) case_id=case_id
+                        on_correct=on_correct busy=busy />
+                }
+                .into_any()
+            } else {
+                view! { <TimeEntries entries=Signal::stored(entries) /> }.into_any()
+            }}
             {can_log.then(|| view! {
                 <button type="button" class="btn btn-ghost" data-testid="time-manual-open"
                     on:click=move |_| show_manual.update(|v| *v = !*v)>
@@ -293,21 +460,7 @@ pub fn Labour(case_id: Uuid, entries: Vec<TimeEntry>, can_log: bool) -> impl Int
                             <option value="work" selected>{i18n.text("time.kind.work")}</option>
                         </select>
                     </label>
-                    <label>
-                        {i18n.text("time.start")}
-                        <input type="datetime-local" required data-testid="time-manual-start"
-                            prop:value=move || m_start.get()
-                            on:input=move |ev| m_start.set(event_target_value(&ev)) />
-                    </label>
-                    <label>
-                        {i18n.text("time.end")}
-                        <input type="datetime-local" required data-testid="time-manual-end"
-                            prop:value=move || m_end.get()
-                            on:input=move |ev| m_end.set(event_target_value(&ev)) />
-                    </label>
-                    {move || m_error.get().map(|k| view! {
-                        <p class="form-error" data-testid="time-manual-error" data-error=k>{i18n.text(k)}</p>
-                    })}
+                    {span_fields("time-manual", m_start, m_end, m_error)}
                     <button type="submit" class="btn btn-primary btn-block" data-testid="time-manual-submit"
                         disabled=move || busy.get()>
                         {i18n.text("time.add")}

@@ -18,7 +18,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::components::fmt::non_empty;
 use crate::components::signature_pad::base64_decode;
 use crate::i18n::use_i18n;
-use crate::state::{use_app, UiError};
+use crate::state::{use_app, AppState, UiError};
 use crate::store::hash_blob;
 
 /// The long side of a stored photo, in pixels.
@@ -53,44 +53,59 @@ fn js_err(e: JsValue) -> String {
         .unwrap_or_else(|| format!("{e:?}"))
 }
 
+/// A photo that could not be prepared: `photo.error` with a translated reason (the browser's
+/// own message is kept as the technical detail).
+fn photo_error(reason: &'static str) -> impl Fn(JsValue) -> UiError {
+    move |e| UiError::with("photo.error", js_err(e)).because(reason)
+}
+
+fn photo_error_msg(reason: &'static str, detail: &str) -> UiError {
+    UiError::with("photo.error", detail).because(reason)
+}
+
 /// Decodes the picked image, scales it to ≤ 1600 px on the long side and encodes a JPEG.
-pub async fn resize_to_jpeg(file: &JsValue) -> Result<Vec<u8>, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let create = method(&window, "createImageBitmap").map_err(js_err)?;
+pub async fn resize_to_jpeg(file: &JsValue) -> Result<Vec<u8>, UiError> {
+    const BROWSER: &str = "photo.reason.browser";
+    const DECODE: &str = "photo.reason.decode";
+    const ENCODE: &str = "photo.reason.encode";
+    let window = web_sys::window().ok_or_else(|| photo_error_msg(BROWSER, "no window"))?;
+    let create = method(&window, "createImageBitmap").map_err(photo_error(BROWSER))?;
     let promise: js_sys::Promise = create
         .call1(&window, file)
-        .map_err(js_err)?
+        .map_err(photo_error(DECODE))?
         .dyn_into()
-        .map_err(js_err)?;
-    let bitmap = JsFuture::from(promise).await.map_err(js_err)?;
+        .map_err(photo_error(BROWSER))?;
+    let bitmap = JsFuture::from(promise).await.map_err(photo_error(DECODE))?;
     let w = get(&bitmap, "width")
-        .map_err(js_err)?
+        .map_err(photo_error(DECODE))?
         .as_f64()
         .unwrap_or(0.0) as u32;
     let h = get(&bitmap, "height")
-        .map_err(js_err)?
+        .map_err(photo_error(DECODE))?
         .as_f64()
         .unwrap_or(0.0) as u32;
     if w == 0 || h == 0 {
-        return Err("empty image".into());
+        return Err(photo_error_msg("photo.reason.empty", "empty image"));
     }
     let (tw, th) = fit_long_side(w, h, MAX_SIDE);
-    let doc = window.document().ok_or("no document")?;
+    let doc = window
+        .document()
+        .ok_or_else(|| photo_error_msg(BROWSER, "no document"))?;
     let canvas: web_sys::HtmlCanvasElement = doc
         .create_element("canvas")
-        .map_err(js_err)?
+        .map_err(photo_error(BROWSER))?
         .unchecked_into();
     canvas.set_width(tw);
     canvas.set_height(th);
     let ctx: web_sys::CanvasRenderingContext2d = canvas
         .get_context("2d")
-        .map_err(js_err)?
-        .ok_or("no 2d context")?
+        .map_err(photo_error(BROWSER))?
+        .ok_or_else(|| photo_error_msg(BROWSER, "no 2d context"))?
         .unchecked_into();
     // JPEG has no transparency: a white ground, not black.
     ctx.set_fill_style_str("#ffffff");
     ctx.fill_rect(0.0, 0.0, tw as f64, th as f64);
-    let draw = method(&ctx, "drawImage").map_err(js_err)?;
+    let draw = method(&ctx, "drawImage").map_err(photo_error(BROWSER))?;
     let args = Array::of5(
         &bitmap,
         &JsValue::from(0),
@@ -98,7 +113,7 @@ pub async fn resize_to_jpeg(file: &JsValue) -> Result<Vec<u8>, String> {
         &JsValue::from(tw),
         &JsValue::from(th),
     );
-    draw.apply(&ctx, &args).map_err(js_err)?;
+    draw.apply(&ctx, &args).map_err(photo_error(DECODE))?;
     if let Ok(close) = method(&bitmap, "close") {
         let _ = close.call0(&bitmap);
     }
@@ -106,9 +121,12 @@ pub async fn resize_to_jpeg(file: &JsValue) -> Result<Vec<u8>, String> {
     for q in QUALITIES {
         let url = canvas
             .to_data_url_with_type_and_encoder_options("image/jpeg", &JsValue::from(q))
-            .map_err(js_err)?;
-        let b64 = url.split_once(',').map(|(_, b)| b).ok_or("bad data url")?;
-        last = base64_decode(b64).ok_or("bad base64")?;
+            .map_err(photo_error(ENCODE))?;
+        let b64 = url
+            .split_once(',')
+            .map(|(_, b)| b)
+            .ok_or_else(|| photo_error_msg(ENCODE, "bad data url"))?;
+        last = base64_decode(b64).ok_or_else(|| photo_error_msg(ENCODE, "bad base64"))?;
         if last.len() <= TARGET_BYTES {
             break;
         }
@@ -150,63 +168,60 @@ fn clear_input(ev: &leptos::ev::Event) {
     }
 }
 
-/// One thumbnail: bytes from the `blobs` store (works offline), tap for the full view.
-#[component]
-fn PhotoThumb(photo: Photo, full: RwSignal<Option<(String, Option<String>)>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let state = use_app();
+/// The bytes of a blob (photo, signature image): from the `blobs` store (works offline); one
+/// taken on another device is fetched when online, checked against its hash and kept.
+pub async fn blob_bytes(state: AppState, sha: &str) -> Result<Option<Vec<u8>>, UiError> {
+    let Some(store) = state.store() else {
+        return Ok(None);
+    };
+    if let Some(bytes) = store.blob(sha).await.map_err(|e| UiError::from_store(&e))? {
+        return Ok(Some(bytes));
+    }
+    let token = state
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.token.clone()));
+    let fetched = match token {
+        Some(t) if state.status.with_untracked(|s| s.online) => {
+            crate::api::get_blob(&t, sha).await.ok()
+        }
+        _ => None,
+    };
+    match fetched {
+        Some(bytes) if hash_blob(&bytes) == sha => {
+            if let Err(e) = store.cache_blob(sha, &bytes).await {
+                leptos::logging::warn!("could not keep blob {sha}: {e}");
+            }
+            Ok(Some(bytes))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// An object URL over a blob's bytes (see [`blob_bytes`]); `None` when not available.
+pub async fn blob_url(state: AppState, sha: &str) -> Result<Option<String>, UiError> {
+    Ok(blob_bytes(state, sha)
+        .await?
+        .and_then(|bytes| object_url(&bytes)))
+}
+
+/// Load a blob's object URL (see [`blob_url`]) into a signal for the current owner:
+/// `(url, missing)`, where `missing` turns `true` when the bytes are not available. The URL
+/// is revoked when the owner is cleaned up (or at once when that happened meanwhile).
+fn blob_url_signal(state: AppState, sha: String) -> (RwSignal<Option<String>>, RwSignal<bool>) {
     let url: RwSignal<Option<String>> = RwSignal::new(None);
     let missing = RwSignal::new(false);
-    let sha = photo.sha256.clone();
     spawn_local(async move {
-        let Some(store) = state.store() else {
-            return;
-        };
-        match store.blob(&sha).await {
-            Ok(Some(bytes)) => match object_url(&bytes) {
-                Some(u) => {
-                    if url.try_set(Some(u.clone())).is_some() {
-                        // Unmounted meanwhile.
-                        revoke_url(&u);
-                    }
-                }
-                None => {
-                    missing.try_set(true);
-                }
-            },
-            Ok(None) => {
-                // Taken on another device: fetch the bytes when online and keep them.
-                let token = state
-                    .session
-                    .with_untracked(|s| s.as_ref().map(|s| s.token.clone()));
-                let fetched = match token {
-                    Some(t) if state.status.with_untracked(|s| s.online) => {
-                        crate::api::get_blob(&t, &sha).await.ok()
-                    }
-                    _ => None,
-                };
-                match fetched {
-                    Some(bytes) if hash_blob(&bytes) == sha => {
-                        if let Err(e) = store.cache_blob(&sha, &bytes).await {
-                            leptos::logging::warn!("could not keep photo {sha}: {e}");
-                        }
-                        match object_url(&bytes) {
-                            Some(u) => {
-                                if url.try_set(Some(u.clone())).is_some() {
-                                    revoke_url(&u);
-                                }
-                            }
-                            None => {
-                                missing.try_set(true);
-                            }
-                        }
-                    }
-                    _ => {
-                        missing.try_set(true);
-                    }
+        match blob_url(state, &sha).await {
+            Ok(Some(u)) => {
+                if url.try_set(Some(u.clone())).is_some() {
+                    // Unmounted meanwhile.
+                    revoke_url(&u);
                 }
             }
-            Err(e) => state.show_error(UiError::from_store(&e)),
+            Ok(None) => {
+                missing.try_set(true);
+            }
+            Err(e) => state.show_error(e),
         }
     });
     on_cleanup(move || {
@@ -214,6 +229,15 @@ fn PhotoThumb(photo: Photo, full: RwSignal<Option<(String, Option<String>)>>) ->
             revoke_url(&u);
         }
     });
+    (url, missing)
+}
+
+/// One thumbnail: bytes from the `blobs` store (works offline), tap for the full view.
+#[component]
+fn PhotoThumb(photo: Photo, full: RwSignal<Option<(String, Option<String>)>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let (url, missing) = blob_url_signal(state, photo.sha256.clone());
     let caption = photo.caption.clone();
     let alt = caption.clone().unwrap_or_default();
     view! {
@@ -270,7 +294,7 @@ pub fn Photos(case_id: Uuid, photos: Vec<Photo>, can_add: bool) -> impl IntoView
                         caption.try_set(String::new());
                     }
                 }
-                Err(e) => state.show_error(UiError::with("photo.error", e)),
+                Err(e) => state.show_error(e),
             }
             busy.try_set(false);
         });
@@ -312,5 +336,32 @@ pub fn Photos(case_id: Uuid, photos: Vec<Photo>, can_add: bool) -> impl IntoView
                 </div>
             })}
         </section>
+    }
+}
+
+/// An image over a blob's bytes (photo or signature) with `data-loaded` = `true` once shown;
+/// used by the printable report.
+#[component]
+pub fn BlobImg(
+    sha256: String,
+    testid: &'static str,
+    #[prop(optional)] alt: String,
+    #[prop(optional)] class: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app();
+    let (url, missing) = blob_url_signal(state, sha256.clone());
+    view! {
+        <span class=format!("blob-img {class}")>
+            <img data-testid=testid data-sha256=sha256 alt=alt
+                data-loaded=move || url.with(|u| u.is_some()).to_string()
+                class:hidden=move || url.with(|u| u.is_none())
+                src=move || url.get() />
+            {move || url.with(|u| u.is_none()).then(|| view! {
+                <span class="muted">
+                    {move || if missing.get() { i18n.t("photo.not_here") } else { i18n.t("common.loading") }}
+                </span>
+            })}
+        </span>
     }
 }

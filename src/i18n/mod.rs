@@ -68,6 +68,12 @@ impl I18n {
         lookup(self.lang.get(), key)
     }
 
+    /// The text for `key` when the tables have it (tracks the language signal).
+    pub fn try_t(&self, key: &str) -> Option<&'static str> {
+        let lang = self.lang.get();
+        find(lang.table(), key).or_else(|| find(EN, key))
+    }
+
     /// `t` as a reactive view child or attribute value: `{i18n.text("key")}` does what
     /// `{move || i18n.t("key")}` does. Every call returns the same closure type, so the wasm
     /// holds one copy of the reactive view code for all of them, not one per call site.

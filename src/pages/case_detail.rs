@@ -1,15 +1,16 @@
-use chrono::{Local, Utc};
+use chrono::Local;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Outlet;
 use onsite_core::status::check;
-use onsite_core::{Actor, Case, CaseAction, CaseFlag, Mutation};
+use onsite_core::{Actor, Case, CaseAction, Mutation};
 
 use super::{use_case, use_case_id, use_wide, CaseLoad, CaseMissing};
-use crate::components::fmt::{local_time, short_id};
+use crate::components::fmt::{duration, local_time, short_id};
 use crate::components::{
-    AssignCard, CaseActions, CaseList, EscalateForm, EscalatedBadge, EscalationList, Labour,
-    Photos, SeverityBadge, StatusBadge, TimeLeftBadge,
+    AssignCard, CaseActions, CaseList, Checklist, EscalateForm, EscalatedBadge, EscalationList,
+    FaultAnalysisForm, Labour, PastFixes, Photos, SeverityBadge, SlaCard, StatusBadge,
+    TimeLeftBadge,
 };
 use crate::i18n::{use_i18n, I18n};
 use crate::state::use_app;
@@ -86,6 +87,69 @@ fn field(i18n: I18n, key: &'static str, value: impl IntoView + 'static) -> impl 
     }
 }
 
+/// A timeline entry's detail as the user reads it: the codes onsite-core writes (statuses,
+/// tiers, checklist results, minutes) in the user's language; free text as typed.
+fn timeline_detail(
+    i18n: I18n,
+    checklist: &[onsite_core::ChecklistItem],
+    event: &str,
+    d: String,
+) -> AnyView {
+    let split = d
+        .split_once(": ")
+        .map(|(a, b)| (a.to_string(), b.to_string()));
+    match (event, split) {
+        // "<tier>: <reason>"
+        ("case.escalate", Some((n, reason))) if n.parse::<u8>().is_ok() => {
+            let key = format!("escalate.tier.{n}");
+            view! { <span class="detail">{move || i18n.t(&key)} ": " {reason}</span> }.into_any()
+        }
+        // "<status>[: <reason>]"
+        ("case.set_status", split) => {
+            let (code, reason) = split.unwrap_or((d, String::new()));
+            let key = format!("status.{code}");
+            let reason = (!reason.is_empty()).then(|| format!(": {reason}"));
+            view! { <span class="detail">{move || i18n.t(&key)} {reason}</span> }.into_any()
+        }
+        // "<item id>: <result>"
+        ("case.check", Some((item, result))) => {
+            let text = checklist
+                .iter()
+                .find(|i| i.item_id == item)
+                .map(|i| i.text.clone())
+                .unwrap_or(item);
+            let key = format!("check.{result}");
+            view! {
+                <span class="detail">
+                    {move || i18n.tf("check.answered", &[("item", text.clone()), ("result", i18n.t(&key).to_string())])}
+                </span>
+            }
+            .into_any()
+        }
+        // "<minutes> → <minutes> min"
+        ("case.time_correct", _) => {
+            let mins: Vec<i64> = d
+                .split(|c: char| !c.is_ascii_digit())
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            match mins[..] {
+                [a, b] => view! {
+                    <span class="detail">
+                        {move || format!(
+                            "{} → {}",
+                            duration(&i18n, chrono::Duration::minutes(a)),
+                            duration(&i18n, chrono::Duration::minutes(b))
+                        )}
+                    </span>
+                }
+                .into_any(),
+                _ => view! { <span class="detail">{d}</span> }.into_any(),
+            }
+        }
+        _ => view! { <span class="detail">{d}</span> }.into_any(),
+    }
+}
+
 #[component]
 pub fn CaseDetail(case: Case) -> impl IntoView {
     let i18n = use_i18n();
@@ -143,16 +207,15 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
     let appointment = c
         .appointment
         .map(|a| format!("{} – {}", local_time(a.start), local_time(a.end)));
-    let sla = c.sla.clone();
-    let breached = sla.breached(Utc::now());
     let sign_off = c.sign_off.clone();
-    let flags = c.flags.clone();
     let me = actor.user_id;
     let can_log = check(&actor, c, CaseAction::LogTime).is_ok();
+    let can_correct = check(&actor, c, CaseAction::CorrectTime).is_ok();
     let can_photo = check(&actor, c, CaseAction::AddPhoto).is_ok();
     let follow_up_of = c.follow_up_of;
     let follow_ups = c.follow_ups.clone();
 
+    let checklist = c.checklist.clone();
     let mut timeline = c.timeline.clone();
     timeline.reverse();
     let timeline = timeline
@@ -168,20 +231,7 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
             view! {
                 <li class="timeline-entry" data-testid="timeline-entry" data-synced=synced.to_string()>
                     <span class="ev">{move || i18n.t(&ev_key)}</span>
-                    {t.detail.clone().map(|d| {
-                        // `case.escalate` details read "<tier>: <reason>": show the tier's name.
-                        let tier = (t.event == "case.escalate")
-                            .then(|| d.split_once(": "))
-                            .flatten()
-                            .and_then(|(n, r)| n.parse::<u8>().ok().map(|n| (n, r.to_string())));
-                        match tier {
-                            Some((n, reason)) => {
-                                let key = format!("escalate.tier.{n}");
-                                view! { <span class="detail">{move || i18n.t(&key)} ": " {reason}</span> }.into_any()
-                            }
-                            None => view! { <span class="detail">{d}</span> }.into_any(),
-                        }
-                    })}
+                    {t.detail.clone().map(|d| timeline_detail(i18n, &checklist, &t.event, d))}
                     <span class="meta">
                         {who} " · " {local_time(t.client_time)} " · "
                         <span class=if synced { "badge ok" } else { "badge warn" }>
@@ -234,12 +284,18 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
                     {i18n.text("nav.sign")}
                     {case.sign_off.is_some().then_some(" ✓")}
                 </a>
+                <a href=format!("/cases/{id}/print") class="btn" data-testid="nav-print">
+                    {i18n.text("nav.print")}
+                </a>
             </nav>
             {(!case.description.is_empty())
                 .then(|| view! { <p class="description">{case.description.clone()}</p> })}
+            <Checklist case=case.clone() actor=actor on_action=on_action busy=busy />
+            <FaultAnalysisForm case=case.clone() actor=actor on_save=on_action busy=busy />
             <EscalationList escalations=case.escalations.clone() />
-            <Labour case_id=id entries=case.time_entries.clone() can_log=can_log />
+            <Labour case_id=id entries=case.time_entries.clone() can_log=can_log can_correct=can_correct />
             <Photos case_id=id photos=case.photos.clone() can_add=can_photo />
+            <PastFixes case_id=id model=case.product.model.clone() />
             <div class="cards">
                 <section class="card">
                     <h2>{i18n.text("case.customer")}</h2>
@@ -275,17 +331,7 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
                         {appointment.map(|a| field(i18n, "case.appointment", a))}
                     </dl>
                 </section>
-                <section class="card" data-testid="sla">
-                    <h2>{i18n.text("case.sla")}</h2>
-                    <dl>
-                        {field(i18n, "sla.respond_by", local_time(sla.respond_by))}
-                        {sla.responded_at.map(|t| field(i18n, "sla.responded_at", local_time(t)))}
-                        {sla.resolve_by.map(|t| field(i18n, "sla.resolve_by", local_time(t)))}
-                        {sla.resolved_at.map(|t| field(i18n, "sla.resolved_at", local_time(t)))}
-                        {field(i18n, "sla.time_left", view! { <TimeLeftBadge sla=sla.clone() now=state.now /> })}
-                        {breached.then(|| field(i18n, "sla.breached", view! { <span class="badge tl-breached">"!"</span> }))}
-                    </dl>
-                </section>
+                <SlaCard case=case.clone() />
                 <section class="card">
                     <h2>{i18n.text("case.sign_off")}</h2>
                     {match sign_off {
@@ -298,19 +344,6 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
                         .into_any(),
                         None => view! { <p class="muted">{i18n.text("sign.not_yet")}</p> }.into_any(),
                     }}
-                    {(!flags.is_empty()).then(|| view! {
-                        <ul class="flags">
-                            {flags.iter().map(|f| {
-                                let key = match f {
-                                    CaseFlag::ConflictingSignOff { .. } => "flag.conflicting_sign_off",
-                                    CaseFlag::SignOffOutOfState { .. } => "flag.sign_off_out_of_state",
-                                    CaseFlag::NegativeStock { .. } => "flag.negative_stock",
-                                    CaseFlag::ClockSkew { .. } => "flag.clock_skew",
-                                };
-                                view! { <li class="badge warn">{i18n.text(key)}</li> }
-                            }).collect_view()}
-                        </ul>
-                    })}
                 </section>
             </div>
             <section class="card timeline">

@@ -10,6 +10,9 @@ pub fn CasesPage() -> impl IntoView {
     view! {
         <div class="split">
             <div class="split-list">
+                <a href="/knowledge" class="btn btn-ghost btn-block knowledge-link" data-testid="nav-knowledge">
+                    {i18n.text("nav.knowledge")}
+                </a>
                 <CaseList />
             </div>
             <Show when=move || wide.get()>

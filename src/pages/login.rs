@@ -109,9 +109,9 @@ pub fn LoginPage() -> impl IntoView {
                         .get()
                         .map(|e| {
                             view! {
-                                <p class="form-error" role="alert" data-testid="login-error">
+                                <p class="form-error" role="alert" data-testid="login-error"
+                                    data-detail=e.detail.clone()>
                                     {move || i18n.t(e.key)}
-                                    {e.detail.clone().map(|d| view! { <small>" " {d}</small> })}
                                 </p>
                             }
                         })

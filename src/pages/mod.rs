@@ -2,13 +2,18 @@
 
 pub mod case_detail;
 pub mod cases;
+pub mod dashboard;
+pub mod knowledge;
 pub mod login;
 pub mod new_case;
 pub mod parts;
+pub mod print;
 pub mod report;
+pub mod review;
 pub mod settings;
 pub mod sign;
 pub mod status;
+pub mod stock;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -19,13 +24,18 @@ use crate::state::{use_app, UiError};
 
 pub use case_detail::{CaseDetailPage, CaseShell};
 pub use cases::CasesPage;
+pub use dashboard::DashboardPage;
+pub use knowledge::KnowledgePage;
 pub use login::LoginPage;
 pub use new_case::NewCasePage;
 pub use parts::PartsPage;
+pub use print::PrintPage;
 pub use report::ReportPage;
+pub use review::ReviewPage;
 pub use settings::SettingsPage;
 pub use sign::SignPage;
 pub use status::StatusPage;
+pub use stock::StockPage;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum CaseLoad {
@@ -106,9 +116,9 @@ pub fn CaseMissing(load: CaseLoad) -> impl IntoView {
         }
         .into_any(),
         CaseLoad::Error(e) => view! {
-            <div class="card error-text">
+            <div class="card error-text" data-detail=e.detail.clone()>
                 <strong>{move || i18n.t(e.key)}</strong>
-                {e.detail.clone()}
+                {e.reason.map(|r| view! { <small class="error-detail">{move || i18n.t(r)}</small> })}
             </div>
         }
         .into_any(),

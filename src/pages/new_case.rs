@@ -1,20 +1,25 @@
 //! `/new-case`: a manager opens a case (works offline: `case.create` through the one write
-//! path; the case has its own id and number at once).
+//! path; the case has its own id and number at once). The SLA policy is resolved on the
+//! device from the pulled contracts (`PolicyRecord::for_customer`, the server's rule) and sent
+//! explicitly, so the clock the device computes offline is the one the server keeps.
 
 use chrono::Utc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use onsite_core::mutation::CreateArgs;
+use onsite_core::mutation::{CreateArgs, CreateInspectionArgs};
+use onsite_core::wire::PolicyRecord;
 use onsite_core::{
     Appointment, Category, Customer, Mutation, Product, Role, ServiceMode, Severity, Site,
 };
 use uuid::Uuid;
 
+use crate::checklist_templates;
 use crate::components::fmt::non_empty;
 use crate::components::labour::parse_local_input;
+use crate::components::sla::policy_name;
 use crate::i18n::use_i18n;
-use crate::state::use_app;
+use crate::state::{use_app, UiError};
 
 /// What the form holds (plain strings, as typed).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -30,9 +35,18 @@ pub struct NewCaseForm {
     pub mode: String,
     pub appointment_start: String,
     pub appointment_end: String,
+    /// A checklist template id for an inspection visit; empty for a service case.
+    pub template: String,
 }
 
-/// The `case.create` args for the form, or the i18n key of what is missing or wrong.
+/// The policy of `customer`'s contract among the pulled records (None: no contract known, the
+/// server then applies its own contract or `standard`).
+pub fn contract_policy(records: &[PolicyRecord], customer: &str) -> Option<String> {
+    PolicyRecord::for_customer(records, customer).map(|r| r.policy.name.clone())
+}
+
+/// The `case.create` args for the form, or the i18n key of what is missing or wrong. The
+/// policy is left to the caller (`contract_policy`).
 pub fn create_args(
     f: &NewCaseForm,
     case_id: Uuid,
@@ -115,12 +129,33 @@ pub fn NewCasePage() -> impl IntoView {
     });
     let error: RwSignal<Option<&'static str>> = RwSignal::new(None);
     let busy = RwSignal::new(false);
+    // The pulled policies with their contracts (on the device, so this works offline).
+    let records = LocalResource::new(move || {
+        state.revision.track();
+        let store = state.store();
+        async move {
+            match store {
+                Some(s) => s.policies().await.unwrap_or_else(|e| {
+                    state.show_error(UiError::from_store(&e));
+                    Vec::new()
+                }),
+                None => Vec::new(),
+            }
+        }
+    });
+    let policy = Memo::new(move |_| {
+        let customer = form.with(|f| f.customer.clone());
+        records.with(|r| r.as_ref().and_then(|r| contract_policy(r, &customer)))
+    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let case_id = Uuid::new_v4();
         let args = match form.with_untracked(|f| create_args(f, case_id, Utc::now())) {
-            Ok(a) => a,
+            Ok(a) => CreateArgs {
+                policy: policy.get_untracked(),
+                ..a
+            },
             Err(k) => {
                 error.set(Some(k));
                 return;
@@ -129,8 +164,16 @@ pub fn NewCasePage() -> impl IntoView {
         error.set(None);
         busy.set(true);
         let navigate = navigate.clone();
+        let template = form.with_untracked(|f| checklist_templates::template(&f.template));
+        let mutation = match template {
+            Some(t) => Mutation::CreateInspection(CreateInspectionArgs {
+                create: args,
+                checklist: checklist_templates::checklist(t, &i18n),
+            }),
+            None => Mutation::Create(args),
+        };
         spawn_local(async move {
-            if state.perform(Mutation::Create(args), vec![]).await {
+            if state.perform(mutation, vec![]).await {
                 navigate(&format!("/cases/{case_id}"), Default::default());
             }
             busy.try_set(false);
@@ -170,6 +213,10 @@ pub fn NewCasePage() -> impl IntoView {
             <a href="/" class="back" data-testid="nav-back">"‹ " {i18n.text("nav.back_to_cases")}</a>
             <form class="card new-case-form" data-testid="new-case-form" on:submit=submit>
                 <h1 class="page-title">{i18n.text("new_case.title")}</h1>
+                {select("new_case.kind", "new-case-template", |f| &mut f.template,
+                    std::iter::once((String::new(), "new_case.kind_service".to_string()))
+                        .chain(checklist_templates::TEMPLATES.iter().map(|t| (t.id.to_string(), checklist_templates::name_key(t.id))))
+                        .collect())}
                 {text("new_case.case_title", "new-case-title", |f| &mut f.title, "text")}
                 {text("new_case.customer", "new-case-customer", |f| &mut f.customer, "text")}
                 {text("new_case.phone", "new-case-phone", |f| &mut f.phone, "tel")}
@@ -182,6 +229,17 @@ pub fn NewCasePage() -> impl IntoView {
                     (1..=4).map(|l| (l.to_string(), format!("severity.{l}"))).collect())}
                 {select("case.mode", "new-case-mode", |f| &mut f.mode,
                     ServiceMode::ALL.iter().map(|m| (m.as_str().to_string(), format!("mode.{}", m.as_str()))).collect())}
+                {move || {
+                    // Without a known contract the server applies `standard` (unless it knows
+                    // a contract this device has not pulled yet).
+                    let name = policy.get().unwrap_or_else(|| "standard".to_string());
+                    let shown = policy_name(&i18n, &name);
+                    view! {
+                        <p class="muted" data-testid="new-case-policy" data-policy=name>
+                            {i18n.tf("new_case.policy", &[("policy", shown)])}
+                        </p>
+                    }
+                }}
                 <fieldset class="appointment">
                     <legend>{i18n.text("new_case.appointment")}</legend>
                     {text("time.start", "new-case-appointment-start", |f| &mut f.appointment_start, "datetime-local")}

@@ -6,6 +6,7 @@ use onsite_core::{Case, CaseAction, Mutation, RepairResult, Report};
 
 use super::case_detail::CaseHeading;
 use super::{use_case, use_case_id, CaseLoad, CaseMissing};
+use crate::components::forms::labelled_textarea;
 use crate::i18n::use_i18n;
 use crate::state::use_app;
 
@@ -140,14 +141,7 @@ fn ReportForm(case: Case) -> impl IntoView {
     };
 
     let area = move |key: &'static str, testid: &'static str, sig: RwSignal<String>| {
-        view! {
-            <label>
-                {i18n.text(key)}
-                <textarea rows="3" data-testid=testid disabled=!editable
-                    prop:value=move || sig.get()
-                    on:input=move |ev| sig.set(event_target_value(&ev))></textarea>
-            </label>
-        }
+        labelled_textarea(key, testid, sig, !editable)
     };
 
     let time_entries = case.time_entries.clone();

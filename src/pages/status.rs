@@ -52,12 +52,14 @@ pub fn StatusPage() -> impl IntoView {
                     </div>
                     {move || status.with(|s| s.last_error).map(|key| {
                         let detail = status.with(|s| s.last_error_detail.clone());
+                        let reason = status.with(|s| s.last_error_reason);
                         view! {
                             <div class="field">
                                 <dt>{i18n.text("status.last_error")}</dt>
-                                <dd class="error-text" data-testid="status-last-error" data-error=key>
+                                <dd class="error-text" data-testid="status-last-error" data-error=key
+                                    data-reason=reason data-detail=detail>
                                     {move || i18n.t(key)}
-                                    {detail.map(|d| view! { " " <small class="muted">"(" {d} ")"</small> })}
+                                    {reason.map(|r| view! { " " <small class="muted">{move || i18n.t(r)}</small> })}
                                 </dd>
                             </div>
                         }
@@ -86,11 +88,19 @@ pub fn StatusPage() -> impl IntoView {
                             {list.into_iter().map(|r| {
                                 let ev_key = format!("event.{}", r.name);
                                 let href = r.case_id.map(|c| format!("/cases/{c}"));
+                                let code = r.code.clone();
+                                let message = r.message.clone();
                                 view! {
                                     <li class="rejection" data-testid="rejection-row" data-code=r.code.clone()>
                                         <strong>{move || i18n.t(&ev_key)}</strong>
                                         <code>" " {r.name.clone()} " #" {r.seq}</code>
-                                        <p>{r.message.clone()} <small class="muted">" (" {r.code.clone()} ")"</small></p>
+                                        <p data-detail=r.message.clone()>
+                                            {move || i18n.t(crate::state::rejection_reason(&code))}
+                                            // The server's own words are English: shown only in English.
+                                            {move || (i18n.lang.get() == crate::i18n::Lang::En).then(|| view! {
+                                                " " <small class="muted">{message.clone()}</small>
+                                            })}
+                                        </p>
                                         <small class="muted">{local_time(r.at)}</small>
                                         {href.map(|h| view! { " · " <a href=h>{i18n.text("status.open_case")}</a> })}
                                     </li>

@@ -12,9 +12,10 @@ use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
 use indexed_db_futures::KeyRange;
-use onsite_core::wire::{ChangeOp, Entity, PullResponse, RejectionRecord, UserInfo};
+use onsite_core::wire::{ChangeOp, Entity, PolicyRecord, PullResponse, RejectionRecord, UserInfo};
 use onsite_core::{
-    apply, Actor, ApplyContext, Case, Mutation, Part, Role, SlaPolicy, StockLevel, StockMove,
+    apply, Actor, ApplyContext, Case, Mutation, Part, PastFix, Role, SlaPolicy, StockLevel,
+    StockMove,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -75,7 +76,8 @@ pub struct OutboxEntry {
 pub const DB_NAME: &str = "onsite";
 /// Schema version of the IndexedDB database (the upgrade ladder below).
 /// 1: the sync stores. 2: adds `settings` (device preferences, kept apart from sync state).
-pub const DB_VERSION: u32 = 2;
+/// 3: adds `users`, `policies` and `past_fixes` (pulled reference data).
+pub const DB_VERSION: u32 = 3;
 
 const META: &str = "meta";
 /// The local view: the server's version with this device's pending mutations applied.
@@ -90,6 +92,11 @@ const REJECTIONS: &str = "rejections";
 /// Since version 2: this device's preferences and one-time answers (install hint dismissed,
 /// storage persistence asked). Never synced, never cleared by a pull reset.
 const SETTINGS: &str = "settings";
+/// Since version 3: server data every user sees — user names, SLA policies with their
+/// contracts, and the knowledge base of past fixes. Cleared and refilled by a pull reset.
+const USERS: &str = "users";
+const POLICIES: &str = "policies";
+const PAST_FIXES: &str = "past_fixes";
 
 const K_CLIENT_ID: &str = "client_id";
 const K_SESSION: &str = "session";
@@ -103,8 +110,16 @@ const K_BLOB_UP: &str = "blob_uploaded:";
 /// The answer of `navigator.storage.persist()` once the app asked (it asks once).
 const K_PERSIST: &str = "storage_persist";
 
-fn policies() -> [SlaPolicy; 2] {
-    [SlaPolicy::standard(), SlaPolicy::strict()]
+/// The built-in policies, overridden by name by the ones pulled from the server.
+fn merge_policies(pulled: &[PolicyRecord]) -> Vec<SlaPolicy> {
+    let mut all = vec![SlaPolicy::standard(), SlaPolicy::strict()];
+    for r in pulled {
+        match all.iter_mut().find(|p| p.name == r.policy.name) {
+            Some(p) => *p = r.policy.clone(),
+            None => all.push(r.policy.clone()),
+        }
+    }
+    all
 }
 
 /// What the outbox store holds: the public entry plus what the device needs to rebuild its
@@ -127,6 +142,8 @@ struct Inner {
     parts: RefCell<Option<PartsIndex>>,
     /// `versionchange` listener (another tab wants to upgrade the database).
     version_change: RefCell<Option<gloo_events::EventListener>>,
+    /// SLA policies for local effects (`case.create`), refreshed after each pull.
+    policies: RefCell<Vec<SlaPolicy>>,
 }
 
 /// A failure a test can make the next write run into (see [`inject_fault`]).
@@ -187,6 +204,11 @@ impl Store {
                 if old < 2 {
                     db.create_object_store(SETTINGS).build()?;
                 }
+                if old < 3 {
+                    for store in [USERS, POLICIES, PAST_FIXES] {
+                        db.create_object_store(store).build()?;
+                    }
+                }
                 Ok(())
             })
             .with_on_blocked(|_| {
@@ -196,13 +218,56 @@ impl Store {
                 Ok(())
             })
             .await?;
-        Ok(Store {
+        let store = Store {
             inner: Rc::new(Inner {
                 db,
                 parts: RefCell::new(None),
                 version_change: RefCell::new(None),
+                policies: RefCell::new(merge_policies(&[])),
             }),
-        })
+        };
+        store.reload_policies().await;
+        Ok(store)
+    }
+
+    /// Refreshes the policies local effects use. A stored record that cannot be read (written
+    /// by another build, say) must not keep the app from its local data: the device then
+    /// falls back to the built-in policies until the next pull brings readable ones.
+    async fn reload_policies(&self) {
+        let pulled = match self.policies().await {
+            Ok(p) => p,
+            Err(e) => {
+                leptos::logging::warn!(
+                    "stored SLA policies unreadable, using the built-in ones: {e}"
+                );
+                Vec::new()
+            }
+        };
+        *self.inner.policies.borrow_mut() = merge_policies(&pulled);
+    }
+
+    fn known_policies(&self) -> Vec<SlaPolicy> {
+        self.inner.policies.borrow().clone()
+    }
+
+    /// Every user (id, name, role), by name.
+    pub async fn users(&self) -> Result<Vec<UserInfo>, StoreError> {
+        let tx = self.db().transaction(USERS).build()?;
+        let mut users: Vec<UserInfo> = idb::get_all_json(&tx.object_store(USERS)?).await?;
+        users.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(users)
+    }
+
+    /// SLA policies as the server holds them, with the customers on each contract.
+    pub async fn policies(&self) -> Result<Vec<PolicyRecord>, StoreError> {
+        let tx = self.db().transaction(POLICIES).build()?;
+        idb::get_all_json(&tx.object_store(POLICIES)?).await
+    }
+
+    /// The knowledge base: closed, resolved cases (search with `onsite_core::knowledge`).
+    pub async fn past_fixes(&self) -> Result<Vec<PastFix>, StoreError> {
+        let tx = self.db().transaction(PAST_FIXES).build()?;
+        idb::get_all_json(&tx.object_store(PAST_FIXES)?).await
     }
 
     /// Closes the connection (other clones of this store become unusable).
@@ -494,7 +559,7 @@ impl Store {
                     map.insert(id, c);
                 }
             }
-            let policies = policies();
+            let policies = self.known_policies();
             let ctx = ApplyContext {
                 actor,
                 client_time: now,
@@ -660,10 +725,22 @@ impl Store {
     pub async fn apply_pull(&self, resp: &PullResponse) -> Result<(), StoreError> {
         let tx = self
             .db()
-            .transaction([META, CASES, SERVER_CASES, PARTS, STOCK, OUTBOX, REJECTIONS])
+            .transaction([
+                META,
+                CASES,
+                SERVER_CASES,
+                PARTS,
+                STOCK,
+                OUTBOX,
+                REJECTIONS,
+                USERS,
+                POLICIES,
+                PAST_FIXES,
+            ])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let mut parts_changed = resp.reset;
+        let mut policies_changed = resp.reset;
         {
             let meta = tx.object_store(META)?;
             let cases = tx.object_store(CASES)?;
@@ -672,12 +749,22 @@ impl Store {
             let stock = tx.object_store(STOCK)?;
             let outbox = tx.object_store(OUTBOX)?;
             let rejections = tx.object_store(REJECTIONS)?;
+            let users = tx.object_store(USERS)?;
+            let policies = tx.object_store(POLICIES)?;
+            let past_fixes = tx.object_store(PAST_FIXES)?;
 
             if resp.reset {
-                idb::clear(&cases).await?;
-                idb::clear(&server_cases).await?;
-                idb::clear(&parts).await?;
-                idb::clear(&stock).await?;
+                for os in [
+                    &cases,
+                    &server_cases,
+                    &parts,
+                    &stock,
+                    &users,
+                    &policies,
+                    &past_fixes,
+                ] {
+                    idb::clear(os).await?;
+                }
             }
             // Acked by the server: leave the outbox. The rest stays pending.
             idb::delete(&outbox, KeyRange::UpperBound(nkey(resp.last_seq), false))?;
@@ -730,11 +817,34 @@ impl Store {
                         idb::delete(&stock, KeyRange::Only(skey(&ch.id)))?;
                     }
                     (Entity::Rejection, ChangeOp::Put) => {
-                        let rec: RejectionRecord = change_data(&ch.data)?;
-                        idb::put_json(&rejections, skey(&ch.id), &rec)?;
+                        put_checked::<RejectionRecord>(&rejections, ch)?;
                     }
-                    (Entity::Rejection, ChangeOp::Delete) => {
-                        idb::delete(&rejections, KeyRange::Only(skey(&ch.id)))?;
+                    (Entity::User, ChangeOp::Put) => put_checked::<UserInfo>(&users, ch)?,
+                    (Entity::Policy, ChangeOp::Put) => {
+                        put_checked::<PolicyRecord>(&policies, ch)?;
+                        policies_changed = true;
+                    }
+                    (Entity::PastFix, ChangeOp::Put) => put_checked::<PastFix>(&past_fixes, ch)?,
+                    (
+                        e @ (Entity::Rejection | Entity::User | Entity::Policy | Entity::PastFix),
+                        ChangeOp::Delete,
+                    ) => {
+                        let os = match e {
+                            Entity::Rejection => &rejections,
+                            Entity::User => &users,
+                            Entity::Policy => &policies,
+                            _ => &past_fixes,
+                        };
+                        idb::delete(os, KeyRange::Only(skey(&ch.id)))?;
+                        policies_changed |= e == Entity::Policy;
+                    }
+                    // A newer server's entity this build does not know: skipped, so the rest
+                    // of the page still applies and the cursor moves on.
+                    (Entity::Unknown, _) => {
+                        leptos::logging::warn!(
+                            "pull: skipped a change of an unknown entity ({})",
+                            ch.id
+                        );
                     }
                 }
             }
@@ -754,7 +864,21 @@ impl Store {
                     idb::delete(&meta, KeyRange::Only(skey(K_STALE)))?;
                 }
             }
-            rebuild_views(&cases, &server_cases, rebuild, &pending).await?;
+            // Cases are rebuilt with the policies as they stand after this page.
+            let known = if policies_changed {
+                match idb::get_all_json::<PolicyRecord>(&policies).await {
+                    Ok(pulled) => merge_policies(&pulled),
+                    Err(e) => {
+                        leptos::logging::warn!(
+                            "stored SLA policies unreadable, using the built-in ones: {e}"
+                        );
+                        merge_policies(&[])
+                    }
+                }
+            } else {
+                self.known_policies()
+            };
+            rebuild_views(&cases, &server_cases, rebuild, &pending, &known).await?;
 
             idb::put_json(&meta, skey(K_CURSOR), &resp.cursor)?;
             if !resp.has_more {
@@ -764,6 +888,9 @@ impl Store {
         idb::commit(tx).await?;
         if parts_changed {
             self.invalidate_parts();
+        }
+        if policies_changed {
+            self.reload_policies().await;
         }
         Ok(())
     }
@@ -782,6 +909,7 @@ async fn apply_stock_moves(
                 part_no: mv.part_no.clone(),
                 engineer_id: mv.engineer_id,
                 qty: 0,
+                min_qty: onsite_core::catalog::DEFAULT_MIN_QTY,
             });
         level.qty += sign * mv.delta;
         idb::put_json(stock, skey(&mv.part_no), &level)?;
@@ -796,6 +924,7 @@ async fn rebuild_views(
     server_cases: &indexed_db_futures::object_store::ObjectStore<'_>,
     mut ids: BTreeSet<Uuid>,
     pending: &[OutboxRecord],
+    policies: &[SlaPolicy],
 ) -> Result<(), StoreError> {
     if ids.is_empty() {
         return Ok(());
@@ -828,7 +957,6 @@ async fn rebuild_views(
             working.insert(*id, c);
         }
     }
-    let policies = policies();
     for (rec, m, touched) in &parsed {
         if !touched.iter().any(|t| ids.contains(t)) {
             continue;
@@ -840,7 +968,7 @@ async fn rebuild_views(
             },
             client_time: rec.entry.client_time,
             server_time: None,
-            policies: &policies,
+            policies,
         };
         // A pending mutation that no longer applies will be rejected by the server too.
         if let Ok(out) = apply(m, &working, &ctx) {
@@ -862,6 +990,16 @@ async fn rebuild_views(
 /// text too, so the wasm holds one parser per type instead of a second one for `Value`s.
 fn change_data<T: serde::de::DeserializeOwned>(data: &serde_json::Value) -> Result<T, StoreError> {
     Ok(serde_json::from_str(&data.to_string())?)
+}
+
+/// Stores a pulled record under its change id once it reads as a `T` (a malformed record
+/// fails the page instead of reaching the screens).
+fn put_checked<T: serde::de::DeserializeOwned + Serialize>(
+    os: &indexed_db_futures::object_store::ObjectStore<'_>,
+    ch: &onsite_core::wire::Change,
+) -> Result<(), StoreError> {
+    let record: T = change_data(&ch.data)?;
+    idb::put_json(os, skey(&ch.id), &record)
 }
 
 pub fn hash_blob(bytes: &[u8]) -> String {

@@ -220,6 +220,7 @@ async fn run_loop(
                         .blocked_by_other_user
                         .then_some(BLOCKED_BY_OTHER_USER);
                     s.last_error_detail = None;
+                    s.last_error_reason = None;
                 });
             }
             Err(e) => {
@@ -238,6 +239,7 @@ async fn run_loop(
                     s.auth_expired = auth;
                     s.last_error = (!offline).then(|| e.key());
                     s.last_error_detail = (!offline).then(|| e.to_string());
+                    s.last_error_reason = if offline { None } else { e.reason_key() };
                 });
             }
         }

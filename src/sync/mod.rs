@@ -27,8 +27,11 @@ pub struct SyncStatus {
     /// Why the last round did not complete, as an i18n key (`sync_error.*`); the UI
     /// translates it. `None` after a clean round and while simply offline.
     pub last_error: Option<&'static str>,
-    /// Technical detail for the status page (HTTP status, server code); not translated.
+    /// Technical detail (HTTP status, server code); not translated, so never shown as text:
+    /// the status page keeps it in a `data-detail` attribute.
     pub last_error_detail: Option<String>,
+    /// A translated explanation of the last error (`sync_reason.*`), when there is one.
+    pub last_error_reason: Option<&'static str>,
     pub auth_expired: bool,
 }
 
@@ -129,6 +132,16 @@ impl SyncError {
                 "sync_error.quota"
             }
             SyncError::Store(_) => "sync_error.store",
+        }
+    }
+}
+
+impl SyncError {
+    /// An i18n key explaining the error further (`sync_reason.*`), from the HTTP status.
+    pub fn reason_key(&self) -> Option<&'static str> {
+        match self {
+            SyncError::Transient(e) | SyncError::Server(e) => e.reason_key(),
+            _ => None,
         }
     }
 }

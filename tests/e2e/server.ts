@@ -123,6 +123,13 @@ export class ApiSession {
     }
   }
 
+  /** GET an API path as this user; the JSON answer. */
+  async get(pathAndQuery: string): Promise<any> {
+    const res = await fetch(`${this.baseURL}${pathAndQuery}`, { headers: { authorization: `Bearer ${this.token}` } });
+    if (!res.ok) throw new Error(`GET ${pathAndQuery}: ${res.status} ${await res.text()}`);
+    return res.json();
+  }
+
   async case(id: string): Promise<any> {
     const puts = (await this.pullAll()).filter((c) => c.entity === 'case' && c.id === id && c.op === 'put');
     if (puts.length === 0) throw new Error(`case ${id} not visible`);

@@ -1,5 +1,7 @@
 // An engineer works a case with no network; it reaches the server exactly once.
 import { expect, Page, test } from '@playwright/test';
+import * as flows from './flows';
+import { accept, byId, fillReport, partUsages, setStatus, signOff, usePart } from './flows';
 import { ApiSession, OnsiteServer } from './server';
 
 let server: OnsiteServer;
@@ -13,16 +15,8 @@ test.afterEach(async ({}, testInfo) => {
   await server.stop();
 });
 
-const byId = (page: Page, id: string) => page.getByTestId(id);
-
 async function login(page: Page, username: string) {
-  await page.goto(server.baseURL);
-  await byId(page, 'login-username').fill(username);
-  await byId(page, 'login-password').fill('onsite-demo');
-  await byId(page, 'login-submit').click();
-  // The first pull brings alice's cases onto the device.
-  await expect(page.locator('[data-testid="case-row"][data-status="assigned"]').first()).toBeVisible();
-  await expect(byId(page, 'sync-pending')).toHaveAttribute('data-count', '0');
+  await flows.login(page, server.baseURL, username);
 }
 
 /** Opens the first case waiting for acceptance and returns its id. */
@@ -33,69 +27,6 @@ async function openAssignedCase(page: Page): Promise<string> {
   await row.click();
   await expect(byId(page, 'case-status')).toHaveAttribute('data-status', 'assigned');
   return id!;
-}
-
-async function setStatus(page: Page, status: string) {
-  await byId(page, `action-${status}`).click();
-  await expect(byId(page, 'case-status')).toHaveAttribute('data-status', status);
-}
-
-async function accept(page: Page) {
-  await byId(page, 'action-accept').click();
-  await expect(byId(page, 'case-status')).toHaveAttribute('data-status', 'accepted');
-}
-
-async function backToCase(page: Page) {
-  await page.goBack();
-  await expect(byId(page, 'case-status')).toBeVisible();
-}
-
-async function usePart(page: Page, search: string, pick: number, qty: number, expectedRows: number) {
-  await byId(page, 'nav-parts').click();
-  await byId(page, 'part-search').fill(search);
-  await byId(page, 'part-result').nth(pick).click();
-  await byId(page, 'part-qty').fill(String(qty));
-  await byId(page, 'part-serial-fitted').fill(`NEW-${pick}`);
-  await byId(page, 'part-serial-removed').fill(`OLD-${pick}`);
-  await byId(page, 'part-submit').click();
-  await expect(byId(page, 'usage-row')).toHaveCount(expectedRows);
-  await backToCase(page);
-}
-
-async function fillReport(page: Page) {
-  await byId(page, 'nav-report').click();
-  await byId(page, 'report-symptom').fill('UPS alarm, batteries swollen');
-  await byId(page, 'report-cause').fill('Battery string at end of life');
-  await byId(page, 'report-actions').fill('Replaced battery string, ran load test');
-  await byId(page, 'report-result').selectOption('resolved');
-  await byId(page, 'report-verification').fill('30 min on battery at 60 % load');
-  await byId(page, 'report-save').click();
-  await expect(byId(page, 'error-banner')).toHaveCount(0);
-  await backToCase(page);
-}
-
-async function signOff(page: Page) {
-  await byId(page, 'nav-sign').click();
-  const canvas = byId(page, 'signature-canvas');
-  await canvas.scrollIntoViewIfNeeded();
-  const box = (await canvas.boundingBox())!;
-  await page.mouse.move(box.x + 20, box.y + box.height / 2);
-  await page.mouse.down();
-  for (let i = 1; i <= 20; i++) {
-    await page.mouse.move(box.x + 20 + i * ((box.width - 40) / 20), box.y + box.height / 2 + Math.sin(i) * 20);
-  }
-  await page.mouse.up();
-  await expect(canvas).toHaveAttribute('data-ink', 'true');
-  await byId(page, 'signer-name').fill('Wang Wei');
-  await byId(page, 'satisfaction-5').click();
-  await byId(page, 'sign-comment').fill('Quick and tidy');
-  await byId(page, 'sign-save').click();
-  await expect(page).toHaveURL(/\/cases\/[0-9a-f-]+$/);
-  await expect(byId(page, 'signed-by')).toBeVisible();
-}
-
-function partUsages(kase: any) {
-  return kase.parts.filter((p: any) => !p.corrects);
 }
 
 test('a case worked offline reaches the server exactly once', async ({ page, context }) => {

@@ -116,10 +116,10 @@ impl World {
         &self.cases[&CASE]
     }
 
-    /// A case assigned to alice, accepted and in progress.
-    pub fn in_progress() -> World {
+    /// A severity-`severity` case created by the manager and assigned to alice.
+    pub fn assigned(severity: u8) -> World {
         let mut w = World::new();
-        w.ok(manager(), Mutation::Create(create_args(CASE, 2)));
+        w.ok(manager(), Mutation::Create(create_args(CASE, severity)));
         w.ok(
             manager(),
             Mutation::Assign(AssignArgs {
@@ -127,6 +127,12 @@ impl World {
                 engineer_id: ALICE,
             }),
         );
+        w
+    }
+
+    /// A case assigned to alice, accepted and in progress.
+    pub fn in_progress() -> World {
+        let mut w = World::assigned(2);
         w.ok(alice(), Mutation::Accept(CaseRef { case_id: CASE }));
         w.ok(alice(), set_status(CaseStatus::InProgress, None));
         w

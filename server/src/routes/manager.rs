@@ -1,9 +1,10 @@
-//! Manager-only reads: `GET /api/v1/dashboard`, `GET /api/v1/stock/ledger`.
+//! Manager-only reads: `GET /api/v1/dashboard`, `GET /api/v1/stock/ledger`,
+//! `GET /api/v1/stock/levels`.
 
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use onsite_core::wire::StockLedgerResponse;
-use onsite_core::{Dashboard, Role};
+use onsite_core::{Dashboard, StockLevel};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -11,16 +12,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery, AuthUser};
 use crate::store::{cases, users};
 use crate::AppState;
-
-fn manager_only(user: &AuthUser, what: &str) -> Result<(), ApiError> {
-    if user.role == Role::Manager {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(format!(
-            "only a manager may read {what}"
-        )))
-    }
-}
 
 #[derive(Debug, Deserialize)]
 pub struct DashboardQuery {
@@ -45,7 +36,7 @@ pub async fn dashboard(
     user: AuthUser,
     ApiQuery(q): ApiQuery<DashboardQuery>,
 ) -> ApiResult<ApiJson<Dashboard>> {
-    manager_only(&user, "the dashboard")?;
+    user.manager_only("read the dashboard")?;
     let from = parse_time("from", &q.from)?;
     let to = parse_time("to", &q.to)?;
     if from >= to {
@@ -60,28 +51,45 @@ pub async fn dashboard(
     Ok(ApiJson(onsite_core::dashboard(&all, from, to, Utc::now())))
 }
 
+/// `?engineer_id=<uuid>` of the stock reads.
 #[derive(Debug, Deserialize)]
-pub struct LedgerQuery {
+pub struct EngineerQuery {
     pub engineer_id: Uuid,
+}
+
+async fn check_engineer(conn: &mut crate::store::Conn, id: Uuid) -> Result<(), ApiError> {
+    if users::is_engineer(conn, id).await? {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(format!("{id} is not an engineer")))
+    }
 }
 
 /// Every van-stock movement of one engineer, oldest first.
 pub async fn stock_ledger(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiQuery(q): ApiQuery<LedgerQuery>,
+    ApiQuery(q): ApiQuery<EngineerQuery>,
 ) -> ApiResult<ApiJson<StockLedgerResponse>> {
-    manager_only(&user, "the stock ledger")?;
+    user.manager_only("read the stock ledger")?;
     let mut tx = state.store.read().await?;
-    if !users::is_engineer(&mut tx, q.engineer_id).await? {
-        return Err(ApiError::not_found(format!(
-            "{} is not an engineer",
-            q.engineer_id
-        )));
-    }
+    check_engineer(&mut tx, q.engineer_id).await?;
     let lines = cases::ledger_of(&mut tx, q.engineer_id).await?;
     Ok(ApiJson(StockLedgerResponse {
         engineer_id: q.engineer_id,
         lines,
     }))
+}
+
+/// One engineer's van stock as the server holds it: every line with its reorder point
+/// (`min_qty`), by part number.
+pub async fn stock_levels(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiQuery(q): ApiQuery<EngineerQuery>,
+) -> ApiResult<ApiJson<Vec<StockLevel>>> {
+    user.manager_only("read van stock levels")?;
+    let mut tx = state.store.read().await?;
+    check_engineer(&mut tx, q.engineer_id).await?;
+    Ok(ApiJson(cases::levels_of(&mut tx, q.engineer_id).await?))
 }

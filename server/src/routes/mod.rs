@@ -5,4 +5,5 @@ pub mod blobs;
 pub mod health;
 pub mod manager;
 pub mod openapi;
+pub mod policies;
 pub mod sync;

@@ -70,6 +70,12 @@ fn mutation_args() -> Value {
             "kind": { "type": "string", "enum": ["travel", "work"] },
             "start": time(), "end": time(),
         })),
+        "case.time_correct": {
+            "description": "Entry entry_id (same kind) replaces entry `corrects`; without start/end the corrected entry is struck out. The corrected entry is kept with superseded_by set; correcting an already superseded entry is rejected (conflict). Assigned engineer while working; a manager while working or completed.",
+            "type": "object",
+            "required": ["case_id", "entry_id", "corrects"],
+            "properties": { "case_id": uuid(), "entry_id": uuid(), "corrects": uuid(), "start": time(), "end": time() },
+        },
         "part.use": obj(&["case_id", "usage_id", "part_no", "qty"], json!({
             "case_id": uuid(), "usage_id": uuid(), "part_no": { "type": "string" },
             "qty": { "type": "integer", "minimum": 1, "maximum": onsite_core::mutation::MAX_QTY },
@@ -105,7 +111,7 @@ fn mutation_args() -> Value {
             "mode": { "type": "string", "enum": ["phone", "remote", "on_site"] },
             "reported_at": time(),
             "appointment": obj(&["start", "end"], json!({ "start": time(), "end": time() })),
-            "policy": { "type": "string", "enum": ["standard", "strict"] },
+            "policy": { "type": "string", "description": "An SLA policy name (GET /api/v1/sla/policies); absent = the customer's contract policy, else standard" },
             "checklist": { "type": "array", "maxItems": onsite_core::mutation::MAX_CHECKLIST_ITEMS,
                 "description": "Inspection case: checklist template items (unique item_id); completing then needs every item answered by case.check",
                 "items": obj(&["item_id", "text"], json!({ "item_id": { "type": "string" }, "text": text() })) },
@@ -152,7 +158,7 @@ pub fn document() -> Value {
         })
         .collect();
     let bearer = json!([{ "bearer": [] }]);
-    json!({
+    let mut doc = json!({
         "openapi": "3.0.3",
         "info": {
             "title": "Onsite sync API",
@@ -270,6 +276,68 @@ pub fn document() -> Value {
                     "404": err("not_found: not an engineer"),
                 }
             }},
+            "/api/v1/stock/levels": { "get": {
+                "summary": "Manager only: one engineer's van stock with reorder points, by part number",
+                "description": "Every stock line of the engineer as the server holds it (the same StockLevel values that engineer pulls). A line is low when qty <= min_qty, negative when qty < 0.",
+                "security": bearer,
+                "parameters": [
+                    { "name": "engineer_id", "in": "query", "required": true, "schema": uuid() },
+                ],
+                "responses": {
+                    "200": { "description": "The levels, sorted by part_no", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/StockLevel" } } } } },
+                    "400": err("invalid_query: missing or malformed engineer_id"),
+                    "401": err("Missing or invalid token"),
+                    "403": err("forbidden: not a manager"),
+                    "404": err("not_found: not an engineer"),
+                }
+            }},
+            "/api/v1/sla/policies": { "get": {
+                "summary": "Every SLA policy (any user); a manager's records list the customers whose contract uses it, an engineer's have customers: []",
+                "security": bearer,
+                "responses": {
+                    "200": { "description": "The policies", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/PolicyRecord" } } } } },
+                    "401": err("Missing or invalid token"),
+                }
+            }},
+            "/api/v1/sla/policies/{name}": {
+                "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[a-z0-9_-]{1,64}$" } }],
+                "put": {
+                    "summary": "Manager only: create or replace a policy (cases keep the clock they were opened with)",
+                    "security": bearer,
+                    "requestBody": body("SlaPolicy"),
+                    "responses": {
+                        "200": ok("The stored policy and its customers", "PolicyRecord"),
+                        "400": err("invalid_policy (name, positive minutes, respond <= resolve, at most a year) or invalid_body (not four levels)"),
+                        "401": err("Missing or invalid token"),
+                        "403": err("forbidden: not a manager"),
+                    }
+                }
+            },
+            "/api/v1/contracts/{customer}": {
+                "parameters": [{ "name": "customer", "in": "path", "required": true, "schema": { "type": "string", "maxLength": 200 },
+                    "description": "Customer name as on the cases; matched trimmed and case-insensitively" }],
+                "put": {
+                    "summary": "Manager only: put the customer's contract on a policy; case.create without a policy takes it",
+                    "security": bearer,
+                    "requestBody": body("ContractBody"),
+                    "responses": {
+                        "200": ok("The contract", "Contract"),
+                        "400": err("unknown_policy or invalid_customer"),
+                        "401": err("Missing or invalid token"),
+                        "403": err("forbidden: not a manager"),
+                    }
+                },
+                "delete": {
+                    "summary": "Manager only: end the customer's contract (new cases run on standard)",
+                    "security": bearer,
+                    "responses": {
+                        "200": ok("The contract that ended", "Contract"),
+                        "401": err("Missing or invalid token"),
+                        "403": err("forbidden: not a manager"),
+                        "404": err("not_found: the customer has no contract"),
+                    }
+                }
+            },
             "/api/v1/openapi.json": { "get": {
                 "summary": "This document",
                 "security": [],
@@ -280,7 +348,7 @@ pub fn document() -> Value {
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
             "schemas": {
                 "Error": obj(&["error", "message"], json!({
-                    "error": { "type": "string", "description": "Stable machine-readable code, e.g. invalid_credentials, unauthorized, forbidden, client_mismatch, not_found, method_not_allowed, invalid_json, invalid_body, invalid_query, invalid_hash, hash_mismatch, unsupported_schema, seq_gap, payload_too_large, unsupported_media_type, internal, unavailable" },
+                    "error": { "type": "string", "description": "Stable machine-readable code, e.g. invalid_credentials, unauthorized, forbidden, client_mismatch, not_found, method_not_allowed, invalid_json, invalid_body, invalid_query, invalid_hash, hash_mismatch, unsupported_schema, seq_gap, invalid_policy, unknown_policy, invalid_customer, payload_too_large, unsupported_media_type, internal, unavailable" },
                     "message": { "type": "string" },
                     "expected": { "type": "integer", "description": "seq_gap only: the seq the server expects next" },
                 })),
@@ -317,17 +385,18 @@ pub fn document() -> Value {
                     "changes": { "type": "array", "items": { "$ref": "#/components/schemas/Change" } },
                 })),
                 "Change": obj(&["entity", "op", "id"], json!({
-                    "entity": { "type": "string", "enum": ["case", "part", "stock", "rejection"] },
+                    "entity": { "type": "string", "enum": ["case", "part", "stock", "rejection", "user", "policy", "past_fix"] },
                     "op": { "type": "string", "enum": ["put", "delete"] },
-                    "id": { "type": "string", "description": "Case id, part number, stock part number or rejection id" },
-                    "data": { "description": "put: the Case, Part, StockLevel or RejectionRecord; delete: null" },
+                    "id": { "type": "string", "description": "Case id, part number, stock part number, rejection id, user id, policy name or (past_fix) case id" },
+                    "data": { "description": "put: the Case, Part, StockLevel, RejectionRecord, UserInfo, PolicyRecord or PastFix; delete: null. Everyone pulls users, policies (engineers with customers: []) and past fixes (a case closed with result resolved or workaround)." },
                 })),
                 "Part": obj(&["part_no", "name", "unit"], json!({
                     "part_no": { "type": "string" }, "name": { "type": "string" },
                     "description": { "type": "string" }, "unit": { "type": "string" },
                 })),
-                "StockLevel": obj(&["part_no", "engineer_id", "qty"], json!({
+                "StockLevel": obj(&["part_no", "engineer_id", "qty", "min_qty"], json!({
                     "part_no": { "type": "string" }, "engineer_id": uuid(), "qty": { "type": "integer" },
+                    "min_qty": { "type": "integer", "description": "Reorder point: low when qty <= min_qty; negative when qty < 0" },
                 })),
                 "StockLedger": obj(&["engineer_id", "lines"], json!({
                     "engineer_id": uuid(),
@@ -368,5 +437,47 @@ pub fn document() -> Value {
                 })),
             }
         }
+    });
+    if let (Some(schemas), Value::Object(more)) = (
+        doc["components"]["schemas"].as_object_mut(),
+        knowledge_schemas(),
+    ) {
+        schemas.extend(more);
+    }
+    doc
+}
+
+/// Users, SLA policies and contracts, past fixes (a separate `json!`: the macro's recursion
+/// limit).
+fn knowledge_schemas() -> Value {
+    json!({
+        "UserInfo": obj(&["id", "name", "role"], json!({
+            "id": uuid(), "name": { "type": "string" },
+            "role": { "type": "string", "enum": ["engineer", "manager"] },
+        })),
+        "SlaPolicy": obj(&["levels"], json!({
+            "name": { "type": "string", "description": "Optional in a PUT body; must equal the path's" },
+            "levels": { "type": "array", "minItems": 4, "maxItems": 4, "description": "Severity 1..4",
+                "items": obj(&["respond_minutes"], json!({
+                    "respond_minutes": { "type": "integer", "minimum": 1 },
+                    "resolve_minutes": { "type": "integer", "minimum": 1, "nullable": true, "description": "null = as agreed" },
+                })) },
+        })),
+        "PolicyRecord": obj(&["policy", "customers"], json!({
+            "policy": { "$ref": "#/components/schemas/SlaPolicy" },
+            "customers": { "type": "array", "items": { "type": "string" }, "description": "Customers whose contract uses the policy; only a manager is given them (engineers get [])" },
+        })),
+        "ContractBody": obj(&["policy"], json!({ "policy": { "type": "string" } })),
+        "Contract": obj(&["customer", "policy"], json!({ "customer": { "type": "string" }, "policy": { "type": "string" } })),
+        "PastFix": obj(&["case_id", "number", "title", "product_model", "category", "severity", "result"], json!({
+            "case_id": uuid(), "number": { "type": "string" }, "title": { "type": "string" },
+            "product_model": { "type": "string" },
+            "category": { "type": "string", "enum": ["system_fault", "business", "feedback", "security"] },
+            "severity": { "type": "integer", "minimum": 1, "maximum": 4 },
+            "symptom": { "type": "string" }, "cause": { "type": "string" }, "actions": { "type": "string" },
+            "result": { "type": "string", "enum": ["resolved", "workaround"] },
+            "parts": { "type": "array", "items": obj(&["part_no", "qty"], json!({ "part_no": { "type": "string" }, "qty": { "type": "integer" } })) },
+            "resolved_at": time(), "engineer_id": uuid(),
+        })),
     })
 }

@@ -33,7 +33,7 @@ pub async fn push(
             req.mutations.len()
         )));
     }
-    let response = push::push(&state.store, &user, req, &state.config.policies).await?;
+    let response = push::push(&state.store, &user, req).await?;
     Ok(ApiJson(response))
 }
 

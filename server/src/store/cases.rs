@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use onsite_core::knowledge::PastFix;
 use onsite_core::{Case, Part};
 use sqlx::Row;
 use uuid::Uuid;
@@ -61,8 +62,87 @@ pub async fn put_case(
     let id = case.id.to_string();
     record_change(conn, ChangeEntity::Case, &id, ChangeOp::Put, None).await?;
     if let Some(prev) = previous_assignee.filter(|p| Some(*p) != case.assignee_id) {
-        record_change(conn, ChangeEntity::Case, &id, ChangeOp::Delete, Some(prev)).await?;
+        record_change(
+            &mut *conn,
+            ChangeEntity::Case,
+            &id,
+            ChangeOp::Delete,
+            Some(prev),
+        )
+        .await?;
     }
+    sync_past_fix(conn, case).await
+}
+
+/// A case closed with result resolved or workaround is a past fix (`PastFix::from_case`);
+/// when it stops being one (a reopen) its past fix is deleted. Everyone pulls them.
+async fn sync_past_fix(conn: &mut Conn, case: &Case) -> Result<(), sqlx::Error> {
+    let id = case.id.to_string();
+    match PastFix::from_case(case) {
+        Some(fix) => {
+            let data = serde_json::to_string(&fix).map_err(|e| decode_err(e.to_string()))?;
+            let changed = sqlx::query(
+                "INSERT INTO past_fixes (case_id, data) VALUES (?1, ?2)
+                 ON CONFLICT (case_id) DO UPDATE SET data = excluded.data
+                 WHERE past_fixes.data IS NOT excluded.data",
+            )
+            .bind(&id)
+            .bind(data)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+            if changed > 0 {
+                record_change(conn, ChangeEntity::PastFix, &id, ChangeOp::Put, None).await?;
+            }
+        }
+        None => {
+            let gone = sqlx::query("DELETE FROM past_fixes WHERE case_id = ?1")
+                .bind(&id)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+            if gone > 0 {
+                record_change(conn, ChangeEntity::PastFix, &id, ChangeOp::Delete, None).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `PastFix` JSON by case id.
+pub async fn past_fix_json(
+    conn: &mut Conn,
+    ids: &[String],
+) -> Result<BTreeMap<String, serde_json::Value>, sqlx::Error> {
+    json_by_ids(
+        conn,
+        "SELECT case_id AS id, data FROM past_fixes WHERE case_id IN (SELECT value FROM json_each(?1))",
+        ids,
+    )
+    .await
+}
+
+/// Past fixes for the cases already stored (a database from before past fixes existed).
+/// Runs once per database (`meta` key `past_fixes_backfilled`).
+pub async fn backfill_past_fixes(conn: &mut Conn) -> Result<(), sqlx::Error> {
+    let done: Option<String> =
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'past_fixes_backfilled'")
+            .fetch_optional(&mut *conn)
+            .await?;
+    if done.is_some() {
+        return Ok(());
+    }
+    let closed: Vec<String> =
+        sqlx::query_scalar("SELECT data FROM cases WHERE status = 'closed' ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?;
+    for d in closed {
+        let case: Case = decode_json(&d)?;
+        sync_past_fix(&mut *conn, &case).await?;
+    }
+    sqlx::query("INSERT INTO meta (key, value) VALUES ('past_fixes_backfilled', '1')")
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -90,6 +170,35 @@ pub async fn put_part(conn: &mut Conn, part: &Part) -> Result<(), sqlx::Error> {
     .execute(&mut *conn)
     .await?;
     record_change(conn, ChangeEntity::Part, &part.part_no, ChangeOp::Put, None).await
+}
+
+/// Log the change of one engineer's van-stock line (devices pull it with the next sync).
+async fn log_stock_change(
+    conn: &mut Conn,
+    engineer_id: Uuid,
+    part_no: &str,
+) -> Result<(), sqlx::Error> {
+    record_change(
+        conn,
+        ChangeEntity::Stock,
+        part_no,
+        ChangeOp::Put,
+        Some(engineer_id),
+    )
+    .await
+}
+
+/// One `stock` row (`part_no`, `qty`, `min_qty`) of `engineer_id` as a `StockLevel`.
+fn stock_level_of(
+    r: &sqlx::sqlite::SqliteRow,
+    engineer_id: Uuid,
+) -> Result<onsite_core::StockLevel, sqlx::Error> {
+    Ok(onsite_core::StockLevel {
+        part_no: r.try_get("part_no")?,
+        engineer_id,
+        qty: r.try_get("qty")?,
+        min_qty: r.try_get("min_qty")?,
+    })
 }
 
 /// Why stock moved, for the ledger.
@@ -135,15 +244,28 @@ pub async fn move_stock(
     .bind(why.note)
     .execute(&mut *conn)
     .await?;
-    record_change(
-        conn,
-        ChangeEntity::Stock,
-        part_no,
-        ChangeOp::Put,
-        Some(engineer_id),
-    )
-    .await?;
+    log_stock_change(conn, engineer_id, part_no).await?;
     Ok(qty)
+}
+
+/// Set the reorder point of one van-stock line (creating the line at 0 if missing); logs
+/// the stock change for the engineer.
+pub async fn set_min_qty(
+    conn: &mut Conn,
+    engineer_id: Uuid,
+    part_no: &str,
+    min_qty: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO stock (engineer_id, part_no, qty, min_qty) VALUES (?1, ?2, 0, ?3)
+         ON CONFLICT (engineer_id, part_no) DO UPDATE SET min_qty = excluded.min_qty",
+    )
+    .bind(engineer_id.to_string())
+    .bind(part_no)
+    .bind(min_qty)
+    .execute(&mut *conn)
+    .await?;
+    log_stock_change(conn, engineer_id, part_no).await
 }
 
 /// Case data (`onsite_core::Case` JSON) by id.
@@ -178,7 +300,7 @@ pub async fn stock_json(
     part_nos: &[String],
 ) -> Result<BTreeMap<String, serde_json::Value>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT part_no, qty FROM stock
+        "SELECT part_no, qty, min_qty FROM stock
          WHERE engineer_id = ?1 AND part_no IN (SELECT value FROM json_each(?2))",
     )
     .bind(engineer_id.to_string())
@@ -187,14 +309,9 @@ pub async fn stock_json(
     .await?;
     let mut out = BTreeMap::new();
     for r in rows {
-        let part_no: String = r.try_get("part_no")?;
-        let level = onsite_core::StockLevel {
-            part_no: part_no.clone(),
-            engineer_id,
-            qty: r.try_get("qty")?,
-        };
+        let level = stock_level_of(&r, engineer_id)?;
         out.insert(
-            part_no,
+            level.part_no.clone(),
             serde_json::to_value(level).map_err(|e| decode_err(e.to_string()))?,
         );
     }
@@ -234,6 +351,23 @@ pub async fn stock_of(
             .await?;
     rows.iter()
         .map(|r| Ok((r.try_get("part_no")?, r.try_get("qty")?)))
+        .collect()
+}
+
+/// One engineer's van-stock lines with their reorder points, by part number (the manager's
+/// `GET /api/v1/stock/levels`; the same values `stock_json` gives the engineer's pull).
+pub async fn levels_of(
+    conn: &mut Conn,
+    engineer_id: Uuid,
+) -> Result<Vec<onsite_core::StockLevel>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT part_no, qty, min_qty FROM stock WHERE engineer_id = ?1 ORDER BY part_no",
+    )
+    .bind(engineer_id.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| stock_level_of(r, engineer_id))
         .collect()
 }
 

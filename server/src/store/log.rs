@@ -15,6 +15,13 @@ pub enum ChangeEntity {
     Part,
     Stock,
     Rejection,
+    /// A user's public face (`UserInfo`); every user sees every user.
+    User,
+    /// An SLA policy and its customers (`PolicyRecord`); everyone pulls them, engineers
+    /// with `customers: []` (`policies::sees_customers`).
+    Policy,
+    /// A closed, solved case as knowledge (`PastFix`); everyone sees them.
+    PastFix,
 }
 
 impl ChangeEntity {
@@ -24,6 +31,9 @@ impl ChangeEntity {
             ChangeEntity::Part => "part",
             ChangeEntity::Stock => "stock",
             ChangeEntity::Rejection => "rejection",
+            ChangeEntity::User => "user",
+            ChangeEntity::Policy => "policy",
+            ChangeEntity::PastFix => "past_fix",
         }
     }
     fn parse(s: &str) -> Option<ChangeEntity> {
@@ -32,6 +42,9 @@ impl ChangeEntity {
             "part" => ChangeEntity::Part,
             "stock" => ChangeEntity::Stock,
             "rejection" => ChangeEntity::Rejection,
+            "user" => ChangeEntity::User,
+            "policy" => ChangeEntity::Policy,
+            "past_fix" => ChangeEntity::PastFix,
             _ => return None,
         })
     }
@@ -42,6 +55,9 @@ impl ChangeEntity {
             ChangeEntity::Part => Entity::Part,
             ChangeEntity::Stock => Entity::Stock,
             ChangeEntity::Rejection => Entity::Rejection,
+            ChangeEntity::User => Entity::User,
+            ChangeEntity::Policy => Entity::Policy,
+            ChangeEntity::PastFix => Entity::PastFix,
         }
     }
 }
@@ -100,7 +116,7 @@ pub async fn max_change_id(conn: &mut Conn) -> Result<i64, sqlx::Error> {
 ///
 /// A manager sees every case and part, and their own rejections. An engineer sees a case
 /// `put` only while the case is assigned to them, the `delete` tombstones addressed to them,
-/// parts, and their own stock and rejections.
+/// parts, and their own stock and rejections. Everyone sees users, policies and past fixes.
 pub async fn changes_after(
     conn: &mut Conn,
     after: i64,
@@ -118,7 +134,7 @@ pub async fn changes_after(
             "SELECT c.id, c.entity, c.entity_id, c.op FROM changes c
              WHERE c.id > ?1 AND (
                  c.user_id = ?2
-                 OR (c.user_id IS NULL AND c.entity = 'part')
+                 OR (c.user_id IS NULL AND c.entity IN ('part', 'user', 'policy', 'past_fix'))
                  OR (c.user_id IS NULL AND c.entity = 'case' AND c.op = 'put' AND EXISTS (
                        SELECT 1 FROM cases k WHERE k.id = c.entity_id AND k.assignee_id = ?2)))
              ORDER BY c.id LIMIT ?3"

@@ -8,6 +8,7 @@
 pub mod blobs;
 pub mod cases;
 pub mod log;
+pub mod policies;
 pub mod users;
 
 use std::path::Path;
@@ -91,11 +92,17 @@ impl Store {
             .await
             .context("running migrations")?;
         let epoch = ensure_epoch(&pool).await?;
-        Ok(Store {
+        let store = Store {
             pool,
             write_lock: Arc::new(Mutex::new(())),
             epoch: epoch.into(),
-        })
+        };
+        let mut tx = store.write().await?;
+        cases::backfill_past_fixes(&mut tx)
+            .await
+            .context("backfilling past fixes")?;
+        tx.commit().await?;
+        Ok(store)
     }
 
     pub fn pool(&self) -> &SqlitePool {

@@ -52,9 +52,48 @@ pub async fn insert_user(
     .bind(role_str(user.role))
     .bind(&user.password_hash)
     .bind(ts(now))
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    let id = user.id.to_string();
+    super::log::record_change(
+        conn,
+        super::log::ChangeEntity::User,
+        &id,
+        onsite_core::wire::ChangeOp::Put,
+        None,
+    )
+    .await
+}
+
+/// `UserInfo` JSON (id, name, role: what every user may know of another) by id.
+pub async fn user_json(
+    conn: &mut Conn,
+    ids: &[String],
+) -> Result<std::collections::BTreeMap<String, serde_json::Value>, sqlx::Error> {
+    let mut out = std::collections::BTreeMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let rows = sqlx::query(
+        "SELECT id, name, role FROM users WHERE id IN (SELECT value FROM json_each(?1))",
+    )
+    .bind(serde_json::Value::from(ids.to_vec()).to_string())
+    .fetch_all(conn)
+    .await?;
+    for r in rows {
+        let id: String = r.try_get("id")?;
+        let role: String = r.try_get("role")?;
+        let info = onsite_core::wire::UserInfo {
+            id: parse_uuid(&id)?,
+            name: r.try_get("name")?,
+            role: parse_role(&role).ok_or_else(|| decode_err(format!("unknown role {role}")))?,
+        };
+        out.insert(
+            id,
+            serde_json::to_value(info).map_err(|e| decode_err(e.to_string()))?,
+        );
+    }
+    Ok(out)
 }
 
 pub async fn user_count(conn: &mut Conn) -> Result<i64, sqlx::Error> {

@@ -9,7 +9,7 @@ use crate::auth::Session;
 use crate::error::ApiError;
 use crate::store::cases;
 use crate::store::log::{self, ChangeEntity, ChangeRow};
-use crate::store::{users, Store};
+use crate::store::{policies, users, Store};
 
 /// Change rows read per pull.
 pub const PAGE: i64 = 1000;
@@ -80,6 +80,18 @@ pub async fn pull(
     data.insert(
         ChangeEntity::Rejection,
         log::rejection_json(&mut tx, &ids(ChangeEntity::Rejection)).await?,
+    );
+    data.insert(
+        ChangeEntity::User,
+        users::user_json(&mut tx, &ids(ChangeEntity::User)).await?,
+    );
+    data.insert(
+        ChangeEntity::Policy,
+        policies::record_json(&mut tx, &ids(ChangeEntity::Policy), session.role).await?,
+    );
+    data.insert(
+        ChangeEntity::PastFix,
+        cases::past_fix_json(&mut tx, &ids(ChangeEntity::PastFix)).await?,
     );
 
     let mut changes = Vec::with_capacity(kept.len());

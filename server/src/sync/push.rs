@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::auth::Session;
 use crate::error::ApiError;
 use crate::store::cases::{self, StockReason};
-use crate::store::{blobs, log, users, Conn, Store};
+use crate::store::{blobs, log, policies, users, Conn, Store};
 
 /// Apply `req` for `session`. The caller has checked the client id, schema and batch size.
 /// A seq gap rolls the whole request back (`409 seq_gap`); the device resends from `expected`.
@@ -18,7 +18,6 @@ pub async fn push(
     store: &Store,
     session: &Session,
     req: PushRequest,
-    policies: &[SlaPolicy],
 ) -> Result<PushResponse, ApiError> {
     let mut mutations = req.mutations;
     mutations.sort_by_key(|m| m.seq);
@@ -43,6 +42,8 @@ pub async fn push(
         }
         next += 1;
     }
+    // The policies `case.create` may name, read inside the transaction (managers edit them).
+    let sla_policies = policies::all_policies(&mut tx).await?;
     let mut results = Vec::with_capacity(mutations.len());
     for wm in &mutations {
         if wm.seq <= last_seq {
@@ -61,7 +62,7 @@ pub async fn push(
         }
         debug_assert_eq!(wm.seq, last_seq + 1, "gaps are refused above");
         let now = Utc::now();
-        let outcome = apply_one(&mut tx, session, wm, now, policies).await?;
+        let outcome = apply_one(&mut tx, session, wm, now, &sla_policies).await?;
         let rejected = match outcome {
             Ok(()) => None,
             Err(rejection) => {
@@ -118,9 +119,9 @@ async fn apply_one(
     session: &Session,
     wm: &WireMutation,
     now: DateTime<Utc>,
-    policies: &[SlaPolicy],
+    sla_policies: &[SlaPolicy],
 ) -> Result<Result<(), Rejection>, sqlx::Error> {
-    let m = match Mutation::parse(&wm.name, &wm.args) {
+    let mut m = match Mutation::parse(&wm.name, &wm.args) {
         Ok(m) => m,
         Err(r) => return Ok(Err(r)),
     };
@@ -131,12 +132,21 @@ async fn apply_one(
     if let Some(r) = server_checks(conn, &m).await? {
         return Ok(Err(r));
     }
+    // A case opened without a policy runs on its customer's contract, else on `standard`.
+    let create = match &mut m {
+        Mutation::Create(a) => Some(a),
+        Mutation::CreateInspection(a) => Some(&mut a.create),
+        _ => None,
+    };
+    if let Some(a) = create.filter(|a| a.policy.is_none()) {
+        a.policy = policies::contract_policy(conn, &a.customer.name).await?;
+    }
     let before = cases::load_cases(conn, &m.touched_case_ids()).await?;
     let ctx = ApplyContext {
         actor: session.actor(),
         client_time: wm.client_time,
         server_time: Some(now),
-        policies,
+        policies: sla_policies,
     };
     let outcome = match apply(&m, &before, &ctx) {
         Ok(o) => o,

@@ -155,14 +155,14 @@ async fn demo_data_exercises_fault_analysis_clock_skew_and_stock_adjustments() {
         .find(|l| l.reason == "stock.adjust")
         .expect("a stock adjustment in the demo");
     assert!(adjust.note.is_some());
-    // The dashboard over the demo's last 30 days answers.
+    // The dashboard over the demo's whole period (its service history goes back ~70 days).
     let now = chrono::Utc::now();
     let res = app
         .http
         .get(app.url("/api/v1/dashboard"))
         .bearer_auth(&manager.token)
         .query(&[
-            ("from", (now - chrono::Duration::days(30)).to_rfc3339()),
+            ("from", (now - chrono::Duration::days(120)).to_rfc3339()),
             ("to", (now + chrono::Duration::days(1)).to_rfc3339()),
         ])
         .send()
@@ -171,4 +171,199 @@ async fn demo_data_exercises_fault_analysis_clock_skew_and_stock_adjustments() {
     assert_eq!(res.status(), 200);
     let d: onsite_core::Dashboard = res.json().await.unwrap();
     assert_eq!(d.overall.cases as usize, all.cases.len());
+}
+
+#[tokio::test]
+async fn demo_data_exercises_every_feature_of_part_two() {
+    use onsite_core::{CaseStatus as S, CheckResult};
+    let app = spawn_app().await;
+    let manager = app.login("manager").await;
+    let alice = app.login("alice").await;
+    let all = app.snapshot(&manager).await;
+    let now = chrono::Utc::now();
+
+    // An inspection with a failed item, whose leftover is a follow-up linked both ways.
+    let inspection = all
+        .cases
+        .values()
+        .find(|c| {
+            c.checklist
+                .iter()
+                .any(|i| i.result == Some(CheckResult::Fail))
+        })
+        .expect("an inspection with a failed item");
+    let failed = inspection
+        .checklist
+        .iter()
+        .find(|i| i.result == Some(CheckResult::Fail))
+        .unwrap();
+    let follow = inspection
+        .follow_ups
+        .iter()
+        .filter_map(|id| all.cases.get(id))
+        .find(|f| f.description.contains(&failed.text))
+        .expect("the failed item's follow-up");
+    assert_eq!(follow.follow_up_of, Some(inspection.id));
+    // Every follow-up link goes both ways.
+    let mut links = 0;
+    for c in all.cases.values() {
+        if let Some(parent) = c.follow_up_of {
+            assert!(
+                all.cases[&parent].follow_ups.contains(&c.id),
+                "{}",
+                c.number
+            );
+            links += 1;
+        }
+        for f in &c.follow_ups {
+            assert_eq!(all.cases[f].follow_up_of, Some(c.id));
+        }
+    }
+    assert!(links >= 2, "{links} follow-ups");
+
+    // Escalations at all three tiers.
+    let tiers: BTreeSet<u8> = all
+        .cases
+        .values()
+        .flat_map(|c| c.escalations.iter().map(|e| e.tier))
+        .collect();
+    assert_eq!(tiers, BTreeSet::from([1, 2, 3]));
+
+    // Breaches: an open case past its target, and a case closed after its resolve-by.
+    assert!(all
+        .cases
+        .values()
+        .any(|c| !c.status.is_final() && c.sla.breached(now)));
+    let late = all
+        .cases
+        .values()
+        .find(|c| {
+            c.status == S::Closed
+                && matches!((c.sla.resolved_at, c.sla.resolve_by), (Some(at), Some(by)) if at > by)
+        })
+        .expect("a case closed late");
+    assert_eq!(late.sla.policy, "strict");
+
+    // Strict contracts: the policy record lists customers, and their cases run on it.
+    let strict = &all.policies["strict"];
+    assert!(strict.customers.len() >= 3);
+    let on_strict = all
+        .cases
+        .values()
+        .filter(|c| strict.customers.contains(&c.customer.name))
+        .collect::<Vec<_>>();
+    assert!(on_strict.len() >= 3);
+    assert!(on_strict.iter().all(|c| c.sla.policy == "strict"));
+    assert!(all.cases.values().any(|c| c.sla.policy == "standard"));
+
+    // Photos: real JPEGs in the blob store, readable by the case's engineer.
+    let photos: BTreeSet<&str> = all
+        .cases
+        .values()
+        .flat_map(|c| c.photos.iter().map(|p| p.sha256.as_str()))
+        .collect();
+    assert!(photos.len() >= 3, "{} distinct photos", photos.len());
+    let alice_cases = app.snapshot(&alice).await;
+    for hash in &photos {
+        let res = app.get_blob(&manager, hash).await;
+        assert_eq!(res.status(), 200);
+        let bytes = res.bytes().await.unwrap();
+        assert_eq!(&bytes[..3], &[0xff, 0xd8, 0xff], "a JPEG");
+        assert_eq!(bytes[bytes.len() - 2..], [0xff, 0xd9], "a whole JPEG");
+        assert_eq!(crate::helpers::sha(&bytes), *hash);
+    }
+    let alice_photo = alice_cases
+        .cases
+        .values()
+        .flat_map(|c| &c.photos)
+        .next()
+        .expect("alice has a case with photos");
+    assert_eq!(
+        app.get_blob(&alice, &alice_photo.sha256).await.status(),
+        200
+    );
+    let signature = all
+        .cases
+        .values()
+        .find_map(|c| c.sign_off.as_ref()?.signature_sha256.clone())
+        .unwrap();
+    let res = app.get_blob(&manager, &signature).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(&res.bytes().await.unwrap()[..4], b"\x89PNG");
+
+    // Time corrections: a replaced entry and a struck-out one, both kept.
+    let entries: Vec<_> = all.cases.values().flat_map(|c| &c.time_entries).collect();
+    assert!(entries.iter().any(
+        |t| t.superseded_by.is_some() && entries.iter().any(|n| n.corrects == Some(t.entry_id))
+    ));
+    assert!(entries
+        .iter()
+        .any(|t| t.superseded_by.is_some()
+            && !entries.iter().any(|n| n.corrects == Some(t.entry_id))));
+
+    // Van stock: low lines and a negative one (its case flagged); the adjustment is tested above.
+    let stock = &alice_cases.stock;
+    assert!(stock.values().filter(|s| s.is_low()).count() >= 5);
+    let negative = stock
+        .values()
+        .find(|s| s.is_negative())
+        .expect("a negative stock line");
+    assert!(alice_cases.cases.values().any(|c| c.flags.contains(
+        &onsite_core::CaseFlag::NegativeStock {
+            part_no: negative.part_no.clone()
+        }
+    )));
+    assert!(stock.values().any(|s| !s.is_low()));
+
+    // Past fixes on the product models of alice's open cases.
+    let open_models: BTreeSet<&str> = alice_cases
+        .cases
+        .values()
+        .filter(|c| !c.status.is_final() && c.status != S::Completed)
+        .map(|c| c.product.model.as_str())
+        .collect();
+    let fix_models: BTreeSet<&str> = alice_cases
+        .past_fixes
+        .values()
+        .map(|f| f.product_model.as_str())
+        .collect();
+    let covered = open_models.intersection(&fix_models).count();
+    assert!(
+        covered >= 5,
+        "{covered} of alice's open models have past fixes"
+    );
+    for f in alice_cases.past_fixes.values() {
+        let case = &all.cases[&f.case_id];
+        assert_eq!(case.status, S::Closed);
+    }
+}
+
+#[tokio::test]
+async fn the_dashboard_cli_prints_the_demo_figures() {
+    let app = spawn_app().await;
+    let today = chrono::Utc::now().date_naive();
+    let text = onsite_server::report::dashboard_text(
+        &app.store,
+        today - chrono::Duration::days(120),
+        today,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let manager = app.login("manager").await;
+    let all = app.snapshot(&manager).await;
+    assert!(
+        text.contains(&format!("cases                {} (", all.cases.len())),
+        "{text}"
+    );
+    for name in [
+        "Overall",
+        "Alice Chen",
+        "Bob Li",
+        "repair timeliness",
+        "SLA breaches",
+    ] {
+        assert!(text.contains(name), "{name}: {text}");
+    }
+    assert!(onsite_server::report::period(today, today - chrono::Duration::days(1)).is_err());
 }

@@ -118,6 +118,12 @@ async fn openapi_describes_the_api() {
         "/api/v1/blobs/{sha256}",
         "/healthz",
         "/api/v1/openapi.json",
+        "/api/v1/dashboard",
+        "/api/v1/stock/ledger",
+        "/api/v1/stock/levels",
+        "/api/v1/sla/policies",
+        "/api/v1/sla/policies/{name}",
+        "/api/v1/contracts/{customer}",
     ] {
         assert!(doc["paths"][path].is_object(), "{path}");
     }
@@ -125,5 +131,27 @@ async fn openapi_describes_the_api() {
         .as_array()
         .unwrap();
     assert_eq!(names.len(), onsite_core::mutation::MUTATION_NAMES.len());
+    // Every mutation's arguments are described.
+    for m in doc["components"]["schemas"]["Mutation"]["oneOf"]
+        .as_array()
+        .unwrap()
+    {
+        assert!(m["properties"]["args"].is_object(), "{}", m["title"]);
+    }
+    let entities = doc["components"]["schemas"]["Change"]["properties"]["entity"]["enum"].clone();
+    for e in [
+        "case",
+        "part",
+        "stock",
+        "rejection",
+        "user",
+        "policy",
+        "past_fix",
+    ] {
+        assert!(
+            entities.as_array().unwrap().contains(&Value::from(e)),
+            "{e}"
+        );
+    }
     assert!(doc["components"]["schemas"]["Error"].is_object());
 }

@@ -92,14 +92,17 @@ impl TestApp {
             .expect("login request")
     }
 
+    /// Signs in as a demo user (password `onsite-demo`).
     pub async fn login(&self, username: &str) -> Device {
+        self.login_with(username, "onsite-demo").await
+    }
+
+    pub async fn login_with(&self, username: &str, password: &str) -> Device {
         let client_id = Uuid::new_v4();
         let res = self
             .http
             .post(self.url("/api/v1/login"))
-            .json(
-                &json!({ "username": username, "password": "onsite-demo", "client_id": client_id }),
-            )
+            .json(&json!({ "username": username, "password": password, "client_id": client_id }))
             .send()
             .await
             .expect("login request");
@@ -145,6 +148,19 @@ impl TestApp {
         let res = self.push(dev, vec![m]).await;
         let r = res.results.into_iter().next().expect("one result");
         (r.status, r.reason)
+    }
+
+    /// Push one mutation and assert it is applied.
+    pub async fn push_applied(&self, dev: &mut Device, name: &str, args: Value) {
+        let (s, r) = self.push_one(dev, name, args).await;
+        assert_eq!((s, r), (PushStatus::Applied, None), "{name}");
+    }
+
+    /// Push one mutation, assert it is rejected and return the reason.
+    pub async fn push_rejected(&self, dev: &mut Device, name: &str, args: Value) -> String {
+        let (s, r) = self.push_one(dev, name, args).await;
+        assert_eq!(s, PushStatus::Rejected, "{name}");
+        r.expect("a rejection reason")
     }
 
     pub async fn pull_raw(&self, dev: &Device, cursor: Option<&str>) -> reqwest::Response {
@@ -216,6 +232,9 @@ pub struct Snapshot {
     pub parts: BTreeMap<String, Value>,
     pub stock: BTreeMap<String, onsite_core::StockLevel>,
     pub rejections: Vec<onsite_core::wire::RejectionRecord>,
+    pub users: BTreeMap<String, onsite_core::wire::UserInfo>,
+    pub policies: BTreeMap<String, onsite_core::wire::PolicyRecord>,
+    pub past_fixes: BTreeMap<String, onsite_core::PastFix>,
 }
 
 impl Snapshot {
@@ -250,6 +269,28 @@ impl Snapshot {
                 self.rejections
                     .push(serde_json::from_value(c.data).expect("rejection data"));
             }
+            (Entity::User, ChangeOp::Put) => {
+                self.users
+                    .insert(c.id, serde_json::from_value(c.data).expect("user data"));
+            }
+            (Entity::Policy, ChangeOp::Put) => {
+                self.policies
+                    .insert(c.id, serde_json::from_value(c.data).expect("policy data"));
+            }
+            (Entity::PastFix, ChangeOp::Put) => {
+                self.past_fixes
+                    .insert(c.id, serde_json::from_value(c.data).expect("past fix data"));
+            }
+            (Entity::User, ChangeOp::Delete) => {
+                self.users.remove(&c.id);
+            }
+            (Entity::Policy, ChangeOp::Delete) => {
+                self.policies.remove(&c.id);
+            }
+            (Entity::PastFix, ChangeOp::Delete) => {
+                self.past_fixes.remove(&c.id);
+            }
+            (Entity::Unknown, _) => panic!("the server sent an unknown entity: {}", c.id),
         }
     }
 

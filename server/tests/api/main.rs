@@ -3,9 +3,11 @@
 
 mod auth;
 mod blobs;
+mod contracts;
 mod demo;
 mod errors;
 mod helpers;
+mod knowledge;
 mod pull;
 mod push;
 mod service;

@@ -206,6 +206,67 @@ async fn ledger(app: &TestApp, dev: &Device, engineer: &str) -> reqwest::Respons
         .expect("ledger request")
 }
 
+async fn levels(app: &TestApp, dev: &Device, query: &[(&str, &str)]) -> reqwest::Response {
+    app.http
+        .get(app.url("/api/v1/stock/levels"))
+        .bearer_auth(&dev.token)
+        .query(query)
+        .send()
+        .await
+        .expect("levels request")
+}
+
+#[tokio::test]
+async fn a_manager_reads_an_engineers_van_levels_with_reorder_points() {
+    let app = spawn_app().await;
+    let manager = app.login("manager").await;
+    let alice = app.login("alice").await;
+    let alice_id = alice.user.id.to_string();
+
+    let res = levels(&app, &manager, &[("engineer_id", &alice_id)]).await;
+    assert_eq!(res.status(), 200);
+    let got: Vec<onsite_core::StockLevel> = res.json().await.unwrap();
+    // Exactly what alice's own pull gives her (the snapshot is keyed, so sorted, by part_no).
+    let pulled: Vec<onsite_core::StockLevel> =
+        app.snapshot(&alice).await.stock.into_values().collect();
+    assert!(!pulled.is_empty());
+    assert_eq!(got, pulled);
+    assert!(got.windows(2).all(|w| w[0].part_no < w[1].part_no));
+    // The demo's reorder points by part family are real, not the default 1.
+    assert!(got.iter().any(|s| s.min_qty > 1), "{got:?}");
+    assert!(got.iter().all(|s| s.engineer_id == alice.user.id));
+
+    // Manager only; every error is JSON.
+    let body = assert_json_error(
+        levels(&app, &alice, &[("engineer_id", &alice_id)]).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert!(
+        body["message"].as_str().unwrap().contains("manager"),
+        "{body}"
+    );
+    assert_json_error(levels(&app, &manager, &[]).await, 400, "invalid_query").await;
+    assert_json_error(
+        levels(&app, &manager, &[("engineer_id", "not-a-uuid")]).await,
+        400,
+        "invalid_query",
+    )
+    .await;
+    assert_json_error(
+        levels(
+            &app,
+            &manager,
+            &[("engineer_id", &manager.user.id.to_string())],
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn a_manager_adjusts_van_stock_and_the_ledger_lists_every_movement() {
     let app = spawn_app().await;
