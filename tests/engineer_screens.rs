@@ -621,6 +621,9 @@ fn rich_case(id: Uuid) -> Case {
         CaseFlag::ConflictingSignOff {
             signoff_id: Uuid::from_u128(0x9),
         },
+        CaseFlag::SignedReportDiffers {
+            signoff_id: Uuid::from_u128(0x9),
+        },
     ];
     let entry = |event: &str, detail: Option<&str>| TimelineEntry {
         event: event.into(),
@@ -717,7 +720,7 @@ async fn chinese_case_page_shows_no_english() {
     ] {
         assert!(!by_testid(&zh.root, testid).is_empty(), "{testid} rendered");
     }
-    assert_eq!(by_testid(&zh.root, "case-flag").len(), 3);
+    assert_eq!(by_testid(&zh.root, "case-flag").len(), 4);
     assert_eq!(attr(&el(&zh.root, "sla-policy"), "data-policy"), "standard");
     // The policy's severity-1 targets from the synced policies, in Chinese too.
     wait_until("policy targets", || {

@@ -499,6 +499,38 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
 /// QuotaExceededError after all its requests) leaves nothing behind: not the local effect,
 /// not the blob, not the outbox entry, not the seq. The error says "quota"; the next write works.
 #[wasm_bindgen_test]
+async fn a_mutation_naming_a_blob_not_on_the_device_writes_nothing() {
+    let store = Store::open_named(&unique_db("blob-named")).await.unwrap();
+    let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
+    seed_cases(&store, std::slice::from_ref(&case)).await;
+    let photo = |sha: &str| {
+        Mutation::PhotoAdd(PhotoAddArgs {
+            case_id: case.id,
+            photo_id: Uuid::new_v4(),
+            sha256: sha.to_string(),
+            caption: None,
+        })
+    };
+    let absent = hash_blob(b"bytes this device never stored");
+    let err = store
+        .record(alice(), photo(&absent), vec![])
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, StoreErrorKind::Other, "{err}");
+    assert!(err.message.contains(&absent), "{err}");
+    assert_eq!(store.pending_count().await.unwrap(), 0);
+    assert_eq!(store.case(case.id).await.unwrap(), Some(case.clone()));
+
+    // Bytes already on the device (kept from the server) need not be brought again.
+    let bytes = b"a photo taken on another device".to_vec();
+    let kept = hash_blob(&bytes);
+    store.cache_blob(&kept, &bytes).await.unwrap();
+    store.record(alice(), photo(&kept), vec![]).await.unwrap();
+    assert_eq!(store.pending_count().await.unwrap(), 1);
+    assert_eq!(store.case(case.id).await.unwrap().unwrap().photos.len(), 1);
+}
+
+#[wasm_bindgen_test]
 async fn quota_failure_leaves_store_and_outbox_unchanged() {
     use onsite::state::UiError;
     use onsite::store::{inject_fault, Fault};

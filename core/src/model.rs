@@ -240,6 +240,10 @@ pub enum CaseFlag {
         signoff_id: Uuid,
         status: CaseStatus,
     },
+    /// The report the customer confirmed (`SignOff::report_sha256`) is not the case's report
+    /// as it stood when the server applied the sign-off: something changed it in between
+    /// (another device, a manager). The sign-off is kept; the manager checks the difference.
+    SignedReportDiffers { signoff_id: Uuid },
     /// Van stock went below zero for this part.
     NegativeStock { part_no: String },
     /// The device's clock was more than `CLOCK_SKEW_LIMIT_MINUTES` away from the server's when

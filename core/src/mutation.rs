@@ -1056,6 +1056,11 @@ pub fn apply(
                         status: case.status,
                     });
                 }
+                if s.report_sha256 != case.report_sha256() {
+                    case.flags.push(CaseFlag::SignedReportDiffers {
+                        signoff_id: s.signoff_id,
+                    });
+                }
                 detail = Some(s.signer_name.clone());
                 case.sign_off = Some(s);
             }

@@ -127,7 +127,7 @@ fn time_corrections_are_validated_and_authorized() {
     w.ok(manager(), correct(3, 1, Some((0, 75))));
     assert_eq!(w.case().labour_minutes(), (0, 75));
     w.ok(alice(), report_result());
-    w.ok(alice(), sign_off(9, "Mr Wang"));
+    w.ok(alice(), w.sign_off(9, "Mr Wang"));
     w.ok(alice(), set_status(CaseStatus::Completed, None));
     for who in [alice(), manager()] {
         assert_eq!(
@@ -145,7 +145,7 @@ fn time_corrections_are_validated_and_authorized() {
     );
     w.ok(alice(), correct(4, 3, Some((0, 70))));
     assert_eq!(w.case().labour_minutes(), (0, 70));
-    w.ok(alice(), sign_off(10, "Mr Wang"));
+    w.ok(alice(), w.sign_off(10, "Mr Wang"));
     w.ok(alice(), set_status(CaseStatus::Completed, None));
     w.ok(manager(), Mutation::Close(CaseRef { case_id: CASE }));
     assert_eq!(
@@ -180,7 +180,7 @@ fn closed_case(result: RepairResult) -> World {
             leftover: None,
         }),
     );
-    w.ok(alice(), sign_off(9, "Mr Wang"));
+    w.ok(alice(), w.sign_off(9, "Mr Wang"));
     w.ok(alice(), set_status(CaseStatus::Completed, None));
     w
 }

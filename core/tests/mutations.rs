@@ -28,7 +28,7 @@ fn a_case_is_worked_from_creation_to_close() {
     );
     assert_eq!(w.stock[&(ALICE, "BAT-12V-9AH".to_string())], -4);
     w.ok(alice(), report_result());
-    w.ok(alice(), sign_off(9, "Mr Wang"));
+    w.ok(alice(), w.sign_off(9, "Mr Wang"));
     w.ok(alice(), set_status(CaseStatus::Completed, None));
     assert_eq!(w.case().status, CaseStatus::Completed);
     assert_eq!(
@@ -64,7 +64,7 @@ fn completing_needs_a_result_and_a_sign_off() {
     w.ok(alice(), report_result());
     assert!(!available_actions(&alice(), w.case())
         .contains(&CaseAction::SetStatus(CaseStatus::Completed)));
-    w.ok(alice(), sign_off(9, "Mr Wang"));
+    w.ok(alice(), w.sign_off(9, "Mr Wang"));
     assert!(available_actions(&alice(), w.case())
         .contains(&CaseAction::SetStatus(CaseStatus::Completed)));
 }
@@ -72,7 +72,7 @@ fn completing_needs_a_result_and_a_sign_off() {
 #[test]
 fn a_sign_off_may_record_why_the_customer_could_not_sign() {
     let mut w = World::in_progress();
-    let Mutation::SignOff(mut a) = sign_off(9, "Front desk") else {
+    let Mutation::SignOff(mut a) = w.sign_off(9, "Front desk") else {
         unreachable!()
     };
     a.sign_off.signature_sha256 = None;
@@ -92,7 +92,7 @@ fn only_the_assignee_works_a_case_and_only_a_manager_closes() {
     let r = w.run(bob(), report_result()).unwrap_err();
     assert_eq!(r.code, "not_assignee");
     w.ok(alice(), report_result());
-    w.ok(alice(), sign_off(9, "Mr Wang"));
+    w.ok(alice(), w.sign_off(9, "Mr Wang"));
     w.ok(alice(), set_status(CaseStatus::Completed, None));
     let r = w
         .run(alice(), Mutation::Close(CaseRef { case_id: CASE }))
@@ -143,14 +143,14 @@ fn on_hold_needs_a_reason() {
 #[test]
 fn sign_offs_are_immutable_and_conflicts_are_kept_and_flagged() {
     let mut w = World::in_progress();
-    w.ok(alice(), sign_off(9, "Mr Wang"));
+    w.ok(alice(), w.sign_off(9, "Mr Wang"));
     let before = w.case().clone();
     assert!(
-        w.run(alice(), sign_off(9, "Mr Wang")).unwrap().is_noop(),
+        w.run(alice(), w.sign_off(9, "Mr Wang")).unwrap().is_noop(),
         "same id + same content is a no-op"
     );
     assert_eq!(w.case(), &before);
-    w.ok(alice(), sign_off(9, "Mrs Li"));
+    w.ok(alice(), w.sign_off(9, "Mrs Li"));
     let c = w.case();
     assert_eq!(
         c.sign_off.as_ref().unwrap().signer_name,
@@ -159,6 +159,37 @@ fn sign_offs_are_immutable_and_conflicts_are_kept_and_flagged() {
     );
     assert_eq!(c.extra_sign_offs.len(), 1);
     assert!(matches!(c.flags[0], CaseFlag::ConflictingSignOff { .. }));
+}
+
+#[test]
+fn a_sign_off_of_a_report_that_changed_since_is_kept_and_flagged() {
+    // The device signs what it shows; the server applies it to the case as it stands then.
+    let mut w = World::in_progress();
+    w.ok(alice(), report_result());
+    w.ok(alice(), w.sign_off(9, "Mr Wang"));
+    assert!(
+        w.case().flags.is_empty(),
+        "the signed report is the case's report"
+    );
+
+    let mut w = World::in_progress();
+    w.ok(alice(), report_result());
+    let signed = w.sign_off(9, "Mr Wang");
+    // The report changes between the device's signing and the server applying the sign-off.
+    let Mutation::Report(mut changed) = report_result() else {
+        unreachable!()
+    };
+    changed.verification = Some("load test 5 min".into());
+    w.ok(alice(), Mutation::Report(changed));
+    w.ok(alice(), signed);
+    let c = w.case();
+    assert_eq!(c.sign_off.as_ref().unwrap().signer_name, "Mr Wang", "kept");
+    assert_eq!(
+        c.flags,
+        vec![CaseFlag::SignedReportDiffers {
+            signoff_id: Uuid::from_u128(9)
+        }]
+    );
 }
 
 #[test]
@@ -171,7 +202,7 @@ fn a_sign_off_is_never_rejected_for_a_state_conflict() {
             reason: "duplicate request".into(),
         }),
     );
-    w.ok(alice(), sign_off(9, "Mr Wang"));
+    w.ok(alice(), w.sign_off(9, "Mr Wang"));
     let c = w.case();
     assert!(c.sign_off.is_some());
     assert!(matches!(
@@ -326,7 +357,7 @@ fn reassignment_moves_the_case_and_resets_to_assigned() {
 fn reopen_and_cancel_need_a_reason_and_a_manager() {
     let mut w = World::in_progress();
     w.ok(alice(), report_result());
-    w.ok(alice(), sign_off(9, "Mr Wang"));
+    w.ok(alice(), w.sign_off(9, "Mr Wang"));
     w.ok(alice(), set_status(CaseStatus::Completed, None));
     let reopen = |reason: &str| {
         Mutation::Reopen(ReasonArgs {
@@ -417,7 +448,7 @@ fn every_mutation_name_is_known_to_the_parser() {
 fn a_changed_sign_off_under_a_set_aside_id_is_a_flagged_conflict() {
     let mut w = World::in_progress();
     w.ok(alice(), report_result());
-    w.ok(alice(), sign_off(9, "Mr Wang"));
+    w.ok(alice(), w.sign_off(9, "Mr Wang"));
     w.ok(alice(), set_status(CaseStatus::Completed, None));
     w.ok(
         manager(),
@@ -427,7 +458,7 @@ fn a_changed_sign_off_under_a_set_aside_id_is_a_flagged_conflict() {
         }),
     );
     // Same id as the set-aside sign-off, different content: never the case's sign-off.
-    w.ok(alice(), sign_off(9, "Someone else"));
+    w.ok(alice(), w.sign_off(9, "Someone else"));
     let c = w.case();
     assert!(c.sign_off.is_none());
     assert_eq!(c.extra_sign_offs.len(), 2);
@@ -436,7 +467,7 @@ fn a_changed_sign_off_under_a_set_aside_id_is_a_flagged_conflict() {
         .iter()
         .any(|f| matches!(f, CaseFlag::ConflictingSignOff { signoff_id } if *signoff_id == Uuid::from_u128(9))));
     // A fresh sign-off with its own id becomes the case's sign-off.
-    w.ok(alice(), sign_off(10, "Mr Wang"));
+    w.ok(alice(), w.sign_off(10, "Mr Wang"));
     assert_eq!(
         w.case().sign_off.as_ref().unwrap().signoff_id,
         Uuid::from_u128(10)

@@ -24,7 +24,7 @@ fn completed(sev: u8) -> World {
     w.ok(alice(), Mutation::Accept(CaseRef { case_id: CASE }));
     w.ok(alice(), set_status(CaseStatus::InProgress, None));
     w.ok(alice(), report_result());
-    w.ok(alice(), sign_off(9, "Mr Wang"));
+    w.ok(alice(), w.sign_off(9, "Mr Wang"));
     w.ok(alice(), set_status(CaseStatus::Completed, None));
     w
 }
@@ -631,7 +631,7 @@ fn an_inspection_completes_only_when_every_checklist_item_is_answered() {
         .unwrap()
         .is_noop());
     w.ok(alice(), report_result());
-    w.ok(alice(), sign_off(9, "Mr Wang"));
+    w.ok(alice(), w.sign_off(9, "Mr Wang"));
     assert!(!w.case().ready_to_complete());
     let r = w
         .run(alice(), set_status(CaseStatus::Completed, None))

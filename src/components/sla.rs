@@ -25,6 +25,7 @@ pub fn flag_code(f: &CaseFlag) -> &'static str {
     match f {
         CaseFlag::ConflictingSignOff { .. } => "conflicting_sign_off",
         CaseFlag::SignOffOutOfState { .. } => "sign_off_out_of_state",
+        CaseFlag::SignedReportDiffers { .. } => "signed_report_differs",
         CaseFlag::NegativeStock { .. } => "negative_stock",
         CaseFlag::ClockSkew { .. } => "clock_skew",
     }

@@ -140,6 +140,7 @@ pub static EN: &[(&str, &str)] = &[
     ("timeline.pending", "waiting to sync"),
     ("flag.conflicting_sign_off", "A second, different sign-off was recorded"),
     ("flag.sign_off_out_of_state", "Signed while the case was not being worked"),
+    ("flag.signed_report_differs", "The customer signed a different version of the report"),
     ("flag.negative_stock", "Van stock went below zero"),
     ("flag.clock_skew", "The device clock was more than 10 minutes off the server's"),
     // SLA

@@ -141,6 +141,7 @@ pub static ZH: &[(&str, &str)] = &[
     ("timeline.pending", "待同步"),
     ("flag.conflicting_sign_off", "存在另一份不同的签字"),
     ("flag.sign_off_out_of_state", "签字时工单不在处理中"),
+    ("flag.signed_report_differs", "客户签字确认的报告版本与当前报告不一致"),
     ("flag.negative_stock", "车载库存低于零"),
     ("flag.clock_skew", "设备时钟与服务器相差超过 10 分钟"),
     ("sla.respond_by", "响应时限"),

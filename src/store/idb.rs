@@ -143,6 +143,16 @@ pub(crate) async fn clear(os: &ObjectStore<'_>) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Whether `key` is in the store, without reading its value (blob bytes can be large).
+pub(crate) async fn has_key(os: &ObjectStore<'_>, key: JsValue) -> Result<bool, StoreError> {
+    let n: u32 = os
+        .count()
+        .with_query::<JsValue, _>(KeyRange::Only(key))
+        .primitive()?
+        .await?;
+    Ok(n > 0)
+}
+
 pub(crate) async fn count(os: &ObjectStore<'_>) -> Result<u32, StoreError> {
     Ok(os.count().primitive()?.await?)
 }

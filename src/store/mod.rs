@@ -535,10 +535,17 @@ impl Store {
             .iter()
             .map(|(sha, bytes)| (skey(sha), js_sys::Uint8Array::from(&bytes[..]).into()))
             .collect();
+        // Blobs the mutation names but this call does not bring must already be on the
+        // device: an outbox entry whose blob can never be uploaded would only be rejected later.
+        let named_elsewhere: Vec<String> = m
+            .blob_hashes()
+            .into_iter()
+            .filter(|h| !blobs.iter().any(|(sha, _)| sha == h))
+            .collect();
         let now = Utc::now();
         let entry_id = Uuid::new_v4();
         let mut names = vec![META, CASES, STOCK, OUTBOX];
-        if !blob_values.is_empty() {
+        if !blob_values.is_empty() || !named_elsewhere.is_empty() {
             names.push(BLOBS);
         }
         let mut opts = TransactionOptions::new();
@@ -552,6 +559,18 @@ impl Store {
             .with_options(opts)
             .build()?;
         let entry = {
+            if !named_elsewhere.is_empty() {
+                let blobs_os = tx.object_store(BLOBS)?;
+                for h in &named_elsewhere {
+                    if !idb::has_key(&blobs_os, skey(h)).await? {
+                        // `tx` is dropped un-committed: nothing is written.
+                        return Err(StoreError::other(format!(
+                            "blob {h} is named by {} but is not on this device",
+                            m.name()
+                        )));
+                    }
+                }
+            }
             let cases_os = tx.object_store(CASES)?;
             let mut map = BTreeMap::new();
             for id in m.touched_case_ids() {

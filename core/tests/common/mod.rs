@@ -83,6 +83,15 @@ impl World {
         }
     }
 
+    /// A sign-off of the report as the case holds it now (what the device sends).
+    pub fn sign_off(&self, id: u128, signer: &str) -> Mutation {
+        let Mutation::SignOff(mut a) = sign_off(id, signer) else {
+            unreachable!()
+        };
+        a.sign_off.report_sha256 = self.case().report_sha256();
+        Mutation::SignOff(a)
+    }
+
     pub fn run(&mut self, actor: Actor, m: Mutation) -> Result<Outcome, Rejection> {
         self.clock += Duration::minutes(1);
         let policies = [SlaPolicy::standard(), SlaPolicy::strict()];
@@ -147,6 +156,7 @@ pub fn set_status(status: CaseStatus, reason: Option<&str>) -> Mutation {
     })
 }
 
+/// A sign-off of some other report (`World::sign_off` signs the case's own).
 pub fn sign_off(id: u128, signer: &str) -> Mutation {
     Mutation::SignOff(SignOffArgs {
         case_id: CASE,

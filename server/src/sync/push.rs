@@ -231,10 +231,18 @@ async fn server_checks(conn: &mut Conn, m: &Mutation) -> Result<Option<Rejection
                 format!("{} is not an engineer", a.engineer_id),
             ))
         }
-        Mutation::PhotoAdd(a) if !blobs::exists(conn, &a.sha256).await? => Some(Rejection::new(
-            "blob_missing",
-            format!("upload blob {} before the mutation that names it", a.sha256),
-        )),
+        Mutation::PhotoAdd(a) if !blobs::exists(conn, &a.sha256).await? => blob_missing(&a.sha256),
+        Mutation::SignOff(a) => match &a.sign_off.signature_sha256 {
+            Some(h) if !blobs::exists(conn, h).await? => blob_missing(h),
+            _ => None,
+        },
         _ => None,
     })
+}
+
+fn blob_missing(sha256: &str) -> Option<Rejection> {
+    Some(Rejection::new(
+        "blob_missing",
+        format!("upload blob {sha256} before the mutation that names it"),
+    ))
 }

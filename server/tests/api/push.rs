@@ -3,7 +3,7 @@ use onsite_core::CaseStatus;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::helpers::{assert_json_error, spawn_app};
+use crate::helpers::{assert_json_error, png, sha, spawn_app};
 
 #[tokio::test]
 async fn push_applies_in_order_and_replays_are_duplicates() {
@@ -291,6 +291,30 @@ async fn server_checks_unknown_part_engineer_and_blob() {
         .await;
     assert_eq!(status, PushStatus::Rejected);
     assert!(reason.unwrap().starts_with("blob_missing:"));
+
+    // A sign-off names its signature image the same way: it must be uploaded first.
+    let signature = png(7);
+    let sign_off = json!({
+        "case_id": case, "signoff_id": Uuid::new_v4(), "signer_name": "Mr Wang",
+        "signature_sha256": sha(&signature), "report_sha256": "b".repeat(64),
+        "satisfaction": 5, "signed_at": chrono::Utc::now(),
+    });
+    let (status, reason) = app
+        .push_one(&mut alice, "case.sign_off", sign_off.clone())
+        .await;
+    assert_eq!(status, PushStatus::Rejected);
+    assert!(reason.unwrap().starts_with("blob_missing:"));
+    assert!(app.snapshot(&alice).await.cases[&case].sign_off.is_none());
+    assert_eq!(
+        app.put_blob(&alice, &sha(&signature), signature)
+            .await
+            .status(),
+        201
+    );
+    app.push_applied(&mut alice, "case.sign_off", sign_off)
+        .await;
+    let signed = &app.snapshot(&alice).await.cases[&case];
+    assert_eq!(signed.sign_off.as_ref().unwrap().signer_name, "Mr Wang");
 
     let manager_id = manager.user.id;
     let (status, reason) = app
