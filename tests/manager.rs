@@ -453,6 +453,9 @@ fn dashboard_fixture() -> Vec<Case> {
         Utc.with_ymd_and_hms(2026, 9, 1, 12, 0, 0).unwrap(),
     );
     e.sla.respond_by = e.reported_at + m(60);
+    // C's unit is A's, fixed by alice on Oct 11: C is a repeat fault, counted against alice.
+    a.product.serial = Some("UNIT-1".into());
+    c.product.serial = Some("UNIT-1".into());
     vec![a, b, c, d, e]
 }
 
@@ -516,6 +519,11 @@ async fn dashboard_figures_for_a_hand_computed_fixture() {
     assert_eq!(value(&root, "dash-satisfaction"), Some(4.0));
     // Breaches: B respond + B resolve + C resolve (open past its target at `now`).
     assert_eq!(value(&root, "dash-breaches"), Some(3.0));
+    assert_eq!(value(&root, "dash-repeat-faults"), Some(1.0));
+    assert!(el(&root, "dash-repeat-faults")
+        .text_content()
+        .unwrap()
+        .contains("within 30 days"));
 
     // Per engineer (by id): Alice named, Bob (no user record) by short id.
     let rows = by_testid(&root, "dash-engineer-row");
@@ -544,6 +552,12 @@ async fn dashboard_figures_for_a_hand_computed_fixture() {
     assert_eq!(cell(rb, "response"), Some(60.0));
     assert_eq!(cell(rb, "satisfaction"), None);
     assert_eq!(cell(rb, "breaches"), Some(1.0));
+    assert_eq!(
+        cell(ra, "repeat_faults"),
+        Some(1.0),
+        "alice's fix came back"
+    );
+    assert_eq!(cell(rb, "repeat_faults"), Some(0.0));
 
     // A narrower period: only A (Oct 10).
     set_value(&el(&root, "dash-to"), "2026-10-11");
@@ -551,6 +565,7 @@ async fn dashboard_figures_for_a_hand_computed_fixture() {
     assert_eq!(attr(&el(&root, "dash-count"), "data-count"), "1");
     assert_eq!(value(&root, "dash-timeliness"), Some(1.0));
     assert_eq!(value(&root, "dash-breaches"), Some(0.0));
+    assert_eq!(value(&root, "dash-repeat-faults"), Some(0.0));
     assert_eq!(by_testid(&root, "dash-engineer-row").len(), 1);
 
     // An impossible period says so.

@@ -12,6 +12,10 @@
 //!   with report result `resolved` ÷ resolved.
 //! - **Average satisfaction** over the cases whose sign-off carries a rating.
 //! - **Breaches** at `now`: respond breaches and resolve breaches (`SlaClock`).
+//! - **Repeat faults**: cases of the period whose unit (product model + serial) had a fault
+//!   resolved at most `REPEAT_FAULT_WINDOW_DAYS` before this one was reported (`repeat_of`).
+//!   Per engineer they count against the engineer whose fix did not hold (the earlier case's
+//!   assignee), who gets a row even with no case reported in the period.
 
 use std::collections::BTreeMap;
 
@@ -44,6 +48,43 @@ pub struct Figures {
     pub avg_satisfaction: Option<f64>,
     pub respond_breaches: u32,
     pub resolve_breaches: u32,
+    /// See the module doc; absent in answers of servers older than the figure.
+    #[serde(default)]
+    pub repeat_faults: u32,
+}
+
+/// A fault on the same unit this many days or fewer after a fix counts as a repeat.
+pub const REPEAT_FAULT_WINDOW_DAYS: i64 = 30;
+
+/// The earlier case whose fix `case`'s fault repeats: a resolved case on the same unit
+/// (product model and serial, trimmed, case-insensitive; no serial, no unit) whose
+/// resolution lies at most `REPEAT_FAULT_WINDOW_DAYS` before `case` was reported; the most
+/// recent such one. Inspections (checklist cases) are visits, not faults, on either side;
+/// cancelled cases and the follow-ups a case itself opened do not count.
+pub fn repeat_of<'a>(case: &Case, all: &[&'a Case]) -> Option<&'a Case> {
+    let unit = unit_key(case)?;
+    if case.status == CaseStatus::Cancelled || !case.checklist.is_empty() {
+        return None;
+    }
+    let window = chrono::Duration::days(REPEAT_FAULT_WINDOW_DAYS);
+    all.iter()
+        .copied()
+        .filter(|e| {
+            e.id != case.id
+                && case.follow_up_of != Some(e.id)
+                && e.status != CaseStatus::Cancelled
+                && e.checklist.is_empty()
+                && e.sla
+                    .resolved_at
+                    .is_some_and(|r| r <= case.reported_at && case.reported_at - r <= window)
+                && unit_key(e).as_ref() == Some(&unit)
+        })
+        .max_by_key(|e| e.sla.resolved_at)
+}
+
+fn unit_key(c: &Case) -> Option<(String, String)> {
+    let serial = c.product.serial.as_deref()?.trim().to_lowercase();
+    (!serial.is_empty()).then(|| (c.product.model.trim().to_lowercase(), serial))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,8 +110,10 @@ pub fn dashboard<'a>(
     to: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Dashboard {
-    let in_period: Vec<&Case> = cases
-        .into_iter()
+    let all: Vec<&Case> = cases.into_iter().collect();
+    let in_period: Vec<&Case> = all
+        .iter()
+        .copied()
         .filter(|c| c.reported_at >= from && c.reported_at < to)
         .collect();
     let mut by_engineer: BTreeMap<Uuid, Vec<&Case>> = BTreeMap::new();
@@ -79,16 +122,29 @@ pub fn dashboard<'a>(
             by_engineer.entry(e).or_default().push(c);
         }
     }
+    let mut overall = figures(&in_period, now);
+    let mut engineers: BTreeMap<Uuid, Figures> = by_engineer
+        .into_iter()
+        .map(|(engineer_id, cs)| (engineer_id, figures(&cs, now)))
+        .collect();
+    for c in &in_period {
+        if let Some(earlier) = repeat_of(c, &all) {
+            overall.repeat_faults += 1;
+            if let Some(e) = earlier.assignee_id {
+                engineers.entry(e).or_default().repeat_faults += 1;
+            }
+        }
+    }
     Dashboard {
         from,
         to,
         now,
-        overall: figures(&in_period, now),
-        engineers: by_engineer
+        overall,
+        engineers: engineers
             .into_iter()
-            .map(|(engineer_id, cs)| EngineerFigures {
+            .map(|(engineer_id, figures)| EngineerFigures {
                 engineer_id,
-                figures: figures(&cs, now),
+                figures,
             })
             .collect(),
     }

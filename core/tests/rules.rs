@@ -341,6 +341,8 @@ fn fixture_case(n: u128, f: Fx) -> Case {
     let id = Uuid::from_u128(1000 + n);
     let mut args = create_args(id, f.sev);
     args.reported_at = f.reported;
+    // Each fixture case is its own unit unless a test says otherwise (repeat faults).
+    args.product.serial = Some(format!("SN-{n}"));
     let mut w = World::new();
     w.ok(manager(), Mutation::Create(args));
     let mut c = w.cases[&id].clone();
@@ -480,8 +482,65 @@ fn dashboard_figures_on_a_hand_computed_fixture() {
             },
         ),
     ];
+    // Repeat faults. The units: C and G are H's unit (G cancelled, so only C counts: H was
+    // resolved ~23 h before C was reported, against alice who fixed H); A has H's serial on
+    // another model (not the unit). D is K's unit, fixed 9 days earlier by carol, who has no
+    // case in the period: a repeat against her. F is J's unit, fixed 40 days earlier: outside
+    // the 30-day window. E's unit had only an inspection (a visit, not a fix). B is the
+    // follow-up that case L opened on the same unit: planned work, not a repeat.
+    // Out-of-period cases take no part in any other figure.
+    let carol = Uuid::from_u128(77);
+    let closed_before = |n, days, who| {
+        fixture_case(
+            n,
+            Fx {
+                reported: t - Duration::days(days),
+                ..fx(
+                    3,
+                    Some(who),
+                    Closed,
+                    Some(10),
+                    Some(60),
+                    Some(Resolved),
+                    None,
+                    false,
+                )
+            },
+        )
+    };
+    let mut cases = cases;
+    let k = closed_before(9, 10, carol);
+    let j = closed_before(10, 40, BOB);
+    let mut inspection = closed_before(11, 3, BOB);
+    inspection.checklist.push(ChecklistItem {
+        item_id: "visual".into(),
+        text: "Visual check".into(),
+        result: Some(CheckResult::Pass),
+        note: None,
+    });
+    let l = closed_before(12, 4, BOB);
+    let unit = |c: &Case| c.product.serial.clone();
+    cases[2].product.serial = unit(&cases[7]);
+    cases[6].product.serial = unit(&cases[7]);
+    cases[0].product.serial = unit(&cases[7]);
+    cases[0].product.model = "UPS-5000".into();
+    cases[3].product.serial = unit(&k);
+    cases[5].product.serial = unit(&j);
+    cases[4].product.serial = unit(&inspection);
+    cases[1].product.serial = unit(&l);
+    cases[1].follow_up_of = Some(l.id);
+    let (h_id, k_id) = (cases[7].id, k.id);
+    cases.extend([k, j, inspection, l]);
+    let all: Vec<&Case> = cases.iter().collect();
+    let repeats: Vec<(Uuid, Uuid)> = cases
+        .iter()
+        .filter_map(|c| onsite_core::dashboard::repeat_of(c, &all).map(|e| (c.id, e.id)))
+        .collect();
+    assert_eq!(repeats, vec![(cases[2].id, h_id), (cases[3].id, k_id)]);
+
     let d = dashboard(&cases, t, t + Duration::days(1), now);
     let o = &d.overall;
+    assert_eq!(o.repeat_faults, 2);
     // Overall: A..G = 7 cases; G cancelled; resolved A B D E = 4; open C F = 2.
     assert_eq!((o.cases, o.cancelled, o.resolved, o.open), (7, 1, 4, 2));
     // Within target: A, D, E = 3 of 4 → 0.75.
@@ -503,7 +562,7 @@ fn dashboard_figures_on_a_hand_computed_fixture() {
     // Breaches: respond B, F; resolve B, F.
     assert_eq!((o.respond_breaches, o.resolve_breaches), (2, 2));
 
-    assert_eq!(d.engineers.len(), 2);
+    assert_eq!(d.engineers.len(), 3);
     let of = |id: Uuid| {
         &d.engineers
             .iter()
@@ -535,6 +594,10 @@ fn dashboard_figures_on_a_hand_computed_fixture() {
     assert!(close(bo.first_time_fix_rate, 0.0));
     assert!(close(bo.avg_satisfaction, 4.0));
     assert_eq!((bo.respond_breaches, bo.resolve_breaches), (1, 1));
+    // Repeats count against the engineer whose fix did not hold.
+    assert_eq!((al.repeat_faults, bo.repeat_faults), (1, 0));
+    let ca = of(carol);
+    assert_eq!((ca.cases, ca.repeat_faults), (0, 1));
 
     // An empty period has no rates, not zeros.
     let empty = dashboard(&cases, t + Duration::days(5), t + Duration::days(6), now);

@@ -365,6 +365,20 @@ const fn spec(
     }
 }
 
+/// A customer has one unit of each model in the demo, so its serial follows from the two:
+/// a second case on the same unit is a repeat fault when it comes soon after a fix.
+fn unit_serial(customer: &str, model: &str) -> String {
+    // FNV-1a: stable across runs and builds (std's hasher is not).
+    let h = customer
+        .bytes()
+        .chain([0])
+        .chain(model.bytes())
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("SN{:04}{:06}", 2019 + h % 6, h / 6 % 1_000_000)
+}
+
 /// A closed, solved case of the service history: a past fix for the knowledge base.
 #[allow(clippy::too_many_arguments)]
 const fn history(
@@ -467,6 +481,11 @@ const SPECS: &[Spec] = &[
         ("Smart Array reports logical drive degraded, one disk failed.",
          "Disk failed after an unplanned power cut.",
          "Replaced the failed disk, watched the rebuild to completion, updated the controller firmware.")),
+    // A repeat fault: the chiller bob fixed 12 days ago trips again (alice's accepted case).
+    history("Chiller high-pressure alarm at peak load", "Guangzhou Tianhe Mall", "Carrier AquaForce 30XA", 2, Who::Bob, "VLV-", 3,
+        ("Chiller alarms on high discharge pressure when the mall's load peaks.",
+         "Condenser fan contactor worn, one fan stage dropping out.",
+         "Replaced the fan contactor, checked all fan stages, pressure normal for two hours at peak.")),
     history("Chiller trips on high pressure in the afternoon", "Guangzhou Pearl River Tower", "Carrier AquaForce 30XA", 1, Who::Bob, "VLV-", 58,
         ("Chiller trips on high discharge pressure on hot afternoons.",
          "Fouled condenser coil and a sticking expansion valve.",
@@ -643,11 +662,7 @@ impl<'a> Builder<'a> {
                 },
                 product: Product {
                     model: spec.model.to_string(),
-                    serial: Some(format!(
-                        "SN{:04}{:06}",
-                        2019 + i % 6,
-                        100_000 + i * 7919 % 900_000
-                    )),
+                    serial: Some(unit_serial(spec.customer, spec.model)),
                     warranty_until: warranty.or(NaiveDate::from_ymd_opt(2023, 12, 31)),
                 },
                 category: spec.category,

@@ -3,6 +3,9 @@
 //! `build_app` assembles the router from a ready `AppState`; `run` opens the database and
 //! serves on a listener (tests bind port 0 and call it).
 
+// The OpenAPI document is one large `json!` literal.
+#![recursion_limit = "256"]
+
 pub mod auth;
 pub mod demo;
 pub mod error;

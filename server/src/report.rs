@@ -107,4 +107,10 @@ fn write_figures(out: &mut String, title: &str, f: &Figures) {
         f.respond_breaches,
         f.resolve_breaches
     );
+    let _ = writeln!(
+        out,
+        "  repeat faults        {} (same unit within {} days of a fix)",
+        f.repeat_faults,
+        onsite_core::dashboard::REPEAT_FAULT_WINDOW_DAYS
+    );
 }

@@ -83,6 +83,8 @@ pub static EN: &[(&str, &str)] = &[
     ("dash.target", "target {t}"),
     ("dash.rated", "{n} rated"),
     ("dash.breach_split", "{r} response · {s} resolution"),
+    ("dash.repeat_faults", "Repeat faults"),
+    ("dash.repeat_window", "same unit again within {d} days of a fix"),
     ("dash.per_engineer", "Per engineer"),
     ("dash.engineer", "Engineer"),
     ("dash.cases", "Cases"),

@@ -85,6 +85,8 @@ pub static ZH: &[(&str, &str)] = &[
     ("dash.target", "目标 {t}"),
     ("dash.rated", "{n} 单已评分"),
     ("dash.breach_split", "响应超时 {r} · 解决超时 {s}"),
+    ("dash.repeat_faults", "重复故障"),
+    ("dash.repeat_window", "同一设备修复后 {d} 天内再次报修"),
     ("dash.per_engineer", "按工程师"),
     ("dash.engineer", "工程师"),
     ("dash.cases", "工单数"),

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, Local, NaiveDate, TimeZone, Utc};
 use leptos::prelude::*;
+use onsite_core::dashboard::REPEAT_FAULT_WINDOW_DAYS;
 use onsite_core::{dashboard, Case, Figures, Role};
 use uuid::Uuid;
 
@@ -134,6 +135,7 @@ pub fn DashboardView(
     let ftf = of(|f| f.first_time_fix_rate);
     let satisfaction = of(|f| f.avg_satisfaction);
     let breaches = of(|f| Some(f64::from(f.respond_breaches + f.resolve_breaches)));
+    let repeats = of(|f| Some(f64::from(f.repeat_faults)));
 
     let date_input = move |key: &'static str, testid: &'static str, sig: RwSignal<String>| {
         view! {
@@ -205,6 +207,9 @@ pub fn DashboardView(
                     ("r", count(|f| f.respond_breaches).to_string()),
                     ("s", count(|f| f.resolve_breaches).to_string()),
                 ]))}
+            {figure(i18n, "dash-repeat-faults", "dash.repeat_faults", repeats,
+                move || count(|f| f.repeat_faults).to_string(),
+                move || i18n.tf("dash.repeat_window", &[("d", REPEAT_FAULT_WINDOW_DAYS.to_string())]))}
         </div>
         <section class="card">
             <h2>{i18n.text("dash.per_engineer")}</h2>
@@ -220,6 +225,7 @@ pub fn DashboardView(
                             <th>{i18n.text("dash.first_time_fix")}</th>
                             <th>{i18n.text("dash.satisfaction")}</th>
                             <th>{i18n.text("dash.breaches")}</th>
+                            <th>{i18n.text("dash.repeat_faults")}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -243,6 +249,7 @@ pub fn DashboardView(
                                         {cell("first_time_fix", f.first_time_fix_rate, pct(f.first_time_fix_rate))}
                                         {cell("satisfaction", f.avg_satisfaction, sat(f.avg_satisfaction))}
                                         {cell("breaches", Some(f64::from(breaches)), breaches.to_string())}
+                                        {cell("repeat_faults", Some(f64::from(f.repeat_faults)), f.repeat_faults.to_string())}
                                     </tr>
                                 }
                             }).collect_view()

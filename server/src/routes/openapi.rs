@@ -249,7 +249,7 @@ pub fn document() -> Value {
             }},
             "/api/v1/dashboard": { "get": {
                 "summary": "Manager only: service figures over the cases reported in [from, to), overall and per engineer",
-                "description": "Repair timeliness rate (resolved within the resolve target / resolved), average response and resolution minutes beside the average target, first-time fix rate (resolved, never reopened, result resolved / resolved), average satisfaction (rated sign-offs), respond and resolve breaches at the time of the request, case counts. Cancelled cases are counted and otherwise left out. Rates and averages are null when there is nothing to divide.",
+                "description": "Repair timeliness rate (resolved within the resolve target / resolved), average response and resolution minutes beside the average target, first-time fix rate (resolved, never reopened, result resolved / resolved), average satisfaction (rated sign-offs), respond and resolve breaches at the time of the request, repeat faults (the same unit again within 30 days of a fix), case counts. Cancelled cases are counted and otherwise left out. Rates and averages are null when there is nothing to divide.",
                 "security": bearer,
                 "parameters": [
                     { "name": "from", "in": "query", "required": true, "schema": time() },
@@ -408,7 +408,7 @@ pub fn document() -> Value {
                         "case_id": uuid(), "mutation_id": uuid(), "at": time(),
                     })) },
                 })),
-                "Figures": obj(&["cases", "cancelled", "open", "resolved", "resolved_within_target", "responded", "first_time_fixes", "rated", "respond_breaches", "resolve_breaches"], json!({
+                "Figures": obj(&["cases", "cancelled", "open", "resolved", "resolved_within_target", "responded", "first_time_fixes", "rated", "respond_breaches", "resolve_breaches", "repeat_faults"], json!({
                     "cases": { "type": "integer" }, "cancelled": { "type": "integer" }, "open": { "type": "integer" },
                     "resolved": { "type": "integer" }, "resolved_within_target": { "type": "integer" },
                     "timeliness_rate": { "type": "number", "nullable": true },
@@ -422,6 +422,7 @@ pub fn document() -> Value {
                     "rated": { "type": "integer" },
                     "avg_satisfaction": { "type": "number", "nullable": true },
                     "respond_breaches": { "type": "integer" }, "resolve_breaches": { "type": "integer" },
+                    "repeat_faults": { "type": "integer", "description": "Cases on a unit (product model + serial) whose earlier fault was resolved at most 30 days before; per engineer, counted against the engineer of that earlier fix" },
                 })),
                 "Dashboard": obj(&["from", "to", "now", "overall", "engineers"], json!({
                     "from": time(), "to": time(), "now": time(),

@@ -244,6 +244,19 @@ async fn demo_data_exercises_every_feature_of_part_two() {
         .expect("a case closed late");
     assert_eq!(late.sla.policy, "strict");
 
+    // A repeat fault: an open case on a unit whose fault was fixed within the window.
+    let cases: Vec<&onsite_core::Case> = all.cases.values().collect();
+    let (repeat, fixed) = cases
+        .iter()
+        .find_map(|c| Some((*c, onsite_core::dashboard::repeat_of(c, &cases)?)))
+        .expect("a repeat fault");
+    assert!(!repeat.status.is_final(), "{}", repeat.number);
+    assert_eq!(repeat.product.serial, fixed.product.serial);
+    assert_ne!(
+        repeat.assignee_id, fixed.assignee_id,
+        "the fixer answers for it"
+    );
+
     // Strict contracts: the policy record lists customers, and their cases run on it.
     let strict = &all.policies["strict"];
     assert!(strict.customers.len() >= 3);
@@ -362,6 +375,7 @@ async fn the_dashboard_cli_prints_the_demo_figures() {
         "Bob Li",
         "repair timeliness",
         "SLA breaches",
+        "repeat faults",
     ] {
         assert!(text.contains(name), "{name}: {text}");
     }

@@ -29,7 +29,8 @@ fn create_args(case_id: Uuid, severity: u8, reported_at: DateTime<Utc>) -> Value
         "title": format!("Fixture case, severity {severity}"),
         "customer": { "name": "Fixture Customer" },
         "site": { "address": "1 Test Road" },
-        "product": { "model": "FX-100" },
+        // One unit per severity: the dashboard test's repeat fault is a second case on one.
+        "product": { "model": "FX-100", "serial": format!("FX-{severity}") },
         "category": "system_fault",
         "severity": severity,
         "mode": "remote",
@@ -508,6 +509,34 @@ async fn the_dashboard_shows_hand_computed_figures_for_a_period() {
     assert!(close(b.avg_response_minutes, 90.0));
     assert!(close(b.avg_response_target_minutes, 120.0));
     assert_eq!((b.respond_breaches, b.resolve_breaches), (0, 1));
+    assert_eq!(
+        o.repeat_faults, 0,
+        "nothing was fixed before these were reported"
+    );
+
+    // The next day the unit alice fixed in P (resolved at +300) fails again: a repeat fault,
+    // counted against alice although the new case is not hers.
+    let (status, _) = push_at(
+        &app,
+        &mut manager,
+        "case.create",
+        create_args(Uuid::new_v4(), 2, t + Duration::days(1)),
+        t + Duration::days(1),
+    )
+    .await;
+    assert_eq!(status, PushStatus::Applied);
+    let res = get_dashboard(&app, &manager, to, "2020-03-04T00:00:00Z").await;
+    let d: Dashboard = res.json().await.unwrap();
+    assert_eq!((d.overall.cases, d.overall.repeat_faults), (1, 1));
+    assert_eq!(d.engineers.len(), 1);
+    assert_eq!(d.engineers[0].engineer_id, alice.user.id);
+    assert_eq!(
+        (
+            d.engineers[0].figures.cases,
+            d.engineers[0].figures.repeat_faults
+        ),
+        (0, 1)
+    );
 
     // Engineers may not; bad input is a 400; every error is JSON.
     assert_json_error(
