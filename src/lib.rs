@@ -28,6 +28,14 @@ use crate::pages::{
 use crate::state::{AppState, UiError};
 use crate::store::Store;
 
+/// A User Timing mark (`performance.mark`): the cold-start benchmark reads them
+/// (`ONSITE_BENCH_MARKS=1 make bench`) to show where the time goes.
+pub fn perf_mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
@@ -41,6 +49,7 @@ pub fn App() -> impl IntoView {
     spawn_local(async move {
         match Store::open().await {
             Ok(store) => {
+                perf_mark("onsite:store-open");
                 // Another tab upgrades the database: let it, and ask the user to reload.
                 store.on_version_change(move || {
                     state.sync.with_value(|h| {
@@ -61,18 +70,18 @@ pub fn App() -> impl IntoView {
                         .unwrap_or(false);
                     pwa.ios_hint.set(!dismissed);
                 }
+                if let Err(e) = sync::refresh_status(&store, state.status).await {
+                    state.show_error(UiError::from_store(&e));
+                }
                 match store.session().await {
                     Ok(Some(session)) => state.start_session(session),
                     Ok(None) => {}
                     Err(e) => state.show_error(UiError::from_store(&e)),
                 }
-                match store.pending_count().await {
-                    Ok(n) => state.status.update(|s| s.pending = n),
-                    Err(e) => state.show_error(UiError::from_store(&e)),
-                }
             }
             Err(e) => state.show_error(UiError::from_store(&e)),
         }
+        perf_mark("onsite:ready");
         state.ready.set(true);
     });
 

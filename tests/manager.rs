@@ -40,6 +40,76 @@ fn manager() -> UserInfo {
 // Case list filters
 
 #[wasm_bindgen_test]
+async fn a_long_case_list_shows_its_first_rows_at_once_and_keeps_unchanged_rows() {
+    use onsite::components::CaseList;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    let store = Store::open_named(&unique_db("long-list")).await.unwrap();
+    let cases: Vec<Case> = (0..150u128)
+        .map(|i| {
+            let mut c = server_case(
+                Uuid::from_u128((0x10 << 96) + i),
+                ALICE,
+                CaseStatus::Assigned,
+            );
+            c.title = format!("Case {i}");
+            c
+        })
+        .collect();
+    seed(&store, cases.iter().map(case_change).collect()).await;
+
+    let (root, state) = mount_app(store.clone(), manager(), true, || view! { <CaseList /> });
+    // The row count when rows first reach the DOM (an observer sees each render's result).
+    let first = std::rc::Rc::new(std::cell::Cell::new(0usize));
+    let (f, r) = (first.clone(), root.clone());
+    let seen = Closure::<dyn FnMut()>::new(move || {
+        let n = by_testid(&r, "case-row").len();
+        if f.get() == 0 && n > 0 {
+            f.set(n);
+        }
+    });
+    let observer = web_sys::MutationObserver::new(seen.as_ref().unchecked_ref()).unwrap();
+    let init = web_sys::MutationObserverInit::new();
+    init.set_child_list(true);
+    init.set_subtree(true);
+    observer.observe_with_options(&root, &init).unwrap();
+    seen.forget();
+    wait_until("the first rows", || first.get() > 0).await;
+    let first = first.get();
+    assert!(
+        first < 150,
+        "{first} rows in the first render: the rest follow"
+    );
+    wait_until("all 150 rows", || by_testid(&root, "case-row").len() == 150).await;
+
+    // A sync that changed one case re-renders that row only; the others are the same nodes.
+    let row = |id: Uuid| -> web_sys::Element {
+        root.query_selector(&format!("[data-case-id='{id}']"))
+            .unwrap()
+            .unwrap()
+    };
+    let (kept_id, changed_id) = (cases[0].id, cases[1].id);
+    let kept = row(kept_id);
+    let mut changed = cases[1].clone();
+    changed.title = "Changed on the server".into();
+    changed.timeline.push(changed.timeline[0].clone());
+    seed(&store, vec![case_change(&changed)]).await;
+    state.bump();
+    wait_until("the changed row", || {
+        row(changed_id)
+            .text_content()
+            .unwrap()
+            .contains("Changed on the server")
+    })
+    .await;
+    assert!(
+        JsValue::from(row(kept_id)) == JsValue::from(kept),
+        "an unchanged row keeps its DOM node"
+    );
+    assert_eq!(by_testid(&root, "case-row").len(), 150);
+}
+
+#[wasm_bindgen_test]
 async fn filters_narrow_the_case_list_and_survive_remounting() {
     use onsite::components::CaseList;
     let store = Store::open_named(&unique_db("filters")).await.unwrap();

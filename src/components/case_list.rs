@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use onsite_core::{Case, Category, Role, ServiceMode};
 use uuid::Uuid;
@@ -5,6 +7,18 @@ use uuid::Uuid;
 use crate::components::{EscalatedBadge, SeverityBadge, StatusBadge, TimeLeftBadge};
 use crate::i18n::use_i18n;
 use crate::state::{use_app, UiError};
+
+/// Rows rendered at once when the list appears; the rest follow `MORE_ROWS` at a time.
+const FIRST_ROWS: usize = 24;
+const MORE_ROWS: usize = 40;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListKind {
+    Loading,
+    FilteredOut,
+    Empty,
+    Rows,
+}
 
 /// Most urgent first: earliest open SLA deadline, then severity, then number.
 pub fn sort_by_urgency(cases: &mut [Case]) {
@@ -141,7 +155,11 @@ pub fn use_cases() -> LocalResource<Result<Vec<Case>, UiError>> {
         let store = state.store();
         async move {
             match store {
-                Some(store) => store.cases().await.map_err(|e| UiError::from_store(&e)),
+                Some(store) => {
+                    let cases = store.cases().await.map_err(|e| UiError::from_store(&e));
+                    crate::perf_mark("onsite:cases-read");
+                    cases
+                }
                 None => Ok(vec![]),
             }
         }
@@ -171,8 +189,37 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
         let total = list.len();
         filter.with(|f| list.retain(|c| f.matches(c)));
         sort_by_urgency(&mut list);
-        Some((total, list))
+        Some((total, list.into_iter().map(Arc::new).collect::<Vec<_>>()))
     });
+    let kind = Memo::new(move |_| {
+        visible.with(|v| match v {
+            None => ListKind::Loading,
+            Some((total, list)) if list.is_empty() && *total > 0 => ListKind::FilteredOut,
+            Some((_, list)) if list.is_empty() => ListKind::Empty,
+            Some(_) => ListKind::Rows,
+        })
+    });
+    // The first screenful at once, the rest in chunks after it (each a task of its own, so a
+    // tap between them is answered); rows are keyed, so growing the list or a sync that
+    // changed one case re-renders only what changed.
+    let limit = RwSignal::new(FIRST_ROWS);
+    Effect::new(move |_| {
+        let len = visible.with(|v| v.as_ref().map_or(0, |(_, l)| l.len()));
+        if limit.get() < len {
+            set_timeout(
+                move || limit.update(|n| *n += MORE_ROWS),
+                std::time::Duration::ZERO,
+            );
+        }
+    });
+    let rows = move || {
+        let n = limit.get();
+        visible.with(|v| {
+            v.as_ref()
+                .map(|(_, l)| l.iter().take(n).cloned().collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    };
 
     view! {
         <section class="case-list" aria-label=i18n.text("cases.title")>
@@ -194,23 +241,22 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
                 </a>
             })}
             <CaseFilters filter=filter />
-            {move || match visible.get() {
-                None => view! { <p class="muted">{i18n.text("common.loading")}</p> }.into_any(),
-                Some((total, list)) if list.is_empty() && total > 0 => {
+            {move || match kind.get() {
+                ListKind::Loading => view! { <p class="muted">{i18n.text("common.loading")}</p> }.into_any(),
+                ListKind::FilteredOut => {
                     view! { <p class="empty" data-testid="cases-filtered-out">{i18n.text("filter.none_match")}</p> }
                         .into_any()
                 }
-                Some((_, list)) if list.is_empty() => {
+                ListKind::Empty => {
                     view! { <p class="empty" data-testid="cases-empty">{i18n.text("cases.empty")}</p> }
                         .into_any()
                 }
-                Some((_, list)) => {
+                ListKind::Rows => {
                     view! {
                         <ul class="rows">
-                            {list
-                                .into_iter()
-                                .map(|c| view! { <CaseRow case=c selected=selected /> })
-                                .collect_view()}
+                            <For each=rows key=|c| (c.id, c.timeline.len(), c.status.as_str()) let:c>
+                                <CaseRow case=c selected=selected />
+                            </For>
                         </ul>
                     }
                         .into_any()
@@ -221,7 +267,7 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
 }
 
 #[component]
-pub fn CaseRow(case: Case, #[prop(into)] selected: Signal<Option<Uuid>>) -> impl IntoView {
+pub fn CaseRow(case: Arc<Case>, #[prop(into)] selected: Signal<Option<Uuid>>) -> impl IntoView {
     let state = use_app();
     let id = case.id;
     let status = case.status.as_str();

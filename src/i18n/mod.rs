@@ -14,8 +14,9 @@ const STORAGE_KEY: &str = "onsite.lang";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
-    En,
-    Zh,
+    // The discriminants index `INDEX`.
+    En = 0,
+    Zh = 1,
 }
 
 impl Lang {
@@ -33,27 +34,28 @@ impl Lang {
             Lang::En
         }
     }
-
-    fn table(self) -> &'static [(&'static str, &'static str)] {
-        match self {
-            Lang::En => EN,
-            Lang::Zh => ZH,
-        }
-    }
 }
 
 /// Look a key up in one language; falls back to English, then to the key itself.
 pub fn lookup(lang: Lang, key: &str) -> &'static str {
-    find(lang.table(), key)
-        .or_else(|| find(EN, key))
+    find(lang, key)
+        .or_else(|| find(Lang::En, key))
         .unwrap_or_else(|| {
             leptos::logging::warn!("i18n: missing key {key}");
             "?"
         })
 }
 
-fn find(table: &'static [(&'static str, &'static str)], key: &str) -> Option<&'static str> {
-    table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+type Index = std::collections::HashMap<&'static str, &'static str>;
+
+thread_local! {
+    // Built on first use: a case list of 500 rows looks up thousands of keys, and a linear
+    // scan of a table of hundreds of entries per lookup showed in the cold-start profile.
+    static INDEX: [Index; 2] = [EN.iter().copied().collect(), ZH.iter().copied().collect()];
+}
+
+fn find(lang: Lang, key: &str) -> Option<&'static str> {
+    INDEX.with(|ix| ix[lang as usize].get(key).copied())
 }
 
 /// The app's language, shared through context. Copy it into closures freely.
@@ -71,7 +73,7 @@ impl I18n {
     /// The text for `key` when the tables have it (tracks the language signal).
     pub fn try_t(&self, key: &str) -> Option<&'static str> {
         let lang = self.lang.get();
-        find(lang.table(), key).or_else(|| find(EN, key))
+        find(lang, key).or_else(|| find(Lang::En, key))
     }
 
     /// `t` as a reactive view child or attribute value: `{i18n.text("key")}` does what

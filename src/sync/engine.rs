@@ -109,21 +109,31 @@ fn install_listeners(tx: &UnboundedSender<Cmd>) -> Vec<EventListener> {
     out
 }
 
-async fn refresh_status(store: &Store, status: RwSignal<SyncStatus>) {
-    let pending = store.pending_count().await.ok();
-    let last_sync = store.last_sync().await.ok().flatten();
-    let rejections = store.rejections().await.ok();
+/// Pending count, last sync and rejections as the store holds them. The app loads them once
+/// before it shows anything, so the engine's first refresh changes nothing and does not make
+/// every page read the store again.
+pub async fn refresh_status(
+    store: &Store,
+    status: RwSignal<SyncStatus>,
+) -> Result<(), crate::store::StoreError> {
+    let pending = store.pending_count().await;
+    let last_sync = store.last_sync().await;
+    let rejections = store.rejections().await;
     status.update(|s| {
-        if let Some(p) = pending {
-            s.pending = p;
+        if let Ok(p) = &pending {
+            s.pending = *p;
         }
-        if last_sync.is_some() {
-            s.last_sync = last_sync;
+        if let Ok(Some(t)) = &last_sync {
+            s.last_sync = Some(*t);
         }
-        if let Some(r) = rejections {
-            s.rejections = r;
+        if let Ok(r) = &rejections {
+            s.rejections = r.clone();
         }
     });
+    pending?;
+    last_sync?;
+    rejections?;
+    Ok(())
 }
 
 async fn run_loop(
@@ -133,7 +143,7 @@ async fn run_loop(
     listeners: Vec<EventListener>,
 ) {
     status.update(|s| s.online = navigator_online());
-    refresh_status(&store, status).await;
+    let _ = refresh_status(&store, status).await;
     let mut failures = 0u32;
     // Run at once on start.
     let mut next_at = now_ms();
@@ -164,7 +174,7 @@ async fn run_loop(
                 status.update(|s| s.online = true);
             }
             Cmd::Nudge => {
-                refresh_status(&store, status).await;
+                let _ = refresh_status(&store, status).await;
                 TimeoutFuture::new(DEBOUNCE_MS).await;
                 // Coalesce whatever else arrived meanwhile.
                 while let Ok(c) = rx.try_recv() {
@@ -202,7 +212,7 @@ async fn run_loop(
             move || async move { flush_once(&store, &HttpTransport, &session).await }
         })
         .await;
-        refresh_status(&store, status).await;
+        let _ = refresh_status(&store, status).await;
         let Some(result) = result else {
             // Another tab holds the sync lock: look again soon.
             status.update(|s| s.syncing = false);

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::api::{self, ApiError, PushReply};
 use crate::store::{Session, Store, StoreError};
 
-pub use engine::{start, with_lock, SyncHandle};
+pub use engine::{refresh_status, start, with_lock, SyncHandle};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SyncStatus {

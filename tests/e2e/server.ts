@@ -101,12 +101,43 @@ export class OnsiteServer {
     });
     if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
     const body = await res.json();
-    return new ApiSession(this.baseURL, body.token, clientId);
+    return new ApiSession(this.baseURL, body.token, clientId, body.user.id);
   }
 }
 
 export class ApiSession {
-  constructor(readonly baseURL: string, readonly token: string, readonly clientId: string) {}
+  private nextSeq = 1;
+
+  constructor(
+    readonly baseURL: string,
+    readonly token: string,
+    readonly clientId: string,
+    readonly userId: string,
+  ) {}
+
+  /** Pushes mutations (`{name, args}`) as this client's next seqs; throws unless all applied. */
+  async push(mutations: { name: string; args: any }[]): Promise<void> {
+    const body = {
+      client_id: this.clientId,
+      schema_version: 1,
+      mutations: mutations.map((m) => ({
+        seq: this.nextSeq++,
+        id: randomUUID(),
+        name: m.name,
+        args: m.args,
+        client_time: new Date().toISOString(),
+      })),
+    };
+    const res = await fetch(`${this.baseURL}/api/v1/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`push: ${res.status} ${await res.text()}`);
+    const answer = await res.json();
+    const refused = answer.results.filter((r: any) => r.status !== 'applied');
+    if (refused.length > 0) throw new Error(`push: not applied ${JSON.stringify(refused)}`);
+  }
 
   /** Everything this user may see, following the cursor to the end. */
   async pullAll(): Promise<Change[]> {
