@@ -4,7 +4,7 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, Local, TimeZone, Utc};
 use leptos::mount::mount_to;
@@ -41,7 +41,7 @@ fn manager() -> UserInfo {
 
 #[wasm_bindgen_test]
 async fn a_long_case_list_shows_its_first_rows_at_once_and_keeps_unchanged_rows() {
-    use onsite::components::CaseList;
+    use onsite::components::{CaseList, LangToggle};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     let store = Store::open_named(&unique_db("long-list")).await.unwrap();
@@ -58,7 +58,9 @@ async fn a_long_case_list_shows_its_first_rows_at_once_and_keeps_unchanged_rows(
         .collect();
     seed(&store, cases.iter().map(case_change).collect()).await;
 
-    let (root, state) = mount_app(store.clone(), manager(), true, || view! { <CaseList /> });
+    let (root, state) = mount_app(store.clone(), manager(), true, || {
+        view! { <LangToggle /> <CaseList /> }
+    });
     // The row count when rows first reach the DOM (an observer sees each render's result).
     let first = std::rc::Rc::new(std::cell::Cell::new(0usize));
     let (f, r) = (first.clone(), root.clone());
@@ -107,6 +109,25 @@ async fn a_long_case_list_shows_its_first_rows_at_once_and_keeps_unchanged_rows(
         "an unchanged row keeps its DOM node"
     );
     assert_eq!(by_testid(&root, "case-row").len(), 150);
+
+    // Rows read their texts once; switching the language still re-renders every one.
+    let mode_texts = |root: &HtmlElement| -> BTreeSet<String> {
+        by_testid(root, "row-mode")
+            .iter()
+            .map(|e| e.text_content().unwrap())
+            .collect()
+    };
+    assert_eq!(
+        mode_texts(&root),
+        BTreeSet::from([onsite::i18n::lookup(Lang::En, "mode.on_site").to_string()])
+    );
+    el(&root, "lang-toggle").click();
+    wait_until("Chinese rows", || {
+        mode_texts(&root)
+            == BTreeSet::from([onsite::i18n::lookup(Lang::Zh, "mode.on_site").to_string()])
+            && by_testid(&root, "case-row").len() == 150
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use onsite_core::{Case, Category, Role, ServiceMode};
 use uuid::Uuid;
 
-use crate::components::{EscalatedBadge, SeverityBadge, StatusBadge, TimeLeftBadge};
-use crate::i18n::use_i18n;
+use crate::components::TimeLeftBadge;
+use crate::i18n::{lookup, status_key, use_i18n};
 use crate::state::{use_app, UiError};
 
 /// Rows rendered at once when the list appears; the rest follow `MORE_ROWS` at a time.
@@ -214,6 +214,8 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
     });
     let rows = move || {
         let n = limit.get();
+        // Rows read their texts once; a language change must give them new keys.
+        i18n.lang.track();
         visible.with(|v| {
             v.as_ref()
                 .map(|(_, l)| l.iter().take(n).cloned().collect::<Vec<_>>())
@@ -254,7 +256,7 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
                 ListKind::Rows => {
                     view! {
                         <ul class="rows">
-                            <For each=rows key=|c| (c.id, c.timeline.len(), c.status.as_str()) let:c>
+                            <For each=rows key=move |c| (c.id, c.timeline.len(), c.status.as_str(), i18n.lang.get_untracked()) let:c>
                                 <CaseRow case=c selected=selected />
                             </For>
                         </ul>
@@ -266,18 +268,21 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
     }
 }
 
+/// One row. Its texts are read once (not one reactive closure each: a list holds hundreds of
+/// rows); a language change re-renders the rows through the list's key.
 #[component]
 pub fn CaseRow(case: Arc<Case>, #[prop(into)] selected: Signal<Option<Uuid>>) -> impl IntoView {
     let state = use_app();
+    let i18n = use_i18n();
+    let lang = i18n.lang.get_untracked();
+    let t = move |key: &str| lookup(lang, key);
     let id = case.id;
     let status = case.status.as_str();
     let tier = case.current_escalation_tier();
-    let escalated = tier > 0;
-    let i18n = use_i18n();
     let mode = case.mode.as_str();
     let category = case.category.as_str();
-    let mode_key = format!("mode.{mode}");
-    let category_key = format!("category.{category}");
+    let level = case.severity.level();
+    let escalated = tier > 0;
     view! {
         <li>
             <a
@@ -291,16 +296,25 @@ pub fn CaseRow(case: Arc<Case>, #[prop(into)] selected: Signal<Option<Uuid>>) ->
             >
                 <div class="row-top">
                     <span class="case-number">{case.number.clone()}</span>
-                    <SeverityBadge severity=case.severity />
-                    <StatusBadge status=case.status />
+                    <span class=format!("badge sev sev-{level}") data-severity=level>
+                        {t(&format!("severity.{level}"))}
+                    </span>
+                    <span class=format!("badge st st-{status}") data-status=status>
+                        {t(&status_key(case.status))}
+                    </span>
                     <TimeLeftBadge sla=case.sla.clone() now=state.now />
-                    {escalated.then(|| view! { <EscalatedBadge tier=tier /> })}
+                    {escalated.then(|| view! {
+                        <span class="badge escalated" data-testid="escalated-badge" data-tier=tier.to_string()
+                            title=t(&format!("escalate.tier.{tier}"))>
+                            {format!("{} {tier}", t("escalate.badge"))}
+                        </span>
+                    })}
                 </div>
                 <div class="case-title">{case.title.clone()}</div>
                 <div class="case-class">
-                    <span class="row-mode" data-testid="row-mode" data-mode=mode>{move || i18n.t(&mode_key)}</span>
+                    <span class="row-mode" data-testid="row-mode" data-mode=mode>{t(&format!("mode.{mode}"))}</span>
                     " · "
-                    <span class="row-category" data-testid="row-category" data-category=category>{move || i18n.t(&category_key)}</span>
+                    <span class="row-category" data-testid="row-category" data-category=category>{t(&format!("category.{category}"))}</span>
                 </div>
                 <div class="case-meta">
                     <span>{case.customer.name.clone()}</span>

@@ -12,7 +12,7 @@ pub use zh::ZH;
 
 const STORAGE_KEY: &str = "onsite.lang";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     // The discriminants index `INDEX`.
     En = 0,

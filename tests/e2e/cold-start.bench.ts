@@ -68,12 +68,15 @@ test('offline cold start to an interactive list of 500 cases, 4× CPU throttle',
             }
           }).observe(document, { childList: true, subtree: true });
           document.addEventListener('click', () => { w.__bench.click ??= performance.now(); }, true);
-          // The longest main-thread task once the list shows: how long a tap may have to wait.
+          // The longest main-thread task (≥ 50 ms: the Long Tasks API) once the list shows: how
+          // long a tap may have to wait.
           w.__bench.maxTask = 0;
           new PerformanceObserver((list) => {
             for (const e of list.getEntries()) {
               const first = w.__bench.firstRow;
-              if (first !== undefined && e.startTime + e.duration > first && w.__bench.allRows === undefined) {
+              // Tasks that start once the first rows are in the DOM (the task that put them
+              // there ends before the browser paints them: nobody can tap during it).
+              if (first !== undefined && e.startTime >= first && w.__bench.allRows === undefined) {
                 w.__bench.maxTask = Math.max(w.__bench.maxTask, e.duration);
               }
             }
