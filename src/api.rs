@@ -343,3 +343,27 @@ pub async fn stock_levels(
 ) -> Result<Vec<onsite_core::StockLevel>, ApiError> {
     get_for_engineer("/api/v1/stock/levels", token, engineer_id).await
 }
+
+/// `PUT /api/v1/stock/reorder-point`: set one part's reorder point in an engineer's van
+/// (managers only); the line as the server now holds it.
+pub async fn set_reorder_point(
+    token: &str,
+    engineer_id: Uuid,
+    part_no: &str,
+    min_qty: i64,
+) -> Result<onsite_core::StockLevel, ApiError> {
+    let body = serde_json::json!({
+        "engineer_id": engineer_id,
+        "part_no": part_no,
+        "min_qty": min_qty,
+    });
+    let deadline = Deadline::new();
+    let req = deadline
+        .arm(auth(Request::put("/api/v1/stock/reorder-point"), token))
+        .json(&body);
+    deadline
+        .run(2 * BASE_TIMEOUT_MS, async move {
+            json_of(send(req).await?).await
+        })
+        .await
+}

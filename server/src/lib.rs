@@ -98,6 +98,10 @@ pub async fn build_app(state: AppState) -> Router {
         .route("/api/v1/dashboard", get(manager::dashboard))
         .route("/api/v1/stock/ledger", get(manager::stock_ledger))
         .route("/api/v1/stock/levels", get(manager::stock_levels))
+        .route(
+            "/api/v1/stock/reorder-point",
+            put(manager::put_reorder_point),
+        )
         .route("/api/v1/sla/policies", get(policies::list))
         .route("/api/v1/sla/policies/{name}", put(policies::put_policy))
         .route(

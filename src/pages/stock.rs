@@ -2,7 +2,8 @@
 //! low levels first. A manager picks an engineer, sees that van's levels with their reorder
 //! points from the server (`GET /api/v1/stock/levels`, online only) and queues a
 //! `stock.adjust` to replenish (through `AppState::perform`, so it works offline and syncs
-//! later). A failed load reads as translated keys; a 401 is the session-expired flow.
+//! later), and sets reorder points (`PUT /api/v1/stock/reorder-point`, online only). A failed
+//! load reads as translated keys; a 401 is the session-expired flow.
 
 use std::collections::BTreeMap;
 
@@ -298,6 +299,53 @@ fn ManagerStock() -> impl IntoView {
         });
     };
 
+    // Reorder point form: configuration on the server, so online only.
+    let rp_part = RwSignal::new(String::new());
+    let rp_min = RwSignal::new(String::new());
+    let rp_error: RwSignal<Option<UiError>> = RwSignal::new(None);
+    let rp_saved = RwSignal::new(false);
+    let rp_busy = RwSignal::new(false);
+    let save_reorder_point = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        rp_saved.set(false);
+        let input = reorder_point_input(
+            engineer.get_untracked(),
+            &rp_part.get_untracked(),
+            &rp_min.get_untracked(),
+        );
+        let (engineer_id, part_no, min_qty) = match input {
+            Ok(v) => v,
+            Err(k) => {
+                rp_error.set(Some(UiError::new(k)));
+                return;
+            }
+        };
+        let Some(token) = state
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
+        else {
+            return;
+        };
+        rp_error.set(None);
+        rp_busy.set(true);
+        spawn_local(async move {
+            match crate::api::set_reorder_point(&token, engineer_id, &part_no, min_qty).await {
+                Ok(_) => {
+                    rp_part.try_set(String::new());
+                    rp_min.try_set(String::new());
+                    rp_saved.try_set(true);
+                    // The levels above come from the server: read them again.
+                    state.bump();
+                }
+                Err(ApiError::Unauthorized) => state.session_expired(),
+                Err(e) => {
+                    rp_error.try_set(Some(reorder_point_error(&e)));
+                }
+            }
+            rp_busy.try_set(false);
+        });
+    };
+
     view! {
         <section class="card">
             <label>
@@ -367,6 +415,67 @@ fn ManagerStock() -> impl IntoView {
                 {i18n.text("stock.adjust_submit")}
             </button>
         </form>
+        <form class="card stock-reorder-point" novalidate on:submit=save_reorder_point>
+            <h2>{i18n.text("stock.reorder_point")}</h2>
+            <p class="muted">{i18n.text("stock.reorder_point_hint")}</p>
+            <label>
+                {i18n.text("stock.part_no")}
+                <input type="text" data-testid="reorder-part" autocomplete="off" bind:value=rp_part />
+            </label>
+            <label>
+                {i18n.text("stock.min_qty")}
+                <input type="number" inputmode="numeric" min="0" step="1" data-testid="reorder-min" bind:value=rp_min />
+            </label>
+            {move || rp_error.get().map(|e| view! {
+                <p class="form-error" data-testid="reorder-error" data-error=e.key data-reason=e.reason
+                    data-detail=e.detail.clone()>
+                    {i18n.text(e.key)}
+                    {e.reason.map(|r| view! { " " <small class="error-detail">{i18n.text(r)}</small> })}
+                </p>
+            })}
+            <Show when=move || !online.get()>
+                <p class="notice-inline" data-testid="reorder-offline">{i18n.text("stock.reorder_offline")}</p>
+            </Show>
+            <Show when=move || rp_saved.get()>
+                <p class="ok-text" data-testid="reorder-saved">{i18n.text("stock.reorder_saved")}</p>
+            </Show>
+            <button type="submit" class="btn btn-block" data-testid="reorder-submit"
+                disabled=move || rp_busy.get() || !online.get() || engineer.get().is_none()>
+                {i18n.text("stock.reorder_submit")}
+            </button>
+        </form>
+    }
+}
+
+/// The reorder point the form describes, or the i18n key of what is wrong.
+pub fn reorder_point_input(
+    engineer: Option<Uuid>,
+    part: &str,
+    min_qty: &str,
+) -> Result<(Uuid, String, i64), &'static str> {
+    let engineer_id = engineer.ok_or("stock.need_engineer")?;
+    let part_no = non_empty(part).ok_or("stock.need_part")?;
+    let min_qty = min_qty
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (0..=MAX_QTY).contains(n))
+        .ok_or("stock.bad_min_qty")?;
+    Ok((engineer_id, part_no, min_qty))
+}
+
+/// What a refused reorder point shows: a key for the server's code where there is one.
+pub fn reorder_point_error(e: &ApiError) -> UiError {
+    let key = match e {
+        ApiError::Offline => "stock.reorder_offline",
+        ApiError::Http { code, .. } if code == "unknown_part" => "stock.unknown_part",
+        ApiError::Http { code, .. } if code == "invalid_min_qty" => "stock.bad_min_qty",
+        _ => "stock.reorder_failed",
+    };
+    let err = UiError::with(key, e.to_string());
+    match (key, e.reason_key()) {
+        ("stock.reorder_failed", Some(r)) => err.because(r),
+        _ => err,
     }
 }
 

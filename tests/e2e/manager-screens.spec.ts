@@ -91,7 +91,31 @@ test('van stock: the engineer sees low and negative lines first, the manager the
   await byId(mgr, 'stock-engineer').selectOption(aliceId!);
   await expect(byId(mgr, 'stock-row')).toHaveCount(pulled.length);
   await expect(byId(mgr, 'stock-low-count')).toHaveAttribute('data-count', String(low));
+
+  // The manager raises the reorder point of a line that is not low to what the van holds:
+  // the line turns low on the server, on the manager's screen and, after a sync, on alice's.
+  const ok = pulled.find((l: any) => l.qty > l.min_qty && l.qty > 0);
+  expect(ok, 'the demo van has a line that is not low').toBeTruthy();
+  await byId(mgr, 'reorder-part').fill(ok.part_no);
+  await byId(mgr, 'reorder-min').fill('-1');
+  await byId(mgr, 'reorder-submit').click();
+  await expect(byId(mgr, 'reorder-error')).toHaveAttribute('data-error', 'stock.bad_min_qty');
+  await byId(mgr, 'reorder-min').fill(String(ok.qty));
+  await byId(mgr, 'reorder-submit').click();
+  await expect(byId(mgr, 'reorder-saved')).toBeVisible();
+  await expect(mgr.locator(`[data-testid="stock-row"][data-part-no="${ok.part_no}"]`)).toHaveAttribute('data-low', 'true');
+  await expect(byId(mgr, 'stock-low-count')).toHaveAttribute('data-count', String(low + 1));
+  const levels = await server.login('manager').then((m) => m.get(`/api/v1/stock/levels?engineer_id=${aliceId}`));
+  expect(levels.find((l: any) => l.part_no === ok.part_no).min_qty).toBe(ok.qty);
+  await byId(mgr, 'reorder-part').fill('NOPE-0000');
+  await byId(mgr, 'reorder-min').fill('1');
+  await byId(mgr, 'reorder-submit').click();
+  await expect(byId(mgr, 'reorder-error')).toHaveAttribute('data-error', 'stock.unknown_part');
   await mgr.close();
+
+  await page.reload();
+  await expect(page.locator(`[data-testid="stock-row"][data-part-no="${ok.part_no}"]`)).toHaveAttribute('data-low', 'true');
+  await expect(byId(page, 'stock-low-count')).toHaveAttribute('data-count', String(low + 1));
 });
 
 test('past fixes for the product model are on the engineer device and searchable offline', async ({ page, context }) => {

@@ -1,8 +1,9 @@
-//! Manager-only reads: `GET /api/v1/dashboard`, `GET /api/v1/stock/ledger`,
-//! `GET /api/v1/stock/levels`.
+//! Manager-only: `GET /api/v1/dashboard`, `GET /api/v1/stock/ledger`,
+//! `GET /api/v1/stock/levels` and `PUT /api/v1/stock/reorder-point`.
 
 use axum::extract::State;
 use chrono::{DateTime, Utc};
+use onsite_core::mutation::MAX_QTY;
 use onsite_core::wire::StockLedgerResponse;
 use onsite_core::{Dashboard, StockLevel};
 use serde::Deserialize;
@@ -92,4 +93,45 @@ pub async fn stock_levels(
     let mut tx = state.store.read().await?;
     check_engineer(&mut tx, q.engineer_id).await?;
     Ok(ApiJson(cases::levels_of(&mut tx, q.engineer_id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReorderPointBody {
+    pub engineer_id: Uuid,
+    pub part_no: String,
+    pub min_qty: i64,
+}
+
+/// Set the reorder point of one part in an engineer's van (a line the van does not hold yet
+/// is created at 0). Reorder points are configuration, like SLA policies, so they change here
+/// and not through a mutation; the engineer's device pulls the changed line.
+pub async fn put_reorder_point(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(body): ApiJson<ReorderPointBody>,
+) -> ApiResult<ApiJson<StockLevel>> {
+    user.manager_only("set reorder points")?;
+    if !(0..=MAX_QTY).contains(&body.min_qty) {
+        return Err(ApiError::bad_request(
+            "invalid_min_qty",
+            format!("min_qty must be 0..={MAX_QTY}, not {}", body.min_qty),
+        ));
+    }
+    let part_no = body.part_no.trim();
+    let mut tx = state.store.write().await?;
+    check_engineer(&mut tx, body.engineer_id).await?;
+    if !cases::part_exists(&mut tx, part_no).await? {
+        return Err(ApiError::bad_request(
+            "unknown_part",
+            format!("part `{part_no}` is not in the catalog"),
+        ));
+    }
+    cases::set_min_qty(&mut tx, body.engineer_id, part_no, body.min_qty).await?;
+    let level = cases::levels_of(&mut tx, body.engineer_id)
+        .await?
+        .into_iter()
+        .find(|l| l.part_no == part_no)
+        .ok_or_else(|| ApiError::internal("the stock line just written is missing"))?;
+    tx.commit().await?;
+    Ok(ApiJson(level))
 }

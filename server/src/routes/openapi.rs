@@ -291,6 +291,22 @@ pub fn document() -> Value {
                     "404": err("not_found: not an engineer"),
                 }
             }},
+            "/api/v1/stock/reorder-point": { "put": {
+                "summary": "Manager only: set the reorder point (min_qty) of one part in an engineer's van",
+                "description": "Configuration, not a mutation: a line the van does not hold yet is created at qty 0. The engineer's next pull brings the changed StockLevel.",
+                "security": bearer,
+                "requestBody": { "required": true, "content": { "application/json": { "schema": obj(&["engineer_id", "part_no", "min_qty"], json!({
+                    "engineer_id": uuid(), "part_no": { "type": "string" },
+                    "min_qty": { "type": "integer", "minimum": 0, "maximum": 10000 },
+                })) } } },
+                "responses": {
+                    "200": { "description": "The line as now stored", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/StockLevel" } } } },
+                    "400": err("invalid_json or invalid_body (malformed or missing fields), invalid_min_qty (not 0..=10000) or unknown_part"),
+                    "401": err("Missing or invalid token"),
+                    "403": err("forbidden: not a manager"),
+                    "404": err("not_found: not an engineer"),
+                }
+            }},
             "/api/v1/sla/policies": { "get": {
                 "summary": "Every SLA policy (any user); a manager's records list the customers whose contract uses it, an engineer's have customers: []",
                 "security": bearer,

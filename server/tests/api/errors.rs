@@ -121,6 +121,7 @@ async fn openapi_describes_the_api() {
         "/api/v1/dashboard",
         "/api/v1/stock/ledger",
         "/api/v1/stock/levels",
+        "/api/v1/stock/reorder-point",
         "/api/v1/sla/policies",
         "/api/v1/sla/policies/{name}",
         "/api/v1/contracts/{customer}",

@@ -2,7 +2,7 @@
 //! their ledger, and the manager's dashboard on a fixture with hand-computed figures.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use onsite_core::wire::{PushStatus, StockLedgerResponse};
+use onsite_core::wire::{Entity, PushStatus, StockLedgerResponse};
 use onsite_core::{CaseFlag, CaseStatus, Dashboard};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -266,6 +266,118 @@ async fn a_manager_reads_an_engineers_van_levels_with_reorder_points() {
         "not_found",
     )
     .await;
+}
+
+async fn put_reorder_point(app: &TestApp, dev: &Device, body: Value) -> reqwest::Response {
+    app.http
+        .put(app.url("/api/v1/stock/reorder-point"))
+        .bearer_auth(&dev.token)
+        .json(&body)
+        .send()
+        .await
+        .expect("reorder point request")
+}
+
+#[tokio::test]
+async fn a_manager_sets_a_reorder_point_and_the_engineer_pulls_it() {
+    let app = spawn_app().await;
+    let manager = app.login("manager").await;
+    let alice = app.login("alice").await;
+    let bob = app.login("bob").await;
+    let (_, cursor) = app.pull_all(&alice, None).await;
+    let (_, bob_cursor) = app.pull_all(&bob, None).await;
+    let before = app.snapshot(&alice).await.stock;
+    let (part_no, line) = before
+        .iter()
+        .find(|(_, s)| s.qty > 0 && !s.is_low())
+        .map(|(p, s)| (p.clone(), s.clone()))
+        .expect("a line that is not low");
+
+    // Raised to the quantity on hand: the line is low from now on.
+    let body = json!({ "engineer_id": alice.user.id, "part_no": part_no, "min_qty": line.qty });
+    let res = put_reorder_point(&app, &manager, body).await;
+    assert_eq!(res.status(), 200);
+    let set: onsite_core::StockLevel = res.json().await.unwrap();
+    assert_eq!((set.qty, set.min_qty), (line.qty, line.qty));
+    assert!(set.is_low());
+    // Alice's next pull brings exactly that line; bob's brings nothing of hers.
+    let (changes, _) = app.pull_all(&alice, Some(&cursor)).await;
+    let stock: Vec<onsite_core::StockLevel> = changes
+        .iter()
+        .filter(|c| c.entity == Entity::Stock)
+        .map(|c| serde_json::from_value(c.data.clone()).unwrap())
+        .collect();
+    assert_eq!(stock, vec![set.clone()]);
+    let (bob_changes, _) = app.pull_all(&bob, Some(&bob_cursor)).await;
+    assert!(bob_changes.iter().all(|c| c.entity != Entity::Stock));
+
+    // A part the van does not hold yet gets a line at 0.
+    let catalog = app.snapshot(&manager).await.parts;
+    let new_part = catalog
+        .keys()
+        .find(|p| !before.contains_key(*p))
+        .expect("a catalog part alice has none of")
+        .clone();
+    let res = put_reorder_point(
+        &app,
+        &manager,
+        json!({ "engineer_id": alice.user.id, "part_no": new_part, "min_qty": 2 }),
+    )
+    .await;
+    let added: onsite_core::StockLevel = res.json().await.unwrap();
+    assert_eq!((added.qty, added.min_qty), (0, 2));
+    assert_eq!(app.snapshot(&alice).await.stock[&new_part], added);
+
+    // Manager only, a real engineer and part, a sane number; every error is JSON.
+    let ok = |min: i64| json!({ "engineer_id": alice.user.id, "part_no": part_no, "min_qty": min });
+    assert_json_error(
+        put_reorder_point(&app, &alice, ok(1)).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_json_error(
+        put_reorder_point(&app, &manager, ok(-1)).await,
+        400,
+        "invalid_min_qty",
+    )
+    .await;
+    assert_json_error(
+        put_reorder_point(&app, &manager, ok(10_001)).await,
+        400,
+        "invalid_min_qty",
+    )
+    .await;
+    assert_json_error(
+        put_reorder_point(
+            &app,
+            &manager,
+            json!({ "engineer_id": alice.user.id, "part_no": "NOPE-0000", "min_qty": 1 }),
+        )
+        .await,
+        400,
+        "unknown_part",
+    )
+    .await;
+    assert_json_error(
+        put_reorder_point(
+            &app,
+            &manager,
+            json!({ "engineer_id": manager.user.id, "part_no": part_no, "min_qty": 1 }),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_json_error(
+        put_reorder_point(&app, &manager, json!({ "engineer_id": alice.user.id })).await,
+        400,
+        "invalid_body",
+    )
+    .await;
+    // Nothing the refusals carried was stored.
+    assert_eq!(app.snapshot(&alice).await.stock[&part_no], set);
 }
 
 #[tokio::test]
