@@ -108,6 +108,7 @@ pub static EN: &[(&str, &str)] = &[
     ("stock.reorder_offline", "Reorder points are saved on the server: connect to change them."),
     ("stock.unknown_part", "That part number is not in the catalog."),
     ("stock.reorder_failed", "The reorder point could not be saved."),
+    ("stock.reorder_at", "reorder at {n}"),
     ("stock.replenish", "Replenish"),
     ("stock.part_no", "Part number"),
     ("stock.qty", "Quantity"),

@@ -110,6 +110,7 @@ pub static ZH: &[(&str, &str)] = &[
     ("stock.reorder_offline", "补货点保存在服务器上：请联网后修改。"),
     ("stock.unknown_part", "目录中没有该备件编号。"),
     ("stock.reorder_failed", "补货点未能保存。"),
+    ("stock.reorder_at", "补货点 {n}"),
     ("stock.replenish", "补货"),
     ("stock.part_no", "备件编号"),
     ("stock.qty", "数量"),

@@ -80,6 +80,7 @@ pub fn StockLevels(levels: Vec<StockLevel>, names: BTreeMap<String, String>) -> 
             let neg = l.is_negative();
             let is_low = l.is_low();
             let name = names.get(&l.part_no).cloned();
+            let min_qty = l.min_qty;
             view! {
                 <li class="stock-row" class:neg=neg class:low=is_low && !neg
                     data-testid="stock-row" data-part-no=l.part_no.clone() data-qty=l.qty.to_string()
@@ -87,6 +88,9 @@ pub fn StockLevels(levels: Vec<StockLevel>, names: BTreeMap<String, String>) -> 
                     <div class="stock-part">
                         <span class="case-number">{l.part_no.clone()}</span>
                         {name.map(|n| view! { <span class="muted stock-name">{n}</span> })}
+                        <span class="muted stock-min" data-testid="stock-min" data-min-qty=l.min_qty.to_string()>
+                            {move || i18n.tf("stock.reorder_at", &[("n", min_qty.to_string())])}
+                        </span>
                     </div>
                     <div class="stock-qty">
                         {neg.then(|| view! { <span class="badge tl-breached">{i18n.text("stock.negative")}</span> })}

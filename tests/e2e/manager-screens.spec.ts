@@ -103,7 +103,9 @@ test('van stock: the engineer sees low and negative lines first, the manager the
   await byId(mgr, 'reorder-min').fill(String(ok.qty));
   await byId(mgr, 'reorder-submit').click();
   await expect(byId(mgr, 'reorder-saved')).toBeVisible();
-  await expect(mgr.locator(`[data-testid="stock-row"][data-part-no="${ok.part_no}"]`)).toHaveAttribute('data-low', 'true');
+  const mgrRow = mgr.locator(`[data-testid="stock-row"][data-part-no="${ok.part_no}"]`);
+  await expect(mgrRow).toHaveAttribute('data-low', 'true');
+  await expect(mgrRow.getByTestId('stock-min')).toHaveAttribute('data-min-qty', String(ok.qty));
   await expect(byId(mgr, 'stock-low-count')).toHaveAttribute('data-count', String(low + 1));
   const levels = await server.login('manager').then((m) => m.get(`/api/v1/stock/levels?engineer_id=${aliceId}`));
   expect(levels.find((l: any) => l.part_no === ok.part_no).min_qty).toBe(ok.qty);
@@ -114,7 +116,9 @@ test('van stock: the engineer sees low and negative lines first, the manager the
   await mgr.close();
 
   await page.reload();
-  await expect(page.locator(`[data-testid="stock-row"][data-part-no="${ok.part_no}"]`)).toHaveAttribute('data-low', 'true');
+  const aliceRow = page.locator(`[data-testid="stock-row"][data-part-no="${ok.part_no}"]`);
+  await expect(aliceRow).toHaveAttribute('data-low', 'true');
+  await expect(aliceRow.getByTestId('stock-min')).toHaveAttribute('data-min-qty', String(ok.qty));
   await expect(byId(page, 'stock-low-count')).toHaveAttribute('data-count', String(low + 1));
 });
 
