@@ -72,7 +72,7 @@ pub struct OutboxEntry {
     pub blobs: Vec<String>,
 }
 
-/// Name of the app's database.
+/// Name of the app's database (`index.html` warms it by this name at start).
 pub const DB_NAME: &str = "onsite";
 /// Schema version of the IndexedDB database (the upgrade ladder below).
 /// 1: the sync stores. 2: adds `settings` (device preferences, kept apart from sync state).
