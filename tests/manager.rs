@@ -544,6 +544,8 @@ fn dashboard_fixture() -> Vec<Case> {
         Utc.with_ymd_and_hms(2026, 9, 1, 12, 0, 0).unwrap(),
     );
     e.sla.respond_by = e.reported_at + m(60);
+    // C is also a customer complaint (bob's case).
+    c.complaint = true;
     // C's unit is A's, fixed by alice on Oct 11: C is a repeat fault, counted against alice.
     a.product.serial = Some("UNIT-1".into());
     c.product.serial = Some("UNIT-1".into());
@@ -611,6 +613,7 @@ async fn dashboard_figures_for_a_hand_computed_fixture() {
     // Breaches: B respond + B resolve + C resolve (open past its target at `now`).
     assert_eq!(value(&root, "dash-breaches"), Some(3.0));
     assert_eq!(value(&root, "dash-repeat-faults"), Some(1.0));
+    assert_eq!(value(&root, "dash-complaints"), Some(1.0));
     assert!(el(&root, "dash-repeat-faults")
         .text_content()
         .unwrap()
@@ -649,6 +652,10 @@ async fn dashboard_figures_for_a_hand_computed_fixture() {
         "alice's fix came back"
     );
     assert_eq!(cell(rb, "repeat_faults"), Some(0.0));
+    assert_eq!(
+        (cell(ra, "complaints"), cell(rb, "complaints")),
+        (Some(0.0), Some(1.0))
+    );
 
     // A narrower period: only A (Oct 10).
     set_value(&el(&root, "dash-to"), "2026-10-11");
@@ -1048,6 +1055,48 @@ async fn new_case_sends_the_customers_contract_policy() {
     let id: Uuid = serde_json::from_value(pending[0].args["case_id"].clone()).unwrap();
     let case = store.case(id).await.unwrap().unwrap();
     assert_eq!(case.sla.policy, "strict");
+}
+
+/// A customer complaint: the box is offered only for user feedback, and the case carries it.
+#[wasm_bindgen_test]
+async fn a_complaint_is_recorded_as_user_feedback_only() {
+    use leptos_router::components::Router;
+    use onsite::pages::NewCasePage;
+    let store = Store::open_named(&unique_db("new-complaint"))
+        .await
+        .unwrap();
+    let (root, _) = mount_app(store.clone(), manager(), false, || {
+        view! { <Router><NewCasePage /></Router> }
+    });
+    wait_until("the form", || {
+        by_testid(&root, "new-case-category").len() == 1
+    })
+    .await;
+    assert!(
+        by_testid(&root, "new-case-complaint").is_empty(),
+        "not for a system fault"
+    );
+    set_value(&el(&root, "new-case-category"), "feedback");
+    wait_until("the complaint box", || {
+        by_testid(&root, "new-case-complaint").len() == 1
+    })
+    .await;
+    el(&root, "new-case-complaint").click();
+    fill_new_case(
+        &root,
+        [
+            "Technician arrived late",
+            "Harbour Bank",
+            "1 Quay Road",
+            "UPS-3000",
+        ],
+    );
+    el(&root, "new-case-submit").click();
+    let pending = wait_outbox(&store, 1).await;
+    assert_eq!(pending[0].args["category"], "feedback");
+    assert_eq!(pending[0].args["complaint"], true);
+    let id: Uuid = serde_json::from_value(pending[0].args["case_id"].clone()).unwrap();
+    assert!(store.case(id).await.unwrap().unwrap().complaint);
 }
 
 /// A preventive-maintenance visit: the manager picks a checklist template and the case is

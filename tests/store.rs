@@ -961,6 +961,7 @@ async fn pull_keeps_users_policies_and_past_fixes() {
                 reported_at: reported,
                 appointment: None,
                 policy: Some("gold".into()),
+                complaint: false,
             }),
             vec![],
         )

@@ -12,6 +12,7 @@
 //!   with report result `resolved` ÷ resolved.
 //! - **Average satisfaction** over the cases whose sign-off carries a rating.
 //! - **Breaches** at `now`: respond breaches and resolve breaches (`SlaClock`).
+//! - **Complaints**: cases of the period that are customer complaints (`Case::complaint`).
 //! - **Repeat faults**: cases of the period whose unit (product model + serial) had a fault
 //!   resolved at most `REPEAT_FAULT_WINDOW_DAYS` before this one was reported (`repeat_of`).
 //!   Per engineer they count against the engineer whose fix did not hold (the earlier case's
@@ -51,6 +52,9 @@ pub struct Figures {
     /// See the module doc; absent in answers of servers older than the figure.
     #[serde(default)]
     pub repeat_faults: u32,
+    /// Customer complaints reported in the period (not cancelled).
+    #[serde(default)]
+    pub complaints: u32,
 }
 
 /// A fault on the same unit this many days or fewer after a fix counts as a repeat.
@@ -169,6 +173,9 @@ pub fn figures(cases: &[&Case], now: DateTime<Utc>) -> Figures {
         if c.status == CaseStatus::Cancelled {
             f.cancelled += 1;
             continue;
+        }
+        if c.complaint {
+            f.complaints += 1;
         }
         let sla = &c.sla;
         if sla.respond_breached(now) {

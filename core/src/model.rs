@@ -368,6 +368,9 @@ pub struct Case {
     /// Inspection checklist (`case.create` with `checklist`, answered by `case.check`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checklist: Vec<ChecklistItem>,
+    /// A customer complaint (user feedback that is a complaint, not a suggestion).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub complaint: bool,
 }
 
 impl Case {

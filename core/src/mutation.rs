@@ -140,6 +140,9 @@ pub struct CreateArgs {
     /// SLA policy name; the standard table when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
+    /// The user feedback is a complaint (only with category `feedback`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub complaint: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -626,6 +629,11 @@ impl Mutation {
                 required("site.address", Some(&a.site.address))?;
                 required("product.model", Some(&a.product.model))?;
                 optional_text("description", Some(&a.description))?;
+                if a.complaint && a.category != Category::Feedback {
+                    return Err(Rejection::invalid(
+                        "only user feedback can be a complaint (category `feedback`)",
+                    ));
+                }
                 if let Some(ap) = a.appointment {
                     if ap.end <= ap.start {
                         return Err(Rejection::invalid(
@@ -1138,6 +1146,7 @@ pub fn apply(
                 timeline: vec![],
                 fault_analysis: None,
                 checklist: vec![],
+                complaint: false,
             };
             follow
                 .timeline
@@ -1310,6 +1319,7 @@ fn same_creation(existing: &Case, new: &Case) -> bool {
         && existing.product == new.product
         && existing.severity == new.severity
         && existing.reported_at == new.reported_at
+        && existing.complaint == new.complaint
 }
 
 fn new_case(a: &CreateArgs, ctx: &ApplyContext<'_>) -> Result<Case, Rejection> {
@@ -1350,6 +1360,7 @@ fn new_case(a: &CreateArgs, ctx: &ApplyContext<'_>) -> Result<Case, Rejection> {
         timeline: vec![],
         fault_analysis: None,
         checklist: vec![],
+        complaint: a.complaint,
     };
     case.timeline.push(TimelineEntry {
         event: "case.create".into(),

@@ -473,3 +473,24 @@ fn a_changed_sign_off_under_a_set_aside_id_is_a_flagged_conflict() {
         Uuid::from_u128(10)
     );
 }
+
+#[test]
+fn only_user_feedback_can_be_a_complaint() {
+    let mut args = create_args(CASE, 4);
+    args.complaint = true;
+    let mut w = World::new();
+    assert_eq!(
+        w.run(manager(), Mutation::Create(args.clone()))
+            .unwrap_err()
+            .code,
+        "invalid_args"
+    );
+    assert!(w.cases.is_empty());
+    args.category = Category::Feedback;
+    w.ok(manager(), Mutation::Create(args.clone()));
+    assert!(w.case().complaint);
+    // The wire shape leaves the flag out when false (older servers and apps never see it).
+    args.complaint = false;
+    let wire = Mutation::Create(args).args();
+    assert!(wire.get("complaint").is_none());
+}

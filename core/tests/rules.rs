@@ -538,9 +538,15 @@ fn dashboard_figures_on_a_hand_computed_fixture() {
         .collect();
     assert_eq!(repeats, vec![(cases[2].id, h_id), (cases[3].id, k_id)]);
 
+    // Complaints: B (alice) and F (bob) count; G is cancelled, H is outside the period.
+    for i in [1, 5, 6, 7] {
+        cases[i].complaint = true;
+    }
+
     let d = dashboard(&cases, t, t + Duration::days(1), now);
     let o = &d.overall;
     assert_eq!(o.repeat_faults, 2);
+    assert_eq!(o.complaints, 2);
     // Overall: A..G = 7 cases; G cancelled; resolved A B D E = 4; open C F = 2.
     assert_eq!((o.cases, o.cancelled, o.resolved, o.open), (7, 1, 4, 2));
     // Within target: A, D, E = 3 of 4 → 0.75.
@@ -596,6 +602,7 @@ fn dashboard_figures_on_a_hand_computed_fixture() {
     assert_eq!((bo.respond_breaches, bo.resolve_breaches), (1, 1));
     // Repeats count against the engineer whose fix did not hold.
     assert_eq!((al.repeat_faults, bo.repeat_faults), (1, 0));
+    assert_eq!((al.complaints, bo.complaints), (1, 1));
     let ca = of(carol);
     assert_eq!((ca.cases, ca.repeat_faults), (0, 1));
 

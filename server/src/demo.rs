@@ -674,6 +674,7 @@ impl<'a> Builder<'a> {
                 // server's contract lookup), else the standard policy.
                 policy: PolicyRecord::for_customer(&self.records, spec.customer)
                     .map(|r| r.policy.name.clone()),
+                complaint: spec.title.starts_with("Complaint:"),
             }),
             0,
         )?;

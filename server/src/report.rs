@@ -107,6 +107,7 @@ fn write_figures(out: &mut String, title: &str, f: &Figures) {
         f.respond_breaches,
         f.resolve_breaches
     );
+    let _ = writeln!(out, "  complaints           {}", f.complaints);
     let _ = writeln!(
         out,
         "  repeat faults        {} (same unit within {} days of a fix)",

@@ -63,6 +63,9 @@ pub fn CaseHeading(case: Case, #[prop(optional)] back: bool) -> impl IntoView {
                 <SeverityBadge severity=case.severity />
                 <TimeLeftBadge sla=case.sla.clone() now=state.now />
                 {(tier > 0).then(|| view! { <EscalatedBadge tier=tier /> })}
+                {case.complaint.then(|| view! {
+                    <span class="badge warn" data-testid="complaint-badge">{i18n.text("case.complaint")}</span>
+                })}
             </div>
         </div>
     }

@@ -136,6 +136,7 @@ pub fn DashboardView(
     let satisfaction = of(|f| f.avg_satisfaction);
     let breaches = of(|f| Some(f64::from(f.respond_breaches + f.resolve_breaches)));
     let repeats = of(|f| Some(f64::from(f.repeat_faults)));
+    let complaints = of(|f| Some(f64::from(f.complaints)));
 
     let date_input = move |key: &'static str, testid: &'static str, sig: RwSignal<String>| {
         view! {
@@ -210,6 +211,9 @@ pub fn DashboardView(
             {figure(i18n, "dash-repeat-faults", "dash.repeat_faults", repeats,
                 move || count(|f| f.repeat_faults).to_string(),
                 move || i18n.tf("dash.repeat_window", &[("d", REPEAT_FAULT_WINDOW_DAYS.to_string())]))}
+            {figure(i18n, "dash-complaints", "dash.complaints", complaints,
+                move || count(|f| f.complaints).to_string(),
+                move || i18n.t("dash.complaints_detail").to_string())}
         </div>
         <section class="card">
             <h2>{i18n.text("dash.per_engineer")}</h2>
@@ -226,6 +230,7 @@ pub fn DashboardView(
                             <th>{i18n.text("dash.satisfaction")}</th>
                             <th>{i18n.text("dash.breaches")}</th>
                             <th>{i18n.text("dash.repeat_faults")}</th>
+                            <th>{i18n.text("dash.complaints")}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -250,6 +255,7 @@ pub fn DashboardView(
                                         {cell("satisfaction", f.avg_satisfaction, sat(f.avg_satisfaction))}
                                         {cell("breaches", Some(f64::from(breaches)), breaches.to_string())}
                                         {cell("repeat_faults", Some(f64::from(f.repeat_faults)), f.repeat_faults.to_string())}
+                                        {cell("complaints", Some(f64::from(f.complaints)), f.complaints.to_string())}
                                     </tr>
                                 }
                             }).collect_view()

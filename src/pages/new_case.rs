@@ -37,6 +37,8 @@ pub struct NewCaseForm {
     pub appointment_end: String,
     /// A checklist template id for an inspection visit; empty for a service case.
     pub template: String,
+    /// User feedback that is a complaint.
+    pub complaint: bool,
 }
 
 /// The policy of `customer`'s contract among the pulled records (None: no contract known, the
@@ -110,6 +112,8 @@ pub fn create_args(
         reported_at: now,
         appointment,
         policy: None,
+        // Only user feedback can be a complaint; the box is not offered for other categories.
+        complaint: f.complaint && category == Category::Feedback,
     })
 }
 
@@ -225,6 +229,17 @@ pub fn NewCasePage() -> impl IntoView {
                 {text("new_case.serial", "new-case-serial", |f| &mut f.serial, "text")}
                 {select("case.category", "new-case-category", |f| &mut f.category,
                     Category::ALL.iter().map(|c| (c.as_str().to_string(), format!("category.{}", c.as_str()))).collect())}
+                <Show when=move || form.with(|f| f.category == Category::Feedback.as_str())>
+                    <label class="check">
+                        <input type="checkbox" data-testid="new-case-complaint"
+                            prop:checked=move || form.with(|f| f.complaint)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                form.update(|f| f.complaint = on);
+                            } />
+                        {i18n.text("new_case.complaint")}
+                    </label>
+                </Show>
                 {select("case.severity", "new-case-severity", |f| &mut f.severity,
                     (1..=4).map(|l| (l.to_string(), format!("severity.{l}"))).collect())}
                 {select("case.mode", "new-case-mode", |f| &mut f.mode,

@@ -81,6 +81,7 @@ pub fn server_case(id: Uuid, engineer: Uuid, status: CaseStatus) -> Case {
             reported_at: t0,
             appointment: None,
             policy: None,
+            complaint: false,
         }),
         manager,
     );

@@ -59,6 +59,8 @@ test('the dashboard on the device shows the server figures for the same period',
   near(await figure(byId(page, 'dash-breaches')), o.respond_breaches + o.resolve_breaches, 'breaches');
   expect(o.repeat_faults, 'the demo has a repeat fault').toBeGreaterThan(0);
   near(await figure(byId(page, 'dash-repeat-faults')), o.repeat_faults, 'repeat faults');
+  expect(o.complaints, 'the demo has a complaint').toBeGreaterThan(0);
+  near(await figure(byId(page, 'dash-complaints')), o.complaints, 'complaints');
 
   expect(d.engineers.length).toBeGreaterThanOrEqual(2);
   for (const e of d.engineers) {
@@ -67,6 +69,7 @@ test('the dashboard on the device shows the server figures for the same period',
     near(await figure(row.locator('[data-figure="satisfaction"]')), e.figures.avg_satisfaction, `${e.engineer_id} satisfaction`);
     near(await figure(row.locator('[data-figure="first_time_fix"]')), e.figures.first_time_fix_rate, `${e.engineer_id} first-time fix`);
     near(await figure(row.locator('[data-figure="repeat_faults"]')), e.figures.repeat_faults, `${e.engineer_id} repeat faults`);
+    near(await figure(row.locator('[data-figure="complaints"]')), e.figures.complaints, `${e.engineer_id} complaints`);
   }
   await expect(page.locator('[data-testid="dash-engineer-row"] [data-figure="name"]').first()).not.toHaveText(/^[0-9a-f]{8}$/);
 });

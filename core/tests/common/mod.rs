@@ -64,6 +64,7 @@ pub fn create_args(id: Uuid, severity: u8) -> CreateArgs {
         reported_at: t0(),
         appointment: None,
         policy: None,
+        complaint: false,
     }
 }
 

@@ -112,6 +112,7 @@ fn mutation_args() -> Value {
             "reported_at": time(),
             "appointment": obj(&["start", "end"], json!({ "start": time(), "end": time() })),
             "policy": { "type": "string", "description": "An SLA policy name (GET /api/v1/sla/policies); absent = the customer's contract policy, else standard" },
+            "complaint": { "type": "boolean", "description": "The user feedback is a customer complaint; only with category feedback (else rejected invalid_args)" },
             "checklist": { "type": "array", "maxItems": onsite_core::mutation::MAX_CHECKLIST_ITEMS,
                 "description": "Inspection case: checklist template items (unique item_id); completing then needs every item answered by case.check",
                 "items": obj(&["item_id", "text"], json!({ "item_id": { "type": "string" }, "text": text() })) },
@@ -424,7 +425,7 @@ pub fn document() -> Value {
                         "case_id": uuid(), "mutation_id": uuid(), "at": time(),
                     })) },
                 })),
-                "Figures": obj(&["cases", "cancelled", "open", "resolved", "resolved_within_target", "responded", "first_time_fixes", "rated", "respond_breaches", "resolve_breaches", "repeat_faults"], json!({
+                "Figures": obj(&["cases", "cancelled", "open", "resolved", "resolved_within_target", "responded", "first_time_fixes", "rated", "respond_breaches", "resolve_breaches", "repeat_faults", "complaints"], json!({
                     "cases": { "type": "integer" }, "cancelled": { "type": "integer" }, "open": { "type": "integer" },
                     "resolved": { "type": "integer" }, "resolved_within_target": { "type": "integer" },
                     "timeliness_rate": { "type": "number", "nullable": true },
@@ -438,6 +439,7 @@ pub fn document() -> Value {
                     "rated": { "type": "integer" },
                     "avg_satisfaction": { "type": "number", "nullable": true },
                     "respond_breaches": { "type": "integer" }, "resolve_breaches": { "type": "integer" },
+                    "complaints": { "type": "integer", "description": "Customer complaints reported in the period (cases created with complaint: true)" },
                     "repeat_faults": { "type": "integer", "description": "Cases on a unit (product model + serial) whose earlier fault was resolved at most 30 days before; per engineer, counted against the engineer of that earlier fix" },
                 })),
                 "Dashboard": obj(&["from", "to", "now", "overall", "engineers"], json!({

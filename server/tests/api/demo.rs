@@ -376,6 +376,7 @@ async fn the_dashboard_cli_prints_the_demo_figures() {
         "repair timeliness",
         "SLA breaches",
         "repeat faults",
+        "complaints",
     ] {
         assert!(text.contains(name), "{name}: {text}");
     }

@@ -625,6 +625,7 @@ async fn the_dashboard_shows_hand_computed_figures_for_a_period() {
         o.repeat_faults, 0,
         "nothing was fixed before these were reported"
     );
+    assert_eq!(o.complaints, 0);
 
     // The next day the unit alice fixed in P (resolved at +300) fails again: a repeat fault,
     // counted against alice although the new case is not hers.
@@ -637,9 +638,29 @@ async fn the_dashboard_shows_hand_computed_figures_for_a_period() {
     )
     .await;
     assert_eq!(status, PushStatus::Applied);
+    // And a customer complains that day (user feedback marked as a complaint).
+    let mut complaint = create_args(Uuid::new_v4(), 4, t + Duration::days(1));
+    complaint["category"] = json!("feedback");
+    complaint["complaint"] = json!(true);
+    let (status, reason) = push_at(
+        &app,
+        &mut manager,
+        "case.create",
+        complaint,
+        t + Duration::days(1),
+    )
+    .await;
+    assert_eq!(status, PushStatus::Applied, "{reason:?}");
     let res = get_dashboard(&app, &manager, to, "2020-03-04T00:00:00Z").await;
     let d: Dashboard = res.json().await.unwrap();
-    assert_eq!((d.overall.cases, d.overall.repeat_faults), (1, 1));
+    assert_eq!(
+        (
+            d.overall.cases,
+            d.overall.repeat_faults,
+            d.overall.complaints
+        ),
+        (2, 1, 1)
+    );
     assert_eq!(d.engineers.len(), 1);
     assert_eq!(d.engineers[0].engineer_id, alice.user.id);
     assert_eq!(
