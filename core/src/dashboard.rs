@@ -14,11 +14,12 @@
 //! - **Breaches** at `now`: respond breaches and resolve breaches (`SlaClock`).
 //! - **Complaints**: cases of the period that are customer complaints (`Case::complaint`).
 //! - **Repeat faults**: cases of the period whose unit (product model + serial) had a fault
-//!   resolved at most `REPEAT_FAULT_WINDOW_DAYS` before this one was reported (`repeat_of`).
+//!   resolved at most `REPEAT_FAULT_WINDOW_DAYS` before this one was reported
+//!   (`RepeatIndex::repeat_of`).
 //!   Per engineer they count against the engineer whose fix did not hold (the earlier case's
 //!   assignee), who gets a row even with no case reported in the period.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -60,30 +61,51 @@ pub struct Figures {
 /// A fault on the same unit this many days or fewer after a fix counts as a repeat.
 pub const REPEAT_FAULT_WINDOW_DAYS: i64 = 30;
 
-/// The earlier case whose fix `case`'s fault repeats: a resolved case on the same unit
-/// (product model and serial, trimmed, case-insensitive; no serial, no unit) whose
-/// resolution lies at most `REPEAT_FAULT_WINDOW_DAYS` before `case` was reported; the most
-/// recent such one. Inspections (checklist cases) are visits, not faults, on either side;
-/// cancelled cases and the follow-ups a case itself opened do not count.
-pub fn repeat_of<'a>(case: &Case, all: &[&'a Case]) -> Option<&'a Case> {
-    let unit = unit_key(case)?;
-    if case.status == CaseStatus::Cancelled || !case.checklist.is_empty() {
-        return None;
+/// The resolved fault cases by unit (product model and serial, trimmed, case-insensitive; no
+/// serial, no unit), built once so finding repeats is not a scan of every case per case.
+pub struct RepeatIndex<'a> {
+    fixes: HashMap<(String, String), Vec<&'a Case>>,
+}
+
+impl<'a> RepeatIndex<'a> {
+    pub fn new(all: &[&'a Case]) -> RepeatIndex<'a> {
+        let mut fixes: HashMap<_, Vec<&Case>> = HashMap::new();
+        for &c in all {
+            if is_fault(c) && c.sla.resolved_at.is_some() {
+                if let Some(unit) = unit_key(c) {
+                    fixes.entry(unit).or_default().push(c);
+                }
+            }
+        }
+        RepeatIndex { fixes }
     }
-    let window = chrono::Duration::days(REPEAT_FAULT_WINDOW_DAYS);
-    all.iter()
-        .copied()
-        .filter(|e| {
-            e.id != case.id
-                && case.follow_up_of != Some(e.id)
-                && e.status != CaseStatus::Cancelled
-                && e.checklist.is_empty()
-                && e.sla
-                    .resolved_at
-                    .is_some_and(|r| r <= case.reported_at && case.reported_at - r <= window)
-                && unit_key(e).as_ref() == Some(&unit)
-        })
-        .max_by_key(|e| e.sla.resolved_at)
+
+    /// The earlier case whose fix `case`'s fault repeats: a resolved case on the same unit
+    /// whose resolution lies at most `REPEAT_FAULT_WINDOW_DAYS` before `case` was reported;
+    /// the most recent such one. Inspections (checklist cases) are visits, not faults, on
+    /// either side; cancelled cases and the follow-ups a case itself opened do not count.
+    pub fn repeat_of(&self, case: &Case) -> Option<&'a Case> {
+        if !is_fault(case) {
+            return None;
+        }
+        let window = chrono::Duration::days(REPEAT_FAULT_WINDOW_DAYS);
+        self.fixes
+            .get(&unit_key(case)?)?
+            .iter()
+            .copied()
+            .filter(|e| {
+                e.id != case.id
+                    && case.follow_up_of != Some(e.id)
+                    && e.sla
+                        .resolved_at
+                        .is_some_and(|r| r <= case.reported_at && case.reported_at - r <= window)
+            })
+            .max_by_key(|e| e.sla.resolved_at)
+    }
+}
+
+fn is_fault(c: &Case) -> bool {
+    c.status != CaseStatus::Cancelled && c.checklist.is_empty()
 }
 
 fn unit_key(c: &Case) -> Option<(String, String)> {
@@ -131,8 +153,9 @@ pub fn dashboard<'a>(
         .into_iter()
         .map(|(engineer_id, cs)| (engineer_id, figures(&cs, now)))
         .collect();
+    let repeats = RepeatIndex::new(&all);
     for c in &in_period {
-        if let Some(earlier) = repeat_of(c, &all) {
+        if let Some(earlier) = repeats.repeat_of(c) {
             overall.repeat_faults += 1;
             if let Some(e) = earlier.assignee_id {
                 engineers.entry(e).or_default().repeat_faults += 1;

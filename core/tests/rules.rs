@@ -532,9 +532,10 @@ fn dashboard_figures_on_a_hand_computed_fixture() {
     let (h_id, k_id) = (cases[7].id, k.id);
     cases.extend([k, j, inspection, l]);
     let all: Vec<&Case> = cases.iter().collect();
+    let index = onsite_core::dashboard::RepeatIndex::new(&all);
     let repeats: Vec<(Uuid, Uuid)> = cases
         .iter()
-        .filter_map(|c| onsite_core::dashboard::repeat_of(c, &all).map(|e| (c.id, e.id)))
+        .filter_map(|c| index.repeat_of(c).map(|e| (c.id, e.id)))
         .collect();
     assert_eq!(repeats, vec![(cases[2].id, h_id), (cases[3].id, k_id)]);
 

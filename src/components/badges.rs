@@ -3,28 +3,28 @@ use leptos::prelude::*;
 use onsite_core::{CaseStatus, Severity, SlaClock};
 
 use crate::components::fmt;
-use crate::i18n::{status_key, use_i18n};
+use crate::i18n::{status_key, use_i18n, Lang};
 
+/// `lang`: the text read once in that language (see `I18n::text_in`); reactive without it.
 #[component]
-pub fn SeverityBadge(severity: Severity) -> impl IntoView {
+pub fn SeverityBadge(severity: Severity, #[prop(optional)] lang: Option<Lang>) -> impl IntoView {
     let i18n = use_i18n();
     let level = severity.level();
-    let key = format!("severity.{level}");
     view! {
         <span class=format!("badge sev sev-{level}") data-severity=level>
-            {move || i18n.t(&key)}
+            {i18n.text_in(format!("severity.{level}"), lang)}
         </span>
     }
 }
 
+/// `lang` as for `SeverityBadge`.
 #[component]
-pub fn StatusBadge(status: CaseStatus) -> impl IntoView {
+pub fn StatusBadge(status: CaseStatus, #[prop(optional)] lang: Option<Lang>) -> impl IntoView {
     let i18n = use_i18n();
     let code = status.as_str();
-    let key = status_key(status);
     view! {
         <span class=format!("badge st st-{code}") data-status=code>
-            {move || i18n.t(&key)}
+            {i18n.text_in(status_key(status), lang)}
         </span>
     }
 }

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use onsite_core::{Case, Category, Role, ServiceMode};
 use uuid::Uuid;
 
-use crate::components::TimeLeftBadge;
-use crate::i18n::{lookup, status_key, use_i18n};
+use crate::components::{EscalatedBadge, SeverityBadge, StatusBadge, TimeLeftBadge};
+use crate::i18n::{lookup, use_i18n};
 use crate::state::{use_app, UiError};
 
 /// Rows rendered at once when the list appears; the rest follow `MORE_ROWS` at a time.
@@ -207,7 +207,10 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
         let len = visible.with(|v| v.as_ref().map_or(0, |(_, l)| l.len()));
         if limit.get() < len {
             set_timeout(
-                move || limit.update(|n| *n += MORE_ROWS),
+                // The list may be gone by then (a tap opened a case).
+                move || {
+                    limit.try_update(|n| *n += MORE_ROWS);
+                },
                 std::time::Duration::ZERO,
             );
         }
@@ -281,7 +284,6 @@ pub fn CaseRow(case: Arc<Case>, #[prop(into)] selected: Signal<Option<Uuid>>) ->
     let tier = case.current_escalation_tier();
     let mode = case.mode.as_str();
     let category = case.category.as_str();
-    let level = case.severity.level();
     let escalated = tier > 0;
     view! {
         <li>
@@ -296,19 +298,11 @@ pub fn CaseRow(case: Arc<Case>, #[prop(into)] selected: Signal<Option<Uuid>>) ->
             >
                 <div class="row-top">
                     <span class="case-number">{case.number.clone()}</span>
-                    <span class=format!("badge sev sev-{level}") data-severity=level>
-                        {t(&format!("severity.{level}"))}
-                    </span>
-                    <span class=format!("badge st st-{status}") data-status=status>
-                        {t(&status_key(case.status))}
-                    </span>
+                    <SeverityBadge severity=case.severity lang=lang />
+                    <StatusBadge status=case.status lang=lang />
                     <TimeLeftBadge sla=case.sla.clone() now=state.now />
-                    {escalated.then(|| view! {
-                        <span class="badge escalated" data-testid="escalated-badge" data-tier=tier.to_string()
-                            title=t(&format!("escalate.tier.{tier}"))>
-                            {format!("{} {tier}", t("escalate.badge"))}
-                        </span>
-                    })}
+                    // Rare (escalated cases only), so it may stay reactive.
+                    {escalated.then(|| view! { <EscalatedBadge tier=tier /> })}
                 </div>
                 <div class="case-title">{case.title.clone()}</div>
                 <div class="case-class">

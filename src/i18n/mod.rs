@@ -83,6 +83,21 @@ impl I18n {
         move || self.t(key)
     }
 
+    /// The text for `key`, read once in `lang` when given (for views that re-render
+    /// themselves on a language change, such as case-list rows: no reactive closure each),
+    /// else reactive like `text`.
+    pub fn text_in(
+        self,
+        key: String,
+        lang: Option<Lang>,
+    ) -> leptos::either::Either<&'static str, impl Fn() -> &'static str + Send + Sync + 'static>
+    {
+        match lang {
+            Some(lang) => leptos::either::Either::Left(lookup(lang, &key)),
+            None => leptos::either::Either::Right(move || self.t(&key)),
+        }
+    }
+
     /// `t` with `{name}` placeholders replaced.
     pub fn tf(&self, key: &str, args: &[(&str, String)]) -> String {
         let mut s = self.t(key).to_string();

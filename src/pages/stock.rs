@@ -380,13 +380,7 @@ fn ManagerStock() -> impl IntoView {
                     <p class="form-error" data-testid="stock-auth-expired">{i18n.text("status.auth_expired")}</p>
                     <button class="btn" data-testid="stock-relogin" on:click=relogin>{i18n.text("status.relogin")}</button>
                 }.into_any(),
-                Some(Levels::Failed(e)) => view! {
-                    <p class="error-text" data-testid="stock-error" data-error=e.key
-                        data-reason=e.reason data-detail=e.detail.clone()>
-                        {i18n.text(e.key)}
-                        {e.reason.map(|r| view! { " " <small class="error-detail">{i18n.text(r)}</small> })}
-                    </p>
-                }.into_any(),
+                Some(Levels::Failed(e)) => view! { <ErrorLine error=e class="error-text" testid="stock-error" /> }.into_any(),
                 Some(Levels::Ready(levels, _)) if levels.is_empty() => view! {
                     <p class="empty" data-testid="stock-empty">{i18n.text("stock.empty")}</p>
                 }.into_any(),
@@ -430,13 +424,7 @@ fn ManagerStock() -> impl IntoView {
                 {i18n.text("stock.min_qty")}
                 <input type="number" inputmode="numeric" min="0" step="1" data-testid="reorder-min" bind:value=rp_min />
             </label>
-            {move || rp_error.get().map(|e| view! {
-                <p class="form-error" data-testid="reorder-error" data-error=e.key data-reason=e.reason
-                    data-detail=e.detail.clone()>
-                    {i18n.text(e.key)}
-                    {e.reason.map(|r| view! { " " <small class="error-detail">{i18n.text(r)}</small> })}
-                </p>
-            })}
+            {move || rp_error.get().map(|e| view! { <ErrorLine error=e class="form-error" testid="reorder-error" /> })}
             <Show when=move || !online.get()>
                 <p class="notice-inline" data-testid="reorder-offline">{i18n.text("stock.reorder_offline")}</p>
             </Show>
@@ -448,6 +436,20 @@ fn ManagerStock() -> impl IntoView {
                 {i18n.text("stock.reorder_submit")}
             </button>
         </form>
+    }
+}
+
+/// A failed request on this page, in translated keys; the technical detail stays in
+/// `data-detail`, never shown as text.
+#[component]
+fn ErrorLine(error: UiError, class: &'static str, testid: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class=class data-testid=testid data-error=error.key data-reason=error.reason
+            data-detail=error.detail.clone()>
+            {i18n.text(error.key)}
+            {error.reason.map(|r| view! { " " <small class="error-detail">{i18n.text(r)}</small> })}
+        </p>
     }
 }
 

@@ -142,8 +142,9 @@ async fn run_loop(
     mut rx: UnboundedReceiver<Cmd>,
     listeners: Vec<EventListener>,
 ) {
+    // No refresh here: the app loaded the status before it started the session, and the run
+    // below refreshes it after its first flush.
     status.update(|s| s.online = navigator_online());
-    let _ = refresh_status(&store, status).await;
     let mut failures = 0u32;
     // Run at once on start.
     let mut next_at = now_ms();

@@ -246,9 +246,10 @@ async fn demo_data_exercises_every_feature_of_part_two() {
 
     // A repeat fault: an open case on a unit whose fault was fixed within the window.
     let cases: Vec<&onsite_core::Case> = all.cases.values().collect();
+    let index = onsite_core::dashboard::RepeatIndex::new(&cases);
     let (repeat, fixed) = cases
         .iter()
-        .find_map(|c| Some((*c, onsite_core::dashboard::repeat_of(c, &cases)?)))
+        .find_map(|c| Some((*c, index.repeat_of(c)?)))
         .expect("a repeat fault");
     assert!(!repeat.status.is_final(), "{}", repeat.number);
     assert_eq!(repeat.product.serial, fixed.product.serial);
