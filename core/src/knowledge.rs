@@ -47,16 +47,17 @@ impl PastFix {
         if result == RepairResult::Unresolved {
             return None;
         }
+        let private = CustomerData::of(case);
         Some(PastFix {
             case_id: case.id,
             number: case.number.clone(),
-            title: case.title.clone(),
+            title: private.redact(&case.title),
             product_model: case.product.model.clone(),
             category: case.category,
             severity: case.severity,
-            symptom: case.report.symptom.clone().unwrap_or_default(),
-            cause: case.report.cause.clone().unwrap_or_default(),
-            actions: case.report.actions.clone().unwrap_or_default(),
+            symptom: private.redact(case.report.symptom.as_deref().unwrap_or_default()),
+            cause: private.redact(case.report.cause.as_deref().unwrap_or_default()),
+            actions: private.redact(case.report.actions.as_deref().unwrap_or_default()),
             result,
             parts: case
                 .net_parts()
@@ -87,6 +88,125 @@ impl PastFix {
     }
 }
 
+/// What stands in for customer data removed from a published text.
+pub const REDACTED: &str = "[…]";
+
+/// The source case's customer data, which a past fix never carries (SERVICE-SPEC.md: customer
+/// information reaches only the people who work that customer's cases; a past fix reaches
+/// every engineer).
+struct CustomerData {
+    /// Texts removed wherever they occur, ignoring case: the customer's name, contact and
+    /// e-mail, the site address and each comma-separated part of it.
+    words: Vec<String>,
+    /// The phone number's digits, removed however the text groups them.
+    phone_digits: Option<String>,
+}
+
+impl CustomerData {
+    fn of(case: &Case) -> CustomerData {
+        let c = &case.customer;
+        let mut words: Vec<String> = [Some(&c.name), c.contact.as_ref(), c.email.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|s| s.trim().to_string())
+            .collect();
+        let address = case.site.address.trim();
+        words.push(address.to_string());
+        words.extend(
+            address
+                .split([',', '，', '\n', ';', '；'])
+                .map(str::trim)
+                .filter(|p| p.chars().count() >= 4)
+                .map(str::to_string),
+        );
+        words.retain(|w| !w.is_empty());
+        // Longest first, so a whole address goes before the parts it contains.
+        words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        let phone_digits = c
+            .phone
+            .as_deref()
+            .map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>())
+            .filter(|d| d.len() >= 5);
+        CustomerData {
+            words,
+            phone_digits,
+        }
+    }
+
+    fn redact(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for w in &self.words {
+            out = replace_ignoring_case(&out, w);
+        }
+        if let Some(digits) = &self.phone_digits {
+            out = replace_phone(&out, digits);
+        }
+        out
+    }
+}
+
+fn chars_eq_ignoring_case(a: char, b: char) -> bool {
+    a == b || a.to_lowercase().eq(b.to_lowercase())
+}
+
+/// `text` with every occurrence of `needle` (compared char by char, ignoring case) replaced.
+fn replace_ignoring_case(text: &str, needle: &str) -> String {
+    let hay: Vec<(usize, char)> = text.char_indices().collect();
+    let pat: Vec<char> = needle.chars().collect();
+    if pat.is_empty() || pat.len() > hay.len() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < hay.len() {
+        let hit = i + pat.len() <= hay.len()
+            && pat
+                .iter()
+                .zip(&hay[i..])
+                .all(|(p, (_, h))| chars_eq_ignoring_case(*p, *h));
+        if hit {
+            out.push_str(REDACTED);
+            i += pat.len();
+        } else {
+            out.push(hay[i].1);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `text` with every run of characters whose digits spell `digits` (spaces, dashes, dots,
+/// brackets and a leading `+` between them) replaced.
+fn replace_phone(text: &str, digits: &str) -> String {
+    let hay: Vec<char> = text.chars().collect();
+    let want: Vec<char> = digits.chars().collect();
+    let separator = |c: char| matches!(c, ' ' | '-' | '.' | '(' | ')' | '+' | '\u{a0}');
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < hay.len() {
+        let mut j = i;
+        let mut k = 0;
+        if hay[i].is_ascii_digit() || hay[i] == '+' || hay[i] == '(' {
+            while j < hay.len() && k < want.len() {
+                if hay[j] == want[k] {
+                    k += 1;
+                } else if !separator(hay[j]) {
+                    break;
+                }
+                j += 1;
+            }
+        }
+        if k == want.len() {
+            out.push_str(REDACTED);
+            i = j;
+        } else {
+            out.push(hay[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 fn same_model(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
 }
@@ -112,4 +232,37 @@ pub fn search<'a>(fixes: &'a [PastFix], model: Option<&str>, query: &str) -> Vec
             .then(a.number.cmp(&b.number))
     });
     hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn customer_words_go_whatever_their_case() {
+        assert_eq!(
+            replace_ignoring_case("Called ACME Ltd. about acme ltd's UPS", "Acme Ltd"),
+            format!("Called {REDACTED}. about {REDACTED}'s UPS")
+        );
+        assert_eq!(
+            replace_ignoring_case("上海华东医院机房", "华东医院"),
+            format!("上海{REDACTED}机房")
+        );
+    }
+
+    #[test]
+    fn a_phone_number_goes_however_it_is_grouped() {
+        for text in [
+            "call +86 21 6489 1200 now",
+            "call 862164891200 now",
+            "call +86-21-6489-1200 now",
+        ] {
+            assert_eq!(
+                replace_phone(text, "862164891200"),
+                format!("call {REDACTED} now"),
+                "{text}"
+            );
+        }
+        assert_eq!(replace_phone("part 8621", "862164891200"), "part 8621");
+    }
 }

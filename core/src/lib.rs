@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod dashboard;
 pub mod knowledge;
+pub mod limits;
 pub mod model;
 pub mod mutation;
 pub mod sla;
@@ -15,7 +16,7 @@ pub use catalog::{Part, StockLevel};
 pub use dashboard::{dashboard, Dashboard, EngineerFigures, Figures};
 pub use knowledge::PastFix;
 pub use model::*;
-pub use mutation::{apply, ApplyContext, Mutation, Outcome, Rejection, StockMove};
+pub use mutation::{apply, authorize, ApplyContext, Mutation, Outcome, Rejection, StockMove};
 pub use sla::{SlaClock, SlaPolicy, SlaTargets};
 pub use status::{Actor, CaseAction, CaseStatus, Role};
 

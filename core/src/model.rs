@@ -244,6 +244,21 @@ pub enum CaseFlag {
     /// as it stood when the server applied the sign-off: something changed it in between
     /// (another device, a manager). The sign-off is kept; the manager checks the difference.
     SignedReportDiffers { signoff_id: Uuid },
+    /// A sign-off from an engineer the case was reassigned away from, which reached the server
+    /// after the reassignment: kept beside the case's own (`extra_sign_offs`), never in its place.
+    LateSignOff { signoff_id: Uuid, by: Uuid },
+    /// Work a former assignee recorded offline before the reassignment reached them (a part
+    /// physically used, time spent): rejected, since only the current assignee writes to a
+    /// case, and kept here so the manager can act on it.
+    LateWork {
+        mutation_id: Uuid,
+        /// The mutation's name, e.g. `part.use`.
+        event: String,
+        by: Uuid,
+        /// The mutation's arguments as the device sent them.
+        args: serde_json::Value,
+        at: DateTime<Utc>,
+    },
     /// Van stock went below zero for this part.
     NegativeStock { part_no: String },
     /// The device's clock was more than `CLOCK_SKEW_LIMIT_MINUTES` away from the server's when

@@ -8,13 +8,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::limits::{date_in_range, time_in_range, time_range_text};
+pub use crate::limits::{MAX_CHECKLIST_ITEMS, MAX_LINE, MAX_QTY, MAX_TEXT};
 use crate::model::*;
 use crate::sla::SlaPolicy;
-use crate::status::{check, Actor, CaseAction, CaseStatus, Denied, Role};
+use crate::status::{check, check_who, Actor, CaseAction, CaseStatus, Denied, Role};
 use crate::wire::WireMutation;
-
-pub const MAX_TEXT: usize = 4000;
-pub const MAX_QTY: i64 = 10_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseRef {
@@ -175,8 +174,6 @@ pub struct StockAdjustArgs {
     pub delta: i64,
     pub reason: String,
 }
-
-pub const MAX_CHECKLIST_ITEMS: usize = 200;
 
 /// One item of a checklist template given at `case.create`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -350,6 +347,11 @@ impl Mutation {
         ) -> Result<T, Rejection> {
             T::deserialize(args).map_err(|e| Rejection::invalid(format!("{name}: {e}")))
         }
+        if !args.is_object() {
+            return Err(Rejection::invalid(format!(
+                "{name}: args must be a JSON object"
+            )));
+        }
         Ok(match name {
             "case.accept" => Mutation::Accept(de(name, args)?),
             "case.set_status" => Mutation::SetStatus(de(name, args)?),
@@ -480,6 +482,31 @@ impl Mutation {
         }
     }
 
+    /// What the mutation does to its case, for `status::check` (`None`: it makes a case or
+    /// moves stock, which only a manager may do).
+    pub fn case_action(&self) -> Option<CaseAction> {
+        Some(match self {
+            Mutation::Accept(_) => CaseAction::Accept,
+            Mutation::SetStatus(a) => CaseAction::SetStatus(a.status),
+            Mutation::Report(_) | Mutation::Check(_) => CaseAction::Report,
+            Mutation::Time(_) => CaseAction::LogTime,
+            Mutation::TimeCorrect(_) => CaseAction::CorrectTime,
+            Mutation::PartUse(_) | Mutation::PartCorrect(_) => CaseAction::UseParts,
+            Mutation::PhotoAdd(_) => CaseAction::AddPhoto,
+            Mutation::SignOff(_) => CaseAction::SignOff,
+            Mutation::Escalate(_) => CaseAction::Escalate,
+            Mutation::FollowUp(_) => CaseAction::FollowUp,
+            Mutation::Assign(_) => CaseAction::Assign,
+            Mutation::Close(_) => CaseAction::Close,
+            Mutation::Reopen(_) => CaseAction::Reopen,
+            Mutation::Cancel(_) => CaseAction::Cancel,
+            Mutation::FaultAnalysis(_) => CaseAction::FaultAnalysis,
+            Mutation::Create(_) | Mutation::CreateInspection(_) | Mutation::StockAdjust(_) => {
+                return None
+            }
+        })
+    }
+
     /// Every case `apply` needs to see (load these before applying).
     pub fn touched_case_ids(&self) -> Vec<Uuid> {
         match self {
@@ -498,7 +525,8 @@ impl Mutation {
         }
     }
 
-    /// Checks that need no case: shapes, ranges, required text.
+    /// Checks that need no case: shapes, ranges, required text. Every string has a length
+    /// limit, every number and date a range (`crate::limits`).
     pub fn validate(&self) -> Result<(), Rejection> {
         match self {
             Mutation::Accept(_) | Mutation::Close(_) | Mutation::Assign(_) => Ok(()),
@@ -533,30 +561,40 @@ impl Mutation {
                 }
                 Ok(())
             }
-            Mutation::Time(a) => time_span(a.start, a.end),
+            Mutation::Time(a) => {
+                when("start", a.start)?;
+                when("end", a.end)?;
+                time_span(a.start, a.end)
+            }
             Mutation::TimeCorrect(a) => {
                 if a.entry_id == a.corrects {
                     return Err(Rejection::invalid("a correction cannot correct itself"));
                 }
                 match (a.start, a.end) {
                     (None, None) => Ok(()),
-                    (Some(start), Some(end)) => time_span(start, end),
+                    (Some(start), Some(end)) => {
+                        when("start", start)?;
+                        when("end", end)?;
+                        time_span(start, end)
+                    }
                     _ => Err(Rejection::invalid(
                         "a correction needs both start and end, or neither to strike the entry out",
                     )),
                 }
             }
             Mutation::PartUse(a) => {
-                required("part_no", Some(&a.part_no))?;
+                required_line("part_no", Some(&a.part_no))?;
                 if !(1..=MAX_QTY).contains(&a.qty) {
                     return Err(Rejection::invalid(format!("qty must be 1..{MAX_QTY}")));
                 }
-                optional_text("serial_fitted", a.serial_fitted.as_deref())?;
-                optional_text("serial_removed", a.serial_removed.as_deref())
+                optional_line("serial_fitted", a.serial_fitted.as_deref())?;
+                optional_line("serial_removed", a.serial_removed.as_deref())
             }
             Mutation::PartCorrect(a) => {
-                if a.qty_delta == 0 || a.qty_delta.abs() > MAX_QTY {
-                    return Err(Rejection::invalid("qty_delta must be non-zero"));
+                if a.qty_delta == 0 || !(-MAX_QTY..=MAX_QTY).contains(&a.qty_delta) {
+                    return Err(Rejection::invalid(format!(
+                        "qty_delta must be non-zero and at most {MAX_QTY} either way"
+                    )));
                 }
                 if a.usage_id == a.corrects {
                     return Err(Rejection::invalid("a correction cannot correct itself"));
@@ -569,8 +607,9 @@ impl Mutation {
             }
             Mutation::SignOff(a) => {
                 let s = &a.sign_off;
-                required("signer_name", Some(&s.signer_name))?;
+                required_line("signer_name", Some(&s.signer_name))?;
                 sha256_hex("report_sha256", &s.report_sha256)?;
+                when("signed_at", s.signed_at)?;
                 match (&s.signature_sha256, &s.unsigned_reason) {
                     (Some(h), None) => sha256_hex("signature_sha256", h)?,
                     (None, Some(r)) => required("unsigned_reason", Some(r))?,
@@ -608,9 +647,9 @@ impl Mutation {
                 }
                 let mut seen = std::collections::BTreeSet::new();
                 for item in &a.checklist {
-                    required("checklist item_id", Some(&item.item_id))?;
+                    required_line("checklist item_id", Some(&item.item_id))?;
                     required("checklist text", Some(&item.text))?;
-                    if !seen.insert(item.item_id.as_str()) {
+                    if !seen.insert(item.item_id.trim()) {
                         return Err(Rejection::invalid(format!(
                             "checklist item `{}` appears twice",
                             item.item_id
@@ -620,21 +659,38 @@ impl Mutation {
                 Ok(())
             }
             Mutation::Check(a) => {
-                required("item_id", Some(&a.item_id))?;
+                required_line("item_id", Some(&a.item_id))?;
                 optional_text("note", a.note.as_deref())
             }
             Mutation::Create(a) => {
-                required("title", Some(&a.title))?;
-                required("customer.name", Some(&a.customer.name))?;
-                required("site.address", Some(&a.site.address))?;
-                required("product.model", Some(&a.product.model))?;
+                required_line("title", Some(&a.title))?;
                 optional_text("description", Some(&a.description))?;
+                required_line("customer.name", Some(&a.customer.name))?;
+                optional_line("customer.phone", a.customer.phone.as_deref())?;
+                optional_line("customer.email", a.customer.email.as_deref())?;
+                optional_line("customer.contact", a.customer.contact.as_deref())?;
+                required("site.address", Some(&a.site.address))?;
+                optional_text("site.notes", a.site.notes.as_deref())?;
+                required_line("product.model", Some(&a.product.model))?;
+                optional_line("product.serial", a.product.serial.as_deref())?;
+                if let Some(d) = a.product.warranty_until {
+                    if !date_in_range(d) {
+                        return Err(Rejection::invalid(format!(
+                            "product.warranty_until must be {}",
+                            time_range_text()
+                        )));
+                    }
+                }
+                optional_line("policy", a.policy.as_deref())?;
+                when("reported_at", a.reported_at)?;
                 if a.complaint && a.category != Category::Feedback {
                     return Err(Rejection::invalid(
                         "only user feedback can be a complaint (category `feedback`)",
                     ));
                 }
                 if let Some(ap) = a.appointment {
+                    when("appointment.start", ap.start)?;
+                    when("appointment.end", ap.end)?;
                     if ap.end <= ap.start {
                         return Err(Rejection::invalid(
                             "the appointment must end after it starts",
@@ -650,8 +706,8 @@ impl Mutation {
                 required("prevention", Some(&a.prevention))
             }
             Mutation::StockAdjust(a) => {
-                required("part_no", Some(&a.part_no))?;
-                if a.delta == 0 || a.delta.abs() > MAX_QTY {
+                required_line("part_no", Some(&a.part_no))?;
+                if a.delta == 0 || !(-MAX_QTY..=MAX_QTY).contains(&a.delta) {
                     return Err(Rejection::invalid(format!(
                         "delta must be non-zero and at most {MAX_QTY} either way"
                     )));
@@ -662,6 +718,22 @@ impl Mutation {
     }
 }
 
+/// The device's clock as it came with the mutation: range-checked like every other date.
+pub fn check_client_time(t: DateTime<Utc>) -> Result<(), Rejection> {
+    when("client_time", t)
+}
+
+fn when(field: &str, t: DateTime<Utc>) -> Result<(), Rejection> {
+    if time_in_range(t) {
+        Ok(())
+    } else {
+        Err(Rejection::invalid(format!(
+            "{field} must be {}",
+            time_range_text()
+        )))
+    }
+}
+
 fn required(field: &str, v: Option<&str>) -> Result<(), Rejection> {
     match v {
         Some(s) if !s.trim().is_empty() => optional_text(field, Some(s)),
@@ -669,10 +741,23 @@ fn required(field: &str, v: Option<&str>) -> Result<(), Rejection> {
     }
 }
 
+fn required_line(field: &str, v: Option<&str>) -> Result<(), Rejection> {
+    required(field, v)?;
+    optional_line(field, v)
+}
+
 fn optional_text(field: &str, v: Option<&str>) -> Result<(), Rejection> {
+    at_most(field, v, MAX_TEXT)
+}
+
+fn optional_line(field: &str, v: Option<&str>) -> Result<(), Rejection> {
+    at_most(field, v, MAX_LINE)
+}
+
+fn at_most(field: &str, v: Option<&str>, max: usize) -> Result<(), Rejection> {
     match v {
-        Some(s) if s.chars().count() > MAX_TEXT => Err(Rejection::invalid(format!(
-            "{field} is longer than {MAX_TEXT} characters"
+        Some(s) if s.chars().count() > max => Err(Rejection::invalid(format!(
+            "{field} is longer than {max} characters"
         ))),
         _ => Ok(()),
     }
@@ -694,6 +779,56 @@ fn sha256_hex(field: &str, s: &str) -> Result<(), Rejection> {
     }
 }
 
+/// Whether `actor` may send `m` at all, whatever the case's status: the check that comes
+/// before any other answer (a repeat's no-op included), so a stranger never learns what a
+/// record holds. The server runs it before its own lookups; `apply` runs it first too.
+pub fn authorize(
+    m: &Mutation,
+    cases: &BTreeMap<Uuid, Case>,
+    actor: &Actor,
+) -> Result<(), Rejection> {
+    if m.case_action().is_none() {
+        return manager_only(m, actor);
+    }
+    match cases.get(&m.case_id()) {
+        Some(case) => who_may(m, case, actor).map(|_| ()),
+        None => Ok(()),
+    }
+}
+
+fn manager_only(m: &Mutation, actor: &Actor) -> Result<(), Rejection> {
+    if actor.role == Role::Manager {
+        return Ok(());
+    }
+    let what = match m {
+        Mutation::StockAdjust(_) => "adjust van stock",
+        _ => "create cases",
+    };
+    Err(Rejection::new(
+        Denied::Role.code(),
+        format!("only a manager may {what}"),
+    ))
+}
+
+/// `status::check_who` for a case mutation; `Ok(true)` for a former assignee's sign-off, the
+/// one late write that is kept (beside the case's own, flagged), never dropped.
+fn who_may(m: &Mutation, case: &Case, actor: &Actor) -> Result<bool, Rejection> {
+    let Some(action) = m.case_action() else {
+        return manager_only(m, actor).map(|_| false);
+    };
+    match check_who(actor, case, action) {
+        Ok(()) => Ok(false),
+        Err(Denied::NotAssignee)
+            if matches!(m, Mutation::SignOff(_))
+                && actor.role == Role::Engineer
+                && case.was_assigned_to(actor.user_id) =>
+        {
+            Ok(true)
+        }
+        Err(d) => Err(Rejection::denied(d, action.describe(), case)),
+    }
+}
+
 /// Apply `m` for `ctx.actor`. `cases` must hold every case in `m.touched_case_ids()` that
 /// exists. Returns the cases to store (empty when the mutation was already applied).
 pub fn apply(
@@ -702,6 +837,7 @@ pub fn apply(
     ctx: &ApplyContext<'_>,
 ) -> Result<Outcome, Rejection> {
     m.validate()?;
+    check_client_time(ctx.client_time)?;
     let actor = ctx.actor;
     let found = cases.get(&m.case_id());
 
@@ -715,12 +851,7 @@ pub fn apply(
         _ => None,
     };
     if let Some(a) = create {
-        if actor.role != Role::Manager {
-            return Err(Rejection::new(
-                Denied::Role.code(),
-                "only a manager may create cases",
-            ));
-        }
+        manager_only(m, &actor)?;
         let mut new = new_case(a, ctx)?;
         if let Mutation::CreateInspection(i) = m {
             new.checklist = i
@@ -761,12 +892,7 @@ pub fn apply(
     }
 
     if let Mutation::StockAdjust(a) = m {
-        if actor.role != Role::Manager {
-            return Err(Rejection::new(
-                Denied::Role.code(),
-                "only a manager may adjust van stock",
-            ));
-        }
+        manager_only(m, &actor)?;
         return Ok(Outcome {
             cases: vec![],
             stock_moves: vec![StockMove {
@@ -783,6 +909,7 @@ pub fn apply(
             format!("case {} not found", m.case_id()),
         ));
     };
+    let late_sign_off = who_may(m, orig, &actor)?;
     let mut case = orig.clone();
     let mut stock_moves = Vec::new();
     let mut extra_cases = Vec::new();
@@ -1024,18 +1151,7 @@ pub fn apply(
             case.photos.push(photo);
         }
         Mutation::SignOff(a) => {
-            // Authorization applies; status never rejects a sign-off: it is kept and flagged.
-            if actor.role != Role::Engineer || !case.was_assigned_to(actor.user_id) {
-                return Err(Rejection::denied(
-                    if actor.role != Role::Engineer {
-                        Denied::Role
-                    } else {
-                        Denied::NotAssignee
-                    },
-                    "record a sign-off",
-                    orig,
-                ));
-            }
+            // Status never rejects a sign-off: it is kept and flagged.
             let s = a.sign_off.clone();
             let already = case
                 .sign_off
@@ -1052,7 +1168,14 @@ pub fn apply(
                 .iter()
                 .chain(case.extra_sign_offs.iter())
                 .any(|x| x.signoff_id == s.signoff_id);
-            if case.sign_off.is_some() || id_seen {
+            if late_sign_off {
+                // The case was reassigned before this sign-off reached the server.
+                case.flags.push(CaseFlag::LateSignOff {
+                    signoff_id: s.signoff_id,
+                    by: actor.user_id,
+                });
+                case.extra_sign_offs.push(s);
+            } else if case.sign_off.is_some() || id_seen {
                 case.flags.push(CaseFlag::ConflictingSignOff {
                     signoff_id: s.signoff_id,
                 });
@@ -1191,28 +1314,11 @@ pub fn apply(
             detail = Some(a.reason.clone());
         }
         Mutation::FaultAnalysis(a) => {
-            let allowed = match actor.role {
-                Role::Manager => !case.status.is_final(),
-                Role::Engineer => {
-                    if case.assignee_id != Some(actor.user_id) {
-                        return Err(Rejection::denied(
-                            Denied::NotAssignee,
-                            "record a fault analysis",
-                            orig,
-                        ));
-                    }
-                    case.status.is_active_work() || case.status == CaseStatus::Completed
-                }
-            };
-            if !allowed {
-                return Err(Rejection::denied(
-                    Denied::Status,
-                    "record a fault analysis",
-                    orig,
-                ));
-            }
+            authorize(CaseAction::FaultAnalysis, "record a fault analysis")?;
             let same = case.fault_analysis.as_ref().is_some_and(|f| {
-                f.cause == a.cause && f.impact == a.impact && f.prevention == a.prevention
+                f.cause == a.cause.trim()
+                    && f.impact == a.impact.trim()
+                    && f.prevention == a.prevention.trim()
             });
             if same {
                 return Ok(Outcome::default());

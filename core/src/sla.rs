@@ -90,14 +90,25 @@ impl SlaPolicy {
         let t = self.targets(severity);
         SlaClock {
             policy: self.name.clone(),
-            respond_by: reported_at + Duration::minutes(t.respond_minutes),
-            resolve_by: t
-                .resolve_minutes
-                .map(|m| reported_at + Duration::minutes(m)),
+            respond_by: after(reported_at, t.respond_minutes),
+            resolve_by: t.resolve_minutes.map(|m| after(reported_at, m)),
             responded_at: None,
             resolved_at: None,
         }
     }
+}
+
+/// `minutes` after `t`, saturating at the ends of chrono's range: inputs are range-checked
+/// (`crate::limits`), and a stored case with a wild date must still never panic.
+fn after(t: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
+    let limit = if minutes < 0 {
+        DateTime::<Utc>::MIN_UTC
+    } else {
+        DateTime::<Utc>::MAX_UTC
+    };
+    Duration::try_minutes(minutes)
+        .and_then(|d| t.checked_add_signed(d))
+        .unwrap_or(limit)
 }
 
 /// A case's SLA clock. `responded_at`/`resolved_at` are the device times of the accept and of
@@ -177,6 +188,17 @@ mod tests {
 
     fn t0() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn a_clock_at_the_end_of_time_saturates_instead_of_panicking() {
+        let c = SlaPolicy::standard().clock(Severity::ALL[0], DateTime::<Utc>::MAX_UTC);
+        assert_eq!(c.respond_by, DateTime::<Utc>::MAX_UTC);
+        assert_eq!(
+            after(DateTime::<Utc>::MIN_UTC, -5),
+            DateTime::<Utc>::MIN_UTC
+        );
+        assert_eq!(after(t0(), i64::MAX), DateTime::<Utc>::MAX_UTC);
     }
 
     #[test]

@@ -129,9 +129,32 @@ pub enum CaseAction {
     Close,
     Reopen,
     Cancel,
+    /// Cause, impact and prevention of a severity-1 fault.
+    FaultAnalysis,
 }
 
 impl CaseAction {
+    /// What the action does, for rejection messages ("your role may not {describe}").
+    pub fn describe(self) -> &'static str {
+        match self {
+            CaseAction::Accept => "accept",
+            CaseAction::SetStatus(_) => "change the status",
+            CaseAction::Report => "edit the report",
+            CaseAction::LogTime => "log time",
+            CaseAction::CorrectTime => "correct time",
+            CaseAction::UseParts => "record parts",
+            CaseAction::AddPhoto => "add photos",
+            CaseAction::SignOff => "record a sign-off",
+            CaseAction::Escalate => "escalate",
+            CaseAction::FollowUp => "open a follow-up",
+            CaseAction::Assign => "assign",
+            CaseAction::Close => "close",
+            CaseAction::Reopen => "reopen",
+            CaseAction::Cancel => "cancel",
+            CaseAction::FaultAnalysis => "record a fault analysis",
+        }
+    }
+
     pub fn is_manager_action(self) -> bool {
         matches!(
             self,
@@ -163,58 +186,56 @@ impl Denied {
 
 /// The single authority on who may do what, in which status.
 pub fn check(actor: &Actor, case: &Case, action: CaseAction) -> Result<(), Denied> {
-    let status = case.status;
-    // Labour is fixed while the case is worked, by its engineer or a manager. Once completed
-    // the time is part of what the customer signed: a manager reopens the case to change it.
-    if action == CaseAction::CorrectTime && actor.role == Role::Manager {
-        return if status.is_active_work() {
-            Ok(())
-        } else {
-            Err(Denied::Status)
-        };
-    }
-    if action.is_manager_action() {
-        if actor.role != Role::Manager {
-            return Err(Denied::Role);
-        }
-        let ok = match action {
-            CaseAction::Assign => status.can_become(CaseStatus::Assigned),
-            CaseAction::Close => status == CaseStatus::Completed,
-            CaseAction::Reopen => status == CaseStatus::Completed,
-            CaseAction::Cancel => !status.is_final(),
-            _ => unreachable!(),
-        };
-        return if ok { Ok(()) } else { Err(Denied::Status) };
-    }
-    if actor.role != Role::Engineer {
-        return Err(Denied::Role);
-    }
-    if case.assignee_id != Some(actor.user_id) {
-        return Err(Denied::NotAssignee);
-    }
-    let ok = match action {
-        CaseAction::Accept => status == CaseStatus::Assigned,
-        CaseAction::SetStatus(to) => status.engineer_targets().contains(&to),
-        CaseAction::Report
-        | CaseAction::LogTime
-        | CaseAction::CorrectTime
-        | CaseAction::UseParts
-        | CaseAction::AddPhoto
-        | CaseAction::Escalate
-        | CaseAction::FollowUp => status.is_active_work(),
-        // Sign-off is offered while working; the server never rejects one for status.
-        CaseAction::SignOff => status.is_active_work(),
-        _ => false,
-    };
-    if ok {
+    check_who(actor, case, action)?;
+    if status_allows(actor.role, case.status, action) {
         Ok(())
     } else {
         Err(Denied::Status)
     }
 }
 
-/// The actions the app should offer this actor on this case right now.
-/// `Completed` is only offered when its preconditions hold.
+/// Whether this actor may act on this case at all, whatever its status: the part of `check`
+/// that comes before any other answer (a repeat's no-op included), so that a stranger never
+/// learns what a case holds. Only the current assignee writes an engineer's actions.
+pub fn check_who(actor: &Actor, case: &Case, action: CaseAction) -> Result<(), Denied> {
+    let manager_may = action.is_manager_action()
+        || matches!(action, CaseAction::CorrectTime | CaseAction::FaultAnalysis);
+    match actor.role {
+        Role::Manager if manager_may => Ok(()),
+        Role::Manager => Err(Denied::Role),
+        Role::Engineer if action.is_manager_action() => Err(Denied::Role),
+        Role::Engineer if case.assignee_id != Some(actor.user_id) => Err(Denied::NotAssignee),
+        Role::Engineer => Ok(()),
+    }
+}
+
+/// The status rule of `check`, once `check_who` has passed.
+fn status_allows(role: Role, status: CaseStatus, action: CaseAction) -> bool {
+    match (role, action) {
+        (Role::Manager, CaseAction::CorrectTime) => status.is_active_work(),
+        (Role::Manager, CaseAction::FaultAnalysis) => !status.is_final(),
+        (_, CaseAction::Assign) => status.can_become(CaseStatus::Assigned),
+        (_, CaseAction::Close | CaseAction::Reopen) => status == CaseStatus::Completed,
+        (_, CaseAction::Cancel) => !status.is_final(),
+        (_, CaseAction::Accept) => status == CaseStatus::Assigned,
+        (_, CaseAction::SetStatus(to)) => status.engineer_targets().contains(&to),
+        (_, CaseAction::FaultAnalysis) => {
+            status.is_active_work() || status == CaseStatus::Completed
+        }
+        (
+            _,
+            CaseAction::Report
+            | CaseAction::LogTime
+            | CaseAction::CorrectTime
+            | CaseAction::UseParts
+            | CaseAction::AddPhoto
+            | CaseAction::Escalate
+            | CaseAction::FollowUp
+            | CaseAction::SignOff,
+        ) => status.is_active_work(),
+    }
+}
+
 pub fn available_actions(actor: &Actor, case: &Case) -> Vec<CaseAction> {
     let mut all = vec![
         CaseAction::Accept,
@@ -230,6 +251,7 @@ pub fn available_actions(actor: &Actor, case: &Case) -> Vec<CaseAction> {
         CaseAction::Close,
         CaseAction::Reopen,
         CaseAction::Cancel,
+        CaseAction::FaultAnalysis,
     ];
     for s in [
         CaseStatus::EnRoute,

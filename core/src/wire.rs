@@ -23,6 +23,28 @@ pub struct UserInfo {
     pub role: Role,
 }
 
+/// A device (client_id) as a manager sees it: whose it is and whether it can still sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    pub client_id: Uuid,
+    pub user_id: Uuid,
+    pub username: String,
+    pub name: String,
+    pub last_seq: u64,
+    #[serde(default)]
+    pub first_seen: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub last_seen: Option<DateTime<Utc>>,
+    /// It holds at least one live token.
+    pub active: bool,
+}
+
+/// How many sessions a revocation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevokeResponse {
+    pub revoked: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoginResponse {
     pub token: String,

@@ -7,6 +7,12 @@ use onsite_core::Role;
 use rand::RngCore;
 use uuid::Uuid;
 
+/// A session ends after this many days without a request. An engineer offline for two weeks
+/// (a long job abroad, a holiday) still syncs when back; a phone lost for a month does not.
+pub const SESSION_IDLE_DAYS: i64 = 30;
+/// `last_used_at` is written at most this often per token (not on every request).
+pub const TOUCH_EVERY_MINUTES: i64 = 60;
+
 /// An authenticated token: who, on which device.
 #[derive(Debug, Clone)]
 pub struct Session {

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::ApiError;
+use crate::store::users::TokenState;
 use crate::{auth, AppState};
 
 /// `axum::Json` with JSON rejections.
@@ -133,11 +134,59 @@ impl FromRequestParts<AppState> for AuthUser {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| ApiError::unauthorized("expected `Authorization: Bearer <token>`"))?;
-        let session = state
-            .store
-            .session(&auth::token_hash(token))
-            .await?
-            .ok_or_else(|| ApiError::unauthorized("the token is unknown or revoked"))?;
+        let hash = auth::token_hash(token);
+        let now = chrono::Utc::now();
+        let idle = chrono::Duration::days(auth::SESSION_IDLE_DAYS);
+        let session = match state.store.token_state(&hash, now, idle).await? {
+            TokenState::Live {
+                session,
+                last_used_at,
+            } => {
+                let stale = last_used_at.is_none_or(|t| {
+                    now - t > chrono::Duration::minutes(auth::TOUCH_EVERY_MINUTES)
+                });
+                if stale {
+                    state.store.touch_token(&hash, now).await?;
+                }
+                session
+            }
+            TokenState::Revoked => {
+                return Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "session_revoked",
+                    "this device's session was ended (logged out, or revoked by a manager); log in again",
+                ))
+            }
+            TokenState::Expired => {
+                return Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "session_expired",
+                    format!(
+                        "this session was unused for more than {} days; log in again",
+                        auth::SESSION_IDLE_DAYS
+                    ),
+                ))
+            }
+            TokenState::Unknown => {
+                return Err(ApiError::unauthorized("the token is unknown"))
+            }
+        };
         Ok(AuthUser { session })
+    }
+}
+
+/// The peer address of the request, when the server was started with connect info.
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
     }
 }

@@ -15,6 +15,7 @@ pub mod routes;
 pub mod static_files;
 pub mod store;
 pub mod sync;
+pub mod throttle;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -46,13 +47,25 @@ pub struct Config {
     pub database_url: String,
     /// Directory of the built PWA.
     pub dist: PathBuf,
+    /// Bytes one user may upload as blobs in 24 hours (`429 upload_quota` beyond).
+    pub upload_quota_bytes: i64,
+    /// Blobs no case names are removed once older than this.
+    pub blob_grace: chrono::Duration,
 }
+
+/// A day's photos are ~10 MB: 1 GiB a day leaves a wide margin and bounds an abuser.
+pub const DEFAULT_UPLOAD_QUOTA_BYTES: i64 = 1 << 30;
+/// A photo is uploaded just before the mutation that names it; a week covers a device that
+/// uploaded and then lost its connection for days.
+pub const DEFAULT_BLOB_GRACE_DAYS: i64 = 7;
 
 impl Config {
     pub fn new(database_url: impl Into<String>, dist: impl Into<PathBuf>) -> Config {
         Config {
             database_url: database_url.into(),
             dist: dist.into(),
+            upload_quota_bytes: DEFAULT_UPLOAD_QUOTA_BYTES,
+            blob_grace: chrono::Duration::days(DEFAULT_BLOB_GRACE_DAYS),
         }
     }
 }
@@ -63,6 +76,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Bounds concurrent argon2 verifications (CPU and 19 MiB of memory each).
     pub login_permits: Arc<Semaphore>,
+    /// Failed logins per username and per address.
+    pub login_throttle: Arc<throttle::LoginThrottle>,
 }
 
 impl AppState {
@@ -72,12 +87,13 @@ impl AppState {
             store,
             config: Arc::new(config),
             login_permits: Arc::new(Semaphore::new(cores * 2)),
+            login_throttle: Arc::new(throttle::LoginThrottle::default()),
         }
     }
 }
 
 pub async fn build_app(state: AppState) -> Router {
-    use routes::{auth, blobs, health, manager, openapi, policies, sync};
+    use routes::{auth, blobs, devices, health, manager, openapi, policies, sync};
 
     let push = Router::new()
         .route("/api/v1/sync/push", post(sync::push))
@@ -102,6 +118,12 @@ pub async fn build_app(state: AppState) -> Router {
             "/api/v1/stock/reorder-point",
             put(manager::put_reorder_point),
         )
+        .route("/api/v1/devices", get(devices::list))
+        .route(
+            "/api/v1/devices/{client_id}/revoke",
+            post(devices::revoke_device),
+        )
+        .route("/api/v1/users/{user_id}/revoke", post(devices::revoke_user))
         .route("/api/v1/sla/policies", get(policies::list))
         .route("/api/v1/sla/policies/{name}", put(policies::put_policy))
         .route(
@@ -160,13 +182,32 @@ pub async fn run(listener: TcpListener, config: Config) -> anyhow::Result<()> {
     serve(listener, AppState::new(store, config)).await
 }
 
+/// Remove unnamed blobs past their grace period now and then every hour.
+fn spawn_blob_gc(store: Store, grace: chrono::Duration) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match store::blobs::collect_garbage_now(&store, grace).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "unnamed blobs removed"),
+                Err(e) => tracing::warn!(error = %e, "blob clean-up failed"),
+            }
+        }
+    });
+}
+
 /// Serve a ready state on `listener` until Ctrl-C / SIGTERM.
 pub async fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
     let store = state.store.clone();
+    spawn_blob_gc(store.clone(), state.config.blob_grace);
     let app = build_app(state).await;
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     store.close().await;
     Ok(())
 }

@@ -6,6 +6,11 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use onsite_server::{demo, store, Config, Store};
 
+// The server must unwind: a panic in one request is answered 500 by the panic catcher and
+// never stops the process (only the wasm build aborts; see the Makefile's trunk cargo).
+#[cfg(not(panic = "unwind"))]
+compile_error!("onsite-server must be built with panic = \"unwind\"");
+
 #[derive(Parser)]
 #[command(
     name = "onsite-server",
@@ -55,6 +60,26 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// List devices, or end their sessions (a lost or handed-over phone).
+    Devices {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// Every device with its user, last contact and whether it can still sync.
+    List,
+    /// Revoke one device (`--client`) or every device of a user (`--user`).
+    Revoke {
+        /// The device's client_id (see `devices list`).
+        #[arg(long, conflicts_with = "user", required_unless_present = "user")]
+        client: Option<uuid::Uuid>,
+        /// A username: all of that user's devices.
+        #[arg(long)]
+        user: Option<String>,
     },
 }
 
@@ -134,6 +159,17 @@ async fn main() -> anyhow::Result<()> {
             let store = Store::connect(&config.database_url).await?;
             let text =
                 onsite_server::report::dashboard_text(&store, from, to, chrono::Utc::now()).await?;
+            print!("{text}");
+            Ok(())
+        }
+        Command::Devices { command } => {
+            let store = Store::connect(&config.database_url).await?;
+            let text = match command {
+                DeviceCommand::List => onsite_server::report::devices_text(&store).await?,
+                DeviceCommand::Revoke { client, user } => {
+                    onsite_server::report::revoke_text(&store, client, user.as_deref()).await?
+                }
+            };
             print!("{text}");
             Ok(())
         }

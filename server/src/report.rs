@@ -115,3 +115,65 @@ fn write_figures(out: &mut String, title: &str, f: &Figures) {
         onsite_core::dashboard::REPEAT_FAULT_WINDOW_DAYS
     );
 }
+
+/// `onsite-server devices list`: one line per device.
+pub async fn devices_text(store: &Store) -> anyhow::Result<String> {
+    let mut conn = store.pool().acquire().await?;
+    let all = users::devices(&mut conn).await?;
+    let mut out = String::new();
+    let when = |t: Option<DateTime<Utc>>| {
+        t.map_or_else(
+            || "-".to_string(),
+            |t| t.format("%Y-%m-%d %H:%M").to_string(),
+        )
+    };
+    for d in &all {
+        let _ = writeln!(
+            out,
+            "{}  {:<16} last seen {}  seq {:<6} {}",
+            d.client_id,
+            d.username,
+            when(d.last_seen),
+            d.last_seq,
+            if d.active { "active" } else { "signed out" }
+        );
+    }
+    if all.is_empty() {
+        out.push_str("No devices.\n");
+    }
+    Ok(out)
+}
+
+/// `onsite-server devices revoke --client ID | --user NAME`.
+pub async fn revoke_text(
+    store: &Store,
+    client: Option<uuid::Uuid>,
+    username: Option<&str>,
+) -> anyhow::Result<String> {
+    let now = Utc::now();
+    let mut tx = store.write().await?;
+    let (what, n) = match (client, username) {
+        (Some(id), _) => {
+            anyhow::ensure!(
+                users::client_owner(&mut tx, id).await?.is_some(),
+                "no device {id}"
+            );
+            (
+                format!("device {id}"),
+                users::revoke_client(&mut tx, id, users::RevokeReason::Manager, now).await?,
+            )
+        }
+        (None, Some(name)) => {
+            let user = users::by_username(&mut tx, name)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no user `{name}`"))?;
+            (
+                format!("every device of {name}"),
+                users::revoke_user(&mut tx, user.id, users::RevokeReason::Manager, now).await?,
+            )
+        }
+        (None, None) => anyhow::bail!("give --client or --user"),
+    };
+    tx.commit().await?;
+    Ok(format!("Revoked {n} session(s) of {what}.\n"))
+}

@@ -3,18 +3,37 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
+use onsite_core::limits::MAX_LINE;
 use onsite_core::wire::{LoginRequest, LoginResponse, UserInfo};
+
+/// Longest password accepted (argon2 hashes any length; this bounds the work).
+pub const MAX_PASSWORD_BYTES: usize = 1024;
 
 use crate::auth::{dummy_hash, new_token, token_hash, verify_password};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, AuthUser};
-use crate::store::users;
+use crate::extract::{ApiJson, AuthUser, ClientAddr};
+use crate::store::users::{self, RevokeReason};
 use crate::AppState;
 
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<ApiJson<LoginResponse>> {
+    if req.username.chars().count() > MAX_LINE || req.password.len() > MAX_PASSWORD_BYTES {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            format!("username at most {MAX_LINE} characters, password at most {MAX_PASSWORD_BYTES} bytes"),
+        ));
+    }
+    // Throttled before any password check: a guesser gets no answer about the password.
+    if let Some(secs) = state.login_throttle.retry_after(&req.username, addr) {
+        return Err(ApiError::too_many(
+            "login_throttled",
+            format!("too many failed logins; try again in {secs} s"),
+            secs,
+        ));
+    }
     let user = {
         let mut conn = state.store.pool().acquire().await?;
         users::by_username(&mut conn, req.username.trim()).await?
@@ -38,17 +57,24 @@ pub async fn login(
     let user = match user {
         Some(u) if ok => u,
         _ => {
+            state.login_throttle.failed(&req.username, addr);
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "invalid_credentials",
                 "wrong username or password",
-            ))
+            ));
         }
     };
+    state.login_throttle.succeeded(&req.username);
     let token = new_token();
     let now = Utc::now();
     let mut tx = state.store.write().await?;
-    users::bind_client(&mut tx, req.client_id, user.id, now).await?;
+    if !users::bind_client(&mut tx, req.client_id, user.id, now).await? {
+        return Err(ApiError::conflict(
+            "client_taken",
+            "this client_id belongs to another user: a device makes a new one for each user who logs in on it",
+        ));
+    }
     users::insert_token(&mut tx, &token_hash(&token), user.id, req.client_id, now).await?;
     tx.commit().await?;
     tracing::info!(user = %user.username, client_id = %req.client_id, "login");
@@ -64,7 +90,7 @@ pub async fn login(
 
 pub async fn logout(State(state): State<AppState>, user: AuthUser) -> ApiResult<StatusCode> {
     let mut tx = state.store.write().await?;
-    users::revoke_token(&mut tx, &user.token_hash).await?;
+    users::revoke_token(&mut tx, &user.token_hash, RevokeReason::Logout, Utc::now()).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -15,6 +15,10 @@ use crate::AppState;
 /// Blobs larger than this are refused with 413.
 pub const MAX_BLOB_BYTES: usize = 10 * 1024 * 1024;
 
+/// The upload quota is counted over this rolling period.
+pub const QUOTA_PERIOD: chrono::Duration = chrono::Duration::hours(24);
+const QUOTA_RETRY_SECS: u64 = 3600;
+
 const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 fn check_hash(sha256: &str) -> ApiResult<()> {
@@ -49,14 +53,24 @@ pub async fn put_blob(
             format!("the body's SHA-256 is {actual}, not {sha256}"),
         ));
     }
+    let now = Utc::now();
     {
         let mut conn = state.store.pool().acquire().await?;
-        if blobs::exists(&mut conn, &sha256).await? {
+        if blobs::uploaded_by(&mut conn, &sha256, user.user_id).await? {
             return Ok(StatusCode::OK);
+        }
+        let used = blobs::uploaded_since(&mut conn, user.user_id, now - QUOTA_PERIOD).await?;
+        let quota = state.config.upload_quota_bytes;
+        if used.saturating_add(body.len() as i64) > quota {
+            return Err(ApiError::too_many(
+                "upload_quota",
+                format!("at most {quota} bytes of uploads per user in 24 hours; {used} used"),
+                QUOTA_RETRY_SECS,
+            ));
         }
     }
     let mut tx = state.store.write().await?;
-    let created = blobs::insert(&mut tx, &sha256, &body, user.user_id, Utc::now()).await?;
+    let created = blobs::insert(&mut tx, &sha256, &body, user.user_id, now).await?;
     tx.commit().await?;
     Ok(if created {
         StatusCode::CREATED
@@ -72,14 +86,15 @@ pub async fn get_blob(
 ) -> ApiResult<Response> {
     check_hash(&sha256)?;
     let mut conn = state.store.pool().acquire().await?;
+    // Who may read comes first: a stranger learns nothing of whether the hash exists.
+    if !blobs::may_read(&mut conn, &sha256, user.user_id, user.role).await? {
+        return Err(ApiError::forbidden(
+            "blobs are readable by managers and by the engineer assigned to a case that names them",
+        ));
+    }
     let blob = blobs::get(&mut conn, &sha256)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no blob {sha256}")))?;
-    if !blobs::may_read(&mut conn, &blob, &sha256, user.user_id, user.role).await? {
-        return Err(ApiError::forbidden(
-            "this blob belongs to a case you do not work on",
-        ));
-    }
     let content_type = if blob.bytes.starts_with(PNG_MAGIC) {
         "image/png"
     } else {

@@ -23,10 +23,15 @@ pub struct DashboardQuery {
 fn parse_time(field: &str, v: &str) -> Result<DateTime<Utc>, ApiError> {
     DateTime::parse_from_rfc3339(v)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| {
+        .ok()
+        .filter(|t| onsite_core::limits::time_in_range(*t))
+        .ok_or_else(|| {
             ApiError::bad_request(
                 "invalid_query",
-                format!("`{field}` must be an RFC 3339 time: {e}"),
+                format!(
+                    "`{field}` must be an RFC 3339 time {}",
+                    onsite_core::limits::time_range_text()
+                ),
             )
         })
 }

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod blobs;
+pub mod devices;
 pub mod health;
 pub mod manager;
 pub mod openapi;

@@ -13,7 +13,7 @@ pub async fn exists(conn: &mut Conn, sha256: &str) -> Result<bool, sqlx::Error> 
         .await
 }
 
-/// Store a blob; `false` when it was already there (nothing written).
+/// Store a blob and note this user's upload; `false` when the bytes were already there.
 pub async fn insert(
     conn: &mut Conn,
     sha256: &str,
@@ -30,9 +30,94 @@ pub async fn insert(
     .bind(bytes.len() as i64)
     .bind(uploaded_by.to_string())
     .bind(ts(now))
+    .execute(&mut *conn)
+    .await?;
+    note_upload(conn, sha256, bytes.len(), uploaded_by, now).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// This user has shown they hold these bytes (uploaded them).
+pub async fn note_upload(
+    conn: &mut Conn,
+    sha256: &str,
+    size: usize,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO blob_uploads (sha256, user_id, size, uploaded_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (sha256, user_id) DO NOTHING",
+    )
+    .bind(sha256)
+    .bind(user_id.to_string())
+    .bind(size as i64)
+    .bind(ts(now))
     .execute(conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(())
+}
+
+pub async fn uploaded_by(
+    conn: &mut Conn,
+    sha256: &str,
+    user_id: Uuid,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM blob_uploads WHERE sha256 = ?1 AND user_id = ?2)",
+    )
+    .bind(sha256)
+    .bind(user_id.to_string())
+    .fetch_one(conn)
+    .await
+}
+
+/// Bytes this user uploaded since `since` (the upload quota's measure).
+pub async fn uploaded_since(
+    conn: &mut Conn,
+    user_id: Uuid,
+    since: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COALESCE(SUM(size), 0) FROM blob_uploads WHERE user_id = ?1 AND uploaded_at >= ?2",
+    )
+    .bind(user_id.to_string())
+    .bind(ts(since))
+    .fetch_one(conn)
+    .await
+}
+
+/// May this user name the blob in a mutation: it exists, and they uploaded it or may read it.
+pub async fn may_name(
+    conn: &mut Conn,
+    sha256: &str,
+    user_id: Uuid,
+    role: Role,
+) -> Result<bool, sqlx::Error> {
+    if !exists(conn, sha256).await? {
+        return Ok(false);
+    }
+    Ok(uploaded_by(conn, sha256, user_id).await? || may_read(conn, sha256, user_id, role).await?)
+}
+
+/// Remove blobs that no case names and that are older than `grace` (uploaded, then never
+/// named: an abandoned photo, or bytes pushed to fill the disk). The number removed.
+pub async fn collect_garbage(
+    conn: &mut Conn,
+    older_than: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    let gone = sqlx::query(
+        "DELETE FROM blobs WHERE created_at < ?1
+           AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.sha256 = blobs.sha256)",
+    )
+    .bind(ts(older_than))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "DELETE FROM blob_uploads WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = blob_uploads.sha256)",
+    )
+    .execute(conn)
+    .await?;
+    Ok(gone.rows_affected())
 }
 
 pub struct Blob {
@@ -58,15 +143,15 @@ pub async fn add_ref(conn: &mut Conn, sha256: &str, case_id: Uuid) -> Result<(),
     Ok(())
 }
 
-/// Managers, the uploader, and engineers assigned to a case that names the blob may read it.
+/// Access follows the case, never the uploader: managers, and the engineer currently assigned
+/// to a case that names the blob.
 pub async fn may_read(
     conn: &mut Conn,
-    blob: &Blob,
     sha256: &str,
     user_id: Uuid,
     role: Role,
 ) -> Result<bool, sqlx::Error> {
-    if role == Role::Manager || blob.uploaded_by == user_id.to_string() {
+    if role == Role::Manager {
         return Ok(true);
     }
     sqlx::query_scalar(
@@ -77,4 +162,15 @@ pub async fn may_read(
     .bind(user_id.to_string())
     .fetch_one(conn)
     .await
+}
+
+/// `collect_garbage` in its own write transaction, for blobs older than `grace`.
+pub async fn collect_garbage_now(
+    store: &super::Store,
+    grace: chrono::Duration,
+) -> Result<u64, sqlx::Error> {
+    let mut tx = store.write().await?;
+    let n = collect_garbage(&mut tx, Utc::now() - grace).await?;
+    tx.commit().await?;
+    Ok(n)
 }

@@ -122,11 +122,12 @@ pub async fn past_fix_json(
     .await
 }
 
-/// Past fixes for the cases already stored (a database from before past fixes existed).
-/// Runs once per database (`meta` key `past_fixes_backfilled`).
+/// Past fixes for the cases already stored, recomputed once per database (`past_fixes_redacted`:
+/// a database from before past fixes existed, or before they were published without customer
+/// data).
 pub async fn backfill_past_fixes(conn: &mut Conn) -> Result<(), sqlx::Error> {
     let done: Option<String> =
-        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'past_fixes_backfilled'")
+        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'past_fixes_redacted'")
             .fetch_optional(&mut *conn)
             .await?;
     if done.is_some() {
@@ -140,7 +141,7 @@ pub async fn backfill_past_fixes(conn: &mut Conn) -> Result<(), sqlx::Error> {
         let case: Case = decode_json(&d)?;
         sync_past_fix(&mut *conn, &case).await?;
     }
-    sqlx::query("INSERT INTO meta (key, value) VALUES ('past_fixes_backfilled', '1')")
+    sqlx::query("INSERT INTO meta (key, value) VALUES ('past_fixes_redacted', '1')")
         .execute(conn)
         .await?;
     Ok(())

@@ -127,25 +127,29 @@ pub async fn is_engineer(conn: &mut Conn, id: Uuid) -> Result<bool, sqlx::Error>
         .await
 }
 
-/// Bind a device to the user logging in on it. A device that changes hands keeps its
-/// `last_seq`: its seq counter belongs to the device, not the user.
+/// Bind a device to the user logging in on it. A client_id belongs to one user for good:
+/// `false` when it is already another user's (the caller answers `409 client_taken`).
 pub async fn bind_client(
     conn: &mut Conn,
     client_id: Uuid,
     user_id: Uuid,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "INSERT INTO clients (client_id, user_id, last_seq, created_at, updated_at)
          VALUES (?1, ?2, 0, ?3, ?3)
-         ON CONFLICT (client_id) DO UPDATE SET user_id = excluded.user_id, updated_at = excluded.updated_at",
+         ON CONFLICT (client_id) DO NOTHING",
     )
     .bind(client_id.to_string())
     .bind(user_id.to_string())
     .bind(ts(now))
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    let owner: String = sqlx::query_scalar("SELECT user_id FROM clients WHERE client_id = ?1")
+        .bind(client_id.to_string())
+        .fetch_one(conn)
+        .await?;
+    Ok(owner == user_id.to_string())
 }
 
 pub async fn last_seq(conn: &mut Conn, client_id: Uuid) -> Result<Option<u64>, sqlx::Error> {
@@ -179,7 +183,8 @@ pub async fn insert_token(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO tokens (token_hash, user_id, client_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO tokens (token_hash, user_id, client_id, created_at, last_used_at)
+         VALUES (?1, ?2, ?3, ?4, ?4)",
     )
     .bind(token_hash)
     .bind(user_id.to_string())
@@ -190,34 +195,206 @@ pub async fn insert_token(
     Ok(())
 }
 
-pub async fn revoke_token(conn: &mut Conn, token_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE tokens SET revoked = 1 WHERE token_hash = ?1")
-        .bind(token_hash)
-        .execute(conn)
-        .await?;
+/// Why a session ended, as the device is told on its next contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevokeReason {
+    /// The user logged out on that device.
+    Logout,
+    /// A manager revoked it (a lost or handed-over phone).
+    Manager,
+}
+
+impl RevokeReason {
+    fn as_str(self) -> &'static str {
+        match self {
+            RevokeReason::Logout => "logout",
+            RevokeReason::Manager => "manager",
+        }
+    }
+}
+
+pub async fn revoke_token(
+    conn: &mut Conn,
+    token_hash: &str,
+    reason: RevokeReason,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE tokens SET revoked = 1, revoked_at = ?2, revoked_reason = ?3
+         WHERE token_hash = ?1 AND revoked = 0",
+    )
+    .bind(token_hash)
+    .bind(ts(now))
+    .bind(reason.as_str())
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
+/// Revoke every live token of one device; the number revoked.
+pub async fn revoke_client(
+    conn: &mut Conn,
+    client_id: Uuid,
+    reason: RevokeReason,
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE tokens SET revoked = 1, revoked_at = ?2, revoked_reason = ?3
+         WHERE client_id = ?1 AND revoked = 0",
+    )
+    .bind(client_id.to_string())
+    .bind(ts(now))
+    .bind(reason.as_str())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Revoke every live token of one user (all their devices); the number revoked.
+pub async fn revoke_user(
+    conn: &mut Conn,
+    user_id: Uuid,
+    reason: RevokeReason,
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE tokens SET revoked = 1, revoked_at = ?2, revoked_reason = ?3
+         WHERE user_id = ?1 AND revoked = 0",
+    )
+    .bind(user_id.to_string())
+    .bind(ts(now))
+    .bind(reason.as_str())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+pub async fn user_by_id(conn: &mut Conn, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query("SELECT * FROM users WHERE id = ?1")
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await?
+        .map(|r| user_from_row(&r))
+        .transpose()
+}
+
+/// The user a device belongs to.
+pub async fn client_owner(conn: &mut Conn, client_id: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+    let owner: Option<String> =
+        sqlx::query_scalar("SELECT user_id FROM clients WHERE client_id = ?1")
+            .bind(client_id.to_string())
+            .fetch_optional(conn)
+            .await?;
+    owner.map(|o| parse_uuid(&o)).transpose()
+}
+
+/// A device as a manager sees it (`GET /api/v1/devices`).
+pub async fn devices(conn: &mut Conn) -> Result<Vec<onsite_core::wire::Device>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.client_id, c.user_id, u.username, u.name, c.last_seq, c.created_at,
+                (SELECT MAX(t.last_used_at) FROM tokens t WHERE t.client_id = c.client_id) AS last_seen,
+                (SELECT COUNT(*) FROM tokens t WHERE t.client_id = c.client_id AND t.revoked = 0) AS live
+         FROM clients c JOIN users u ON u.id = c.user_id
+         ORDER BY u.username, c.created_at",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let time = |col: &str| -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+                let v: Option<String> = r.try_get(col)?;
+                Ok(v.and_then(|v| DateTime::parse_from_rfc3339(&v).ok())
+                    .map(|t| t.with_timezone(&Utc)))
+            };
+            Ok(onsite_core::wire::Device {
+                client_id: parse_uuid(&r.try_get::<String, _>("client_id")?)?,
+                user_id: parse_uuid(&r.try_get::<String, _>("user_id")?)?,
+                username: r.try_get("username")?,
+                name: r.try_get("name")?,
+                last_seq: r.try_get::<i64, _>("last_seq")?.max(0) as u64,
+                first_seen: time("created_at")?,
+                last_seen: time("last_seen")?,
+                active: r.try_get::<i64, _>("live")? > 0,
+            })
+        })
+        .collect()
+}
+
+/// What a bearer token stands for.
+#[derive(Debug, Clone)]
+pub enum TokenState {
+    Live {
+        session: Session,
+        last_used_at: Option<DateTime<Utc>>,
+    },
+    /// Revoked (logout or a manager), or its device now belongs to someone else.
+    Revoked,
+    /// Unused for longer than the idle limit.
+    Expired,
+    Unknown,
+}
+
 impl Store {
-    /// The live session behind a token hash, if the token exists and is not revoked.
-    pub async fn session(&self, token_hash: &str) -> Result<Option<Session>, sqlx::Error> {
+    /// The state of the session behind a token hash; `idle_limit` ends an unused one.
+    pub async fn token_state(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        idle_limit: chrono::Duration,
+    ) -> Result<TokenState, sqlx::Error> {
         let row = sqlx::query(
-            "SELECT t.user_id, t.client_id, u.name, u.role FROM tokens t
+            "SELECT t.user_id, t.client_id, t.revoked, t.last_used_at, u.name, u.role,
+                    c.user_id AS owner
+             FROM tokens t
              JOIN users u ON u.id = t.user_id
-             WHERE t.token_hash = ?1 AND t.revoked = 0",
+             LEFT JOIN clients c ON c.client_id = t.client_id
+             WHERE t.token_hash = ?1",
         )
         .bind(token_hash)
         .fetch_optional(self.pool())
         .await?;
-        let Some(r) = row else { return Ok(None) };
+        let Some(r) = row else {
+            return Ok(TokenState::Unknown);
+        };
+        let user_id: String = r.try_get("user_id")?;
+        let owner: Option<String> = r.try_get("owner")?;
+        if r.try_get::<i64, _>("revoked")? != 0 || owner.as_deref() != Some(user_id.as_str()) {
+            return Ok(TokenState::Revoked);
+        }
+        let last_used_at = r
+            .try_get::<Option<String>, _>("last_used_at")?
+            .and_then(|v| DateTime::parse_from_rfc3339(&v).ok())
+            .map(|t| t.with_timezone(&Utc));
+        if last_used_at.is_some_and(|t| now - t > idle_limit) {
+            return Ok(TokenState::Expired);
+        }
         let role: String = r.try_get("role")?;
-        Ok(Some(Session {
-            token_hash: token_hash.to_string(),
-            user_id: parse_uuid(&r.try_get::<String, _>("user_id")?)?,
-            client_id: parse_uuid(&r.try_get::<String, _>("client_id")?)?,
-            name: r.try_get("name")?,
-            role: parse_role(&role).ok_or_else(|| decode_err(format!("unknown role {role}")))?,
-        }))
+        Ok(TokenState::Live {
+            session: Session {
+                token_hash: token_hash.to_string(),
+                user_id: parse_uuid(&user_id)?,
+                client_id: parse_uuid(&r.try_get::<String, _>("client_id")?)?,
+                name: r.try_get("name")?,
+                role: parse_role(&role)
+                    .ok_or_else(|| decode_err(format!("unknown role {role}")))?,
+            },
+            last_used_at,
+        })
+    }
+
+    /// Note that a token was used (keeps it from expiring).
+    pub async fn touch_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.write().await?;
+        sqlx::query("UPDATE tokens SET last_used_at = ?2 WHERE token_hash = ?1")
+            .bind(token_hash)
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
     }
 }
 

@@ -26,10 +26,16 @@ pub async fn push(
     let mut last_seq = match users::last_seq(&mut tx, req.client_id).await? {
         Some(s) => s,
         None => {
-            users::bind_client(&mut tx, req.client_id, session.user_id, Utc::now()).await?;
+            if !users::bind_client(&mut tx, req.client_id, session.user_id, Utc::now()).await? {
+                return Err(client_taken());
+            }
             0
         }
     };
+    // A client_id belongs to one user for good: one user's push never moves another's seq.
+    if users::client_owner(&mut tx, req.client_id).await? != Some(session.user_id) {
+        return Err(client_taken());
+    }
     // A gap anywhere refuses the whole request before anything is applied: `expected` must
     // be what the server has committed + 1, or the device would drop entries it still needs.
     let mut next = last_seq + 1;
@@ -112,6 +118,13 @@ pub async fn push(
     Ok(PushResponse { last_seq, results })
 }
 
+pub fn client_taken() -> ApiError {
+    ApiError::conflict(
+        "client_taken",
+        "this client_id belongs to another user: a device makes a new one for each user",
+    )
+}
+
 /// Parse, check against server data, apply through onsite-core and store the outcome.
 /// The outer error is the database's; the inner one is the mutation's rejection.
 async fn apply_one(
@@ -125,11 +138,21 @@ async fn apply_one(
         Ok(m) => m,
         Err(r) => return Ok(Err(r)),
     };
-    // Shape first (no query for malformed input), then what only the database knows.
-    if let Err(r) = m.validate() {
+    // Shape first (no query for malformed input), then who is asking, and only then what
+    // only the database knows (a stranger learns nothing from those answers).
+    if let Err(r) = m
+        .validate()
+        .and_then(|()| onsite_core::mutation::check_client_time(wm.client_time))
+    {
         return Ok(Err(r));
     }
-    if let Some(r) = server_checks(conn, &m).await? {
+    let actor = session.actor();
+    let before = cases::load_cases(conn, &m.touched_case_ids()).await?;
+    if let Err(r) = onsite_core::authorize(&m, &before, &actor) {
+        note_late_work(conn, &m, &before, session, wm, now).await?;
+        return Ok(Err(r));
+    }
+    if let Some(r) = server_checks(conn, &m, session).await? {
         return Ok(Err(r));
     }
     // A case opened without a policy runs on its customer's contract, else on `standard`.
@@ -141,9 +164,8 @@ async fn apply_one(
     if let Some(a) = create.filter(|a| a.policy.is_none()) {
         a.policy = policies::contract_policy(conn, &a.customer.name).await?;
     }
-    let before = cases::load_cases(conn, &m.touched_case_ids()).await?;
     let ctx = ApplyContext {
-        actor: session.actor(),
+        actor,
         client_time: wm.client_time,
         server_time: Some(now),
         policies: sla_policies,
@@ -204,8 +226,54 @@ async fn apply_one(
     Ok(Ok(()))
 }
 
+/// Work a former assignee recorded before the reassignment reached their device is rejected
+/// (only the current assignee writes to a case) but kept on the case for the manager: a part
+/// physically used is never silently lost.
+async fn note_late_work(
+    conn: &mut Conn,
+    m: &Mutation,
+    before: &std::collections::BTreeMap<Uuid, onsite_core::Case>,
+    session: &Session,
+    wm: &WireMutation,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let Some(case) = m.target_case().and_then(|id| before.get(&id)) else {
+        return Ok(());
+    };
+    let former = session.role == onsite_core::Role::Engineer
+        && case.assignee_id != Some(session.user_id)
+        && case.was_assigned_to(session.user_id);
+    let seen = case
+        .flags
+        .iter()
+        .any(|f| matches!(f, CaseFlag::LateWork { mutation_id, .. } if *mutation_id == wm.id));
+    if !former || seen {
+        return Ok(());
+    }
+    let mut case = case.clone();
+    case.flags.push(CaseFlag::LateWork {
+        mutation_id: wm.id,
+        event: m.name().to_string(),
+        by: session.user_id,
+        args: m.args(),
+        at: now,
+    });
+    cases::put_case(conn, &case, case.assignee_id, now).await
+}
+
 /// Checks that need the server's data: the catalog, the users, the blob store.
-async fn server_checks(conn: &mut Conn, m: &Mutation) -> Result<Option<Rejection>, sqlx::Error> {
+async fn server_checks(
+    conn: &mut Conn,
+    m: &Mutation,
+    session: &Session,
+) -> Result<Option<Rejection>, sqlx::Error> {
+    // Naming a blob needs its bytes: an upload of one's own, or a case one may see that names
+    // it. Otherwise it is answered as missing, so a hash reveals nothing.
+    for hash in m.blob_hashes() {
+        if !blobs::may_name(conn, &hash, session.user_id, session.role).await? {
+            return Ok(blob_missing(&hash));
+        }
+    }
     Ok(match m {
         Mutation::PartUse(a) if !cases::part_exists(conn, a.part_no.trim()).await? => {
             Some(Rejection::new(
@@ -231,11 +299,6 @@ async fn server_checks(conn: &mut Conn, m: &Mutation) -> Result<Option<Rejection
                 format!("{} is not an engineer", a.engineer_id),
             ))
         }
-        Mutation::PhotoAdd(a) if !blobs::exists(conn, &a.sha256).await? => blob_missing(&a.sha256),
-        Mutation::SignOff(a) => match &a.sign_off.signature_sha256 {
-            Some(h) if !blobs::exists(conn, h).await? => blob_missing(h),
-            _ => None,
-        },
         _ => None,
     })
 }

@@ -72,7 +72,7 @@ async fn logout_revokes_the_token() {
         .unwrap();
     assert_eq!(res.status(), 204);
     let res = app.pull_raw(&alice, None).await;
-    assert_json_error(res, 401, "unauthorized").await;
+    assert_json_error(res, 401, "session_revoked").await;
 }
 
 #[tokio::test]
@@ -88,14 +88,14 @@ async fn a_token_only_serves_its_own_device() {
 }
 
 #[tokio::test]
-async fn a_device_that_changes_hands_keeps_its_seq() {
+async fn a_client_id_belongs_to_one_user_for_good() {
     let app = spawn_app().await;
     let mut alice = app.login("alice").await;
     let snap = app.snapshot(&alice).await;
     let case = snap.with_status(alice.user.id, onsite_core::CaseStatus::Assigned)[0].id;
     app.push_one(&mut alice, "case.accept", json!({ "case_id": case }))
         .await;
-    // Bob logs in on the same device.
+    // Bob tries to log in with the client_id alice's device uses: refused, whatever he knows.
     let res = app
         .http
         .post(app.url("/api/v1/login"))
@@ -105,10 +105,35 @@ async fn a_device_that_changes_hands_keeps_its_seq() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 200);
-    let body: onsite_core::wire::LoginResponse = res.json().await.unwrap();
-    let mut bob = alice.clone();
-    bob.token = body.token;
-    bob.user = body.user;
+    assert_json_error(res, 409, "client_taken").await;
+    // The device makes a new client_id for bob: his seqs start at 1, apart from alice's.
+    let mut bob = app.login("bob").await;
+    assert_eq!(app.pull(&bob, None).await.last_seq, 0);
+    let bob_case = app
+        .snapshot(&bob)
+        .await
+        .with_status(bob.user.id, onsite_core::CaseStatus::Assigned)[0]
+        .id;
+    // Alice's old token keeps working for her own queue and never moves bob's seq.
+    let case2 = snap.with_status(alice.user.id, onsite_core::CaseStatus::Assigned)[1].id;
+    app.push_applied(&mut alice, "case.accept", json!({ "case_id": case2 }))
+        .await;
+    assert_eq!(app.pull(&alice, None).await.last_seq, 2);
+    let (status, reason) = app
+        .push_one(&mut bob, "case.accept", json!({ "case_id": bob_case }))
+        .await;
+    assert_eq!(status, onsite_core::wire::PushStatus::Applied, "{reason:?}");
     assert_eq!(app.pull(&bob, None).await.last_seq, 1);
+}
+
+#[tokio::test]
+async fn a_push_naming_another_users_client_id_is_refused() {
+    let app = spawn_app().await;
+    let alice = app.login("alice").await;
+    let bob = app.login("bob").await;
+    // Bob's token with alice's client_id: the token is bound to bob's device.
+    let mut forged = bob.clone();
+    forged.client_id = alice.client_id;
+    let res = app.push_raw(&forged, vec![]).await;
+    assert_json_error(res, 403, "client_mismatch").await;
 }

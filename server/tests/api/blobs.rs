@@ -22,6 +22,7 @@ async fn a_blob_must_match_its_hash() {
 async fn putting_a_blob_twice_is_201_then_200() {
     let app = spawn_app().await;
     let alice = app.login("alice").await;
+    let manager = app.login("manager").await;
     let bytes = png(2);
     let hash = sha(&bytes);
     assert_eq!(
@@ -32,7 +33,7 @@ async fn putting_a_blob_twice_is_201_then_200() {
         app.put_blob(&alice, &hash, bytes.clone()).await.status(),
         200
     );
-    let res = app.get_blob(&alice, &hash).await;
+    let res = app.get_blob(&manager, &hash).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "image/png");
     assert_eq!(res.bytes().await.unwrap().to_vec(), bytes);
@@ -48,18 +49,22 @@ async fn blobs_are_readable_by_those_who_work_the_case() {
     let hash = sha(&bytes);
     assert_eq!(app.put_blob(&alice, &hash, bytes).await.status(), 201);
 
-    assert_eq!(
-        app.get_blob(&alice, &hash).await.status(),
-        200,
-        "the uploader"
-    );
+    // Access follows the case, not the uploader: a blob no case of hers names is not hers.
+    assert_json_error(app.get_blob(&alice, &hash).await, 403, "forbidden").await;
     assert_eq!(
         app.get_blob(&manager, &hash).await.status(),
         200,
         "a manager"
     );
     assert_json_error(app.get_blob(&bob, &hash).await, 403, "forbidden").await;
-    assert_json_error(app.get_blob(&bob, &"0".repeat(64)).await, 404, "not_found").await;
+    // Authorization before existence: a stranger cannot tell a missing hash from another's.
+    assert_json_error(app.get_blob(&bob, &"0".repeat(64)).await, 403, "forbidden").await;
+    assert_json_error(
+        app.get_blob(&manager, &"0".repeat(64)).await,
+        404,
+        "not_found",
+    )
+    .await;
 
     // Alice attaches it to her case; the case moves to bob, who may now read it.
     let snap = app.snapshot(&alice).await;
@@ -81,10 +86,12 @@ async fn blobs_are_readable_by_those_who_work_the_case() {
         .await;
     assert_eq!(status, PushStatus::Applied);
     assert_eq!(app.get_blob(&bob, &hash).await.status(), 200);
+    // The former assignee no longer reads the case's photos.
+    assert_json_error(app.get_blob(&alice, &hash).await, 403, "forbidden").await;
     let octets = b"plain bytes".to_vec();
     let h2 = sha(&octets);
     assert_eq!(app.put_blob(&bob, &h2, octets).await.status(), 201);
-    let res = app.get_blob(&bob, &h2).await;
+    let res = app.get_blob(&manager, &h2).await;
     assert_eq!(res.headers()["content-type"], "application/octet-stream");
 }
 

@@ -28,6 +28,15 @@ pub async fn spawn_empty_app() -> TestApp {
 }
 
 pub async fn spawn(demo: bool, dist: Option<std::path::PathBuf>) -> TestApp {
+    spawn_configured(demo, dist, |_| {}).await
+}
+
+/// A fresh server whose configuration `tweak` adjusts (quotas, grace periods).
+pub async fn spawn_configured(
+    demo: bool,
+    dist: Option<std::path::PathBuf>,
+    tweak: impl FnOnce(&mut Config),
+) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("db/onsite.db").display());
     let store = Store::connect(&url).await.expect("open database");
@@ -39,7 +48,9 @@ pub async fn spawn(demo: bool, dist: Option<std::path::PathBuf>) -> TestApp {
         .await
         .expect("bind");
     let addr = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(store.clone(), Config::new(url, dist));
+    let mut config = Config::new(url, dist);
+    tweak(&mut config);
+    let state = AppState::new(store.clone(), config);
     tokio::spawn(onsite_server::serve(listener, state));
     TestApp {
         addr,

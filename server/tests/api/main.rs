@@ -12,3 +12,4 @@ mod pull;
 mod push;
 mod service;
 mod statics;
+mod trust;
