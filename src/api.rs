@@ -12,8 +12,11 @@ use uuid::Uuid;
 pub enum ApiError {
     /// The request never got an answer (no network, server down, CORS, aborted).
     Offline,
-    /// 401: the token is missing, expired or revoked (or, at login, bad credentials).
+    /// 401: the token is missing or unknown (or, at login, bad credentials).
     Unauthorized,
+    /// 401 `session_revoked` / `session_expired`: a manager ended this device's session, or
+    /// it was idle too long. The device drops its copy of server data (queued changes stay).
+    SessionEnded,
     Http {
         status: u16,
         code: String,
@@ -27,6 +30,7 @@ impl std::fmt::Display for ApiError {
         match self {
             ApiError::Offline => write!(f, "offline"),
             ApiError::Unauthorized => write!(f, "not signed in"),
+            ApiError::SessionEnded => write!(f, "session ended"),
             ApiError::Http {
                 status,
                 code,
@@ -44,7 +48,7 @@ impl ApiError {
     /// there is nothing to add (offline, or a 401, which is the session-expired flow).
     pub fn reason_key(&self) -> Option<&'static str> {
         Some(match self {
-            ApiError::Offline | ApiError::Unauthorized => return None,
+            ApiError::Offline | ApiError::Unauthorized | ApiError::SessionEnded => return None,
             ApiError::Decode(_) => "sync_reason.bad_answer",
             ApiError::Http { status, .. } => match *status {
                 400 | 422 => "sync_reason.bad_request",
@@ -142,7 +146,14 @@ async fn error_of(resp: Response) -> ApiError {
     let text = resp.text().await.unwrap_or_default();
     let body: Option<ErrorBody> = serde_json::from_str(&text).ok();
     if status == 401 {
-        return ApiError::Unauthorized;
+        let ended = body
+            .as_ref()
+            .is_some_and(|b| matches!(b.error.as_str(), "session_revoked" | "session_expired"));
+        return if ended {
+            ApiError::SessionEnded
+        } else {
+            ApiError::Unauthorized
+        };
     }
     match body {
         Some(b) => ApiError::Http {

@@ -104,6 +104,13 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    // Revoked by a manager or idle too long: the engine cleared the data; sign out here too.
+    Effect::new(move || {
+        if state.status.with(|s| s.session_ended) && state.session.with_untracked(Option::is_some) {
+            state.session_ended_on_server();
+        }
+    });
+
     let logged_in = move || state.session.with(|s| s.is_some());
 
     view! {

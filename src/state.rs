@@ -32,6 +32,9 @@ pub fn rejection_reason(code: &str) -> &'static str {
         "not_ready" => "rejection.not_ready",
         "conflict" => "rejection.conflict",
         "unknown_mutation" => "rejection.unknown_mutation",
+        "unknown_part" => "rejection.unknown_part",
+        "blob_missing" => "rejection.blob_missing",
+        "unknown_engineer" => "rejection.unknown_engineer",
         _ => "rejection.other",
     }
 }
@@ -202,6 +205,7 @@ impl AppState {
 
     /// A session is known (fresh login or stored): show the app and start syncing.
     pub fn start_session(&self, session: Session) {
+        self.status.update(|s| s.session_ended = false);
         self.session.set(Some(session));
         self.sync.with_value(|h| {
             if let Some(h) = h {
@@ -224,6 +228,20 @@ impl AppState {
             s.last_error_detail = None;
             s.last_error_reason = None;
         });
+    }
+
+    /// The sync engine found the session ended on the server and cleared the device's copy of
+    /// server data: leave the app for the login page (which says why).
+    pub fn session_ended_on_server(&self) {
+        self.sync.with_value(|h| {
+            if let Some(h) = h {
+                h.stop();
+            }
+        });
+        self.sync.set_value(None);
+        self.session.set(None);
+        self.case_filter.set(CaseFilter::default());
+        self.bump();
     }
 
     /// Log out locally. The outbox is never touched: it syncs when this user logs in again.

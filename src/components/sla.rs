@@ -28,7 +28,25 @@ pub fn flag_code(f: &CaseFlag) -> &'static str {
         CaseFlag::SignedReportDiffers { .. } => "signed_report_differs",
         CaseFlag::NegativeStock { .. } => "negative_stock",
         CaseFlag::ClockSkew { .. } => "clock_skew",
+        CaseFlag::LateSignOff { .. } => "late_sign_off",
+        CaseFlag::LateWork { .. } => "late_work",
     }
+}
+
+/// The data fields of a late mutation's arguments, `key: value` (ids left out).
+fn late_work_summary(args: &serde_json::Value) -> String {
+    args.as_object()
+        .map(|o| {
+            o.iter()
+                .filter(|(k, _)| !k.ends_with("_id") && !k.ends_with("id"))
+                .map(|(k, v)| match v {
+                    serde_json::Value::String(s) => format!("{k}: {s}"),
+                    v => format!("{k}: {v}"),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
 }
 
 /// The policy's display name: translated for the known ones, else as the contract names it.
@@ -66,6 +84,17 @@ pub fn CaseFlags(flags: Vec<CaseFlag>) -> impl IntoView {
                     }
                     CaseFlag::NegativeStock { part_no } => {
                         Some(view! { <small class="flag-detail">{part_no.clone()}</small> }.into_any())
+                    }
+                    CaseFlag::LateWork { event, at, args, .. } => {
+                        let ev = format!("event.{event}");
+                        let when = local_time(*at);
+                        // The arguments as sent: what the manager needs to act on (a part used).
+                        let what = late_work_summary(args);
+                        Some(view! {
+                            <small class="flag-detail">
+                                {move || format!("{} · {} · {}", i18n.t(&ev), when, what)}
+                            </small>
+                        }.into_any())
                     }
                     _ => None,
                 };

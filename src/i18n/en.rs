@@ -22,6 +22,8 @@ pub static EN: &[(&str, &str)] = &[
     ("login.offline", "You are offline. The first sign-in needs a connection."),
     ("login.bad_credentials", "Wrong username or password."),
     ("login.failed", "Sign-in failed."),
+    ("login.throttled", "Too many failed sign-ins. Wait a few minutes, then try again."),
+    ("login.session_ended", "This device was signed out: your manager ended its session, or it was unused for a long time. Sign in again; changes waiting on this device are kept."),
     ("logout.confirm_pending", "{n} change(s) are still waiting to sync. They stay on this device and will sync when this user signs in again. Log out?"),
     // errors
     ("error.quota", "This device is out of storage space. Free some space (old photos, other apps) and try again."),
@@ -159,6 +161,8 @@ pub static EN: &[(&str, &str)] = &[
     ("flag.signed_report_differs", "The customer signed a different version of the report"),
     ("flag.negative_stock", "Van stock went below zero"),
     ("flag.clock_skew", "The device clock was more than 10 minutes off the server's"),
+    ("flag.late_sign_off", "A sign-off arrived from the engineer the case was reassigned away from; it is kept beside the case's own"),
+    ("flag.late_work", "The former engineer recorded work after the reassignment; it was not applied"),
     // SLA
     ("sla.respond_by", "Respond by"),
     ("sla.responded_at", "Responded"),
@@ -311,6 +315,7 @@ pub static EN: &[(&str, &str)] = &[
     ("status.queue", "Waiting to sync"),
     // PWA: update, install, settings, storage; sync errors
     ("sync_error.auth_expired", "Your sign-in expired. Sign in again; waiting changes stay on this device."),
+    ("sync_error.session_ended", "This device's session was ended. Sign in again; waiting changes stay on this device."),
     ("sync_error.offline", "No connection to the server."),
     ("sync_error.unavailable", "The server cannot be reached right now. Onsite keeps trying."),
     ("sync_error.server", "The server refused the sync. Waiting changes stay on this device."),
@@ -454,6 +459,9 @@ pub static EN: &[(&str, &str)] = &[
     ("rejection.not_ready", "The case is not ready for this yet."),
     ("rejection.conflict", "It conflicts with a change already recorded."),
     ("rejection.unknown_mutation", "This app version sent a change the server does not know."),
+    ("rejection.unknown_part", "The part is not in the catalog."),
+    ("rejection.blob_missing", "A photo or signature it names has not reached the server."),
+    ("rejection.unknown_engineer", "The engineer it names does not exist."),
     ("rejection.other", "The change was refused."),
     ("photo.reason.decode", "It is not a picture this device can open."),
     ("photo.reason.empty", "The picture is empty."),

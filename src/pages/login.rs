@@ -9,7 +9,8 @@ use crate::store::Session;
 fn login_error(e: &ApiError) -> UiError {
     match e {
         ApiError::Offline => UiError::new("login.offline"),
-        ApiError::Unauthorized => UiError::new("login.bad_credentials"),
+        ApiError::Unauthorized | ApiError::SessionEnded => UiError::new("login.bad_credentials"),
+        ApiError::Http { status: 429, .. } => UiError::new("login.throttled"),
         ApiError::Http {
             status, message, ..
         } => UiError::with("login.failed", format!("{status}: {message}")),
@@ -45,18 +46,30 @@ pub fn LoginPage() -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             let result = async {
-                let client_id = store
-                    .client_id()
+                // One client_id per user on this device; the server refuses one that is
+                // another user's (a device from before that rule): then make a fresh one.
+                let mut client_id = store
+                    .client_for_login(&u, false)
                     .await
                     .map_err(|e| UiError::from_store(&e))?;
-                let resp = api::login(u.trim(), &p, client_id)
-                    .await
-                    .map_err(|e| login_error(&e))?;
+                let mut resp = api::login(u.trim(), &p, client_id).await;
+                if matches!(&resp, Err(api::ApiError::Http { status: 409, code, .. }) if code == "client_taken") {
+                    client_id = store
+                        .client_for_login(&u, true)
+                        .await
+                        .map_err(|e| UiError::from_store(&e))?;
+                    resp = api::login(u.trim(), &p, client_id).await;
+                }
+                let resp = resp.map_err(|e| login_error(&e))?;
                 let session = Session {
                     token: resp.token,
                     user: resp.user,
                     client_id,
                 };
+                store
+                    .activate(&session)
+                    .await
+                    .map_err(|e| UiError::from_store(&e))?;
                 store
                     .set_session(Some(&session))
                     .await
@@ -80,6 +93,11 @@ pub fn LoginPage() -> impl IntoView {
         <section class="login card">
             <h1>{i18n.text("login.title")}</h1>
             <p class="muted">{i18n.text("login.hint")}</p>
+            <Show when=move || state.status.with(|s| s.session_ended)>
+                <p class="notice" role="status" data-testid="login-session-ended">
+                    {i18n.text("login.session_ended")}
+                </p>
+            </Show>
             <form on:submit=submit>
                 <label>
                     {i18n.text("login.username")}

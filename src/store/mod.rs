@@ -63,6 +63,7 @@ pub struct Session {
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct OutboxEntry {
+    /// The seq of this entry's client (one client_id per user on the device).
     pub seq: u64,
     pub id: uuid::Uuid,
     pub name: String,
@@ -70,6 +71,10 @@ pub struct OutboxEntry {
     pub client_time: chrono::DateTime<chrono::Utc>,
     pub user_id: uuid::Uuid,
     pub blobs: Vec<String>,
+    /// The client (device + user) that pushes it; `None` in entries from before clients were
+    /// per user: the device's first client ([`Store::client_id`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<uuid::Uuid>,
 }
 
 /// Name of the app's database (`index.html` warms it by this name at start).
@@ -98,7 +103,21 @@ const USERS: &str = "users";
 const POLICIES: &str = "policies";
 const PAST_FIXES: &str = "past_fixes";
 
+/// The device's first client_id: the client of entries and sessions from before clients were
+/// per user, and of the first user who signs in after.
 const K_CLIENT_ID: &str = "client_id";
+/// Set once a user signed in with the device's first client_id (the next gets a new one).
+const K_CLIENT_CLAIMED: &str = "client_claimed";
+/// `client_of:<user id>` → that user's client_id on this device.
+const K_CLIENT_OF: &str = "client_of:";
+/// `client_for:<username>` → the client_id to sign in with (the user id is not known yet).
+const K_CLIENT_FOR: &str = "client_for:";
+/// `client_seq:<client_id>` → the last seq that client assigned.
+const K_CLIENT_SEQ: &str = "client_seq:";
+/// The client of the signed-in user: the one whose entries sync and whose data is shown.
+const K_ACTIVE_CLIENT: &str = "active_client";
+/// The user whose server data the device holds (cases, stock, rejections, reference data).
+const K_DATA_OWNER: &str = "data_owner";
 const K_SESSION: &str = "session";
 const K_CURSOR: &str = "cursor";
 const K_LAST_SYNC: &str = "last_sync";
@@ -128,10 +147,103 @@ fn merge_policies(pulled: &[PolicyRecord]) -> Vec<SlaPolicy> {
 struct OutboxRecord {
     #[serde(flatten)]
     entry: OutboxEntry,
+    /// The record's key in the outbox store (device-wide order); `None` in old records,
+    /// whose key is their seq.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     role: Option<Role>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     stock_moves: Vec<StockMove>,
+}
+
+impl OutboxRecord {
+    fn key(&self) -> u64 {
+        self.key.unwrap_or(self.entry.seq)
+    }
+    fn client(&self, legacy: Uuid) -> Uuid {
+        self.entry.client_id.unwrap_or(legacy)
+    }
+}
+
+/// Outbox records read per batch when looking for one client's entries.
+const OUTBOX_BATCH: u32 = 256;
+
+/// The outbox records of `client` in key order (= its seq order), at most `limit`.
+async fn client_records(
+    outbox: &indexed_db_futures::object_store::ObjectStore<'_>,
+    client: Uuid,
+    legacy: Uuid,
+    limit: usize,
+) -> Result<Vec<OutboxRecord>, StoreError> {
+    let mut out = Vec::new();
+    let mut after: Option<u64> = None;
+    loop {
+        let range = match after {
+            Some(k) => KeyRange::LowerBound(nkey(k), true),
+            None => KeyRange::LowerBound(nkey(0), false),
+        };
+        let batch: Vec<OutboxRecord> =
+            idb::get_range_json(outbox, range, Some(OUTBOX_BATCH)).await?;
+        let done = batch.len() < OUTBOX_BATCH as usize;
+        after = batch.last().map(OutboxRecord::key).or(after);
+        for r in batch {
+            if r.client(legacy) == client {
+                out.push(r);
+                if out.len() >= limit {
+                    return Ok(out);
+                }
+            }
+        }
+        if done {
+            return Ok(out);
+        }
+    }
+}
+
+/// Removes `client`'s entries up to seq `upto` (the server has them); returns those in
+/// `rejected` among them.
+async fn remove_acked(
+    outbox: &indexed_db_futures::object_store::ObjectStore<'_>,
+    client: Uuid,
+    legacy: Uuid,
+    upto: u64,
+    rejected: &[u64],
+) -> Result<Vec<OutboxRecord>, StoreError> {
+    let mut out = Vec::new();
+    for r in client_records(outbox, client, legacy, usize::MAX).await? {
+        if r.entry.seq > upto {
+            break;
+        }
+        idb::delete(outbox, KeyRange::Only(nkey(r.key())))?;
+        if rejected.contains(&r.entry.seq) {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// The device's first client_id, made on first use.
+async fn legacy_client(
+    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
+) -> Result<Uuid, StoreError> {
+    if let Some(id) = idb::get_json::<Uuid>(meta, skey(K_CLIENT_ID)).await? {
+        return Ok(id);
+    }
+    let id = Uuid::new_v4();
+    idb::put_json(meta, skey(K_CLIENT_ID), &id)?;
+    Ok(id)
+}
+
+/// The signed-in user's client (the first client when nobody signed in since the upgrade).
+async fn active_client(
+    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
+) -> Result<(Uuid, Uuid), StoreError> {
+    let legacy = legacy_client(meta).await?;
+    let active = idb::get_json::<Uuid>(meta, skey(K_ACTIVE_CLIENT))
+        .await?
+        .unwrap_or(legacy);
+    Ok((active, legacy))
 }
 
 type PartsIndex = Rc<Vec<(String, Part)>>;
@@ -331,23 +443,131 @@ impl Store {
         .await
     }
 
+    /// The device's first client_id (made on first use).
     pub async fn client_id(&self) -> Result<Uuid, StoreError> {
         let tx = self
             .db()
             .transaction(META)
             .with_mode(TransactionMode::Readwrite)
             .build()?;
+        let id = legacy_client(&tx.object_store(META)?).await?;
+        idb::commit(tx).await?;
+        Ok(id)
+    }
+
+    /// The client_id `username` signs in with on this device: one per user for good (the
+    /// server refuses a client_id bound to someone else). The first user gets the device's
+    /// first client_id; `fresh` makes a new one (the server said the old one is taken).
+    pub async fn client_for_login(&self, username: &str, fresh: bool) -> Result<Uuid, StoreError> {
+        let name_key = format!("{K_CLIENT_FOR}{}", username.trim().to_lowercase());
+        let tx = self
+            .db()
+            .transaction(META)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
         let id = {
-            let os = tx.object_store(META)?;
-            if let Some(id) = idb::get_json::<Uuid>(&os, skey(K_CLIENT_ID)).await? {
-                return Ok(id);
+            let meta = tx.object_store(META)?;
+            let known = idb::get_json::<Uuid>(&meta, skey(&name_key)).await?;
+            match known {
+                Some(id) if !fresh => id,
+                _ => {
+                    let legacy = legacy_client(&meta).await?;
+                    let claimed = idb::get_json::<bool>(&meta, skey(K_CLIENT_CLAIMED)).await?;
+                    let id = if claimed.unwrap_or(false) || fresh {
+                        Uuid::new_v4()
+                    } else {
+                        idb::put_json(&meta, skey(K_CLIENT_CLAIMED), &true)?;
+                        legacy
+                    };
+                    idb::put_json(&meta, skey(&name_key), &id)?;
+                    id
+                }
             }
-            let id = Uuid::new_v4();
-            idb::put_json(&os, skey(K_CLIENT_ID), &id)?;
-            id
         };
         idb::commit(tx).await?;
         Ok(id)
+    }
+
+    /// The session's user signed in on this device: their client becomes the one that syncs
+    /// and records, and the device's server data becomes theirs. Another user's data (cases,
+    /// stock, rejections, reference data) is cleared first; every user's queued changes stay.
+    pub async fn activate(&self, session: &Session) -> Result<(), StoreError> {
+        let owner: Option<Uuid> = self.meta_get(K_DATA_OWNER).await?;
+        if owner.is_some_and(|o| o != session.user.id) {
+            self.clear_server_data().await?;
+        }
+        let tx = self
+            .db()
+            .transaction(META)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        {
+            let meta = tx.object_store(META)?;
+            let user_key = format!("{K_CLIENT_OF}{}", session.user.id);
+            idb::put_json(&meta, skey(&user_key), &session.client_id)?;
+            idb::put_json(&meta, skey(K_ACTIVE_CLIENT), &session.client_id)?;
+            idb::put_json(&meta, skey(K_DATA_OWNER), &session.user.id)?;
+        }
+        idb::commit(tx).await
+    }
+
+    /// Drops the device's copy of server data (cases, stock, rejections, users, policies,
+    /// past fixes, cached blobs no queued change needs) and the pull cursor: a revoked or
+    /// ended session, or another user signing in. Queued changes and their blobs stay: they
+    /// sync when their author signs in again.
+    pub async fn clear_server_data(&self) -> Result<(), StoreError> {
+        let tx = self
+            .db()
+            .transaction([
+                META,
+                CASES,
+                SERVER_CASES,
+                PARTS,
+                STOCK,
+                OUTBOX,
+                BLOBS,
+                REJECTIONS,
+                USERS,
+                POLICIES,
+                PAST_FIXES,
+            ])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        {
+            for name in [
+                CASES,
+                SERVER_CASES,
+                PARTS,
+                STOCK,
+                REJECTIONS,
+                USERS,
+                POLICIES,
+                PAST_FIXES,
+            ] {
+                idb::clear(&tx.object_store(name)?).await?;
+            }
+            let queued: Vec<OutboxRecord> = idb::get_all_json(&tx.object_store(OUTBOX)?).await?;
+            let keep: BTreeSet<&str> = queued
+                .iter()
+                .flat_map(|r| r.entry.blobs.iter().map(String::as_str))
+                .collect();
+            let blobs = tx.object_store(BLOBS)?;
+            let keys = blobs.get_all_keys::<JsValue>().primitive()?.await?;
+            for k in keys {
+                let k = k.map_err(StoreError::from)?;
+                if k.as_string().is_some_and(|h| !keep.contains(h.as_str())) {
+                    idb::delete(&blobs, KeyRange::Only(k))?;
+                }
+            }
+            let meta = tx.object_store(META)?;
+            for key in [K_CURSOR, K_LAST_SYNC, K_STALE, K_DATA_OWNER] {
+                idb::delete(&meta, KeyRange::Only(skey(key)))?;
+            }
+        }
+        idb::commit(tx).await?;
+        self.invalidate_parts();
+        self.reload_policies().await;
+        Ok(())
     }
 
     /// What `navigator.storage.persist()` answered when the app asked (`None`: not asked yet).
@@ -609,10 +829,30 @@ impl Store {
                 }
             }
             let meta_os = tx.object_store(META)?;
-            let seq = idb::get_json::<u64>(&meta_os, skey(K_NEXT_SEQ))
+            // The record's key orders the whole outbox; the seq counts this user's client.
+            let key = idb::get_json::<u64>(&meta_os, skey(K_NEXT_SEQ))
                 .await?
                 .unwrap_or(1);
-            idb::put_json(&meta_os, skey(K_NEXT_SEQ), &(seq + 1))?;
+            idb::put_json(&meta_os, skey(K_NEXT_SEQ), &(key + 1))?;
+            let legacy = legacy_client(&meta_os).await?;
+            let legacy_seq = format!("{K_CLIENT_SEQ}{legacy}");
+            if idb::get_json::<u64>(&meta_os, skey(&legacy_seq))
+                .await?
+                .is_none()
+            {
+                // Entries from before per-user clients had seq = key.
+                idb::put_json(&meta_os, skey(&legacy_seq), &(key - 1))?;
+            }
+            let client =
+                idb::get_json::<Uuid>(&meta_os, skey(&format!("{K_CLIENT_OF}{}", actor.user_id)))
+                    .await?
+                    .unwrap_or(legacy);
+            let seq_key = format!("{K_CLIENT_SEQ}{client}");
+            let seq = idb::get_json::<u64>(&meta_os, skey(&seq_key))
+                .await?
+                .unwrap_or(0)
+                + 1;
+            idb::put_json(&meta_os, skey(&seq_key), &seq)?;
             let entry = OutboxEntry {
                 seq,
                 id: entry_id,
@@ -621,14 +861,16 @@ impl Store {
                 client_time: now,
                 user_id: actor.user_id,
                 blobs: m.blob_hashes(),
+                client_id: Some(client),
             };
             let rec = OutboxRecord {
+                key: Some(key),
                 entry: entry.clone(),
                 role: Some(actor.role),
                 stock_moves: moves,
             };
             let outbox_os = tx.object_store(OUTBOX)?;
-            idb::put_json(&outbox_os, nkey(seq), &rec)?;
+            idb::put_json(&outbox_os, nkey(key), &rec)?;
             entry
         };
         if abort {
@@ -656,26 +898,35 @@ impl Store {
         idb::count(&os).await
     }
 
-    /// The oldest `limit` outbox entries, in seq order (every user's).
+    /// The signed-in user's oldest `limit` outbox entries, in seq order: only these are
+    /// pushed, with that user's token.
     pub async fn pending(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
         self.pending_after(0, limit).await
     }
 
-    /// Outbox entries with seq > `after`, in seq order, at most `limit`.
+    /// The signed-in user's outbox entries with seq > `after`, in seq order, at most `limit`.
     pub async fn pending_after(
         &self,
         after: u64,
         limit: usize,
     ) -> Result<Vec<OutboxEntry>, StoreError> {
-        let tx = self.db().transaction(OUTBOX).build()?;
-        let os = tx.object_store(OUTBOX)?;
-        let recs: Vec<OutboxRecord> = idb::get_range_json(
-            &os,
-            KeyRange::LowerBound(nkey(after), true),
-            Some(limit.min(u32::MAX as usize) as u32),
-        )
-        .await?;
-        Ok(recs.into_iter().map(|r| r.entry).collect())
+        let tx = self
+            .db()
+            .transaction([META, OUTBOX])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let out = {
+            let (client, legacy) = active_client(&tx.object_store(META)?).await?;
+            let recs =
+                client_records(&tx.object_store(OUTBOX)?, client, legacy, usize::MAX).await?;
+            recs.into_iter()
+                .map(|r| r.entry)
+                .filter(|e| e.seq > after)
+                .take(limit)
+                .collect()
+        };
+        idb::commit(tx).await?;
+        Ok(out)
     }
 
     pub async fn rejections(&self) -> Result<Vec<RejectionRecord>, StoreError> {
@@ -718,16 +969,15 @@ impl Store {
             .build()?;
         {
             let outbox = tx.object_store(OUTBOX)?;
-            if !rejected.is_empty() {
+            let meta = tx.object_store(META)?;
+            let (client, legacy) = active_client(&meta).await?;
+            let gone = remove_acked(&outbox, client, legacy, upto, rejected).await?;
+            if !gone.is_empty() {
                 let stock = tx.object_store(STOCK)?;
-                let meta = tx.object_store(META)?;
                 let mut stale: BTreeSet<Uuid> = idb::get_json(&meta, skey(K_STALE))
                     .await?
                     .unwrap_or_default();
-                for &seq in rejected.iter().filter(|s| **s <= upto) {
-                    let Some(rec) = idb::get_json::<OutboxRecord>(&outbox, nkey(seq)).await? else {
-                        continue;
-                    };
+                for rec in gone {
                     apply_stock_moves(&stock, &rec.stock_moves, -1).await?;
                     if let Ok(m) = Mutation::parse(&rec.entry.name, &rec.entry.args) {
                         stale.extend(m.touched_case_ids());
@@ -735,7 +985,6 @@ impl Store {
                 }
                 idb::put_json(&meta, skey(K_STALE), &stale)?;
             }
-            idb::delete(&outbox, KeyRange::UpperBound(nkey(upto), false))?;
         }
         idb::commit(tx).await
     }
@@ -785,14 +1034,12 @@ impl Store {
                     idb::clear(os).await?;
                 }
             }
-            // Acked by the server: leave the outbox. The rest stays pending.
-            idb::delete(&outbox, KeyRange::UpperBound(nkey(resp.last_seq), false))?;
-            let pending: Vec<OutboxRecord> = idb::get_range_json(
-                &outbox,
-                KeyRange::LowerBound(nkey(resp.last_seq), true),
-                None,
-            )
-            .await?;
+            // Acked by the server: leave the outbox. The rest stays pending. Only the signed-in
+            // user's entries are this client's, and only they are re-applied to their view.
+            let (client, legacy) = active_client(&meta).await?;
+            remove_acked(&outbox, client, legacy, resp.last_seq, &[]).await?;
+            let pending: Vec<OutboxRecord> =
+                client_records(&outbox, client, legacy, usize::MAX).await?;
 
             let mut rebuild: BTreeSet<Uuid> = BTreeSet::new();
             for ch in &resp.changes {

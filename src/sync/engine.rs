@@ -236,7 +236,15 @@ async fn run_loop(
             }
             Err(e) => {
                 let offline = matches!(e, SyncError::Transient(ApiError::Offline));
-                let auth = matches!(e, SyncError::AuthExpired);
+                let ended = matches!(e, SyncError::SessionEnded);
+                if ended {
+                    // Revoked (a lost phone) or idle too long: nothing of the server's stays
+                    // on the device; this user's queued changes wait for them to sign in.
+                    if let Err(e) = end_session(&store).await {
+                        leptos::logging::error!("could not clear the ended session: {e}");
+                    }
+                }
+                let auth = ended || matches!(e, SyncError::AuthExpired);
                 failures = failures.saturating_add(1);
                 next_at = now_ms()
                     + if auth {
@@ -248,6 +256,7 @@ async fn run_loop(
                     s.syncing = false;
                     s.online = navigator_online() && !offline;
                     s.auth_expired = auth;
+                    s.session_ended |= ended;
                     s.last_error = (!offline).then(|| e.key());
                     s.last_error_detail = (!offline).then(|| e.to_string());
                     s.last_error_reason = if offline { None } else { e.reason_key() };
@@ -256,6 +265,12 @@ async fn run_loop(
         }
     }
     drop(listeners);
+}
+
+/// The server ended this device's session: drop its copy of server data and the session.
+async fn end_session(store: &Store) -> Result<(), crate::store::StoreError> {
+    store.clear_server_data().await?;
+    store.set_session(None).await
 }
 
 #[wasm_bindgen]

@@ -33,6 +33,9 @@ pub struct SyncStatus {
     /// A translated explanation of the last error (`sync_reason.*`), when there is one.
     pub last_error_reason: Option<&'static str>,
     pub auth_expired: bool,
+    /// The server ended this device's session (revoked, or idle too long): the app signs out
+    /// and the login page says why.
+    pub session_ended: bool,
 }
 
 /// The HTTP side of sync, swappable for tests.
@@ -87,6 +90,9 @@ pub struct FlushReport {
 pub enum SyncError {
     /// 401: the session's token no longer works. Nothing was dropped.
     AuthExpired,
+    /// 401: a manager revoked this device, or the session was idle too long. The device
+    /// drops its copy of server data; queued changes stay until their author signs in.
+    SessionEnded,
     /// No answer, or a server error (5xx/408/429): retry with backoff. Nothing was dropped.
     Transient(ApiError),
     /// The server refused the request itself (4xx other than 401), or cannot continue.
@@ -100,6 +106,7 @@ impl std::fmt::Display for SyncError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SyncError::AuthExpired => write!(f, "sign-in expired"),
+            SyncError::SessionEnded => write!(f, "session ended"),
             SyncError::Transient(e) | SyncError::Server(e) => write!(f, "{e}"),
             SyncError::Stuck(m) => write!(f, "{m}"),
             SyncError::Store(e) => write!(f, "{e}"),
@@ -124,6 +131,7 @@ impl SyncError {
     pub fn key(&self) -> &'static str {
         match self {
             SyncError::AuthExpired => "sync_error.auth_expired",
+            SyncError::SessionEnded => "sync_error.session_ended",
             SyncError::Transient(ApiError::Offline) => "sync_error.offline",
             SyncError::Transient(_) => "sync_error.unavailable",
             SyncError::Server(_) => "sync_error.server",
@@ -152,6 +160,7 @@ pub const BLOCKED_BY_OTHER_USER: &str = "sync_error.blocked_other_user";
 fn classify(e: ApiError) -> SyncError {
     match e {
         ApiError::Unauthorized => SyncError::AuthExpired,
+        ApiError::SessionEnded => SyncError::SessionEnded,
         e if e.is_transient() => SyncError::Transient(e),
         e => SyncError::Server(e),
     }
@@ -184,8 +193,8 @@ pub async fn flush_once<T: Transport>(
         let mut batch = Vec::new();
         let mut bytes = ENVELOPE_BYTES;
         for e in &entries {
-            // Only this user's entries go out, and only as a contiguous run from the oldest:
-            // the server takes seqs in order.
+            // `pending` holds the signed-in user's client only (one client_id per user): a
+            // change is only ever pushed with its author's token.
             if e.user_id != user {
                 break;
             }
@@ -204,7 +213,8 @@ pub async fn flush_once<T: Transport>(
             batch.push((e, w));
         }
         if batch.is_empty() {
-            report.blocked_by_other_user = !entries.is_empty();
+            // Other users' changes wait for them to sign in on this device.
+            report.blocked_by_other_user = !entries.is_empty() || store.pending_count().await? > 0;
             break;
         }
 
