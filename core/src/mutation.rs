@@ -247,11 +247,12 @@ pub enum Mutation {
     Check(CheckArgs),
 }
 
-pub const MUTATION_NAMES: [&str; 18] = [
+pub const MUTATION_NAMES: [&str; 19] = [
     "case.accept",
     "case.set_status",
     "case.report",
     "case.time",
+    "case.time_correct",
     "part.use",
     "part.correct",
     "photo.add",

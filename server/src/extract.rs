@@ -104,14 +104,24 @@ impl std::ops::Deref for AuthUser {
     }
 }
 
-impl AuthUser {
-    /// `403 forbidden` unless the user is a manager: "only a manager may {what}". The one
-    /// check of every manager-only endpoint.
-    pub fn manager_only(&self, what: &str) -> Result<(), ApiError> {
-        if self.role == onsite_core::Role::Manager {
-            Ok(())
+/// A manager's request. Checked before the path, query and body are read: authorization
+/// comes before any other answer (an engineer gets `403`, never a `400` about the body).
+#[derive(Debug, Clone)]
+pub struct Manager(pub AuthUser);
+
+impl FromRequestParts<AppState> for Manager {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        if user.role == onsite_core::Role::Manager {
+            Ok(Manager(user))
         } else {
-            Err(ApiError::forbidden(format!("only a manager may {what}")))
+            Err(ApiError::forbidden(format!(
+                "only a manager may use {} {}",
+                parts.method,
+                parts.uri.path()
+            )))
         }
     }
 }

@@ -8,25 +8,20 @@ use onsite_core::wire::{Device, RevokeResponse};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiPath, AuthUser};
+use crate::extract::{ApiJson, ApiPath, Manager};
 use crate::store::users::{self, RevokeReason};
 use crate::AppState;
 
-pub async fn list(
-    State(state): State<AppState>,
-    user: AuthUser,
-) -> ApiResult<ApiJson<Vec<Device>>> {
-    user.manager_only("list devices")?;
+pub async fn list(State(state): State<AppState>, _: Manager) -> ApiResult<ApiJson<Vec<Device>>> {
     let mut conn = state.store.pool().acquire().await?;
     Ok(ApiJson(users::devices(&mut conn).await?))
 }
 
 pub async fn revoke_device(
     State(state): State<AppState>,
-    user: AuthUser,
+    Manager(user): Manager,
     ApiPath(client_id): ApiPath<Uuid>,
 ) -> ApiResult<ApiJson<RevokeResponse>> {
-    user.manager_only("revoke a device")?;
     let mut tx = state.store.write().await?;
     if users::client_owner(&mut tx, client_id).await?.is_none() {
         return Err(ApiError::not_found(format!("no device {client_id}")));
@@ -40,10 +35,9 @@ pub async fn revoke_device(
 
 pub async fn revoke_user(
     State(state): State<AppState>,
-    user: AuthUser,
+    Manager(user): Manager,
     ApiPath(user_id): ApiPath<Uuid>,
 ) -> ApiResult<ApiJson<RevokeResponse>> {
-    user.manager_only("revoke a user's devices")?;
     let mut tx = state.store.write().await?;
     if users::user_by_id(&mut tx, user_id).await?.is_none() {
         return Err(ApiError::not_found(format!("no user {user_id}")));

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiQuery, AuthUser};
+use crate::extract::{ApiJson, ApiQuery, Manager};
 use crate::store::{cases, users};
 use crate::AppState;
 
@@ -39,10 +39,9 @@ fn parse_time(field: &str, v: &str) -> Result<DateTime<Utc>, ApiError> {
 /// The dashboard over the cases reported in `[from, to)` (see `onsite_core::dashboard`).
 pub async fn dashboard(
     State(state): State<AppState>,
-    user: AuthUser,
+    _: Manager,
     ApiQuery(q): ApiQuery<DashboardQuery>,
 ) -> ApiResult<ApiJson<Dashboard>> {
-    user.manager_only("read the dashboard")?;
     let from = parse_time("from", &q.from)?;
     let to = parse_time("to", &q.to)?;
     if from >= to {
@@ -74,10 +73,9 @@ async fn check_engineer(conn: &mut crate::store::Conn, id: Uuid) -> Result<(), A
 /// Every van-stock movement of one engineer, oldest first.
 pub async fn stock_ledger(
     State(state): State<AppState>,
-    user: AuthUser,
+    _: Manager,
     ApiQuery(q): ApiQuery<EngineerQuery>,
 ) -> ApiResult<ApiJson<StockLedgerResponse>> {
-    user.manager_only("read the stock ledger")?;
     let mut tx = state.store.read().await?;
     check_engineer(&mut tx, q.engineer_id).await?;
     let lines = cases::ledger_of(&mut tx, q.engineer_id).await?;
@@ -91,10 +89,9 @@ pub async fn stock_ledger(
 /// (`min_qty`), by part number.
 pub async fn stock_levels(
     State(state): State<AppState>,
-    user: AuthUser,
+    _: Manager,
     ApiQuery(q): ApiQuery<EngineerQuery>,
 ) -> ApiResult<ApiJson<Vec<StockLevel>>> {
-    user.manager_only("read van stock levels")?;
     let mut tx = state.store.read().await?;
     check_engineer(&mut tx, q.engineer_id).await?;
     Ok(ApiJson(cases::levels_of(&mut tx, q.engineer_id).await?))
@@ -112,10 +109,9 @@ pub struct ReorderPointBody {
 /// and not through a mutation; the engineer's device pulls the changed line.
 pub async fn put_reorder_point(
     State(state): State<AppState>,
-    user: AuthUser,
+    _: Manager,
     ApiJson(body): ApiJson<ReorderPointBody>,
 ) -> ApiResult<ApiJson<StockLevel>> {
-    user.manager_only("set reorder points")?;
     if !(0..=MAX_QTY).contains(&body.min_qty) {
         return Err(ApiError::bad_request(
             "invalid_min_qty",

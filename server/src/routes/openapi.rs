@@ -37,10 +37,16 @@ fn uuid() -> Value {
     json!({ "type": "string", "format": "uuid" })
 }
 fn time() -> Value {
-    json!({ "type": "string", "format": "date-time" })
+    json!({ "type": "string", "format": "date-time",
+        "description": format!("RFC 3339, UTC; {} (else invalid_args)", onsite_core::limits::time_range_text()) })
 }
+/// Free text.
 fn text() -> Value {
-    json!({ "type": "string", "maxLength": onsite_core::mutation::MAX_TEXT })
+    json!({ "type": "string", "maxLength": onsite_core::limits::MAX_TEXT })
+}
+/// One-line text: titles, names, phone numbers, e-mail addresses, serials, part numbers.
+fn line() -> Value {
+    json!({ "type": "string", "maxLength": onsite_core::limits::MAX_LINE })
 }
 fn sha() -> Value {
     json!({ "type": "string", "pattern": "^[0-9a-f]{64}$" })
@@ -77,20 +83,20 @@ fn mutation_args() -> Value {
             "properties": { "case_id": uuid(), "entry_id": uuid(), "corrects": uuid(), "start": time(), "end": time() },
         },
         "part.use": obj(&["case_id", "usage_id", "part_no", "qty"], json!({
-            "case_id": uuid(), "usage_id": uuid(), "part_no": { "type": "string" },
+            "case_id": uuid(), "usage_id": uuid(), "part_no": line(),
             "qty": { "type": "integer", "minimum": 1, "maximum": onsite_core::mutation::MAX_QTY },
-            "serial_fitted": text(), "serial_removed": text(),
+            "serial_fitted": line(), "serial_removed": line(),
             "returned_defective": { "type": "boolean", "default": false },
         })),
         "part.correct": obj(&["case_id", "usage_id", "corrects", "qty_delta"], json!({
             "case_id": uuid(), "usage_id": uuid(), "corrects": uuid(),
-            "qty_delta": { "type": "integer", "not": { "enum": [0] } },
+            "qty_delta": { "type": "integer", "minimum": -onsite_core::mutation::MAX_QTY, "maximum": onsite_core::mutation::MAX_QTY, "not": { "enum": [0] } },
         })),
         "photo.add": obj(&["case_id", "photo_id", "sha256"], json!({
             "case_id": uuid(), "photo_id": uuid(), "sha256": sha(), "caption": text(),
         })),
         "case.sign_off": obj(&["case_id", "signoff_id", "signer_name", "report_sha256", "signed_at"], json!({
-            "case_id": uuid(), "signoff_id": uuid(), "signer_name": text(),
+            "case_id": uuid(), "signoff_id": uuid(), "signer_name": line(),
             "signature_sha256": sha(), "unsigned_reason": text(), "report_sha256": sha(),
             "satisfaction": { "type": "integer", "minimum": 1, "maximum": 5 },
             "comment": text(), "signed_at": time(),
@@ -102,20 +108,20 @@ fn mutation_args() -> Value {
             "case_id": uuid(), "new_case_id": uuid(), "leftover": text(),
         })),
         "case.create": obj(&["case_id", "title", "customer", "site", "product", "category", "severity", "mode", "reported_at"], json!({
-            "case_id": uuid(), "title": text(), "description": text(),
-            "customer": obj(&["name"], json!({ "name": text(), "phone": text(), "email": text(), "contact": text() })),
+            "case_id": uuid(), "title": line(), "description": text(),
+            "customer": obj(&["name"], json!({ "name": line(), "phone": line(), "email": line(), "contact": line() })),
             "site": obj(&["address"], json!({ "address": text(), "notes": text() })),
-            "product": obj(&["model"], json!({ "model": text(), "serial": text(), "warranty_until": { "type": "string", "format": "date" } })),
+            "product": obj(&["model"], json!({ "model": line(), "serial": line(), "warranty_until": { "type": "string", "format": "date", "description": onsite_core::limits::time_range_text() } })),
             "category": { "type": "string", "enum": ["system_fault", "business", "feedback", "security"] },
             "severity": { "type": "integer", "minimum": 1, "maximum": 4 },
             "mode": { "type": "string", "enum": ["phone", "remote", "on_site"] },
             "reported_at": time(),
             "appointment": obj(&["start", "end"], json!({ "start": time(), "end": time() })),
-            "policy": { "type": "string", "description": "An SLA policy name (GET /api/v1/sla/policies); absent = the customer's contract policy, else standard" },
+            "policy": { "type": "string", "maxLength": onsite_core::limits::MAX_LINE, "description": "An SLA policy name (GET /api/v1/sla/policies); absent = the customer's contract policy, else standard" },
             "complaint": { "type": "boolean", "description": "The user feedback is a customer complaint; only with category feedback (else rejected invalid_args)" },
             "checklist": { "type": "array", "maxItems": onsite_core::mutation::MAX_CHECKLIST_ITEMS,
                 "description": "Inspection case: checklist template items (unique item_id); completing then needs every item answered by case.check",
-                "items": obj(&["item_id", "text"], json!({ "item_id": { "type": "string" }, "text": text() })) },
+                "items": obj(&["item_id", "text"], json!({ "item_id": line(), "text": text() })) },
         })),
         "case.assign": obj(&["case_id", "engineer_id"], json!({ "case_id": uuid(), "engineer_id": uuid() })),
         "case.close": case_ref,
@@ -125,13 +131,13 @@ fn mutation_args() -> Value {
             "case_id": uuid(), "cause": text(), "impact": text(), "prevention": text(),
         })),
         "case.check": obj(&["case_id", "item_id", "result"], json!({
-            "case_id": uuid(), "item_id": { "type": "string" },
+            "case_id": uuid(), "item_id": line(),
             "result": { "type": "string", "enum": ["pass", "fail", "na"] },
             "note": text(),
         })),
         "stock.adjust": obj(&["engineer_id", "part_no", "delta", "reason"], json!({
             "engineer_id": uuid(),
-            "part_no": { "type": "string", "description": "Must be in the catalog" },
+            "part_no": { "type": "string", "maxLength": onsite_core::limits::MAX_LINE, "description": "Must be in the catalog" },
             "delta": { "type": "integer", "minimum": -onsite_core::mutation::MAX_QTY, "maximum": onsite_core::mutation::MAX_QTY, "not": { "enum": [0] } },
             "reason": text(),
         })),
@@ -172,16 +178,20 @@ pub fn document() -> Value {
                 "summary": "Log in and bind this device (client_id) to the user",
                 "security": [],
                 "requestBody": body("LoginRequest"),
+                "description": "A client_id belongs to one user for good: the app makes one per user on a device. Failed logins are counted per username and per address: past the limit the answer is 429 with Retry-After before any password check.",
                 "responses": {
                     "200": ok("A bearer token and the user", "LoginResponse"),
-                    "400": err("Malformed body"),
+                    "400": err("invalid_json or invalid_body (malformed, username over 200 characters, password over 1024 bytes)"),
                     "401": err("invalid_credentials"),
+                    "409": err("client_taken: the client_id belongs to another user"),
+                    "415": err("unsupported_media_type"),
+                    "429": err("login_throttled: too many failed logins; see Retry-After"),
                 }
             }},
             "/api/v1/logout": { "post": {
                 "summary": "Revoke the token of this request",
                 "security": bearer,
-                "responses": { "204": { "description": "Revoked" }, "401": err("Missing or invalid token") }
+                "responses": { "204": { "description": "Revoked" }, "401": err("unauthorized, session_revoked or session_expired") }
             }},
             "/api/v1/sync/push": { "post": {
                 "summary": "Apply queued mutations in seq order, idempotently, in one transaction",
@@ -193,7 +203,7 @@ pub fn document() -> Value {
                     "400": err("Malformed body or unsupported_schema"),
                     "401": err("Missing or invalid token"),
                     "403": err("client_mismatch: client_id is not the token's device"),
-                    "409": err("seq_gap: resend from `expected`"),
+                    "409": err("seq_gap: resend from `expected`; client_taken: the client_id is another user's"),
                     "413": err("payload_too_large: more than 100 mutations or 1 MiB"),
                     "415": err("unsupported_media_type"),
                 }
@@ -222,21 +232,23 @@ pub fn document() -> Value {
                     "responses": {
                         "201": { "description": "Stored" },
                         "200": { "description": "Already stored" },
-                        "400": err("hash_mismatch or invalid_hash"),
+                        "400": err("hash_mismatch, invalid_hash or invalid_path"),
                         "401": err("Missing or invalid token"),
                         "413": err("payload_too_large"),
+                        "429": err("upload_quota: over the per-user upload quota of 24 hours; see Retry-After"),
                     }
                 },
                 "get": {
-                    "summary": "The bytes, to managers, the uploader and engineers assigned to a case naming the blob",
+                    "summary": "The bytes, to managers and to the engineer assigned to a case naming the blob (access follows the case, not the uploader)",
                     "security": bearer,
                     "responses": {
                         "200": { "description": "The bytes", "content": {
                             "application/octet-stream": { "schema": { "type": "string", "format": "binary" } },
                             "image/png": { "schema": { "type": "string", "format": "binary" } } } },
                         "401": err("Missing or invalid token"),
-                        "403": err("Not allowed to see this blob"),
-                        "404": err("No such blob"),
+                        "400": err("invalid_hash"),
+                        "403": err("forbidden: not allowed to see it (answered before whether it exists)"),
+                        "404": err("not_found: no such blob (managers)"),
                     }
                 }
             },
@@ -355,6 +367,36 @@ pub fn document() -> Value {
                     }
                 }
             },
+            "/api/v1/devices": { "get": {
+                "summary": "Manager only: every device (client_id) with its user, last contact and whether it holds a live session",
+                "security": bearer,
+                "responses": {
+                    "200": { "description": "The devices", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/Device" } } } } },
+                    "403": err("forbidden: not a manager"),
+                }
+            }},
+            "/api/v1/devices/{client_id}/revoke": { "post": {
+                "summary": "Manager only: end every session of one device (a lost phone); it is told 401 session_revoked on its next contact",
+                "security": bearer,
+                "parameters": [{ "name": "client_id", "in": "path", "required": true, "schema": uuid() }],
+                "responses": {
+                    "200": ok("How many sessions ended", "RevokeResponse"),
+                    "400": err("invalid_path"),
+                    "403": err("forbidden: not a manager"),
+                    "404": err("not_found: no such device"),
+                }
+            }},
+            "/api/v1/users/{user_id}/revoke": { "post": {
+                "summary": "Manager only: end every session of every device of one user",
+                "security": bearer,
+                "parameters": [{ "name": "user_id", "in": "path", "required": true, "schema": uuid() }],
+                "responses": {
+                    "200": ok("How many sessions ended", "RevokeResponse"),
+                    "400": err("invalid_path"),
+                    "403": err("forbidden: not a manager"),
+                    "404": err("not_found: no such user"),
+                }
+            }},
             "/api/v1/openapi.json": { "get": {
                 "summary": "This document",
                 "security": [],
@@ -365,12 +407,12 @@ pub fn document() -> Value {
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
             "schemas": {
                 "Error": obj(&["error", "message"], json!({
-                    "error": { "type": "string", "description": "Stable machine-readable code, e.g. invalid_credentials, unauthorized, forbidden, client_mismatch, not_found, method_not_allowed, invalid_json, invalid_body, invalid_query, invalid_hash, hash_mismatch, unsupported_schema, seq_gap, invalid_policy, unknown_policy, invalid_customer, payload_too_large, unsupported_media_type, internal, unavailable" },
+                    "error": { "type": "string", "description": "Stable machine-readable code, e.g. invalid_credentials, unauthorized, session_revoked, session_expired, forbidden, client_mismatch, client_taken, login_throttled, upload_quota, too_many_requests, not_found, method_not_allowed, invalid_json, invalid_body, invalid_query, invalid_hash, hash_mismatch, unsupported_schema, seq_gap, invalid_policy, unknown_policy, invalid_customer, payload_too_large, unsupported_media_type, internal, unavailable" },
                     "message": { "type": "string" },
                     "expected": { "type": "integer", "description": "seq_gap only: the seq the server expects next" },
                 })),
                 "LoginRequest": obj(&["username", "password", "client_id"], json!({
-                    "username": { "type": "string" }, "password": { "type": "string", "format": "password" }, "client_id": uuid(),
+                    "username": line(), "password": { "type": "string", "format": "password", "maxLength": crate::routes::auth::MAX_PASSWORD_BYTES }, "client_id": uuid(),
                 })),
                 "LoginResponse": obj(&["token", "user"], json!({
                     "token": { "type": "string" },
@@ -457,6 +499,7 @@ pub fn document() -> Value {
             }
         }
     });
+    add_common_errors(&mut doc);
     if let (Some(schemas), Value::Object(more)) = (
         doc["components"]["schemas"].as_object_mut(),
         knowledge_schemas(),
@@ -464,6 +507,38 @@ pub fn document() -> Value {
         schemas.extend(more);
     }
     doc
+}
+
+/// Every operation may also answer these (a layer answers them before the handler).
+fn add_common_errors(doc: &mut Value) {
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(ops) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in ops.iter_mut() {
+            if method == "parameters" {
+                continue;
+            }
+            let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
+            let Some(responses) = op["responses"].as_object_mut() else {
+                continue;
+            };
+            let mut add = |code: &str, what: &str| {
+                responses.entry(code).or_insert_with(|| err(what));
+            };
+            if secured {
+                add("401", "unauthorized (missing or unknown token), session_revoked (logged out or revoked by a manager) or session_expired (unused for 30 days)");
+            }
+            if matches!(method.as_str(), "post" | "put") {
+                add("413", "payload_too_large");
+            }
+            add("405", "method_not_allowed");
+            add("500", "internal: a bug; the server lives on");
+        }
+    }
 }
 
 /// Users, SLA policies and contracts, past fixes (a separate `json!`: the macro's recursion
@@ -486,6 +561,12 @@ fn knowledge_schemas() -> Value {
             "policy": { "$ref": "#/components/schemas/SlaPolicy" },
             "customers": { "type": "array", "items": { "type": "string" }, "description": "Customers whose contract uses the policy; only a manager is given them (engineers get [])" },
         })),
+        "Device": obj(&["client_id", "user_id", "username", "name", "last_seq", "active"], json!({
+            "client_id": uuid(), "user_id": uuid(), "username": { "type": "string" }, "name": { "type": "string" },
+            "last_seq": { "type": "integer" }, "first_seen": time(), "last_seen": time(),
+            "active": { "type": "boolean", "description": "Holds at least one live session" },
+        })),
+        "RevokeResponse": obj(&["revoked"], json!({ "revoked": { "type": "integer" } })),
         "ContractBody": obj(&["policy"], json!({ "policy": { "type": "string" } })),
         "Contract": obj(&["customer", "policy"], json!({ "customer": { "type": "string" }, "policy": { "type": "string" } })),
         "PastFix": obj(&["case_id", "number", "title", "product_model", "category", "severity", "result"], json!({

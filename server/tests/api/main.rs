@@ -8,6 +8,7 @@ mod demo;
 mod errors;
 mod helpers;
 mod knowledge;
+mod matrix;
 mod pull;
 mod push;
 mod service;

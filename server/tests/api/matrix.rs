@@ -1,0 +1,471 @@
+//! The authorization matrix, generated rather than hand-listed: every mutation name
+//! (`MUTATION_NAMES`) × manager / assigned engineer / former assignee / other engineer × every
+//! case status, pushed over HTTP to the real server. Each answer must be what onsite-core's
+//! rules (`authorize` then `apply`) say, must respect the role rules stated below
+//! independently of core, and a rejection must leave the case as it was. Then every endpoint
+//! of the served OpenAPI document × no token / engineer / manager.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, Utc};
+use onsite_core::mutation::MUTATION_NAMES;
+use onsite_core::wire::PushStatus;
+use onsite_core::{Actor, ApplyContext, Case, CaseFlag, CaseStatus, Mutation, Role, SlaPolicy};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::helpers::{png, sha, spawn_empty_app, Device, TestApp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Who {
+    Manager,
+    Assignee,
+    Former,
+    Other,
+}
+
+const STATES: [CaseStatus; 10] = CaseStatus::ALL;
+
+/// What a matrix case holds besides its status: a time entry and a part usage to correct.
+#[derive(Clone, Copy)]
+struct Fixture {
+    case_id: Uuid,
+    entry: Uuid,
+    usage: Uuid,
+}
+
+struct People {
+    manager: Device,
+    alice: Device,
+    bob: Device,
+    carol: Device,
+}
+
+impl People {
+    fn device(&mut self, who: Who) -> &mut Device {
+        match who {
+            Who::Manager => &mut self.manager,
+            Who::Assignee => &mut self.alice,
+            Who::Former => &mut self.bob,
+            Who::Other => &mut self.carol,
+        }
+    }
+}
+
+const PART: &str = "MTX-0001";
+
+async fn people(app: &TestApp) -> People {
+    use onsite_server::store::users::add_user;
+    for (u, role) in [
+        ("manager", Role::Manager),
+        ("alice", Role::Engineer),
+        ("bob", Role::Engineer),
+        ("carol", Role::Engineer),
+    ] {
+        add_user(&app.store, u, u, role, "matrix-password")
+            .await
+            .unwrap();
+    }
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    onsite_server::store::cases::put_part(
+        &mut conn,
+        &onsite_core::Part {
+            part_no: PART.into(),
+            name: "Matrix fan".into(),
+            description: None,
+            unit: "pcs".into(),
+        },
+    )
+    .await
+    .unwrap();
+    People {
+        manager: app.login_with("manager", "matrix-password").await,
+        alice: app.login_with("alice", "matrix-password").await,
+        bob: app.login_with("bob", "matrix-password").await,
+        carol: app.login_with("carol", "matrix-password").await,
+    }
+}
+
+/// Push `batch` in requests of at most 100; every mutation must apply.
+async fn push_all(app: &TestApp, dev: &mut Device, batch: Vec<(&str, Value)>) {
+    for chunk in batch.chunks(100) {
+        let ms: Vec<_> = chunk.iter().map(|(n, a)| dev.next(n, a.clone())).collect();
+        let res = app.push(dev, ms).await;
+        for r in res.results {
+            assert_eq!(r.status, PushStatus::Applied, "setup: {:?}", r.reason);
+        }
+    }
+}
+
+/// `n` inspection cases in `state`, assigned to alice after bob (bob is the former assignee;
+/// a `new` case is assigned to nobody).
+async fn cases_in(app: &TestApp, p: &mut People, state: CaseStatus, n: usize) -> Vec<Fixture> {
+    let fixtures: Vec<Fixture> = (0..n)
+        .map(|_| Fixture {
+            case_id: Uuid::new_v4(),
+            entry: Uuid::new_v4(),
+            usage: Uuid::new_v4(),
+        })
+        .collect();
+    let (alice, bob) = (p.alice.user.id, p.bob.user.id);
+    let mut m = Vec::new();
+    for f in &fixtures {
+        m.push((
+            "case.create",
+            json!({
+                "case_id": f.case_id, "title": "Matrix", "customer": { "name": "Matrix Ltd" },
+                "site": { "address": "1 Matrix Road" }, "product": { "model": "MX-1" },
+                "category": "system_fault", "severity": 2, "mode": "on_site",
+                "reported_at": Utc::now() - Duration::hours(1),
+                "checklist": [{ "item_id": "i1", "text": "Fan runs" }],
+            }),
+        ));
+        if state != CaseStatus::New {
+            m.push((
+                "case.assign",
+                json!({ "case_id": f.case_id, "engineer_id": bob }),
+            ));
+            m.push((
+                "case.assign",
+                json!({ "case_id": f.case_id, "engineer_id": alice }),
+            ));
+        }
+        if state == CaseStatus::Cancelled {
+            m.push((
+                "case.cancel",
+                json!({ "case_id": f.case_id, "reason": "matrix" }),
+            ));
+        }
+    }
+    push_all(app, &mut p.manager, m).await;
+
+    use CaseStatus::*;
+    let path: &[CaseStatus] = match state {
+        New | Assigned | Cancelled => &[],
+        Accepted => &[Accepted],
+        EnRoute => &[Accepted, EnRoute],
+        OnSite => &[Accepted, EnRoute, OnSite],
+        InProgress => &[Accepted, OnSite, InProgress],
+        OnHold => &[Accepted, InProgress, OnHold],
+        Completed | Closed => &[Accepted, InProgress, Completed],
+    };
+    let mut m = Vec::new();
+    for f in &fixtures {
+        for step in path {
+            match step {
+                Accepted => m.push(("case.accept", json!({ "case_id": f.case_id }))),
+                Completed => {
+                    m.push((
+                        "case.report",
+                        json!({ "case_id": f.case_id, "result": "resolved" }),
+                    ));
+                    m.push(("case.sign_off", json!({
+                        "case_id": f.case_id, "signoff_id": Uuid::new_v4(), "signer_name": "Mr Matrix",
+                        "unsigned_reason": "matrix", "report_sha256": "a".repeat(64),
+                        "signed_at": Utc::now(),
+                    })));
+                    m.push((
+                        "case.set_status",
+                        json!({ "case_id": f.case_id, "status": "completed" }),
+                    ));
+                }
+                OnHold => m.push((
+                    "case.set_status",
+                    json!({ "case_id": f.case_id, "status": "on_hold", "reason": "parts" }),
+                )),
+                s => m.push((
+                    "case.set_status",
+                    json!({ "case_id": f.case_id, "status": s.as_str() }),
+                )),
+            }
+            if *step == InProgress {
+                m.push(("case.time", json!({ "case_id": f.case_id, "entry_id": f.entry, "kind": "work",
+                    "start": Utc::now() - Duration::minutes(50), "end": Utc::now() - Duration::minutes(20) })));
+                m.push((
+                    "part.use",
+                    json!({ "case_id": f.case_id, "usage_id": f.usage, "part_no": PART,
+                    "qty": 2, "returned_defective": false }),
+                ));
+                m.push((
+                    "case.check",
+                    json!({ "case_id": f.case_id, "item_id": "i1", "result": "pass" }),
+                ));
+            }
+        }
+    }
+    push_all(app, &mut p.alice, m).await;
+    if state == Closed {
+        let m = fixtures
+            .iter()
+            .map(|f| ("case.close", json!({ "case_id": f.case_id })))
+            .collect();
+        push_all(app, &mut p.manager, m).await;
+    }
+    fixtures
+}
+
+/// Arguments of `name` aimed at `f` (fresh ids where the mutation makes something new).
+fn args_for(name: &str, f: &Fixture, other_engineer: Uuid, blob: &str) -> Value {
+    let c = f.case_id;
+    let now = Utc::now();
+    match name {
+        "case.accept" | "case.close" => json!({ "case_id": c }),
+        "case.set_status" => json!({ "case_id": c, "status": "in_progress" }),
+        "case.report" => json!({ "case_id": c, "symptom": "matrix symptom" }),
+        "case.time" => json!({ "case_id": c, "entry_id": Uuid::new_v4(), "kind": "travel",
+            "start": now - Duration::minutes(15), "end": now - Duration::minutes(5) }),
+        "case.time_correct" => {
+            json!({ "case_id": c, "entry_id": Uuid::new_v4(), "corrects": f.entry,
+            "start": now - Duration::minutes(40), "end": now - Duration::minutes(30) })
+        }
+        "part.use" => json!({ "case_id": c, "usage_id": Uuid::new_v4(), "part_no": PART, "qty": 1,
+            "returned_defective": false }),
+        "part.correct" => {
+            json!({ "case_id": c, "usage_id": Uuid::new_v4(), "corrects": f.usage, "qty_delta": -1 })
+        }
+        "photo.add" => json!({ "case_id": c, "photo_id": Uuid::new_v4(), "sha256": blob }),
+        "case.sign_off" => {
+            json!({ "case_id": c, "signoff_id": Uuid::new_v4(), "signer_name": "Ms Matrix",
+            "unsigned_reason": "matrix", "report_sha256": "b".repeat(64), "signed_at": now })
+        }
+        "case.escalate" => json!({ "case_id": c, "tier": 1, "reason": "matrix" }),
+        "case.follow_up" => {
+            json!({ "case_id": c, "new_case_id": Uuid::new_v4(), "leftover": "matrix leftover" })
+        }
+        "case.create" => {
+            json!({ "case_id": Uuid::new_v4(), "title": "Matrix new", "customer": { "name": "M" },
+            "site": { "address": "a" }, "product": { "model": "m" }, "category": "business",
+            "severity": 3, "mode": "phone", "reported_at": now })
+        }
+        "case.assign" => json!({ "case_id": c, "engineer_id": other_engineer }),
+        "case.reopen" | "case.cancel" => json!({ "case_id": c, "reason": "matrix" }),
+        "case.fault_analysis" => {
+            json!({ "case_id": c, "cause": "c", "impact": "i", "prevention": "p" })
+        }
+        "case.check" => json!({ "case_id": c, "item_id": "i1", "result": "fail" }),
+        "stock.adjust" => {
+            json!({ "engineer_id": other_engineer, "part_no": PART, "delta": 1, "reason": "matrix" })
+        }
+        other => panic!("the matrix has no arguments for `{other}`: add them"),
+    }
+}
+
+/// Role rules stated here, independently of onsite-core: what a role may never do.
+fn never_applies(who: Who, name: &str) -> bool {
+    const MANAGER_ONLY: [&str; 6] = [
+        "case.create",
+        "case.assign",
+        "case.close",
+        "case.reopen",
+        "case.cancel",
+        "stock.adjust",
+    ];
+    const MANAGER_MAY: [&str; 2] = ["case.time_correct", "case.fault_analysis"];
+    match who {
+        Who::Manager => !MANAGER_ONLY.contains(&name) && !MANAGER_MAY.contains(&name),
+        Who::Assignee => MANAGER_ONLY.contains(&name),
+        // A former assignee's sign-off is kept (beside the current one), everything else not.
+        Who::Former => name != "case.sign_off",
+        Who::Other => true,
+    }
+}
+
+/// A case without the flags a rejected former assignee's work leaves for the manager.
+fn without_late_work(mut c: Case) -> Case {
+    c.flags.retain(|f| !matches!(f, CaseFlag::LateWork { .. }));
+    c
+}
+
+async fn load(app: &TestApp, ids: &[Uuid]) -> BTreeMap<Uuid, Case> {
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    onsite_server::store::cases::load_cases(&mut conn, ids)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_mutation_by_every_role_in_every_status() {
+    let app = spawn_empty_app().await;
+    let mut p = people(&app).await;
+    let bytes = png(99);
+    let blob = sha(&bytes);
+    for who in [Who::Manager, Who::Assignee, Who::Former, Who::Other] {
+        let dev = p.device(who).clone();
+        assert!(app
+            .put_blob(&dev, &blob, bytes.clone())
+            .await
+            .status()
+            .is_success());
+    }
+    let carol = p.carol.user.id;
+    let policies = [SlaPolicy::standard(), SlaPolicy::strict()];
+    let mut cells = 0;
+    let mut applied = 0;
+    for state in STATES {
+        let roles: &[Who] = if state == CaseStatus::New {
+            &[Who::Manager, Who::Other]
+        } else {
+            &[Who::Manager, Who::Assignee, Who::Former, Who::Other]
+        };
+        let fixtures = cases_in(&app, &mut p, state, roles.len() * MUTATION_NAMES.len()).await;
+        let mut plan: BTreeMap<Who, Vec<(&str, Value, Fixture)>> = BTreeMap::new();
+        for (i, f) in fixtures.iter().enumerate() {
+            let who = roles[i / MUTATION_NAMES.len()];
+            let name = MUTATION_NAMES[i % MUTATION_NAMES.len()];
+            plan.entry(who)
+                .or_default()
+                .push((name, args_for(name, f, carol, &blob), *f));
+        }
+        let ids: Vec<Uuid> = fixtures.iter().map(|f| f.case_id).collect();
+        let before = load(&app, &ids).await;
+        for (who, items) in plan {
+            let dev = p.device(who);
+            let actor = Actor {
+                user_id: dev.user.id,
+                role: dev.user.role,
+            };
+            let now = Utc::now();
+            let ms: Vec<_> = items
+                .iter()
+                .map(|(n, a, _)| dev.next(n, a.clone()))
+                .collect();
+            let res = app.push(dev, ms).await;
+            let after = load(&app, &ids).await;
+            for ((name, args, f), r) in items.iter().zip(res.results) {
+                cells += 1;
+                let m = Mutation::parse(name, args).unwrap();
+                let mut touched = BTreeMap::new();
+                for id in m.touched_case_ids() {
+                    if let Some(c) = before.get(&id) {
+                        touched.insert(id, c.clone());
+                    }
+                }
+                let ctx = ApplyContext {
+                    actor,
+                    client_time: now,
+                    server_time: Some(now),
+                    policies: &policies,
+                };
+                let expected = onsite_core::authorize(&m, &touched, &actor)
+                    .and_then(|()| onsite_core::apply(&m, &touched, &ctx).map(|_| ()));
+                let what = format!("{who:?} {name} on a {} case", state.as_str());
+                match expected {
+                    Ok(()) => {
+                        assert_eq!(r.status, PushStatus::Applied, "{what}: {:?}", r.reason);
+                        assert!(!never_applies(who, name), "{what}: core allowed it");
+                        applied += 1;
+                    }
+                    Err(rej) => {
+                        assert_eq!(r.status, PushStatus::Rejected, "{what}");
+                        let reason = r.reason.unwrap_or_default();
+                        assert!(
+                            reason.starts_with(&format!("{}:", rej.code)),
+                            "{what}: {reason} vs {rej}"
+                        );
+                        assert_eq!(
+                            after.get(&f.case_id).cloned().map(without_late_work),
+                            before.get(&f.case_id).cloned().map(without_late_work),
+                            "{what}: a rejection changed the case"
+                        );
+                    }
+                }
+                if never_applies(who, name) {
+                    assert_eq!(r.status, PushStatus::Rejected, "{what}");
+                }
+            }
+        }
+    }
+    // 9 statuses × 4 roles + `new` × 2 roles, × every mutation name.
+    assert_eq!(cells, (9 * 4 + 2) * MUTATION_NAMES.len());
+    assert!(
+        applied > 50,
+        "the matrix also shows what is allowed ({applied} applied)"
+    );
+    eprintln!("authorization matrix: {cells} cells, {applied} applied");
+}
+
+/// Every endpoint of the served document: no token → 401; an engineer on a manager-only
+/// endpoint → 403 whatever the body; nothing answers 5xx.
+#[tokio::test]
+async fn every_endpoint_by_role_and_without_a_token() {
+    let app = crate::helpers::spawn_app().await;
+    let doc: Value = app
+        .http
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let concrete = path
+            .replace("{sha256}", &"0".repeat(64))
+            .replace("{name}", "matrix")
+            .replace("{customer}", "Matrix%20Ltd")
+            .replace("{client_id}", &Uuid::new_v4().to_string())
+            .replace("{user_id}", &Uuid::new_v4().to_string());
+        for (method, op) in item.as_object().unwrap() {
+            let method = match method.as_str() {
+                "get" => reqwest::Method::GET,
+                "put" => reqwest::Method::PUT,
+                "post" => reqwest::Method::POST,
+                "delete" => reqwest::Method::DELETE,
+                _ => continue,
+            };
+            // Fresh sessions for every operation: logout ends the one it is called with.
+            let engineer = app.login("alice").await;
+            let manager = app.login("manager").await;
+            let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
+            let manager_only = op["summary"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("Manager only");
+            let send = |token: Option<&str>| {
+                let mut req = app
+                    .http
+                    .request(method.clone(), app.url(&concrete))
+                    .header("content-type", "application/json")
+                    .body("{}");
+                if let Some(t) = token {
+                    req = req.bearer_auth(t);
+                }
+                req.send()
+            };
+            let what = format!("{method} {path}");
+            if secured {
+                assert_eq!(
+                    send(None).await.unwrap().status(),
+                    401,
+                    "{what} without a token"
+                );
+                assert_eq!(
+                    send(Some("not-a-token")).await.unwrap().status(),
+                    401,
+                    "{what} forged token"
+                );
+            }
+            let as_engineer = send(Some(&engineer.token)).await.unwrap().status();
+            if manager_only {
+                assert_eq!(as_engineer, 403, "{what} as an engineer");
+            }
+            assert!(
+                !as_engineer.is_server_error(),
+                "{what} as an engineer: {as_engineer}"
+            );
+            let as_manager = send(Some(&manager.token)).await.unwrap().status();
+            assert!(
+                !as_manager.is_server_error(),
+                "{what} as a manager: {as_manager}"
+            );
+            assert!(
+                as_manager != 401 && as_manager != 403 || !secured,
+                "{what} as a manager: {as_manager}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 19, "{checked} endpoints");
+    eprintln!("endpoint matrix: {checked} operations × no token, forged token, engineer, manager");
+}
