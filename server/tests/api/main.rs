@@ -7,6 +7,7 @@ mod contracts;
 mod demo;
 mod errors;
 mod helpers;
+mod hostile;
 mod knowledge;
 mod matrix;
 mod pull;
