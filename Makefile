@@ -16,13 +16,13 @@ SERVER_FLAGS ?=
 # The app's version label (workspace.package.version); builds show "LABEL (precache hash)".
 VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
 
-.PHONY: run test deps-build deps-test deps-browser build-web build-web-next build-server fmt clippy test-host test-browser test-e2e icons screenshots bench clean-data
+.PHONY: run test deps-build deps-test deps-browser deps-python test-api-schema fuzz build-web build-web-next build-server fmt clippy test-host test-browser test-e2e icons screenshots bench clean-data
 
 run: deps-build build-web
 	cargo build --release -p onsite-server
 	./target/release/onsite-server serve --demo-if-empty $(SERVER_FLAGS)
 
-test: deps-test fmt clippy test-host test-browser test-e2e
+test: deps-test fmt clippy test-host test-api-schema test-browser test-e2e
 	@echo "make test: all green"
 
 # --- installs (each step is skipped when already satisfied) -----------------------------
@@ -32,7 +32,14 @@ deps-build:
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@command -v wasm-opt >/dev/null || $(APT_INSTALL) binaryen || ($(SUDO) apt-get update && $(APT_INSTALL) binaryen)
 
-deps-test: deps-build deps-browser
+deps-test: deps-build deps-browser deps-python
+
+# Schemathesis (PyPI) in a local venv, for the API schema run.
+VENV := target/venv
+SCHEMATHESIS_VERSION := 4.32.5
+deps-python:
+	@$(VENV)/bin/schemathesis --version 2>/dev/null | grep -q "$(SCHEMATHESIS_VERSION)" || \
+		(python3 -m venv $(VENV) && $(VENV)/bin/pip install -q "schemathesis==$(SCHEMATHESIS_VERSION)")
 
 deps-browser:
 	@{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || $(APT_INSTALL) chromium chromium-driver || ($(SUDO) apt-get update && $(APT_INSTALL) chromium chromium-driver)
@@ -78,6 +85,19 @@ clippy:
 
 test-host:
 	cargo test -p onsite-core -p onsite-server
+
+# The served OpenAPI document against the real server: no 5xx, nothing it does not describe.
+test-api-schema: deps-python build-server
+	.ci/schemathesis.sh
+
+# libFuzzer on wire decoding + apply (fuzz/), for FUZZ_SECONDS; a crash leaves its input in
+# fuzz/artifacts/. cargo fuzz wants nightly flags: RUSTC_BOOTSTRAP lets the stable toolchain
+# take them (no sanitizer: onsite-core is safe Rust; the fuzzer looks for panics).
+FUZZ_SECONDS ?= 120
+fuzz:
+	@cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+	RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none wire_apply fuzz/corpus/wire_apply -- \
+		-max_total_time=$(FUZZ_SECONDS) -print_final_stats=1
 
 test-browser:
 	cargo test -p onsite --target wasm32-unknown-unknown

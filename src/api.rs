@@ -378,3 +378,40 @@ pub async fn set_reorder_point(
         })
         .await
 }
+
+/// `GET /api/v1/devices`: every device with its user and last contact (managers only).
+pub async fn devices(token: &str) -> Result<Vec<onsite_core::wire::Device>, ApiError> {
+    let deadline = Deadline::new();
+    let req = deadline
+        .arm(auth(Request::get("/api/v1/devices"), token))
+        .build();
+    deadline
+        .run(2 * BASE_TIMEOUT_MS, async move {
+            json_of(send(req).await?).await
+        })
+        .await
+}
+
+/// What a manager revokes: one device, or every device of one user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevokeTarget {
+    Device(Uuid),
+    User(Uuid),
+}
+
+/// `POST /api/v1/devices/{id}/revoke` or `POST /api/v1/users/{id}/revoke` (managers only): the
+/// sessions ended.
+pub async fn revoke(token: &str, target: RevokeTarget) -> Result<u64, ApiError> {
+    let path = match target {
+        RevokeTarget::Device(id) => format!("/api/v1/devices/{id}/revoke"),
+        RevokeTarget::User(id) => format!("/api/v1/users/{id}/revoke"),
+    };
+    let deadline = Deadline::new();
+    let req = deadline.arm(auth(Request::post(&path), token)).build();
+    deadline
+        .run(2 * BASE_TIMEOUT_MS, async move {
+            let r: onsite_core::wire::RevokeResponse = json_of(send(req).await?).await?;
+            Ok(r.revoked)
+        })
+        .await
+}

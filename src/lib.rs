@@ -22,8 +22,9 @@ use crate::components::{
 };
 use crate::i18n::provide_i18n;
 use crate::pages::{
-    CaseDetailPage, CaseShell, CasesPage, DashboardPage, KnowledgePage, LoginPage, NewCasePage,
-    PartsPage, PrintPage, ReportPage, ReviewPage, SettingsPage, SignPage, StatusPage, StockPage,
+    CaseDetailPage, CaseShell, CasesPage, DashboardPage, DevicesPage, KnowledgePage, LoginPage,
+    NewCasePage, PartsPage, PrintPage, ReportPage, ReviewPage, SettingsPage, SignPage, StatusPage,
+    StockPage,
 };
 use crate::state::{AppState, UiError};
 use crate::store::Store;
@@ -136,6 +137,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/review") view=ReviewPage />
                             <Route path=path!("/dashboard") view=DashboardPage />
                             <Route path=path!("/stock") view=StockPage />
+                            <Route path=path!("/devices") view=DevicesPage />
                             <Route path=path!("/knowledge") view=KnowledgePage />
                             <ParentRoute path=path!("/cases/:id") view=CaseShell>
                                 <Route path=path!("") view=CaseDetailPage />

@@ -3,6 +3,7 @@
 pub mod case_detail;
 pub mod cases;
 pub mod dashboard;
+pub mod devices;
 pub mod knowledge;
 pub mod login;
 pub mod new_case;
@@ -25,6 +26,7 @@ use crate::state::{use_app, UiError};
 pub use case_detail::{CaseDetailPage, CaseShell};
 pub use cases::CasesPage;
 pub use dashboard::DashboardPage;
+pub use devices::DevicesPage;
 pub use knowledge::KnowledgePage;
 pub use login::LoginPage;
 pub use new_case::NewCasePage;

@@ -114,6 +114,13 @@ pub fn SettingsPage() -> impl IntoView {
                     <a href="/status" class="btn btn-ghost">{i18n.text("status.title")}</a>
                 </div>
             </section>
+            <Show when=move || state.actor_tracked().map(|a| a.role) == Some(onsite_core::Role::Manager)>
+                <section class="card">
+                    <h2>{i18n.text("devices.title")}</h2>
+                    <p class="muted">{i18n.text("devices.hint")}</p>
+                    <a href="/devices" class="btn" data-testid="settings-devices">{i18n.text("devices.open")}</a>
+                </section>
+            </Show>
             <section class="card">
                 <h2>{i18n.text("settings.language")}</h2>
                 <select

@@ -23,7 +23,8 @@ fn leaf() -> impl Strategy<Value = Value> {
         any::<bool>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
         any::<u64>().prop_map(Value::from),
-        any::<f64>().prop_filter_map("finite", |f| serde_json::Number::from_f64(f).map(Value::Number)),
+        any::<f64>().prop_filter_map("finite", |f| serde_json::Number::from_f64(f)
+            .map(Value::Number)),
         any_time().prop_map(|t| Value::from(t.to_rfc3339())),
         Just(Value::from("+262142-12-31T23:59:00Z")),
         Just(Value::from("-262143-01-01T00:00:00Z")),
@@ -53,13 +54,19 @@ fn template(name: &str, case: Uuid, me: Uuid) -> Value {
         "part.use" | "part.correct" => json!({ "case_id": case, "usage_id": Uuid::new_v4(),
             "corrects": Uuid::new_v4(), "part_no": "FAN-0001", "qty": 1, "qty_delta": 1,
             "returned_defective": false }),
-        "case.sign_off" => json!({ "case_id": case, "signoff_id": Uuid::new_v4(), "signer_name": "x",
-            "unsigned_reason": "r", "report_sha256": "a".repeat(64), "signed_at": now, "satisfaction": 3 }),
-        "case.create" => json!({ "case_id": Uuid::new_v4(), "title": "t", "customer": { "name": "c" },
+        "case.sign_off" => {
+            json!({ "case_id": case, "signoff_id": Uuid::new_v4(), "signer_name": "x",
+            "unsigned_reason": "r", "report_sha256": "a".repeat(64), "signed_at": now, "satisfaction": 3 })
+        }
+        "case.create" => {
+            json!({ "case_id": Uuid::new_v4(), "title": "t", "customer": { "name": "c" },
             "site": { "address": "a" }, "product": { "model": "m", "warranty_until": "2030-01-01" },
             "category": "feedback", "severity": 1, "mode": "phone", "reported_at": now,
-            "appointment": { "start": now, "end": now }, "checklist": [{ "item_id": "i", "text": "t" }] }),
-        "stock.adjust" => json!({ "engineer_id": me, "part_no": "FAN-0001", "delta": 1, "reason": "r" }),
+            "appointment": { "start": now, "end": now }, "checklist": [{ "item_id": "i", "text": "t" }] })
+        }
+        "stock.adjust" => {
+            json!({ "engineer_id": me, "part_no": "FAN-0001", "delta": 1, "reason": "r" })
+        }
         _ => json!({ "case_id": case, "status": "in_progress", "tier": 1, "reason": "r",
             "new_case_id": Uuid::new_v4(), "leftover": "l", "engineer_id": me, "item_id": "i",
             "result": "pass", "cause": "c", "impact": "i", "prevention": "p", "symptom": "s" }),
@@ -79,9 +86,26 @@ fn any_args() -> impl Strategy<Value = Args> {
         any_json().prop_map(Args::Any),
         (
             prop::sample::select(vec![
-                "case_id", "start", "end", "qty", "qty_delta", "delta", "tier", "reported_at",
-                "signed_at", "appointment", "product", "customer", "severity", "checklist",
-                "satisfaction", "status", "result", "title", "engineer_id", "sha256",
+                "case_id",
+                "start",
+                "end",
+                "qty",
+                "qty_delta",
+                "delta",
+                "tier",
+                "reported_at",
+                "signed_at",
+                "appointment",
+                "product",
+                "customer",
+                "severity",
+                "checklist",
+                "satisfaction",
+                "status",
+                "result",
+                "title",
+                "engineer_id",
+                "sha256",
             ]),
             any_json()
         )
@@ -136,13 +160,26 @@ fn arbitrary_mutations_never_crash_the_push_path() {
     let mut runner = proptest::test_runner::TestRunner::new(config);
     let strategy = (
         0usize..2,
-        prop::collection::vec((any_name(), any_args(), any_time(), any::<prop::sample::Index>()), 1..6),
+        prop::collection::vec(
+            (
+                any_name(),
+                any_args(),
+                any_time(),
+                any::<prop::sample::Index>(),
+            ),
+            1..6,
+        ),
     );
     let pushes = std::cell::Cell::new(0u32);
     runner
         .run(&strategy, |(who, batch)| {
             let mut world = world.borrow_mut();
-            let Fuzz { rt, app, devices, cases } = &mut *world;
+            let Fuzz {
+                rt,
+                app,
+                devices,
+                cases,
+            } = &mut *world;
             let dev = &mut devices[who];
             let me = dev.user.id;
             let mutations: Vec<WireMutation> = batch
@@ -186,13 +223,19 @@ fn arbitrary_mutations_never_crash_the_push_path() {
             });
             pushes.set(pushes.get() + 1);
             prop_assert!(!status.is_server_error(), "{status}: {body}");
-            prop_assert!(content_type.starts_with("application/json"), "{status} {content_type}");
+            prop_assert!(
+                content_type.starts_with("application/json"),
+                "{status} {content_type}"
+            );
             let parsed: Value = serde_json::from_str(&body).expect("a JSON body");
             if status.is_success() {
                 let last: u64 = parsed["last_seq"].as_u64().unwrap_or_default();
                 dev.seq = last;
             } else {
-                prop_assert!(parsed["error"].is_string() && parsed["message"].is_string(), "{body}");
+                prop_assert!(
+                    parsed["error"].is_string() && parsed["message"].is_string(),
+                    "{body}"
+                );
                 // The device resends from what the server has (a 413 batch, say).
                 dev.seq = rt.block_on(app.pull(dev, None)).last_seq;
             }
@@ -220,7 +263,12 @@ async fn deep_nesting_and_wrong_shapes_are_400_json() {
         alice.client_id,
         Uuid::new_v4()
     );
-    for body in [body, "[]".into(), "null".into(), r#"{"client_id":1}"#.into()] {
+    for body in [
+        body,
+        "[]".into(),
+        "null".into(),
+        r#"{"client_id":1}"#.into(),
+    ] {
         let res = app
             .http
             .post(app.url("/api/v1/sync/push"))

@@ -1,0 +1,129 @@
+// Sessions that end and devices that change hands, driven in Chromium against the release
+// build: a revoked phone drops its customer data but keeps its queued change; two users on
+// one device each sync with their own client and token.
+import { expect, Page, test } from '@playwright/test';
+import * as flows from './flows';
+import { accept, byId } from './flows';
+import { OnsiteServer } from './server';
+
+let server: OnsiteServer;
+
+test.beforeEach(async () => {
+  server = await OnsiteServer.start();
+});
+
+test.afterEach(async ({}, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus) console.log(server.output());
+  await server.stop();
+});
+
+/** Record counts of IndexedDB stores of the app's database, read in the page. */
+async function storeCounts(page: Page, stores: string[]): Promise<Record<string, number>> {
+  return page.evaluate(
+    (names) =>
+      new Promise<Record<string, number>>((resolve, reject) => {
+        const open = indexedDB.open('onsite');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(names, 'readonly');
+          const out: Record<string, number> = {};
+          for (const n of names) {
+            const req = tx.objectStore(n).count();
+            req.onsuccess = () => (out[n] = req.result);
+          }
+          tx.oncomplete = () => {
+            db.close();
+            resolve(out);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    stores,
+  );
+}
+
+async function openAssignedCase(page: Page): Promise<string> {
+  const row = page.locator('[data-testid="case-row"][data-status="assigned"]').first();
+  const id = await row.getAttribute('data-case-id');
+  expect(id).toBeTruthy();
+  await row.click();
+  await expect(byId(page, 'case-status')).toHaveAttribute('data-status', 'assigned');
+  return id!;
+}
+
+/** Signs in without waiting for an empty queue (another user's change may be waiting). */
+async function signIn(page: Page, username: string) {
+  await byId(page, 'login-username').fill(username);
+  await byId(page, 'login-password').fill('onsite-demo');
+  await byId(page, 'login-submit').click();
+  await expect(page.locator('[data-testid="case-row"]').first()).toBeVisible({ timeout: 30_000 });
+}
+
+test('a revoked phone drops its customer data, keeps its queued change and syncs it after the same user signs in', async ({ page, context }) => {
+  await flows.login(page, server.baseURL, 'alice');
+  const manager = await server.login('manager');
+  const caseId = await openAssignedCase(page);
+  await context.setOffline(true);
+  await accept(page);
+  await expect(byId(page, 'sync-pending')).toHaveAttribute('data-count', '1');
+
+  // The phone is lost: the manager ends its session.
+  const devices: any[] = await manager.get('/api/v1/devices');
+  const phone = devices.find((d) => d.username === 'alice' && d.active);
+  expect(phone).toBeTruthy();
+  const res = await fetch(`${server.baseURL}/api/v1/devices/${phone.client_id}/revoke`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${manager.token}` },
+  });
+  expect(res.status).toBe(200);
+
+  // Its next contact: told, signed out, server data gone, the queued change kept.
+  await context.setOffline(false);
+  await expect(byId(page, 'login-session-ended')).toBeVisible({ timeout: 60_000 });
+  await expect
+    .poll(async () => storeCounts(page, ['cases', 'server_cases', 'stock', 'outbox']), { timeout: 30_000 })
+    .toEqual({ cases: 0, server_cases: 0, stock: 0, outbox: 1 });
+  expect((await manager.case(caseId)).status).toBe('assigned');
+
+  // The same user signs in again: the change reaches the server once.
+  await signIn(page, 'alice');
+  await expect(byId(page, 'sync-pending')).toHaveAttribute('data-count', '0', { timeout: 60_000 });
+  const after = await manager.case(caseId);
+  expect(after.status).toBe('accepted');
+  expect(after.timeline.filter((t: any) => t.event === 'case.accept')).toHaveLength(1);
+});
+
+test('two users on one device: each their own client, no customer data of the other, each change pushed with its author', async ({ page, context }) => {
+  await flows.login(page, server.baseURL, 'alice');
+  const manager = await server.login('manager');
+  const aliceCase = await openAssignedCase(page);
+  await context.setOffline(true);
+  await accept(page);
+  await expect(byId(page, 'sync-pending')).toHaveAttribute('data-count', '1');
+
+  // Alice hands the tablet to bob while it is offline.
+  page.once('dialog', (d) => d.accept());
+  await byId(page, 'logout').click();
+  await expect(byId(page, 'login-username')).toBeVisible();
+  await context.setOffline(false);
+  await signIn(page, 'bob');
+  const shown = await page.locator('[data-testid="case-row"]').evaluateAll((rows) =>
+    rows.map((r) => r.getAttribute('data-case-id')),
+  );
+  expect(shown).not.toContain(aliceCase);
+  const bobCase = await openAssignedCase(page);
+  await accept(page);
+  await expect.poll(async () => (await manager.case(bobCase)).status, { timeout: 60_000 }).toBe('accepted');
+  // Alice's change stays queued: never pushed with bob's token.
+  expect((await manager.case(aliceCase)).status).toBe('assigned');
+  const devices: any[] = await manager.get('/api/v1/devices');
+  const clients = new Set(devices.filter((d) => d.username !== 'manager').map((d) => d.client_id));
+  expect(clients.size).toBe(2);
+
+  page.once('dialog', (d) => d.accept());
+  await byId(page, 'logout').click();
+  await signIn(page, 'alice');
+  await expect(byId(page, 'sync-pending')).toHaveAttribute('data-count', '0', { timeout: 60_000 });
+  expect((await manager.case(aliceCase)).status).toBe('accepted');
+});
