@@ -57,6 +57,8 @@ async function signIn(page: Page, username: string) {
   await byId(page, 'login-username').fill(username);
   await byId(page, 'login-password').fill('onsite-demo');
   await byId(page, 'login-submit').click();
+  // Signed in on whatever page the app was on; go to the list.
+  await byId(page, 'nav-cases').click();
   await expect(page.locator('[data-testid="case-row"]').first()).toBeVisible({ timeout: 30_000 });
 }
 
