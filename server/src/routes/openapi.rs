@@ -515,6 +515,7 @@ fn add_common_errors(doc: &mut Value) {
         return;
     };
     for item in paths.values_mut() {
+        let path_params = item["parameters"].is_array();
         let Some(ops) = item.as_object_mut() else {
             continue;
         };
@@ -523,6 +524,8 @@ fn add_common_errors(doc: &mut Value) {
                 continue;
             }
             let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
+            let json_body = op["requestBody"]["content"]["application/json"].is_object();
+            let has_params = path_params || op["parameters"].is_array();
             let Some(responses) = op["responses"].as_object_mut() else {
                 continue;
             };
@@ -534,6 +537,13 @@ fn add_common_errors(doc: &mut Value) {
             }
             if matches!(method.as_str(), "post" | "put") {
                 add("413", "payload_too_large");
+            }
+            if has_params {
+                add("400", "invalid_path or invalid_query: a parameter out of its range");
+            }
+            if json_body {
+                add("415", "unsupported_media_type: the body must be `Content-Type: application/json`");
+                add("400", "invalid_json or invalid_body");
             }
             add("405", "method_not_allowed");
             add("500", "internal: a bug; the server lives on");
