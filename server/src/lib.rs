@@ -140,11 +140,19 @@ pub async fn build_app(state: AppState) -> Router {
         .route("/api/{*rest}", axum::routing::any(sync::api_not_found))
         .method_not_allowed_fallback(sync::method_not_allowed);
 
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .merge(api)
-        .with_state(state.clone())
-        .merge(static_files::router(&state.config.dist))
+    with_layers(
+        Router::new()
+            .route("/healthz", get(health::healthz))
+            .merge(api)
+            .with_state(state.clone())
+            .merge(static_files::router(&state.config.dist)),
+    )
+}
+
+/// What wraps every route: JSON errors from layers, compression, the panic catcher (a panic
+/// in one request is a JSON 500; the server unwinds, so the next request is served).
+fn with_layers(router: Router) -> Router {
+    router
         .layer(axum::middleware::map_response(json_errors))
         .layer(CompressionLayer::new().gzip(true))
         .layer(CatchPanicLayer::custom(panic_response))
@@ -230,4 +238,42 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_request_is_a_json_500_and_the_next_one_is_served() {
+        async fn boom() -> &'static str {
+            panic!("a bug in one handler")
+        }
+        let app = with_layers(
+            Router::new()
+                .route("/boom", get(boom))
+                .route("/ok", get(|| async { "ok" })),
+        );
+        let res = app
+            .clone()
+            .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(res.headers()[header::CONTENT_TYPE]
+            .as_bytes()
+            .starts_with(b"application/json"));
+        let body = axum::body::to_bytes(res.into_body(), 1024).await.unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["error"], "internal");
+        let res = app
+            .oneshot(Request::get("/ok").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+    }
 }

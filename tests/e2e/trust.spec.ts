@@ -62,7 +62,7 @@ async function signIn(page: Page, username: string) {
   await expect(page.locator('[data-testid="case-row"]').first()).toBeVisible({ timeout: 30_000 });
 }
 
-test('a revoked phone drops its customer data, keeps its queued change and syncs it after the same user signs in', async ({ page, context }) => {
+test('a revoked phone drops its customer data, keeps its queued change and syncs it after the same user signs in', async ({ page, context, browser }) => {
   await flows.login(page, server.baseURL, 'alice');
   const manager = await server.login('manager');
   const caseId = await openAssignedCase(page);
@@ -70,15 +70,22 @@ test('a revoked phone drops its customer data, keeps its queued change and syncs
   await accept(page);
   await expect(byId(page, 'sync-pending')).toHaveAttribute('data-count', '1');
 
-  // The phone is lost: the manager ends its session.
+  // The phone is lost: the manager ends its session from the devices screen.
   const devices: any[] = await manager.get('/api/v1/devices');
   const phone = devices.find((d) => d.username === 'alice' && d.active);
   expect(phone).toBeTruthy();
-  const res = await fetch(`${server.baseURL}/api/v1/devices/${phone.client_id}/revoke`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${manager.token}` },
-  });
-  expect(res.status).toBe(200);
+  const desk = await browser.newContext();
+  const managerPage = await desk.newPage();
+  await flows.login(managerPage, server.baseURL, 'manager');
+  await byId(managerPage, 'nav-settings').click();
+  await byId(managerPage, 'settings-devices').click();
+  const row = managerPage.locator(`[data-testid="device"][data-client="${phone.client_id}"]`);
+  await expect(row).toHaveAttribute('data-active', 'true');
+  managerPage.once('dialog', (d) => d.accept());
+  await row.locator('[data-testid="device-revoke"]').click();
+  await expect(byId(managerPage, 'devices-revoked')).toBeVisible();
+  await expect(row).toHaveAttribute('data-active', 'false');
+  await desk.close();
 
   // Its next contact: told, signed out, server data gone, the queued change kept.
   await context.setOffline(false);

@@ -539,10 +539,16 @@ fn add_common_errors(doc: &mut Value) {
                 add("413", "payload_too_large");
             }
             if has_params {
-                add("400", "invalid_path or invalid_query: a parameter out of its range");
+                add(
+                    "400",
+                    "invalid_path or invalid_query: a parameter out of its range",
+                );
             }
             if json_body {
-                add("415", "unsupported_media_type: the body must be `Content-Type: application/json`");
+                add(
+                    "415",
+                    "unsupported_media_type: the body must be `Content-Type: application/json`",
+                );
                 add("400", "invalid_json or invalid_body");
             }
             add("405", "method_not_allowed");

@@ -496,6 +496,19 @@ async fn logins_are_throttled_per_username() {
 }
 
 #[tokio::test]
+async fn logins_are_throttled_per_address() {
+    let app = spawn_app().await;
+    // A spray of usernames from one address: each name stays under its own limit.
+    for i in 0..onsite_server::throttle::MAX_FAILURES_PER_ADDR {
+        let res = app.login_raw(&format!("guess-{i}"), "wrong-password").await;
+        assert_eq!(res.status(), 401);
+    }
+    let res = app.login_raw("someone-new", "wrong-password").await;
+    assert!(res.headers().contains_key("retry-after"));
+    assert_json_error(res, 429, "login_throttled").await;
+}
+
+#[tokio::test]
 async fn uploads_are_bounded_per_user_and_unnamed_blobs_are_collected() {
     let app = spawn_configured(true, None, |c| c.upload_quota_bytes = 1000).await;
     let bob = app.login("bob").await;
