@@ -4,6 +4,9 @@
 
 pub mod catalog;
 pub mod dashboard;
+#[cfg(feature = "examples")]
+#[doc(hidden)]
+pub mod examples;
 pub mod knowledge;
 pub mod limits;
 pub mod model;

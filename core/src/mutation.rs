@@ -201,73 +201,87 @@ pub struct CheckArgs {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "name", content = "args")]
-pub enum Mutation {
-    #[serde(rename = "case.accept")]
-    Accept(CaseRef),
-    #[serde(rename = "case.set_status")]
-    SetStatus(SetStatusArgs),
-    #[serde(rename = "case.report")]
-    Report(ReportArgs),
-    #[serde(rename = "case.time")]
-    Time(TimeArgs),
-    #[serde(rename = "case.time_correct")]
-    TimeCorrect(TimeCorrectArgs),
-    #[serde(rename = "part.use")]
-    PartUse(PartUseArgs),
-    #[serde(rename = "part.correct")]
-    PartCorrect(PartCorrectArgs),
-    #[serde(rename = "photo.add")]
-    PhotoAdd(PhotoAddArgs),
-    #[serde(rename = "case.sign_off")]
-    SignOff(SignOffArgs),
-    #[serde(rename = "case.escalate")]
-    Escalate(EscalateArgs),
-    #[serde(rename = "case.follow_up")]
-    FollowUp(FollowUpArgs),
-    #[serde(rename = "case.create")]
-    Create(CreateArgs),
-    #[serde(rename = "case.assign")]
-    Assign(AssignArgs),
-    #[serde(rename = "case.close")]
-    Close(CaseRef),
-    #[serde(rename = "case.reopen")]
-    Reopen(ReasonArgs),
-    #[serde(rename = "case.cancel")]
-    Cancel(ReasonArgs),
-    #[serde(rename = "case.fault_analysis")]
-    FaultAnalysis(FaultAnalysisArgs),
-    #[serde(rename = "stock.adjust")]
-    StockAdjust(StockAdjustArgs),
-    /// Wire name `case.create` (see `CreateInspectionArgs`); `Mutation::parse` reads it.
-    #[serde(rename = "case.create", skip_deserializing)]
-    CreateInspection(CreateInspectionArgs),
-    #[serde(rename = "case.check")]
-    Check(CheckArgs),
+/// The one list of mutations: wire name, variant and argument type. The enum, its serde
+/// names, `MUTATION_NAMES`, `Mutation::name`, `Mutation::args` and the parser all come from it,
+/// so a name cannot be missing from one of them.
+macro_rules! mutations {
+    ($($(#[$doc:meta])* $name:literal => $variant:ident($args:ty),)*) => {
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "name", content = "args")]
+        pub enum Mutation {
+            $($(#[$doc])* #[serde(rename = $name)] $variant($args),)*
+            /// Wire name `case.create` (see `CreateInspectionArgs`); `Mutation::parse` reads it.
+            #[serde(rename = "case.create", skip_deserializing)]
+            CreateInspection(CreateInspectionArgs),
+        }
+
+        /// Every wire name, in the order of the list above.
+        pub const MUTATION_NAMES: &[&str] = &[$($name),*];
+
+        impl Mutation {
+            /// The wire name.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Mutation::$variant(_) => $name,)*
+                    Mutation::CreateInspection(_) => "case.create",
+                }
+            }
+
+            /// The wire arguments.
+            pub fn args(&self) -> serde_json::Value {
+                match self {
+                    $(Mutation::$variant(a) => to_args(a),)*
+                    Mutation::CreateInspection(a) => to_args(a),
+                }
+            }
+
+            /// The variant of a wire name, its args read straight from the JSON (one
+            /// deserializer per args type: the tagged-enum route doubles the code in the wasm).
+            fn from_named(name: &str, args: &serde_json::Value) -> Result<Mutation, Rejection> {
+                match name {
+                    $($name => from_args(name, args).map(Mutation::$variant),)*
+                    _ => Err(Rejection::new(
+                        "unknown_mutation",
+                        format!("unknown mutation `{name}`"),
+                    )),
+                }
+            }
+        }
+    };
 }
 
-pub const MUTATION_NAMES: [&str; 19] = [
-    "case.accept",
-    "case.set_status",
-    "case.report",
-    "case.time",
-    "case.time_correct",
-    "part.use",
-    "part.correct",
-    "photo.add",
-    "case.sign_off",
-    "case.escalate",
-    "case.follow_up",
-    "case.create",
-    "case.assign",
-    "case.close",
-    "case.reopen",
-    "case.cancel",
-    "case.fault_analysis",
-    "stock.adjust",
-    "case.check",
-];
+mutations! {
+    "case.accept" => Accept(CaseRef),
+    "case.set_status" => SetStatus(SetStatusArgs),
+    "case.report" => Report(ReportArgs),
+    "case.time" => Time(TimeArgs),
+    "case.time_correct" => TimeCorrect(TimeCorrectArgs),
+    "part.use" => PartUse(PartUseArgs),
+    "part.correct" => PartCorrect(PartCorrectArgs),
+    "photo.add" => PhotoAdd(PhotoAddArgs),
+    "case.sign_off" => SignOff(SignOffArgs),
+    "case.escalate" => Escalate(EscalateArgs),
+    "case.follow_up" => FollowUp(FollowUpArgs),
+    "case.create" => Create(CreateArgs),
+    "case.assign" => Assign(AssignArgs),
+    "case.close" => Close(CaseRef),
+    "case.reopen" => Reopen(ReasonArgs),
+    "case.cancel" => Cancel(ReasonArgs),
+    "case.fault_analysis" => FaultAnalysis(FaultAnalysisArgs),
+    "stock.adjust" => StockAdjust(StockAdjustArgs),
+    "case.check" => Check(CheckArgs),
+}
+
+fn to_args<T: Serialize>(args: &T) -> serde_json::Value {
+    serde_json::to_value(args).expect("mutation args serialize")
+}
+
+fn from_args<T: serde::de::DeserializeOwned>(
+    name: &str,
+    args: &serde_json::Value,
+) -> Result<T, Rejection> {
+    T::deserialize(args).map_err(|e| Rejection::invalid(format!("{name}: {e}")))
+}
 
 /// Why a mutation was not applied. `code` is stable and machine-readable; `message` explains.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -339,106 +353,21 @@ pub struct ApplyContext<'a> {
 
 impl Mutation {
     /// Parse a wire mutation; an unknown name or malformed args is a rejection, not a crash.
-    /// Matching the name first and reading the args struct straight from the JSON keeps one
-    /// deserializer per args type (the tagged-enum route doubles the code in the wasm).
     pub fn parse(name: &str, args: &serde_json::Value) -> Result<Mutation, Rejection> {
-        fn de<T: serde::de::DeserializeOwned>(
-            name: &str,
-            args: &serde_json::Value,
-        ) -> Result<T, Rejection> {
-            T::deserialize(args).map_err(|e| Rejection::invalid(format!("{name}: {e}")))
-        }
         if !args.is_object() {
             return Err(Rejection::invalid(format!(
                 "{name}: args must be a JSON object"
             )));
         }
-        Ok(match name {
-            "case.accept" => Mutation::Accept(de(name, args)?),
-            "case.set_status" => Mutation::SetStatus(de(name, args)?),
-            "case.report" => Mutation::Report(de(name, args)?),
-            "case.time" => Mutation::Time(de(name, args)?),
-            "case.time_correct" => Mutation::TimeCorrect(de(name, args)?),
-            "part.use" => Mutation::PartUse(de(name, args)?),
-            "part.correct" => Mutation::PartCorrect(de(name, args)?),
-            "photo.add" => Mutation::PhotoAdd(de(name, args)?),
-            "case.sign_off" => Mutation::SignOff(de(name, args)?),
-            "case.escalate" => Mutation::Escalate(de(name, args)?),
-            "case.follow_up" => Mutation::FollowUp(de(name, args)?),
-            "case.create"
-                if args
-                    .get("checklist")
-                    .and_then(|c| c.as_array())
-                    .is_some_and(|c| !c.is_empty()) =>
-            {
-                Mutation::CreateInspection(de(name, args)?)
-            }
-            "case.create" => Mutation::Create(de(name, args)?),
-            "case.assign" => Mutation::Assign(de(name, args)?),
-            "case.close" => Mutation::Close(de(name, args)?),
-            "case.reopen" => Mutation::Reopen(de(name, args)?),
-            "case.cancel" => Mutation::Cancel(de(name, args)?),
-            "case.fault_analysis" => Mutation::FaultAnalysis(de(name, args)?),
-            "stock.adjust" => Mutation::StockAdjust(de(name, args)?),
-            "case.check" => Mutation::Check(de(name, args)?),
-            _ => {
-                return Err(Rejection::new(
-                    "unknown_mutation",
-                    format!("unknown mutation `{name}`"),
-                ))
-            }
-        })
-    }
-
-    pub fn name(&self) -> &'static str {
-        match self {
-            Mutation::Accept(_) => "case.accept",
-            Mutation::SetStatus(_) => "case.set_status",
-            Mutation::Report(_) => "case.report",
-            Mutation::Time(_) => "case.time",
-            Mutation::TimeCorrect(_) => "case.time_correct",
-            Mutation::PartUse(_) => "part.use",
-            Mutation::PartCorrect(_) => "part.correct",
-            Mutation::PhotoAdd(_) => "photo.add",
-            Mutation::SignOff(_) => "case.sign_off",
-            Mutation::Escalate(_) => "case.escalate",
-            Mutation::FollowUp(_) => "case.follow_up",
-            Mutation::Create(_) => "case.create",
-            Mutation::Assign(_) => "case.assign",
-            Mutation::Close(_) => "case.close",
-            Mutation::Reopen(_) => "case.reopen",
-            Mutation::Cancel(_) => "case.cancel",
-            Mutation::FaultAnalysis(_) => "case.fault_analysis",
-            Mutation::StockAdjust(_) => "stock.adjust",
-            Mutation::CreateInspection(_) => "case.create",
-            Mutation::Check(_) => "case.check",
+        let inspection = name == "case.create"
+            && args
+                .get("checklist")
+                .and_then(|c| c.as_array())
+                .is_some_and(|c| !c.is_empty());
+        if inspection {
+            return from_args(name, args).map(Mutation::CreateInspection);
         }
-    }
-
-    pub fn args(&self) -> serde_json::Value {
-        fn ser<T: Serialize>(args: &T) -> serde_json::Value {
-            serde_json::to_value(args).expect("mutation args serialize")
-        }
-        match self {
-            Mutation::Accept(a) | Mutation::Close(a) => ser(a),
-            Mutation::SetStatus(a) => ser(a),
-            Mutation::Report(a) => ser(a),
-            Mutation::Time(a) => ser(a),
-            Mutation::TimeCorrect(a) => ser(a),
-            Mutation::PartUse(a) => ser(a),
-            Mutation::PartCorrect(a) => ser(a),
-            Mutation::PhotoAdd(a) => ser(a),
-            Mutation::SignOff(a) => ser(a),
-            Mutation::Escalate(a) => ser(a),
-            Mutation::FollowUp(a) => ser(a),
-            Mutation::Create(a) => ser(a),
-            Mutation::Assign(a) => ser(a),
-            Mutation::Reopen(a) | Mutation::Cancel(a) => ser(a),
-            Mutation::FaultAnalysis(a) => ser(a),
-            Mutation::StockAdjust(a) => ser(a),
-            Mutation::CreateInspection(a) => ser(a),
-            Mutation::Check(a) => ser(a),
-        }
+        Mutation::from_named(name, args)
     }
 
     pub fn to_wire(&self, seq: u64, id: Uuid, client_time: DateTime<Utc>) -> WireMutation {

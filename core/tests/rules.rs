@@ -755,3 +755,21 @@ fn a_checklist_template_needs_unique_ids_and_text() {
         "invalid_args"
     );
 }
+
+/// Text is stored trimmed, so a repeat with the same untrimmed text is the same analysis: a
+/// no-op, not a second timeline entry.
+#[test]
+fn a_fault_analysis_with_trailing_whitespace_applied_twice_is_a_no_op() {
+    let mut w = World::in_progress();
+    let m = Mutation::FaultAnalysis(FaultAnalysisArgs {
+        case_id: CASE,
+        cause: "Worn contactor \n".into(),
+        impact: " Chiller down for 2 h".into(),
+        prevention: "Yearly contactor check ".into(),
+    });
+    w.ok(alice(), m.clone());
+    let entries = w.case().timeline.len();
+    let again = w.run(alice(), m).unwrap();
+    assert!(again.is_noop());
+    assert_eq!(w.case().timeline.len(), entries);
+}

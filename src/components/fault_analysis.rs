@@ -3,22 +3,16 @@
 
 use leptos::prelude::*;
 use onsite_core::mutation::FaultAnalysisArgs;
-use onsite_core::{Actor, Case, CaseStatus, Mutation, Role};
+use onsite_core::status::check;
+use onsite_core::{Actor, Case, CaseAction, Mutation};
 
 use crate::components::fmt::{local_time, non_empty};
 use crate::components::forms::labelled_textarea;
 use crate::i18n::use_i18n;
 
-/// Who may record one, as onsite-core's `apply` decides: the assigned engineer while working
-/// or once completed, a manager on any case not closed or cancelled.
+/// Who may record one: onsite-core's rule (`CaseAction::FaultAnalysis`), written once there.
 pub fn can_record_fault_analysis(actor: &Actor, case: &Case) -> bool {
-    match actor.role {
-        Role::Manager => !case.status.is_final(),
-        Role::Engineer => {
-            case.assignee_id == Some(actor.user_id)
-                && (case.status.is_active_work() || case.status == CaseStatus::Completed)
-        }
-    }
+    check(actor, case, CaseAction::FaultAnalysis).is_ok()
 }
 
 /// The fault-analysis card on severity-1 cases (shown filled when one is recorded).

@@ -208,9 +208,20 @@ pub fn type_into(e: &Element, text: &str) {
         .unwrap();
 }
 
-/// Polls `cond` every 20 ms for up to 3 s.
+/// How long a test waits for something that must happen: long enough that only a real
+/// failure exceeds it on a busy CI machine (a passing test returns as soon as it happens).
+pub const DEADLINE_MS: f64 = 60_000.0;
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Polls `cond` every 20 ms until it holds, failing only after [`DEADLINE_MS`].
 pub async fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
-    for _ in 0..150 {
+    let end = now_ms() + DEADLINE_MS;
+    while now_ms() < end {
         if cond() {
             return;
         }
@@ -268,7 +279,8 @@ pub fn page(changes: Vec<Change>) -> PullResponse {
 
 /// Waits for the outbox to hold at least `n` entries and returns them.
 pub async fn wait_outbox(store: &Store, n: usize) -> Vec<OutboxEntry> {
-    for _ in 0..150 {
+    let end = now_ms() + DEADLINE_MS;
+    while now_ms() < end {
         let o = store.pending(100).await.unwrap();
         if o.len() >= n {
             return o;
