@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use onsite_core::{Actor, Mutation};
+use onsite_core::{Actor, Mutation, RejectionCode};
 
 use crate::components::case_list::CaseFilter;
 use crate::store::{Session, Store, StoreError, StoreErrorKind};
@@ -21,21 +21,22 @@ pub struct UiError {
     pub detail: Option<String>,
 }
 
-/// The i18n key explaining a rejection code from onsite-core (or the server).
-pub fn rejection_reason(code: &str) -> &'static str {
-    match code.trim() {
-        "invalid_args" => "rejection.invalid_args",
-        "invalid_status" => "rejection.invalid_status",
-        "not_assignee" => "rejection.not_assignee",
-        "forbidden_role" => "rejection.forbidden_role",
-        "not_found" => "rejection.not_found",
-        "not_ready" => "rejection.not_ready",
-        "conflict" => "rejection.conflict",
-        "unknown_mutation" => "rejection.unknown_mutation",
-        "unknown_part" => "rejection.unknown_part",
-        "blob_missing" => "rejection.blob_missing",
-        "unknown_engineer" => "rejection.unknown_engineer",
-        _ => "rejection.other",
+/// The i18n key explaining a rejection code from onsite-core (or the server). Exhaustive: a new
+/// code does not compile until it is translated.
+pub fn rejection_reason(code: RejectionCode) -> &'static str {
+    match code {
+        RejectionCode::InvalidArgs => "rejection.invalid_args",
+        RejectionCode::InvalidStatus => "rejection.invalid_status",
+        RejectionCode::NotAssignee => "rejection.not_assignee",
+        RejectionCode::ForbiddenRole => "rejection.forbidden_role",
+        RejectionCode::NotFound => "rejection.not_found",
+        RejectionCode::NotReady => "rejection.not_ready",
+        RejectionCode::Conflict => "rejection.conflict",
+        RejectionCode::UnknownMutation => "rejection.unknown_mutation",
+        RejectionCode::UnknownPart => "rejection.unknown_part",
+        RejectionCode::BlobMissing => "rejection.blob_missing",
+        RejectionCode::UnknownEngineer => "rejection.unknown_engineer",
+        RejectionCode::Other => "rejection.other",
     }
 }
 
@@ -64,9 +65,7 @@ impl UiError {
     pub fn from_store(e: &StoreError) -> UiError {
         match e.kind {
             StoreErrorKind::QuotaExceeded => UiError::with("error.quota", e.message.clone()),
-            StoreErrorKind::Rejected => {
-                // The store's message is the rejection's "code: message".
-                let code = e.message.split(':').next().unwrap_or("");
+            StoreErrorKind::Rejected(code) => {
                 UiError::with("error.rejected", e.message.clone()).because(rejection_reason(code))
             }
             StoreErrorKind::NotFound => UiError::with("error.not_found", e.message.clone()),

@@ -759,7 +759,7 @@ async fn error_details_are_translated_reasons_not_english_text() {
     use onsite::store::StoreErrorKind;
     let (root, error) = mount_store_error(
         Lang::Zh,
-        StoreErrorKind::Rejected,
+        StoreErrorKind::Rejected(onsite_core::RejectionCode::NotAssignee),
         "not_assignee: case SR-0000002a is not assigned to you",
     )
     .await;

@@ -144,7 +144,7 @@ impl Transport for Stub {
                         mutation_id: m.id,
                         name: m.name.clone(),
                         case_id: None,
-                        code: "not_assignee".into(),
+                        code: onsite_core::RejectionCode::NotAssignee,
                         message: "case is not assigned to you".into(),
                         at: Utc::now(),
                     };

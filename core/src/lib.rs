@@ -11,6 +11,7 @@ pub mod knowledge;
 pub mod limits;
 pub mod model;
 pub mod mutation;
+pub mod rejection;
 pub mod sla;
 pub mod status;
 pub mod wire;
@@ -19,7 +20,8 @@ pub use catalog::{Part, StockLevel};
 pub use dashboard::{dashboard, Dashboard, EngineerFigures, Figures};
 pub use knowledge::PastFix;
 pub use model::*;
-pub use mutation::{apply, authorize, ApplyContext, Mutation, Outcome, Rejection, StockMove};
+pub use mutation::{apply, authorize, ApplyContext, Mutation, Outcome, StockMove};
+pub use rejection::{Rejection, RejectionCode};
 pub use sla::{SlaClock, SlaPolicy, SlaTargets};
 pub use status::{Actor, CaseAction, CaseStatus, Role};
 

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::limits::{date_in_range, time_in_range, time_range_text};
 pub use crate::limits::{MAX_CHECKLIST_ITEMS, MAX_LINE, MAX_QTY, MAX_TEXT};
 use crate::model::*;
+pub use crate::rejection::{Rejection, RejectionCode};
 use crate::sla::SlaPolicy;
 use crate::status::{check, check_who, Actor, CaseAction, CaseStatus, Denied, Role};
 use crate::wire::WireMutation;
@@ -240,8 +241,7 @@ macro_rules! mutations {
             fn from_named(name: &str, args: &serde_json::Value) -> Result<Mutation, Rejection> {
                 match name {
                     $($name => from_args(name, args).map(Mutation::$variant),)*
-                    _ => Err(Rejection::new(
-                        "unknown_mutation",
+                    _ => Err(Rejection::new(RejectionCode::UnknownMutation,
                         format!("unknown mutation `{name}`"),
                     )),
                 }
@@ -283,41 +283,18 @@ fn from_args<T: serde::de::DeserializeOwned>(
     T::deserialize(args).map_err(|e| Rejection::invalid(format!("{name}: {e}")))
 }
 
-/// Why a mutation was not applied. `code` is stable and machine-readable; `message` explains.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rejection {
-    pub code: String,
-    pub message: String,
-}
-
-impl Rejection {
-    pub fn new(code: &str, message: impl Into<String>) -> Rejection {
-        Rejection {
-            code: code.into(),
-            message: message.into(),
-        }
-    }
-    fn invalid(message: impl Into<String>) -> Rejection {
-        Rejection::new("invalid_args", message)
-    }
-    fn denied(d: Denied, what: &str, case: &Case) -> Rejection {
-        let message = match d {
-            Denied::Role => format!("your role may not {what}"),
-            Denied::NotAssignee => format!("case {} is not assigned to you", case.number),
-            Denied::Status => format!(
-                "cannot {what} while case {} is {}",
-                case.number,
-                case.status.as_str()
-            ),
-        };
-        Rejection::new(d.code(), message)
-    }
-}
-
-impl std::fmt::Display for Rejection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)
-    }
+/// Who may not, as a rejection (`status::check`'s verdict with a message).
+fn denied(d: Denied, what: &str, case: &Case) -> Rejection {
+    let message = match d {
+        Denied::Role => format!("your role may not {what}"),
+        Denied::NotAssignee => format!("case {} is not assigned to you", case.number),
+        Denied::Status => format!(
+            "cannot {what} while case {} is {}",
+            case.number,
+            case.status.as_str()
+        ),
+    };
+    Rejection::new(d.code(), message)
 }
 
 /// A movement of van stock caused by a mutation (negative = taken from the van).
@@ -755,7 +732,7 @@ fn who_may(m: &Mutation, case: &Case, actor: &Actor) -> Result<bool, Rejection> 
         {
             Ok(true)
         }
-        Err(d) => Err(Rejection::denied(d, action.describe(), case)),
+        Err(d) => Err(denied(d, action.describe(), case)),
     }
 }
 
@@ -815,7 +792,7 @@ pub fn apply(
                 Ok(Outcome::default())
             }
             Some(_) => Err(Rejection::new(
-                "conflict",
+                RejectionCode::Conflict,
                 "a different case with this id exists",
             )),
         };
@@ -835,7 +812,7 @@ pub fn apply(
 
     let Some(orig) = found else {
         return Err(Rejection::new(
-            "not_found",
+            RejectionCode::NotFound,
             format!("case {} not found", m.case_id()),
         ));
     };
@@ -845,7 +822,7 @@ pub fn apply(
     let mut extra_cases = Vec::new();
     let mut detail: Option<String> = None;
     let authorize = |action: CaseAction, what: &str| -> Result<(), Rejection> {
-        check(&actor, orig, action).map_err(|d| Rejection::denied(d, what, orig))
+        check(&actor, orig, action).map_err(|d| denied(d, what, orig))
     };
 
     match m {
@@ -860,7 +837,7 @@ pub fn apply(
                 .find(|i| i.item_id == a.item_id.trim())
             else {
                 return Err(Rejection::new(
-                    "not_found",
+                    RejectionCode::NotFound,
                     format!("checklist item `{}` is not on this case", a.item_id),
                 ));
             };
@@ -890,20 +867,19 @@ pub fn apply(
             if a.status == CaseStatus::Completed {
                 if case.report.result.is_none() {
                     return Err(Rejection::new(
-                        "not_ready",
+                        RejectionCode::NotReady,
                         "the report needs a result before completing",
                     ));
                 }
                 if !case.checklist_complete() {
                     let open = case.checklist.iter().filter(|i| i.result.is_none()).count();
-                    return Err(Rejection::new(
-                        "not_ready",
+                    return Err(Rejection::new(RejectionCode::NotReady,
                         format!("{open} checklist item(s) need an answer (pass, fail or n/a) before completing"),
                     ));
                 }
                 let Some(sign_off) = &case.sign_off else {
                     return Err(Rejection::new(
-                        "not_ready",
+                        RejectionCode::NotReady,
                         "a customer sign-off is needed before completing",
                     ));
                 };
@@ -969,13 +945,13 @@ pub fn apply(
                 .find(|t| t.entry_id == a.corrects)
             else {
                 return Err(Rejection::new(
-                    "not_found",
+                    RejectionCode::NotFound,
                     format!("time entry {} not found", a.corrects),
                 ));
             };
             if target.superseded_by.is_some() {
                 return Err(Rejection::new(
-                    "conflict",
+                    RejectionCode::Conflict,
                     "this time entry has already been corrected",
                 ));
             }
@@ -1040,7 +1016,7 @@ pub fn apply(
                 .find(|u| u.usage_id == a.corrects && u.corrects.is_none())
             else {
                 return Err(Rejection::new(
-                    "not_found",
+                    RejectionCode::NotFound,
                     "the part usage to correct is not on this case",
                 ));
             };
@@ -1137,7 +1113,7 @@ pub fn apply(
                     return Ok(Outcome::default());
                 }
                 return Err(Rejection::new(
-                    "invalid_status",
+                    RejectionCode::InvalidStatus,
                     format!(
                         "the case is already escalated to tier {}",
                         case.current_escalation_tier()
@@ -1159,7 +1135,7 @@ pub fn apply(
             authorize(CaseAction::FollowUp, "open a follow-up")?;
             if cases.contains_key(&a.new_case_id) {
                 return Err(Rejection::new(
-                    "conflict",
+                    RejectionCode::Conflict,
                     "a case with the follow-up's id exists",
                 ));
             }
@@ -1223,8 +1199,7 @@ pub fn apply(
             }
             authorize(CaseAction::Close, "close")?;
             if case.needs_fault_analysis() {
-                return Err(Rejection::new(
-                    "not_ready",
+                return Err(Rejection::new(RejectionCode::NotReady,
                     format!(
                         "case {} is severity 1: record a fault analysis (cause, impact, prevention) before closing it",
                         case.number
@@ -1342,7 +1317,7 @@ fn same_or_conflict(same: bool, what: &str) -> Result<Outcome, Rejection> {
         Ok(Outcome::default())
     } else {
         Err(Rejection::new(
-            "conflict",
+            RejectionCode::Conflict,
             format!("a different {what} with this id exists"),
         ))
     }

@@ -175,11 +175,12 @@ pub enum Denied {
 }
 
 impl Denied {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> crate::rejection::RejectionCode {
+        use crate::rejection::RejectionCode;
         match self {
-            Denied::Role => "forbidden_role",
-            Denied::NotAssignee => "not_assignee",
-            Denied::Status => "invalid_status",
+            Denied::Role => RejectionCode::ForbiddenRole,
+            Denied::NotAssignee => RejectionCode::NotAssignee,
+            Denied::Status => RejectionCode::InvalidStatus,
         }
     }
 }

@@ -171,7 +171,7 @@ pub struct RejectionRecord {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_id: Option<Uuid>,
-    pub code: String,
+    pub code: crate::rejection::RejectionCode,
     pub message: String,
     pub at: DateTime<Utc>,
 }

@@ -88,14 +88,14 @@ pub fn StatusPage() -> impl IntoView {
                             {list.into_iter().map(|r| {
                                 let ev_key = format!("event.{}", r.name);
                                 let href = r.case_id.map(|c| format!("/cases/{c}"));
-                                let code = r.code.clone();
+                                let code = r.code;
                                 let message = r.message.clone();
                                 view! {
-                                    <li class="rejection" data-testid="rejection-row" data-code=r.code.clone()>
+                                    <li class="rejection" data-testid="rejection-row" data-code=r.code.as_str()>
                                         <strong>{move || i18n.t(&ev_key)}</strong>
                                         <code>" " {r.name.clone()} " #" {r.seq}</code>
                                         <p data-detail=r.message.clone()>
-                                            {move || i18n.t(crate::state::rejection_reason(&code))}
+                                            {move || i18n.t(crate::state::rejection_reason(code))}
                                             // The server's own words are English: shown only in English.
                                             {move || (i18n.lang.get() == crate::i18n::Lang::En).then(|| view! {
                                                 " " <small class="muted">{message.clone()}</small>

@@ -32,7 +32,8 @@ pub struct StoreError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoreErrorKind {
     QuotaExceeded,
-    Rejected,
+    /// onsite-core refused the mutation (nothing was written).
+    Rejected(onsite_core::RejectionCode),
     NotFound,
     Other,
 }
@@ -807,7 +808,7 @@ impl Store {
             };
             // On rejection `tx` is dropped un-committed: indexed_db_futures aborts it.
             let outcome = apply(&m, &map, &ctx).map_err(|r| StoreError {
-                kind: StoreErrorKind::Rejected,
+                kind: StoreErrorKind::Rejected(r.code),
                 message: r.to_string(),
             })?;
             for c in &outcome.cases {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use onsite_core::wire::{
     PushRequest, PushResponse, PushResult, PushStatus, RejectionRecord, WireMutation,
 };
-use onsite_core::{apply, ApplyContext, CaseFlag, Mutation, Rejection, SlaPolicy};
+use onsite_core::{apply, ApplyContext, CaseFlag, Mutation, Rejection, RejectionCode, SlaPolicy};
 use uuid::Uuid;
 
 use crate::auth::Session;
@@ -83,7 +83,7 @@ pub async fn push(
                         .get("case_id")
                         .and_then(|v| v.as_str())
                         .and_then(|s| Uuid::parse_str(s).ok()),
-                    code: rejection.code.clone(),
+                    code: rejection.code,
                     message: rejection.message.clone(),
                     at: now,
                 };
@@ -277,25 +277,25 @@ async fn server_checks(
     Ok(match m {
         Mutation::PartUse(a) if !cases::part_exists(conn, a.part_no.trim()).await? => {
             Some(Rejection::new(
-                "unknown_part",
+                RejectionCode::UnknownPart,
                 format!("part `{}` is not in the catalog", a.part_no),
             ))
         }
         Mutation::StockAdjust(a) if !cases::part_exists(conn, a.part_no.trim()).await? => {
             Some(Rejection::new(
-                "unknown_part",
+                RejectionCode::UnknownPart,
                 format!("part `{}` is not in the catalog", a.part_no),
             ))
         }
         Mutation::StockAdjust(a) if !users::is_engineer(conn, a.engineer_id).await? => {
             Some(Rejection::new(
-                "unknown_engineer",
+                RejectionCode::UnknownEngineer,
                 format!("{} is not an engineer", a.engineer_id),
             ))
         }
         Mutation::Assign(a) if !users::is_engineer(conn, a.engineer_id).await? => {
             Some(Rejection::new(
-                "unknown_engineer",
+                RejectionCode::UnknownEngineer,
                 format!("{} is not an engineer", a.engineer_id),
             ))
         }
@@ -305,7 +305,7 @@ async fn server_checks(
 
 fn blob_missing(sha256: &str) -> Option<Rejection> {
     Some(Rejection::new(
-        "blob_missing",
+        RejectionCode::BlobMissing,
         format!("upload blob {sha256} before the mutation that names it"),
     ))
 }
