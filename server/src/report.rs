@@ -160,7 +160,13 @@ pub async fn revoke_text(
             );
             (
                 format!("device {id}"),
-                users::revoke_client(&mut tx, id, users::RevokeReason::Manager, now).await?,
+                users::revoke(
+                    &mut tx,
+                    users::Sessions::Device(id),
+                    users::RevokeReason::Manager,
+                    now,
+                )
+                .await?,
             )
         }
         (None, Some(name)) => {
@@ -169,7 +175,13 @@ pub async fn revoke_text(
                 .ok_or_else(|| anyhow::anyhow!("no user `{name}`"))?;
             (
                 format!("every device of {name}"),
-                users::revoke_user(&mut tx, user.id, users::RevokeReason::Manager, now).await?,
+                users::revoke(
+                    &mut tx,
+                    users::Sessions::User(user.id),
+                    users::RevokeReason::Manager,
+                    now,
+                )
+                .await?,
             )
         }
         (None, None) => anyhow::bail!("give --client or --user"),

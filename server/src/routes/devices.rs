@@ -8,8 +8,8 @@ use onsite_core::wire::{Device, RevokeResponse};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiPath, Manager};
-use crate::store::users::{self, RevokeReason};
+use crate::extract::{ApiJson, ApiPath, AuthUser, Manager};
+use crate::store::users::{self, RevokeReason, Sessions};
 use crate::AppState;
 
 pub async fn list(State(state): State<AppState>, _: Manager) -> ApiResult<ApiJson<Vec<Device>>> {
@@ -22,15 +22,7 @@ pub async fn revoke_device(
     Manager(user): Manager,
     ApiPath(client_id): ApiPath<Uuid>,
 ) -> ApiResult<ApiJson<RevokeResponse>> {
-    let mut tx = state.store.write().await?;
-    if users::client_owner(&mut tx, client_id).await?.is_none() {
-        return Err(ApiError::not_found(format!("no device {client_id}")));
-    }
-    let revoked =
-        users::revoke_client(&mut tx, client_id, RevokeReason::Manager, Utc::now()).await?;
-    tx.commit().await?;
-    tracing::info!(by = %user.name, %client_id, revoked, "device revoked");
-    Ok(ApiJson(RevokeResponse { revoked }))
+    revoke(&state, &user, Sessions::Device(client_id)).await
 }
 
 pub async fn revoke_user(
@@ -38,12 +30,30 @@ pub async fn revoke_user(
     Manager(user): Manager,
     ApiPath(user_id): ApiPath<Uuid>,
 ) -> ApiResult<ApiJson<RevokeResponse>> {
+    revoke(&state, &user, Sessions::User(user_id)).await
+}
+
+async fn revoke(
+    state: &AppState,
+    by: &AuthUser,
+    of: Sessions,
+) -> ApiResult<ApiJson<RevokeResponse>> {
     let mut tx = state.store.write().await?;
-    if users::user_by_id(&mut tx, user_id).await?.is_none() {
-        return Err(ApiError::not_found(format!("no user {user_id}")));
+    let missing = match of {
+        Sessions::Device(id) => users::client_owner(&mut tx, id)
+            .await?
+            .is_none()
+            .then(|| format!("no device {id}")),
+        Sessions::User(id) => users::user_by_id(&mut tx, id)
+            .await?
+            .is_none()
+            .then(|| format!("no user {id}")),
+    };
+    if let Some(message) = missing {
+        return Err(ApiError::not_found(message));
     }
-    let revoked = users::revoke_user(&mut tx, user_id, RevokeReason::Manager, Utc::now()).await?;
+    let revoked = users::revoke(&mut tx, of, RevokeReason::Manager, Utc::now()).await?;
     tx.commit().await?;
-    tracing::info!(by = %user.name, %user_id, revoked, "user's devices revoked");
+    tracing::info!(by = %by.name, ?of, revoked, "sessions revoked");
     Ok(ApiJson(RevokeResponse { revoked }))
 }

@@ -231,37 +231,31 @@ pub async fn revoke_token(
     Ok(())
 }
 
-/// Revoke every live token of one device; the number revoked.
-pub async fn revoke_client(
-    conn: &mut Conn,
-    client_id: Uuid,
-    reason: RevokeReason,
-    now: DateTime<Utc>,
-) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE tokens SET revoked = 1, revoked_at = ?2, revoked_reason = ?3
-         WHERE client_id = ?1 AND revoked = 0",
-    )
-    .bind(client_id.to_string())
-    .bind(ts(now))
-    .bind(reason.as_str())
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected())
+/// Whose live tokens a manager revokes.
+#[derive(Debug, Clone, Copy)]
+pub enum Sessions {
+    /// One device (a lost phone).
+    Device(Uuid),
+    /// Every device of one user.
+    User(Uuid),
 }
 
-/// Revoke every live token of one user (all their devices); the number revoked.
-pub async fn revoke_user(
+/// Revoke the live tokens `of`; the number revoked.
+pub async fn revoke(
     conn: &mut Conn,
-    user_id: Uuid,
+    of: Sessions,
     reason: RevokeReason,
     now: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
+    let (column, id) = match of {
+        Sessions::Device(id) => ("client_id", id),
+        Sessions::User(id) => ("user_id", id),
+    };
+    let done = sqlx::query(&format!(
         "UPDATE tokens SET revoked = 1, revoked_at = ?2, revoked_reason = ?3
-         WHERE user_id = ?1 AND revoked = 0",
-    )
-    .bind(user_id.to_string())
+         WHERE {column} = ?1 AND revoked = 0"
+    ))
+    .bind(id.to_string())
     .bind(ts(now))
     .bind(reason.as_str())
     .execute(conn)
