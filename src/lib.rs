@@ -1,6 +1,8 @@
 //! Onsite PWA: Leptos 0.8 client-side app. `main.rs` only mounts [`App`].
 
 pub mod api;
+pub mod browser;
+pub mod case_filter;
 pub mod checklist_templates;
 pub mod store;
 pub mod sync;

@@ -13,10 +13,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState};
 
+use crate::browser::{self, navigator, online};
 use crate::state::AppState;
 
-/// Background Sync tag the worker answers with `FLUSH_OUTBOX`.
-pub const SYNC_TAG: &str = "onsite-outbox";
 /// `registration.update()` also runs at start, on `online` and when the app becomes visible.
 const UPDATE_EVERY_MS: u32 = 10 * 60 * 1000;
 /// The second `update()` after the `online` event (the first one often comes too early).
@@ -63,18 +62,9 @@ pub fn use_pwa() -> Option<Pwa> {
 }
 
 thread_local! {
-    static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
     static INSTALL_EVENT: RefCell<Option<web_sys::Event>> = const { RefCell::new(None) };
     /// Set when the user took the update: the next `controllerchange` reloads the page.
     static RELOAD_ON_CONTROLLER_CHANGE: Cell<bool> = const { Cell::new(false) };
-}
-
-fn navigator() -> Option<web_sys::Navigator> {
-    web_sys::window().map(|w| w.navigator())
-}
-
-fn online() -> bool {
-    navigator().map(|n| n.on_line()).unwrap_or(true)
 }
 
 /// `navigator.serviceWorker`, absent outside secure contexts and in old browsers.
@@ -128,7 +118,7 @@ pub fn start(state: AppState, pwa: Pwa) {
 }
 
 fn watch_registration(reg: ServiceWorkerRegistration, pwa: Pwa) {
-    REGISTRATION.with(|r| *r.borrow_mut() = Some(reg.clone()));
+    browser::set_registration(reg.clone());
     if reg.waiting().is_some() && has_controller() {
         pwa.update_ready.set(true);
     }
@@ -172,7 +162,7 @@ fn watch_registration(reg: ServiceWorkerRegistration, pwa: Pwa) {
 
 /// Asks the browser to look for a new `/sw.js` (a new build). Failures (offline) are fine.
 pub fn check_for_update() {
-    let promise = REGISTRATION.with(|r| r.borrow().as_ref().and_then(|r| r.update().ok()));
+    let promise = browser::registration().and_then(|r| r.update().ok());
     if let Some(p) = promise {
         spawn_local(async move {
             let _ = JsFuture::from(p).await;
@@ -210,7 +200,7 @@ pub async fn apply_update(state: AppState, pwa: Pwa) {
             }
         }
     }
-    let waiting = REGISTRATION.with(|r| r.borrow().as_ref().and_then(|r| r.waiting()));
+    let waiting = browser::registration().and_then(|r| r.waiting());
     RELOAD_ON_CONTROLLER_CHANGE.with(|r| r.set(true));
     match waiting {
         Some(worker) => {
@@ -223,35 +213,6 @@ pub async fn apply_update(state: AppState, pwa: Pwa) {
             reload();
         }
         None => reload(),
-    }
-}
-
-/// Where the browser has Background Sync, ask for a `sync` event when the connection is
-/// back (the worker then asks us to flush). Best effort: the page's own sync is the mechanism.
-pub fn request_background_sync() {
-    if online() {
-        return;
-    }
-    let Some(reg) = REGISTRATION.with(|r| r.borrow().clone()) else {
-        return;
-    };
-    let Ok(sync) = js_sys::Reflect::get(&reg, &JsValue::from_str("sync")) else {
-        return;
-    };
-    if sync.is_undefined() || sync.is_null() {
-        return;
-    }
-    let register = js_sys::Reflect::get(&sync, &JsValue::from_str("register"))
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    if let Some(register) = register {
-        if let Ok(p) = register.call1(&sync, &JsValue::from_str(SYNC_TAG)) {
-            if let Ok(p) = p.dyn_into::<js_sys::Promise>() {
-                spawn_local(async move {
-                    let _ = JsFuture::from(p).await;
-                });
-            }
-        }
     }
 }
 
@@ -326,31 +287,4 @@ pub fn app_version() -> String {
         .and_then(|m| m.get_attribute("content"))
         .filter(|v| !v.trim().is_empty())
         .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string())
-}
-
-/// `navigator.storage.estimate()`: (used bytes, quota bytes).
-pub async fn storage_estimate() -> Option<(f64, f64)> {
-    let est = JsFuture::from(storage_manager()?.estimate().ok()?)
-        .await
-        .ok()?;
-    let est: web_sys::StorageEstimate = est.unchecked_into();
-    Some((est.get_usage()?, est.get_quota()?))
-}
-
-fn storage_manager() -> Option<web_sys::StorageManager> {
-    let nav = navigator()?;
-    let storage = js_sys::Reflect::get(&nav, &JsValue::from_str("storage")).ok()?;
-    (!storage.is_undefined() && !storage.is_null()).then(|| storage.unchecked_into())
-}
-
-/// `navigator.storage.persisted()` (no prompt); `None` where the API is missing.
-pub async fn storage_persisted() -> Option<bool> {
-    let p = storage_manager()?.persisted().ok()?;
-    JsFuture::from(p).await.ok()?.as_bool()
-}
-
-/// `navigator.storage.persist()`; `None` where the API is missing.
-pub async fn storage_persist() -> Option<bool> {
-    let p = storage_manager()?.persist().ok()?;
-    JsFuture::from(p).await.ok()?.as_bool()
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use onsite_core::{Actor, Mutation, RejectionCode};
 
-use crate::components::case_list::CaseFilter;
+use crate::case_filter::CaseFilter;
 use crate::store::{Session, Store, StoreError, StoreErrorKind};
 use crate::sync::{SyncHandle, SyncStatus};
 
@@ -188,7 +188,7 @@ impl AppState {
                 self.nudge();
                 // Offline: where the browser has Background Sync, it wakes the worker when
                 // the connection is back (the page's own sync stays the mechanism).
-                crate::pwa::request_background_sync();
+                crate::browser::request_background_sync();
                 match store.pending_count().await {
                     Ok(n) => self.status.update(|s| s.pending = n),
                     Err(e) => self.show_error(UiError::from_store(&e)),
@@ -292,7 +292,7 @@ fn request_persistence(state: AppState) {
         let Some(store) = state.store() else {
             return;
         };
-        let persisted = crate::pwa::storage_persisted().await;
+        let persisted = crate::browser::storage_persisted().await;
         if persisted == Some(true) {
             state.persisted.set(persisted);
             return;
@@ -300,7 +300,7 @@ fn request_persistence(state: AppState) {
         match store.persist_answer().await {
             Ok(Some(_)) => state.persisted.set(persisted),
             Ok(None) => {
-                let answer = crate::pwa::storage_persist().await;
+                let answer = crate::browser::storage_persist().await;
                 state.persisted.set(answer);
                 if let Some(granted) = answer {
                     if let Err(e) = store.set_persist_answer(granted).await {

@@ -2,6 +2,7 @@
 //! change them and the sync wire types. No I/O: the PWA and the server both
 //! depend on this crate, so its rules are enforced identically on both sides.
 
+pub mod case_status;
 pub mod catalog;
 pub mod dashboard;
 #[cfg(feature = "examples")]
@@ -12,6 +13,7 @@ pub mod limits;
 pub mod model;
 pub mod mutation;
 pub mod rejection;
+pub mod severity;
 pub mod sla;
 pub mod status;
 pub mod wire;

@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use crate::case_status::CaseStatus;
+pub use crate::severity::Severity;
 use crate::sla::SlaClock;
-use crate::status::CaseStatus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -50,34 +51,6 @@ impl ServiceMode {
             ServiceMode::Remote => "remote",
             ServiceMode::OnSite => "on_site",
         }
-    }
-}
-
-/// Severity level 1 (system down) to 4 (a question).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "u8", into = "u8")]
-pub struct Severity(u8);
-
-impl Severity {
-    pub const ALL: [Severity; 4] = [Severity(1), Severity(2), Severity(3), Severity(4)];
-    pub fn new(level: u8) -> Option<Severity> {
-        (1..=4).contains(&level).then_some(Severity(level))
-    }
-    pub fn level(self) -> u8 {
-        self.0
-    }
-}
-
-impl TryFrom<u8> for Severity {
-    type Error = String;
-    fn try_from(v: u8) -> Result<Self, String> {
-        Severity::new(v).ok_or_else(|| format!("severity must be 1..4, got {v}"))
-    }
-}
-
-impl From<Severity> for u8 {
-    fn from(s: Severity) -> u8 {
-        s.0
     }
 }
 

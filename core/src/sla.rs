@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::model::Severity;
+use crate::severity::Severity;
 
 /// Respond/resolve targets for one severity level, in minutes. `None` = as agreed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

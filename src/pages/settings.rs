@@ -40,11 +40,11 @@ pub fn SettingsPage() -> impl IntoView {
     let estimate = LocalResource::new(move || {
         // Refresh after writes and syncs.
         state.revision.track();
-        pwa::storage_estimate()
+        crate::browser::storage_estimate()
     });
     // The current answer (the browser may have granted it since the app asked).
     leptos::task::spawn_local(async move {
-        if let Some(p) = pwa::storage_persisted().await {
+        if let Some(p) = crate::browser::storage_persisted().await {
             if p || state.persisted.get_untracked().is_none() {
                 state.persisted.set(Some(p));
             }

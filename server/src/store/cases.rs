@@ -8,14 +8,10 @@ use onsite_core::{Case, Part};
 use sqlx::Row;
 use uuid::Uuid;
 
+use super::codec::{decode_err, decode_json, json_by_ids};
 use super::log::{record_change, ChangeEntity};
-use super::users::decode_err;
 use super::{ts, Conn};
 use onsite_core::wire::ChangeOp;
-
-fn decode_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, sqlx::Error> {
-    serde_json::from_str(s).map_err(|e| decode_err(format!("stored JSON: {e}")))
-}
 
 /// The cases among `ids` that exist.
 pub async fn load_cases(
@@ -315,27 +311,6 @@ pub async fn stock_json(
             level.part_no.clone(),
             serde_json::to_value(level).map_err(|e| decode_err(e.to_string()))?,
         );
-    }
-    Ok(out)
-}
-
-pub(crate) async fn json_by_ids(
-    conn: &mut Conn,
-    sql: &'static str,
-    ids: &[String],
-) -> Result<BTreeMap<String, serde_json::Value>, sqlx::Error> {
-    let mut out = BTreeMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    let rows = sqlx::query(sql)
-        .bind(serde_json::Value::from(ids.to_vec()).to_string())
-        .fetch_all(conn)
-        .await?;
-    for r in rows {
-        let id: String = r.try_get("id")?;
-        let data: String = r.try_get("data")?;
-        out.insert(id, decode_json(&data)?);
     }
     Ok(out)
 }

@@ -6,7 +6,7 @@ use onsite_core::Role;
 use sqlx::Row;
 use uuid::Uuid;
 
-use super::users::decode_err;
+use super::codec::decode_err;
 use super::{ts, Conn};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -246,7 +246,7 @@ pub async fn rejection_json(
     conn: &mut Conn,
     ids: &[String],
 ) -> Result<std::collections::BTreeMap<String, serde_json::Value>, sqlx::Error> {
-    super::cases::json_by_ids(
+    super::codec::json_by_ids(
         conn,
         "SELECT id, data FROM rejections WHERE id IN (SELECT value FROM json_each(?1))",
         ids,

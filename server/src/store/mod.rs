@@ -7,6 +7,7 @@
 
 pub mod blobs;
 pub mod cases;
+mod codec;
 pub mod log;
 pub mod policies;
 pub mod users;

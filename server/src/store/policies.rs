@@ -10,8 +10,8 @@ use onsite_core::wire::PolicyRecord;
 use onsite_core::{Role, SlaPolicy};
 use sqlx::Row;
 
+use super::codec::decode_err;
 use super::log::{record_change, ChangeEntity};
-use super::users::decode_err;
 use super::Conn;
 
 /// Longest policy name and customer name the endpoints take.

@@ -5,6 +5,7 @@ use onsite_core::Role;
 use sqlx::Row;
 use uuid::Uuid;
 
+use super::codec::{decode_err, parse_uuid};
 use super::{ts, Conn, Store};
 use crate::auth::{parse_role, role_str, Session};
 
@@ -27,14 +28,6 @@ fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<UserRow, sqlx::Error> {
         role: parse_role(&role).ok_or_else(|| decode_err(format!("unknown role {role}")))?,
         password_hash: r.try_get("password_hash")?,
     })
-}
-
-pub(crate) fn parse_uuid(s: &str) -> Result<Uuid, sqlx::Error> {
-    Uuid::parse_str(s).map_err(|e| decode_err(format!("bad uuid {s}: {e}")))
-}
-
-pub(crate) fn decode_err(msg: String) -> sqlx::Error {
-    sqlx::Error::Decode(msg.into())
 }
 
 pub async fn insert_user(
