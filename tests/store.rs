@@ -211,8 +211,9 @@ async fn record_assigns_seq_atomically_with_the_local_write() {
     assert_eq!(store.pending_count().await.unwrap(), 2);
 
     // A transaction that fails after writing everything: nothing of it remains.
+    onsite::store::inject_fault(Some(onsite::store::Fault::Abort));
     let err = store
-        .record_then_abort(
+        .record(
             alice(),
             Mutation::SetStatus(SetStatusArgs {
                 case_id: case.id,

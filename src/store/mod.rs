@@ -1,6 +1,11 @@
 //! IndexedDB store.
 
+#[cfg(feature = "test-hooks")]
+mod faults;
 mod idb;
+
+#[cfg(feature = "test-hooks")]
+pub use faults::{inject_fault, Fault};
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -257,25 +262,6 @@ struct Inner {
     version_change: RefCell<Option<gloo_events::EventListener>>,
     /// SLA policies for local effects (`case.create`), refreshed after each pull.
     policies: RefCell<Vec<SlaPolicy>>,
-}
-
-/// A failure a test can make the next write run into (see [`inject_fault`]).
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
-    /// The write's transaction fails after all its requests were made, the way the browser
-    /// fails it when the disk is full: aborted, with a `QuotaExceededError`.
-    Quota,
-}
-
-thread_local! {
-    static FAULT: std::cell::Cell<Option<Fault>> = const { std::cell::Cell::new(None) };
-}
-
-/// Test hook: the next [`Store::record`] on this thread fails with `fault` (once).
-#[doc(hidden)]
-pub fn inject_fault(fault: Option<Fault>) {
-    FAULT.with(|f| f.set(fault));
 }
 
 /// The device's IndexedDB database. Cheap to clone; not `Send`.
@@ -722,19 +708,7 @@ impl Store {
         m: Mutation,
         blobs: Vec<(String, Vec<u8>)>,
     ) -> Result<OutboxEntry, StoreError> {
-        self.record_inner(actor, m, blobs, false).await
-    }
-
-    /// Test hook: does everything `record` does, then aborts the transaction instead of
-    /// committing. Always returns an error.
-    #[doc(hidden)]
-    pub async fn record_then_abort(
-        &self,
-        actor: Actor,
-        m: Mutation,
-        blobs: Vec<(String, Vec<u8>)>,
-    ) -> Result<OutboxEntry, StoreError> {
-        self.record_inner(actor, m, blobs, true).await
+        self.record_inner(actor, m, blobs).await
     }
 
     async fn record_inner(
@@ -742,7 +716,6 @@ impl Store {
         actor: Actor,
         m: Mutation,
         blobs: Vec<(String, Vec<u8>)>,
-        abort: bool,
     ) -> Result<OutboxEntry, StoreError> {
         // Everything that is not IndexedDB happens before the transaction opens.
         for (sha, bytes) in &blobs {
@@ -874,20 +847,9 @@ impl Store {
             idb::put_json(&outbox_os, nkey(key), &rec)?;
             entry
         };
-        if abort {
-            tx.abort().await?;
-            return Err(StoreError::other("transaction aborted on purpose"));
-        }
-        if let Some(Fault::Quota) = FAULT.with(|f| f.take()) {
-            // What the browser does when the disk is full: the transaction aborts and its
-            // error is a QuotaExceededError; none of its requests take effect.
-            tx.abort().await?;
-            let dom = web_sys::DomException::new_with_message_and_name(
-                "simulated: the quota has been exceeded",
-                "QuotaExceededError",
-            )
-            .map_err(|_| StoreError::other("could not simulate a quota error"))?;
-            return Err(idb::dom_error(&dom));
+        #[cfg(feature = "test-hooks")]
+        if let Some(fault) = faults::take() {
+            return Err(faults::fail(tx, fault).await);
         }
         idb::commit(tx).await?;
         Ok(entry)
