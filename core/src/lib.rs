@@ -13,6 +13,7 @@ pub mod limits;
 pub mod model;
 pub mod mutation;
 pub mod rejection;
+pub mod replica;
 pub mod severity;
 pub mod sla;
 pub mod status;

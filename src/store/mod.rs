@@ -17,6 +17,7 @@ use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
 use indexed_db_futures::KeyRange;
+use onsite_core::replica::{self, PendingChange};
 use onsite_core::wire::{ChangeOp, Entity, PolicyRecord, PullResponse, RejectionRecord, UserInfo};
 use onsite_core::{
     apply, Actor, ApplyContext, Case, Mutation, Part, PastFix, Role, SlaPolicy, StockLevel,
@@ -1001,8 +1002,8 @@ impl Store {
             // user's entries are this client's, and only they are re-applied to their view.
             let (client, legacy) = active_client(&meta).await?;
             remove_acked(&outbox, client, legacy, resp.last_seq, &[]).await?;
-            let pending: Vec<OutboxRecord> =
-                client_records(&outbox, client, legacy, usize::MAX).await?;
+            let pending =
+                pending_changes(&client_records(&outbox, client, legacy, usize::MAX).await?);
 
             let mut rebuild: BTreeSet<Uuid> = BTreeSet::new();
             for ch in &resp.changes {
@@ -1030,16 +1031,8 @@ impl Store {
                         parts_changed = true;
                     }
                     (Entity::Stock, ChangeOp::Put) => {
-                        let mut level: StockLevel = change_data(&ch.data)?;
-                        // The server's count plus what this device used and has not pushed.
-                        level.qty += pending
-                            .iter()
-                            .flat_map(|r| &r.stock_moves)
-                            .filter(|mv| {
-                                mv.part_no == level.part_no && mv.engineer_id == level.engineer_id
-                            })
-                            .map(|mv| mv.delta)
-                            .sum::<i64>();
+                        let level: StockLevel = change_data(&ch.data)?;
+                        let level = replica::stock_with_pending(level, &pending);
                         idb::put_json(&stock, skey(&level.part_no), &level)?;
                     }
                     (Entity::Stock, ChangeOp::Delete) => {
@@ -1078,10 +1071,8 @@ impl Store {
                 }
             }
             if resp.reset {
-                for rec in &pending {
-                    if let Ok(m) = Mutation::parse(&rec.entry.name, &rec.entry.args) {
-                        rebuild.extend(m.touched_case_ids());
-                    }
+                for p in &pending {
+                    rebuild.extend(p.mutation.touched_case_ids());
                 }
             }
             if !resp.has_more {
@@ -1147,67 +1138,47 @@ async fn apply_stock_moves(
 }
 
 /// Recomputes the local view of `ids` = the server's version + pending mutations (in seq
-/// order) that touch them. A case with neither is removed from the view.
+/// The queued records as the replica re-applies them (a record that no longer parses is
+/// left out: the server rejects it too).
+fn pending_changes(pending: &[OutboxRecord]) -> Vec<PendingChange> {
+    pending
+        .iter()
+        .filter_map(|r| {
+            Some(PendingChange {
+                actor: Actor {
+                    user_id: r.entry.user_id,
+                    role: r.role.unwrap_or(Role::Engineer),
+                },
+                mutation: Mutation::parse(&r.entry.name, &r.entry.args).ok()?,
+                client_time: r.entry.client_time,
+                stock_moves: r.stock_moves.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Recomputes the local view of `ids` (`onsite_core::replica`): the server's version + the
+/// pending changes that touch them. A case with neither is removed from the view.
 async fn rebuild_views(
     cases: &indexed_db_futures::object_store::ObjectStore<'_>,
     server_cases: &indexed_db_futures::object_store::ObjectStore<'_>,
-    mut ids: BTreeSet<Uuid>,
-    pending: &[OutboxRecord],
+    ids: BTreeSet<Uuid>,
+    pending: &[PendingChange],
     policies: &[SlaPolicy],
 ) -> Result<(), StoreError> {
     if ids.is_empty() {
         return Ok(());
     }
-    let parsed: Vec<(&OutboxRecord, Mutation, Vec<Uuid>)> = pending
-        .iter()
-        .filter_map(|r| {
-            let m = Mutation::parse(&r.entry.name, &r.entry.args).ok()?;
-            let touched = m.touched_case_ids();
-            Some((r, m, touched))
-        })
-        .collect();
-    // A mutation touching a rebuilt case also rebuilds the other cases it touches.
-    loop {
-        let mut grew = false;
-        for (_, _, touched) in &parsed {
-            if touched.iter().any(|t| ids.contains(t)) {
-                for t in touched {
-                    grew |= ids.insert(*t);
-                }
-            }
-        }
-        if !grew {
-            break;
-        }
-    }
-    let mut working: BTreeMap<Uuid, Case> = BTreeMap::new();
+    let ids = replica::cases_to_rebuild(ids, pending);
+    let mut server = BTreeMap::new();
     for id in &ids {
         if let Some(c) = idb::get_json::<Case>(server_cases, case_key(*id)).await? {
-            working.insert(*id, c);
+            server.insert(*id, c);
         }
     }
-    for (rec, m, touched) in &parsed {
-        if !touched.iter().any(|t| ids.contains(t)) {
-            continue;
-        }
-        let ctx = ApplyContext {
-            actor: Actor {
-                user_id: rec.entry.user_id,
-                role: rec.role.unwrap_or(Role::Engineer),
-            },
-            client_time: rec.entry.client_time,
-            server_time: None,
-            policies,
-        };
-        // A pending mutation that no longer applies will be rejected by the server too.
-        if let Ok(out) = apply(m, &working, &ctx) {
-            for c in out.cases {
-                working.insert(c.id, c);
-            }
-        }
-    }
+    let view = replica::rebuild(server, &ids, pending, policies);
     for id in ids {
-        match working.get(&id) {
+        match view.get(&id) {
             Some(c) => idb::put_json(cases, case_key(id), c)?,
             None => idb::delete(cases, KeyRange::Only(case_key(id)))?,
         }
