@@ -172,6 +172,13 @@ async fn checklist_answers_record_case_check_and_a_failed_item_opens_a_follow_up
     assert_eq!(o[0].name, "case.check");
     assert_eq!(o[0].args["item_id"], "battery");
     assert_eq!(o[0].args["result"], "pass");
+    // The page takes one write at a time: its buttons are disabled until the first one is
+    // done. Wait for that (a click on a disabled button goes nowhere).
+    let fail = el(&items[1], "check-fail");
+    wait_until("the answer buttons enabled again", || {
+        !fail.has_attribute("disabled")
+    })
+    .await;
 
     // Fail the second one with a note: the note is saved with the result.
     type_into(&el(&items[1], "check-note"), "bearing noise at full load");

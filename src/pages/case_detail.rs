@@ -1,6 +1,5 @@
 use chrono::Local;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::Outlet;
 use onsite_core::status::check;
 use onsite_core::{Actor, Case, CaseAction, Mutation};
@@ -157,17 +156,15 @@ fn timeline_detail(
 pub fn CaseDetail(case: Case) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
-    let busy = RwSignal::new(false);
     let actor = state.actor().unwrap_or(Actor {
         user_id: uuid::Uuid::nil(),
         role: onsite_core::Role::Engineer,
     });
+    // One write at a time from this page; the buttons are disabled while one is pending.
+    let perform = Action::new_local(move |m: &Mutation| state.perform(m.clone(), vec![]));
+    let busy = perform.pending();
     let on_action = Callback::new(move |m: Mutation| {
-        busy.set(true);
-        spawn_local(async move {
-            state.perform(m, vec![]).await;
-            busy.set(false);
-        });
+        perform.dispatch(m);
     });
     let id = case.id;
     let today = Local::now().date_naive();

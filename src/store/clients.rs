@@ -1,0 +1,196 @@
+//! Who the device is working for: one client_id per user, the session, the device's own
+//! settings, and dropping the server's data when the user changes or the session ends.
+
+use super::outbox::OutboxRecord;
+use super::*;
+
+/// The device's first client_id, made on first use.
+pub(super) async fn legacy_client(
+    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
+) -> Result<Uuid, StoreError> {
+    if let Some(id) = idb::get_json::<Uuid>(meta, skey(K_CLIENT_ID)).await? {
+        return Ok(id);
+    }
+    let id = Uuid::new_v4();
+    idb::put_json(meta, skey(K_CLIENT_ID), &id)?;
+    Ok(id)
+}
+
+/// The signed-in user's client (the first client when nobody signed in since the upgrade).
+pub(super) async fn active_client(
+    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
+) -> Result<(Uuid, Uuid), StoreError> {
+    let legacy = legacy_client(meta).await?;
+    let active = idb::get_json::<Uuid>(meta, skey(K_ACTIVE_CLIENT))
+        .await?
+        .unwrap_or(legacy);
+    Ok((active, legacy))
+}
+
+impl Store {
+    /// The device's first client_id (made on first use).
+    pub async fn client_id(&self) -> Result<Uuid, StoreError> {
+        let tx = self
+            .db()
+            .transaction(META)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let id = legacy_client(&tx.object_store(META)?).await?;
+        idb::commit(tx).await?;
+        Ok(id)
+    }
+
+    /// The client_id `username` signs in with on this device: one per user for good (the
+    /// server refuses a client_id bound to someone else). The first user gets the device's
+    /// first client_id; `fresh` makes a new one (the server said the old one is taken).
+    pub async fn client_for_login(&self, username: &str, fresh: bool) -> Result<Uuid, StoreError> {
+        let name_key = format!("{K_CLIENT_FOR}{}", username.trim().to_lowercase());
+        let tx = self
+            .db()
+            .transaction(META)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let id = {
+            let meta = tx.object_store(META)?;
+            let known = idb::get_json::<Uuid>(&meta, skey(&name_key)).await?;
+            match known {
+                Some(id) if !fresh => id,
+                _ => {
+                    let legacy = legacy_client(&meta).await?;
+                    let claimed = idb::get_json::<bool>(&meta, skey(K_CLIENT_CLAIMED)).await?;
+                    let id = if claimed.unwrap_or(false) || fresh {
+                        Uuid::new_v4()
+                    } else {
+                        idb::put_json(&meta, skey(K_CLIENT_CLAIMED), &true)?;
+                        legacy
+                    };
+                    idb::put_json(&meta, skey(&name_key), &id)?;
+                    id
+                }
+            }
+        };
+        idb::commit(tx).await?;
+        Ok(id)
+    }
+
+    /// The session's user signed in on this device: their client becomes the one that syncs
+    /// and records, and the device's server data becomes theirs. Another user's data (cases,
+    /// stock, rejections, reference data) is cleared first; every user's queued changes stay.
+    pub async fn activate(&self, session: &Session) -> Result<(), StoreError> {
+        let owner: Option<Uuid> = self.meta_get(K_DATA_OWNER).await?;
+        if owner.is_some_and(|o| o != session.user.id) {
+            self.clear_server_data().await?;
+        }
+        let tx = self
+            .db()
+            .transaction(META)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        {
+            let meta = tx.object_store(META)?;
+            let user_key = format!("{K_CLIENT_OF}{}", session.user.id);
+            idb::put_json(&meta, skey(&user_key), &session.client_id)?;
+            idb::put_json(&meta, skey(K_ACTIVE_CLIENT), &session.client_id)?;
+            idb::put_json(&meta, skey(K_DATA_OWNER), &session.user.id)?;
+        }
+        idb::commit(tx).await
+    }
+
+    /// Drops the device's copy of server data (cases, stock, rejections, users, policies,
+    /// past fixes, cached blobs no queued change needs) and the pull cursor: a revoked or
+    /// ended session, or another user signing in. Queued changes and their blobs stay: they
+    /// sync when their author signs in again.
+    pub async fn clear_server_data(&self) -> Result<(), StoreError> {
+        let tx = self
+            .db()
+            .transaction([
+                META,
+                CASES,
+                SERVER_CASES,
+                PARTS,
+                STOCK,
+                OUTBOX,
+                BLOBS,
+                REJECTIONS,
+                USERS,
+                POLICIES,
+                PAST_FIXES,
+            ])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        {
+            for name in [
+                CASES,
+                SERVER_CASES,
+                PARTS,
+                STOCK,
+                REJECTIONS,
+                USERS,
+                POLICIES,
+                PAST_FIXES,
+            ] {
+                idb::clear(&tx.object_store(name)?).await?;
+            }
+            let queued: Vec<OutboxRecord> = idb::get_all_json(&tx.object_store(OUTBOX)?).await?;
+            let keep: BTreeSet<&str> = queued
+                .iter()
+                .flat_map(|r| r.entry.blobs.iter().map(String::as_str))
+                .collect();
+            let blobs = tx.object_store(BLOBS)?;
+            let keys = blobs.get_all_keys::<JsValue>().primitive()?.await?;
+            for k in keys {
+                let k = k.map_err(StoreError::from)?;
+                if k.as_string().is_some_and(|h| !keep.contains(h.as_str())) {
+                    idb::delete(&blobs, KeyRange::Only(k))?;
+                }
+            }
+            let meta = tx.object_store(META)?;
+            for key in [K_CURSOR, K_LAST_SYNC, K_STALE, K_DATA_OWNER] {
+                idb::delete(&meta, KeyRange::Only(skey(key)))?;
+            }
+        }
+        idb::commit(tx).await?;
+        self.invalidate_parts();
+        self.reload_policies().await;
+        Ok(())
+    }
+
+    /// What `navigator.storage.persist()` answered when the app asked (`None`: not asked yet).
+    pub async fn persist_answer(&self) -> Result<Option<bool>, StoreError> {
+        self.meta_get(K_PERSIST).await
+    }
+
+    pub async fn set_persist_answer(&self, granted: bool) -> Result<(), StoreError> {
+        self.meta_set(K_PERSIST, Some(&granted)).await
+    }
+
+    /// A device setting (store `settings`, schema version 2).
+    pub async fn setting<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        let tx = self.db().transaction(SETTINGS).build()?;
+        let os = tx.object_store(SETTINGS)?;
+        idb::get_json(&os, skey(key)).await
+    }
+
+    pub async fn set_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+        self.write_one(SETTINGS, |os| idb::put_json(os, skey(key), value))
+            .await
+    }
+
+    /// Removes a device setting (e.g. a stopped timer's start time).
+    pub async fn remove_setting(&self, key: &str) -> Result<(), StoreError> {
+        self.write_one(SETTINGS, |os| idb::delete(os, KeyRange::Only(skey(key))))
+            .await
+    }
+
+    pub async fn session(&self) -> Result<Option<Session>, StoreError> {
+        self.meta_get(K_SESSION).await
+    }
+
+    /// Logout = `None`. Never touches the outbox.
+    pub async fn set_session(&self, s: Option<&Session>) -> Result<(), StoreError> {
+        self.meta_set(K_SESSION, s).await
+    }
+}

@@ -1,0 +1,345 @@
+//! The outbox: the one write path (`record`), what is waiting, and the acknowledgement that
+//! lets an entry go.
+
+use super::clients::{active_client, legacy_client};
+use super::*;
+
+/// What the outbox store holds: the public entry plus what the device needs to rebuild its
+/// view (the actor's role and the van-stock moves the local effect made).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(super) struct OutboxRecord {
+    #[serde(flatten)]
+    pub(super) entry: OutboxEntry,
+    /// The record's key in the outbox store (device-wide order); `None` in old records,
+    /// whose key is their seq.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) key: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) role: Option<Role>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) stock_moves: Vec<StockMove>,
+}
+
+impl OutboxRecord {
+    pub(super) fn key(&self) -> u64 {
+        self.key.unwrap_or(self.entry.seq)
+    }
+    pub(super) fn client(&self, legacy: Uuid) -> Uuid {
+        self.entry.client_id.unwrap_or(legacy)
+    }
+}
+
+/// Outbox records read per batch when looking for one client's entries.
+const OUTBOX_BATCH: u32 = 256;
+
+/// The outbox records of `client` in key order (= its seq order), at most `limit`.
+pub(super) async fn client_records(
+    outbox: &indexed_db_futures::object_store::ObjectStore<'_>,
+    client: Uuid,
+    legacy: Uuid,
+    limit: usize,
+) -> Result<Vec<OutboxRecord>, StoreError> {
+    let mut out = Vec::new();
+    let mut after: Option<u64> = None;
+    loop {
+        let range = match after {
+            Some(k) => KeyRange::LowerBound(nkey(k), true),
+            None => KeyRange::LowerBound(nkey(0), false),
+        };
+        let batch: Vec<OutboxRecord> =
+            idb::get_range_json(outbox, range, Some(OUTBOX_BATCH)).await?;
+        let done = batch.len() < OUTBOX_BATCH as usize;
+        after = batch.last().map(OutboxRecord::key).or(after);
+        for r in batch {
+            if r.client(legacy) == client {
+                out.push(r);
+                if out.len() >= limit {
+                    return Ok(out);
+                }
+            }
+        }
+        if done {
+            return Ok(out);
+        }
+    }
+}
+
+/// Removes `client`'s entries up to seq `upto` (the server has them); returns those in
+/// `rejected` among them.
+pub(super) async fn remove_acked(
+    outbox: &indexed_db_futures::object_store::ObjectStore<'_>,
+    client: Uuid,
+    legacy: Uuid,
+    upto: u64,
+    rejected: &[u64],
+) -> Result<Vec<OutboxRecord>, StoreError> {
+    let mut out = Vec::new();
+    for r in client_records(outbox, client, legacy, usize::MAX).await? {
+        if r.entry.seq > upto {
+            break;
+        }
+        idb::delete(outbox, KeyRange::Only(nkey(r.key())))?;
+        if rejected.contains(&r.entry.seq) {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// Adds `sign * delta` of each move to the van-stock rows (a missing row starts at 0).
+pub(super) async fn apply_stock_moves(
+    stock: &indexed_db_futures::object_store::ObjectStore<'_>,
+    moves: &[StockMove],
+    sign: i64,
+) -> Result<(), StoreError> {
+    for mv in moves {
+        let mut level = idb::get_json::<StockLevel>(stock, skey(&mv.part_no))
+            .await?
+            .unwrap_or(StockLevel {
+                part_no: mv.part_no.clone(),
+                engineer_id: mv.engineer_id,
+                qty: 0,
+                min_qty: onsite_core::catalog::DEFAULT_MIN_QTY,
+            });
+        level.qty += sign * mv.delta;
+        idb::put_json(stock, skey(&mv.part_no), &level)?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// THE ONE WRITE PATH: the local effect of `m` and its outbox entry in one readwrite
+    /// transaction. A rejection by onsite-core writes nothing.
+    pub async fn record(
+        &self,
+        actor: Actor,
+        m: Mutation,
+        blobs: Vec<(String, Vec<u8>)>,
+    ) -> Result<OutboxEntry, StoreError> {
+        self.record_inner(actor, m, blobs).await
+    }
+
+    pub(super) async fn record_inner(
+        &self,
+        actor: Actor,
+        m: Mutation,
+        blobs: Vec<(String, Vec<u8>)>,
+    ) -> Result<OutboxEntry, StoreError> {
+        // Everything that is not IndexedDB happens before the transaction opens.
+        for (sha, bytes) in &blobs {
+            if hash_blob(bytes) != *sha {
+                return Err(StoreError::other(format!(
+                    "blob bytes do not match their hash {sha}"
+                )));
+            }
+        }
+        let blob_values: Vec<(JsValue, JsValue)> = blobs
+            .iter()
+            .map(|(sha, bytes)| (skey(sha), js_sys::Uint8Array::from(&bytes[..]).into()))
+            .collect();
+        // Blobs the mutation names but this call does not bring must already be on the
+        // device: an outbox entry whose blob can never be uploaded would only be rejected later.
+        let named_elsewhere: Vec<String> = m
+            .blob_hashes()
+            .into_iter()
+            .filter(|h| !blobs.iter().any(|(sha, _)| sha == h))
+            .collect();
+        let now = Utc::now();
+        let entry_id = Uuid::new_v4();
+        let mut names = vec![META, CASES, STOCK, OUTBOX];
+        if !blob_values.is_empty() || !named_elsewhere.is_empty() {
+            names.push(BLOBS);
+        }
+        let mut opts = TransactionOptions::new();
+        if matches!(m, Mutation::SignOff(_)) {
+            opts.set_durability(TransactionDurability::Strict);
+        }
+        let tx = self
+            .db()
+            .transaction(names.as_slice())
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(opts)
+            .build()?;
+        let entry = {
+            if !named_elsewhere.is_empty() {
+                let blobs_os = tx.object_store(BLOBS)?;
+                for h in &named_elsewhere {
+                    if !idb::has_key(&blobs_os, skey(h)).await? {
+                        // `tx` is dropped un-committed: nothing is written.
+                        return Err(StoreError::other(format!(
+                            "blob {h} is named by {} but is not on this device",
+                            m.name()
+                        )));
+                    }
+                }
+            }
+            let cases_os = tx.object_store(CASES)?;
+            let mut map = BTreeMap::new();
+            for id in m.touched_case_ids() {
+                if let Some(c) = idb::get_json::<Case>(&cases_os, case_key(id)).await? {
+                    map.insert(id, c);
+                }
+            }
+            let policies = self.known_policies();
+            let ctx = ApplyContext {
+                actor,
+                client_time: now,
+                server_time: None,
+                policies: &policies,
+            };
+            // On rejection `tx` is dropped un-committed: indexed_db_futures aborts it.
+            let outcome = apply(&m, &map, &ctx).map_err(|r| StoreError {
+                kind: StoreErrorKind::Rejected(r.code),
+                message: r.to_string(),
+            })?;
+            for c in &outcome.cases {
+                idb::put_json(&cases_os, case_key(c.id), c)?;
+            }
+            let moves: Vec<StockMove> = outcome
+                .stock_moves
+                .into_iter()
+                .filter(|mv| mv.engineer_id == actor.user_id)
+                .collect();
+            if !moves.is_empty() {
+                let stock_os = tx.object_store(STOCK)?;
+                apply_stock_moves(&stock_os, &moves, 1).await?;
+            }
+            if !blob_values.is_empty() {
+                let blobs_os = tx.object_store(BLOBS)?;
+                for (k, v) in blob_values {
+                    idb::put_raw(&blobs_os, k, v)?;
+                }
+            }
+            let meta_os = tx.object_store(META)?;
+            // The record's key orders the whole outbox; the seq counts this user's client.
+            let key = idb::get_json::<u64>(&meta_os, skey(K_NEXT_SEQ))
+                .await?
+                .unwrap_or(1);
+            idb::put_json(&meta_os, skey(K_NEXT_SEQ), &(key + 1))?;
+            let legacy = legacy_client(&meta_os).await?;
+            let legacy_seq = format!("{K_CLIENT_SEQ}{legacy}");
+            if idb::get_json::<u64>(&meta_os, skey(&legacy_seq))
+                .await?
+                .is_none()
+            {
+                // Entries from before per-user clients had seq = key.
+                idb::put_json(&meta_os, skey(&legacy_seq), &(key - 1))?;
+            }
+            let client =
+                idb::get_json::<Uuid>(&meta_os, skey(&format!("{K_CLIENT_OF}{}", actor.user_id)))
+                    .await?
+                    .unwrap_or(legacy);
+            let seq_key = format!("{K_CLIENT_SEQ}{client}");
+            let seq = idb::get_json::<u64>(&meta_os, skey(&seq_key))
+                .await?
+                .unwrap_or(0)
+                + 1;
+            idb::put_json(&meta_os, skey(&seq_key), &seq)?;
+            let entry = OutboxEntry {
+                seq,
+                id: entry_id,
+                name: m.name().to_string(),
+                args: m.args(),
+                client_time: now,
+                user_id: actor.user_id,
+                blobs: m.blob_hashes(),
+                client_id: Some(client),
+            };
+            let rec = OutboxRecord {
+                key: Some(key),
+                entry: entry.clone(),
+                role: Some(actor.role),
+                stock_moves: moves,
+            };
+            let outbox_os = tx.object_store(OUTBOX)?;
+            idb::put_json(&outbox_os, nkey(key), &rec)?;
+            entry
+        };
+        #[cfg(feature = "test-hooks")]
+        if let Some(fault) = faults::take() {
+            return Err(faults::fail(tx, fault).await);
+        }
+        idb::commit(tx).await?;
+        Ok(entry)
+    }
+
+    pub async fn pending_count(&self) -> Result<u32, StoreError> {
+        let tx = self.db().transaction(OUTBOX).build()?;
+        let os = tx.object_store(OUTBOX)?;
+        idb::count(&os).await
+    }
+
+    /// The signed-in user's oldest `limit` outbox entries, in seq order: only these are
+    /// pushed, with that user's token.
+    pub async fn pending(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.pending_after(0, limit).await
+    }
+
+    /// The signed-in user's outbox entries with seq > `after`, in seq order, at most `limit`.
+    pub async fn pending_after(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        let tx = self
+            .db()
+            .transaction([META, OUTBOX])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let out = {
+            let (client, legacy) = active_client(&tx.object_store(META)?).await?;
+            let recs =
+                client_records(&tx.object_store(OUTBOX)?, client, legacy, usize::MAX).await?;
+            recs.into_iter()
+                .map(|r| r.entry)
+                .filter(|e| e.seq > after)
+                .take(limit)
+                .collect()
+        };
+        idb::commit(tx).await?;
+        Ok(out)
+    }
+
+    pub async fn blob_uploaded(&self, sha256: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .meta_get::<bool>(&format!("{K_BLOB_UP}{sha256}"))
+            .await?
+            .unwrap_or(false))
+    }
+
+    pub async fn mark_blob_uploaded(&self, sha256: &str) -> Result<(), StoreError> {
+        self.meta_set(&format!("{K_BLOB_UP}{sha256}"), Some(&true))
+            .await
+    }
+
+    /// The server acknowledged every seq <= `upto`: those entries leave the outbox. Entries in
+    /// `rejected` had their local effect undone: stock moves are reverted now, and their cases
+    /// are rebuilt from the server's version at the end of the next complete pull.
+    pub async fn ack(&self, upto: u64, rejected: &[u64]) -> Result<(), StoreError> {
+        let tx = self
+            .db()
+            .transaction([META, STOCK, OUTBOX])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        {
+            let outbox = tx.object_store(OUTBOX)?;
+            let meta = tx.object_store(META)?;
+            let (client, legacy) = active_client(&meta).await?;
+            let gone = remove_acked(&outbox, client, legacy, upto, rejected).await?;
+            if !gone.is_empty() {
+                let stock = tx.object_store(STOCK)?;
+                let mut stale: BTreeSet<Uuid> = idb::get_json(&meta, skey(K_STALE))
+                    .await?
+                    .unwrap_or_default();
+                for rec in gone {
+                    apply_stock_moves(&stock, &rec.stock_moves, -1).await?;
+                    if let Ok(m) = Mutation::parse(&rec.entry.name, &rec.entry.args) {
+                        stale.extend(m.touched_case_ids());
+                    }
+                }
+                idb::put_json(&meta, skey(K_STALE), &stale)?;
+            }
+        }
+        idb::commit(tx).await
+    }
+}
