@@ -4,6 +4,7 @@ pub mod api;
 pub mod browser;
 pub mod case_filter;
 pub mod checklist_templates;
+pub mod hooks;
 pub mod store;
 pub mod sync;
 

@@ -5,8 +5,9 @@ use onsite_core::{Case, Category, Role, ServiceMode};
 use uuid::Uuid;
 
 use crate::components::{EscalatedBadge, SeverityBadge, StatusBadge, TimeLeftBadge};
+use crate::hooks::use_cases;
 use crate::i18n::{lookup, use_i18n};
-use crate::state::{use_app, UiError};
+use crate::state::use_app;
 
 /// Rows rendered at once when the list appears; the rest follow `MORE_ROWS` at a time.
 const FIRST_ROWS: usize = 24;
@@ -103,25 +104,6 @@ pub fn CaseFilters(filter: RwSignal<CaseFilter>) -> impl IntoView {
             </Show>
         </div>
     }
-}
-
-/// Every case on the device (a manager pulls every case), reloaded after each write/sync.
-pub fn use_cases() -> LocalResource<Result<Vec<Case>, UiError>> {
-    let state = use_app();
-    LocalResource::new(move || {
-        state.revision.track();
-        let store = state.store();
-        async move {
-            match store {
-                Some(store) => {
-                    let cases = store.cases().await.map_err(|e| UiError::from_store(&e));
-                    crate::perf_mark("onsite:cases-read");
-                    cases
-                }
-                None => Ok(vec![]),
-            }
-        }
-    })
 }
 
 /// My cases (an engineer's assigned cases; a manager sees every case), by SLA urgency,

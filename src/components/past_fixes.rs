@@ -6,31 +6,9 @@ use onsite_core::knowledge::{search, PastFix};
 use uuid::Uuid;
 
 use crate::components::fmt::local_time;
+use crate::hooks::use_past_fixes;
 use crate::i18n::use_i18n;
 use crate::pages::report::result_code;
-use crate::state::{use_app, UiError};
-
-/// The past fixes on this device (reloaded after every sync); `None` while loading.
-pub fn use_past_fixes() -> Signal<Option<Vec<PastFix>>> {
-    let state = use_app();
-    let res = LocalResource::new(move || {
-        state.revision.track();
-        let store = state.store();
-        async move {
-            let Some(store) = store else {
-                return Some(vec![]);
-            };
-            match store.past_fixes().await {
-                Ok(f) => Some(f),
-                Err(e) => {
-                    state.show_error(UiError::from_store(&e));
-                    Some(vec![])
-                }
-            }
-        }
-    });
-    Signal::derive(move || res.get().flatten())
-}
 
 /// One past fix, summary first; tap for the details.
 #[component]

@@ -4,13 +4,14 @@ use leptos_router::components::Outlet;
 use onsite_core::status::check;
 use onsite_core::{Actor, Case, CaseAction, Mutation};
 
-use super::{use_case, use_case_id, use_wide, CaseLoad, CaseMissing};
+use super::{use_wide, CaseMissing};
 use crate::components::fmt::{duration, local_time, short_id};
 use crate::components::{
     AssignCard, CaseActions, CaseList, Checklist, EscalateForm, EscalatedBadge, EscalationList,
     FaultAnalysisForm, Labour, PastFixes, Photos, SeverityBadge, SlaCard, StatusBadge,
     TimeLeftBadge,
 };
+use crate::hooks::{use_case, use_case_id, CaseLoad};
 use crate::i18n::{use_i18n, I18n};
 use crate::state::use_app;
 

@@ -9,8 +9,8 @@ use onsite_core::dashboard::REPEAT_FAULT_WINDOW_DAYS;
 use onsite_core::{dashboard, Case, Figures, Role};
 use uuid::Uuid;
 
-use crate::components::case_list::use_cases;
 use crate::components::fmt::{duration, short_id};
+use crate::hooks::use_cases;
 use crate::i18n::{use_i18n, I18n};
 use crate::state::use_app;
 
@@ -275,7 +275,7 @@ pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let cases = use_cases();
-    let names = super::stock::use_user_names();
+    let names = crate::hooks::use_user_names();
     // A derived signal only computes; the error goes to the app's banner from an Effect.
     Effect::new(move |_| {
         if let Some(Err(e)) = cases.get() {

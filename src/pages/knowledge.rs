@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::components::past_fixes::{use_past_fixes, PastFixSearch};
+use crate::components::past_fixes::PastFixSearch;
+use crate::hooks::use_past_fixes;
 use crate::i18n::use_i18n;
 
 #[component]

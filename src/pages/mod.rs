@@ -17,11 +17,8 @@ pub mod status;
 pub mod stock;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
-use onsite_core::Case;
-use uuid::Uuid;
 
-use crate::state::{use_app, UiError};
+use crate::hooks::CaseLoad;
 
 pub use case_detail::{CaseDetailPage, CaseShell};
 pub use cases::CasesPage;
@@ -38,53 +35,6 @@ pub use settings::SettingsPage;
 pub use sign::SignPage;
 pub use status::StatusPage;
 pub use stock::StockPage;
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum CaseLoad {
-    Loading,
-    Missing,
-    Error(UiError),
-    Ready(Box<Case>),
-}
-
-impl CaseLoad {
-    pub fn case(&self) -> Option<&Case> {
-        match self {
-            CaseLoad::Ready(c) => Some(c),
-            _ => None,
-        }
-    }
-}
-
-/// The `:id` route parameter as a case id.
-pub fn use_case_id() -> Memo<Option<Uuid>> {
-    let params = use_params_map();
-    Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| Uuid::parse_str(&s).ok())))
-}
-
-/// The case with this id from the store. `live` refetches after every write/sync;
-/// forms load once so a background sync never wipes what the user is typing.
-pub fn use_case(id: Memo<Option<Uuid>>, live: bool) -> Memo<CaseLoad> {
-    let state = use_app();
-    let res = LocalResource::new(move || {
-        if live {
-            state.revision.track();
-        }
-        let id = id.get();
-        let store = state.store();
-        async move {
-            let (Some(id), Some(store)) = (id, store) else {
-                return CaseLoad::Missing;
-            };
-            match store.case(id).await {
-                Ok(Some(c)) => CaseLoad::Ready(Box::new(c)),
-                Ok(None) => CaseLoad::Missing,
-                Err(e) => CaseLoad::Error(UiError::from_store(&e)),
-            }
-        }
-    });
-    Memo::new(move |_| res.get().unwrap_or(CaseLoad::Loading))
-}
 
 /// Whether the screen is wide enough for list + detail side by side.
 pub fn use_wide() -> ReadSignal<bool> {

@@ -6,8 +6,9 @@ use onsite_core::{Case, CaseAction, Mutation, Part};
 use uuid::Uuid;
 
 use super::case_detail::CaseHeading;
-use super::{use_case, use_case_id, CaseLoad, CaseMissing};
+use super::CaseMissing;
 use crate::components::fmt::{local_time, non_empty};
+use crate::hooks::{use_case, use_case_id, CaseLoad};
 use crate::i18n::use_i18n;
 use crate::state::{use_app, UiError};
 

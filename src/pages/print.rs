@@ -8,10 +8,11 @@ use leptos::prelude::*;
 use onsite_core::{Case, CheckResult};
 
 use super::report::result_code;
-use super::{use_case, use_case_id, CaseLoad, CaseMissing};
+use super::CaseMissing;
 use crate::components::fmt::{duration, local_time};
 use crate::components::photos::BlobImg;
 use crate::components::sla::CaseFlags;
+use crate::hooks::{use_case, use_case_id, CaseLoad};
 use crate::i18n::{use_i18n, I18n};
 use crate::state::use_app;
 

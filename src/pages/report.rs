@@ -5,8 +5,9 @@ use onsite_core::status::check;
 use onsite_core::{Case, CaseAction, Mutation, RepairResult, Report};
 
 use super::case_detail::CaseHeading;
-use super::{use_case, use_case_id, CaseLoad, CaseMissing};
+use super::CaseMissing;
 use crate::components::forms::labelled_textarea;
+use crate::hooks::{use_case, use_case_id, CaseLoad};
 use crate::i18n::use_i18n;
 use crate::state::use_app;
 

@@ -9,12 +9,12 @@ use onsite_core::mutation::{CaseRef, ReasonArgs};
 use onsite_core::status::check;
 use onsite_core::{Actor, Case, CaseAction, CaseStatus, Mutation, Role};
 
-use crate::components::case_list::use_cases;
 use crate::components::fmt::{duration, local_time, non_empty};
 use crate::components::forms::ReasonForm;
 use crate::components::photos::BlobImg;
 use crate::components::sla::flag_code;
 use crate::components::{Photos, SeverityBadge};
+use crate::hooks::use_cases;
 use crate::i18n::use_i18n;
 use crate::pages::report::result_code;
 use crate::state::use_app;

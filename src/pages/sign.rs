@@ -10,10 +10,11 @@ use uuid::Uuid;
 
 use super::case_detail::CaseHeading;
 use super::report::result_code;
-use super::{use_case, use_case_id, CaseLoad, CaseMissing};
+use super::CaseMissing;
 use crate::components::fmt::{local_time, non_empty};
 use crate::components::signature_pad::canvas_png;
 use crate::components::SignaturePad;
+use crate::hooks::{use_case, use_case_id, CaseLoad};
 use crate::i18n::use_i18n;
 use crate::state::{use_app, UiError};
 

@@ -15,8 +15,9 @@ use uuid::Uuid;
 
 use crate::api::ApiError;
 use crate::components::assign::engineer_choices_with_users;
-use crate::components::case_list::use_cases;
 use crate::components::fmt::{non_empty, short_id};
+use crate::hooks::use_cases;
+use crate::hooks::use_users;
 use crate::i18n::use_i18n;
 use crate::state::{use_app, UiError};
 
@@ -34,37 +35,6 @@ pub fn sort_stock(levels: &mut [StockLevel]) {
         };
         rank(a).cmp(&rank(b)).then(a.part_no.cmp(&b.part_no))
     });
-}
-
-/// The users the device knows, id → name (from the pulled `user` entities).
-pub fn use_user_names() -> Signal<BTreeMap<Uuid, String>> {
-    let users = use_users();
-    Signal::derive(move || {
-        users
-            .get()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|u| (u.id, u.name))
-            .collect()
-    })
-}
-
-/// The users the device knows (reloaded after each sync).
-pub fn use_users() -> LocalResource<Vec<onsite_core::wire::UserInfo>> {
-    let state = use_app();
-    LocalResource::new(move || {
-        state.revision.track();
-        let store = state.store();
-        async move {
-            match store {
-                Some(s) => s.users().await.unwrap_or_else(|e| {
-                    state.show_error(UiError::from_store(&e));
-                    Vec::new()
-                }),
-                None => Vec::new(),
-            }
-        }
-    })
 }
 
 /// The levels, negative and low first, with warnings.

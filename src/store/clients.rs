@@ -4,29 +4,6 @@
 use super::outbox::OutboxRecord;
 use super::*;
 
-/// The device's first client_id, made on first use.
-pub(super) async fn legacy_client(
-    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
-) -> Result<Uuid, StoreError> {
-    if let Some(id) = idb::get_json::<Uuid>(meta, skey(K_CLIENT_ID)).await? {
-        return Ok(id);
-    }
-    let id = Uuid::new_v4();
-    idb::put_json(meta, skey(K_CLIENT_ID), &id)?;
-    Ok(id)
-}
-
-/// The signed-in user's client (the first client when nobody signed in since the upgrade).
-pub(super) async fn active_client(
-    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
-) -> Result<(Uuid, Uuid), StoreError> {
-    let legacy = legacy_client(meta).await?;
-    let active = idb::get_json::<Uuid>(meta, skey(K_ACTIVE_CLIENT))
-        .await?
-        .unwrap_or(legacy);
-    Ok((active, legacy))
-}
-
 impl Store {
     /// The device's first client_id (made on first use).
     pub async fn client_id(&self) -> Result<Uuid, StoreError> {

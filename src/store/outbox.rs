@@ -1,7 +1,6 @@
 //! The outbox: the one write path (`record`), what is waiting, and the acknowledgement that
 //! lets an entry go.
 
-use super::clients::{active_client, legacy_client};
 use super::*;
 
 /// What the outbox store holds: the public entry plus what the device needs to rebuild its

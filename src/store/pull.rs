@@ -1,7 +1,6 @@
 //! Applying a pull page: the server's data stored, each touched case rebuilt through
 //! `onsite_core::replica` from the server's copy and this user's pending changes.
 
-use super::clients::active_client;
 use super::outbox::{client_records, remove_acked, OutboxRecord};
 use super::schema::merge_policies;
 use super::*;

@@ -1,0 +1,131 @@
+//! The app's data hooks: what a screen reads from the store, reloaded when the app's
+//! revision moves (a write or a sync brought news).
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use onsite_core::knowledge::PastFix;
+use onsite_core::Case;
+use uuid::Uuid;
+
+use crate::state::{use_app, UiError};
+
+/// Every case on the device (a manager pulls every case), reloaded after each write/sync.
+pub fn use_cases() -> LocalResource<Result<Vec<Case>, UiError>> {
+    let state = use_app();
+    LocalResource::new(move || {
+        state.revision.track();
+        let store = state.store();
+        async move {
+            match store {
+                Some(store) => {
+                    let cases = store.cases().await.map_err(|e| UiError::from_store(&e));
+                    crate::perf_mark("onsite:cases-read");
+                    cases
+                }
+                None => Ok(vec![]),
+            }
+        }
+    })
+}
+
+/// The past fixes on this device (reloaded after every sync); `None` while loading.
+pub fn use_past_fixes() -> Signal<Option<Vec<PastFix>>> {
+    let state = use_app();
+    let res = LocalResource::new(move || {
+        state.revision.track();
+        let store = state.store();
+        async move {
+            let Some(store) = store else {
+                return Some(vec![]);
+            };
+            match store.past_fixes().await {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    state.show_error(UiError::from_store(&e));
+                    Some(vec![])
+                }
+            }
+        }
+    });
+    Signal::derive(move || res.get().flatten())
+}
+
+/// The users the device knows, id → name (from the pulled `user` entities).
+pub fn use_user_names() -> Signal<BTreeMap<Uuid, String>> {
+    let users = use_users();
+    Signal::derive(move || {
+        users
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect()
+    })
+}
+
+/// The users the device knows (reloaded after each sync).
+pub fn use_users() -> LocalResource<Vec<onsite_core::wire::UserInfo>> {
+    let state = use_app();
+    LocalResource::new(move || {
+        state.revision.track();
+        let store = state.store();
+        async move {
+            match store {
+                Some(s) => s.users().await.unwrap_or_else(|e| {
+                    state.show_error(UiError::from_store(&e));
+                    Vec::new()
+                }),
+                None => Vec::new(),
+            }
+        }
+    })
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaseLoad {
+    Loading,
+    Missing,
+    Error(UiError),
+    Ready(Box<Case>),
+}
+
+impl CaseLoad {
+    pub fn case(&self) -> Option<&Case> {
+        match self {
+            CaseLoad::Ready(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// The `:id` route parameter as a case id.
+pub fn use_case_id() -> Memo<Option<Uuid>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| Uuid::parse_str(&s).ok())))
+}
+
+/// The case with this id from the store. `live` refetches after every write/sync;
+/// forms load once so a background sync never wipes what the user is typing.
+pub fn use_case(id: Memo<Option<Uuid>>, live: bool) -> Memo<CaseLoad> {
+    let state = use_app();
+    let res = LocalResource::new(move || {
+        if live {
+            state.revision.track();
+        }
+        let id = id.get();
+        let store = state.store();
+        async move {
+            let (Some(id), Some(store)) = (id, store) else {
+                return CaseLoad::Missing;
+            };
+            match store.case(id).await {
+                Ok(Some(c)) => CaseLoad::Ready(Box::new(c)),
+                Ok(None) => CaseLoad::Missing,
+                Err(e) => CaseLoad::Error(UiError::from_store(&e)),
+            }
+        }
+    });
+    Memo::new(move |_| res.get().unwrap_or(CaseLoad::Loading))
+}
