@@ -33,7 +33,14 @@ pub async fn push(
             req.mutations.len()
         )));
     }
-    let response = push::push(&state.store, &user, req).await?;
+    // The push runs to its end in a task of its own: a device that gives up waiting (its
+    // deadline, a lost connection) never cancels it halfway. Its next push finds the
+    // outcome committed (duplicates) or nothing of it (rolled back).
+    let store = state.store.clone();
+    let session = user.session.clone();
+    let response = tokio::spawn(async move { push::push(&store, &session, req).await })
+        .await
+        .map_err(|e| ApiError::internal(format!("the push stopped: {e}")))??;
     Ok(ApiJson(response))
 }
 

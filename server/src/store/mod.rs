@@ -116,9 +116,16 @@ impl Store {
         &self.epoch
     }
 
+    /// A write transaction. `BEGIN IMMEDIATE` runs in a task of its own: were the caller
+    /// dropped halfway (a client that went away), the begin still completes and the
+    /// transaction is then dropped as sqlx tracks it (rolled back), so a connection never
+    /// returns to the pool inside a transaction.
     pub async fn write(&self) -> Result<WriteTx, sqlx::Error> {
         let guard = self.write_lock.clone().lock_owned().await;
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let pool = self.pool.clone();
+        let tx = tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
+            .await
+            .map_err(|e| sqlx::Error::Protocol(format!("beginning a write: {e}")))??;
         Ok(WriteTx { tx, _guard: guard })
     }
 

@@ -3,6 +3,7 @@
 
 mod auth;
 mod blobs;
+mod cancel;
 mod contracts;
 mod demo;
 mod errors;
