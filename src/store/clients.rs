@@ -80,32 +80,11 @@ impl Store {
     pub async fn clear_server_data(&self) -> Result<(), StoreError> {
         let tx = self
             .db()
-            .transaction([
-                META,
-                CASES,
-                SERVER_CASES,
-                PARTS,
-                STOCK,
-                OUTBOX,
-                BLOBS,
-                REJECTIONS,
-                USERS,
-                POLICIES,
-                PAST_FIXES,
-            ])
+            .transaction(with_server_data(&[META, OUTBOX, BLOBS]).as_slice())
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         {
-            for name in [
-                CASES,
-                SERVER_CASES,
-                PARTS,
-                STOCK,
-                REJECTIONS,
-                USERS,
-                POLICIES,
-                PAST_FIXES,
-            ] {
+            for name in SERVER_DATA {
                 idb::clear(&tx.object_store(name)?).await?;
             }
             let queued: Vec<OutboxRecord> = idb::get_all_json(&tx.object_store(OUTBOX)?).await?;

@@ -118,6 +118,24 @@ const USERS: &str = "users";
 const POLICIES: &str = "policies";
 const PAST_FIXES: &str = "past_fixes";
 
+/// What the server sent (cleared when another user signs in or the session ends; a pull
+/// page writes them). The rest is the device's own: meta, outbox, blobs, settings.
+const SERVER_DATA: [&str; 8] = [
+    CASES,
+    SERVER_CASES,
+    PARTS,
+    STOCK,
+    REJECTIONS,
+    USERS,
+    POLICIES,
+    PAST_FIXES,
+];
+
+/// `extra` and the server's data: the stores of a transaction that rewrites the latter.
+fn with_server_data(extra: &[&'static str]) -> Vec<&'static str> {
+    extra.iter().copied().chain(SERVER_DATA).collect()
+}
+
 /// The device's first client_id: the client of entries and sessions from before clients were
 /// per user, and of the first user who signs in after.
 const K_CLIENT_ID: &str = "client_id";

@@ -27,18 +27,7 @@ impl Store {
     pub async fn apply_pull(&self, resp: &PullResponse) -> Result<(), StoreError> {
         let tx = self
             .db()
-            .transaction([
-                META,
-                CASES,
-                SERVER_CASES,
-                PARTS,
-                STOCK,
-                OUTBOX,
-                REJECTIONS,
-                USERS,
-                POLICIES,
-                PAST_FIXES,
-            ])
+            .transaction(with_server_data(&[META, OUTBOX]).as_slice())
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let mut parts_changed = resp.reset;
