@@ -53,19 +53,16 @@ fn UsageList(case: Case, can_correct: bool) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let case_id = case.id;
-    let busy = RwSignal::new(false);
+    // One correction at a time; the buttons are disabled while one is pending.
+    let perform = Action::new_local(move |m: &Mutation| state.perform(m.clone(), vec![]));
+    let busy = perform.pending();
     let correct = move |usage: Uuid, delta: i64| {
-        busy.set(true);
-        spawn_local(async move {
-            let m = Mutation::PartCorrect(PartCorrectArgs {
-                case_id,
-                usage_id: Uuid::new_v4(),
-                corrects: usage,
-                qty_delta: delta,
-            });
-            state.perform(m, vec![]).await;
-            busy.set(false);
-        });
+        perform.dispatch(Mutation::PartCorrect(PartCorrectArgs {
+            case_id,
+            usage_id: Uuid::new_v4(),
+            corrects: usage,
+            qty_delta: delta,
+        }));
     };
     let lines: Vec<_> = case
         .parts

@@ -4,7 +4,6 @@
 
 use chrono::Duration;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use onsite_core::mutation::{CaseRef, ReasonArgs};
 use onsite_core::status::check;
 use onsite_core::{Actor, Case, CaseAction, CaseStatus, Mutation, Role};
@@ -221,13 +220,11 @@ pub fn ReviewPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let cases = use_cases();
-    let busy = RwSignal::new(false);
+    // One decision at a time; the buttons are disabled while one is pending.
+    let perform = Action::new_local(move |m: &Mutation| state.perform(m.clone(), vec![]));
+    let busy = perform.pending();
     let on_action = Callback::new(move |m: Mutation| {
-        busy.set(true);
-        spawn_local(async move {
-            state.perform(m, vec![]).await;
-            busy.try_set(false);
-        });
+        perform.dispatch(m);
     });
     // A Memo only computes; the error goes to the app's banner from an Effect.
     Effect::new(move |_| {
