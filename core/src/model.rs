@@ -479,6 +479,21 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Case {
+    /// Every blob the case names: its photos and the signature images of its sign-offs (the
+    /// current one and those kept beside it).
+    pub fn named_blobs(&self) -> std::collections::BTreeSet<String> {
+        self.photos
+            .iter()
+            .map(|p| p.sha256.clone())
+            .chain(
+                self.sign_off
+                    .iter()
+                    .chain(&self.extra_sign_offs)
+                    .filter_map(|s| s.signature_sha256.clone()),
+            )
+            .collect()
+    }
+
     /// SHA-256 of the report as it stands: what the customer's signature confirms.
     pub fn report_sha256(&self) -> String {
         sha256_hex(self.report_digest_input().as_bytes())

@@ -2,12 +2,12 @@
 //! every status. Cases are built by running real mutations through `onsite_core::apply`,
 //! so every one of them is a state the app can reach.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use anyhow::Context;
 use chrono::Utc;
 use onsite_core::mutation::StockAdjustArgs;
-use onsite_core::{apply, Actor, ApplyContext, Mutation, Role};
+use onsite_core::{apply, Actor, ApplyContext, Mutation, Role, StockMove};
 use uuid::Uuid;
 
 mod assets;
@@ -24,6 +24,7 @@ use story::Builder;
 use crate::auth::hash_password;
 use crate::store::cases::{self, StockReason};
 use crate::store::{blobs, policies, users, Store};
+use crate::sync::outcome;
 
 pub const DEMO_PASSWORD: &str = "onsite-demo";
 
@@ -177,6 +178,8 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
             cases::move_stock(&mut tx, engineer, part_no, *qty, &why, now).await?;
         }
     }
+    // The parts the cases used, on the ledger as a push puts them (a van driven below zero
+    // flags the case).
     for (engineer, part_no, (delta, case_id)) in &builder.moves {
         let why = StockReason {
             reason: "part.use",
@@ -184,18 +187,13 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
             mutation_id: None,
             note: None,
         };
-        let level = cases::move_stock(&mut tx, *engineer, part_no, *delta, &why, now).await?;
-        if level < 0 {
-            // As push does: the case that drove the stock negative is flagged.
-            if let Some(case) = builder.cases.get_mut(case_id) {
-                let flag = onsite_core::CaseFlag::NegativeStock {
-                    part_no: part_no.clone(),
-                };
-                if !case.flags.contains(&flag) {
-                    case.flags.push(flag);
-                }
-            }
-        }
+        let used = [StockMove {
+            engineer_id: *engineer,
+            part_no: part_no.clone(),
+            delta: *delta,
+        }];
+        let case = builder.cases.get_mut(case_id);
+        outcome::record_stock_moves(&mut tx, &used, &why, case, now).await?;
     }
     // Reorder points: what a van should never run below, by kind of part.
     for engineer in [people.alice.user_id, people.bob.user_id] {
@@ -225,26 +223,10 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
             mutation_id: None,
             note: Some(&a.reason),
         };
-        for mv in out.stock_moves {
-            cases::move_stock(&mut tx, mv.engineer_id, &mv.part_no, mv.delta, &why, now).await?;
-        }
+        outcome::record_stock_moves(&mut tx, &out.stock_moves, &why, None, now).await?;
     }
-    for case in builder.cases.values() {
-        cases::put_case(&mut tx, case, None, now).await?;
-        let refs = case
-            .photos
-            .iter()
-            .map(|p| p.sha256.clone())
-            .chain(
-                case.sign_off
-                    .iter()
-                    .filter_map(|s| s.signature_sha256.clone()),
-            )
-            .collect::<BTreeSet<_>>();
-        for h in refs {
-            blobs::add_ref(&mut tx, &h, case.id).await?;
-        }
-    }
+    let all: Vec<_> = builder.cases.values().cloned().collect();
+    outcome::store_cases(&mut tx, &all, &BTreeMap::new(), now).await?;
     tx.commit().await?;
     Ok(DemoSummary {
         logins: logins

@@ -7,6 +7,7 @@ use onsite_core::wire::{
 use onsite_core::{apply, ApplyContext, CaseFlag, Mutation, Rejection, RejectionCode, SlaPolicy};
 use uuid::Uuid;
 
+use super::outcome;
 use crate::auth::Session;
 use crate::error::ApiError;
 use crate::store::cases::{self, StockReason};
@@ -191,38 +192,18 @@ async fn apply_one(
             }
         }
     }
-    for mv in &outcome.stock_moves {
-        let why = StockReason {
-            reason: m.name(),
-            case_id: m.target_case(),
-            mutation_id: Some(wm.id),
-            note: match &m {
-                Mutation::StockAdjust(a) => Some(a.reason.as_str()),
-                _ => None,
-            },
-        };
-        let level =
-            cases::move_stock(conn, mv.engineer_id, &mv.part_no, mv.delta, &why, now).await?;
-        if level < 0 {
-            if let Some(case) = stored.iter_mut().find(|c| c.id == m.case_id()) {
-                let flag = CaseFlag::NegativeStock {
-                    part_no: mv.part_no.clone(),
-                };
-                if !case.flags.contains(&flag) {
-                    case.flags.push(flag);
-                }
-            }
-        }
-    }
-    for case in &stored {
-        let previous = before.get(&case.id).and_then(|c| c.assignee_id);
-        cases::put_case(conn, case, previous, now).await?;
-    }
-    if !stored.is_empty() {
-        for hash in m.blob_hashes() {
-            blobs::add_ref(conn, &hash, m.case_id()).await?;
-        }
-    }
+    let why = StockReason {
+        reason: m.name(),
+        case_id: m.target_case(),
+        mutation_id: Some(wm.id),
+        note: match &m {
+            Mutation::StockAdjust(a) => Some(a.reason.as_str()),
+            _ => None,
+        },
+    };
+    let used_by = stored.iter_mut().find(|c| Some(c.id) == m.target_case());
+    outcome::record_stock_moves(conn, &outcome.stock_moves, &why, used_by, now).await?;
+    outcome::store_cases(conn, &stored, &before, now).await?;
     Ok(Ok(()))
 }
 
