@@ -104,6 +104,32 @@ pub fn check(actor: &Actor, case: &Case, action: CaseAction) -> Result<(), Denie
     }
 }
 
+/// What a user does that names no case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeskAction {
+    /// `case.create`.
+    CreateCase,
+    /// `stock.adjust`.
+    AdjustStock,
+}
+
+impl DeskAction {
+    pub fn describe(self) -> &'static str {
+        match self {
+            DeskAction::CreateCase => "create cases",
+            DeskAction::AdjustStock => "adjust van stock",
+        }
+    }
+}
+
+/// `check` for what names no case: only a manager opens cases and adjusts van stock.
+pub fn check_desk(actor: &Actor, _action: DeskAction) -> Result<(), Denied> {
+    match actor.role {
+        Role::Manager => Ok(()),
+        Role::Engineer => Err(Denied::Role),
+    }
+}
+
 /// Whether this actor may act on this case at all, whatever its status: the part of `check`
 /// that comes before any other answer (a repeat's no-op included), so that a stranger never
 /// learns what a case holds. Only the current assignee writes an engineer's actions.

@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use onsite_core::status::{check_desk, DeskAction};
 use onsite_core::{Case, Category, Role, ServiceMode};
 use uuid::Uuid;
 
@@ -180,7 +181,7 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
                     }))}
                 </small>
             </h1>
-            {move || (state.actor_tracked().map(|a| a.role) == Some(Role::Manager)).then(|| view! {
+            {move || state.actor_tracked().is_some_and(|a| check_desk(&a, DeskAction::CreateCase).is_ok()).then(|| view! {
                 <a href="/new-case" class="btn btn-primary btn-block new-case" data-testid="new-case">
                     "+ " {i18n.text("new_case.title")}
                 </a>

@@ -8,9 +8,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use onsite_core::mutation::{CreateArgs, CreateInspectionArgs};
+use onsite_core::status::{check_desk, DeskAction};
 use onsite_core::wire::PolicyRecord;
 use onsite_core::{
-    Appointment, Category, Customer, Mutation, Product, Role, ServiceMode, Severity, Site,
+    Appointment, Category, Customer, Mutation, Product, ServiceMode, Severity, Site,
 };
 use uuid::Uuid;
 
@@ -122,7 +123,10 @@ pub fn NewCasePage() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let navigate = use_navigate();
-    if state.actor().map(|a| a.role) != Some(Role::Manager) {
+    if state
+        .actor()
+        .is_none_or(|a| check_desk(&a, DeskAction::CreateCase).is_err())
+    {
         return view! { <p class="muted">{i18n.text("new_case.managers_only")}</p> }.into_any();
     }
     let form = RwSignal::new(NewCaseForm {

@@ -21,7 +21,7 @@ pub use crate::limits::{MAX_CHECKLIST_ITEMS, MAX_LINE, MAX_QTY, MAX_TEXT};
 use crate::model::*;
 pub use crate::rejection::{Rejection, RejectionCode};
 use crate::sla::SlaPolicy;
-use crate::status::{check, check_who, Actor, CaseAction, Denied, Role};
+use crate::status::{check, check_desk, check_who, Actor, CaseAction, Denied, DeskAction, Role};
 use crate::wire::WireMutation;
 pub use create::{ChecklistTemplateItem, CreateArgs, CreateInspectionArgs, FollowUpArgs};
 pub use evidence::{PhotoAddArgs, SignOffArgs};
@@ -305,17 +305,16 @@ pub fn authorize(
 }
 
 fn manager_only(m: &Mutation, actor: &Actor) -> Result<(), Rejection> {
-    if actor.role == Role::Manager {
-        return Ok(());
-    }
-    let what = match m {
-        Mutation::StockAdjust(_) => "adjust van stock",
-        _ => "create cases",
+    let action = match m {
+        Mutation::StockAdjust(_) => DeskAction::AdjustStock,
+        _ => DeskAction::CreateCase,
     };
-    Err(Rejection::new(
-        Denied::Role.code(),
-        format!("only a manager may {what}"),
-    ))
+    check_desk(actor, action).map_err(|d| {
+        Rejection::new(
+            d.code(),
+            format!("only a manager may {}", action.describe()),
+        )
+    })
 }
 
 /// `status::check_who` for a case mutation; `Ok(true)` for a former assignee's sign-off, the
