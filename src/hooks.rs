@@ -10,6 +10,7 @@ use onsite_core::Case;
 use uuid::Uuid;
 
 use crate::state::{use_app, UiError};
+use crate::store::{Store, StoreError};
 
 /// Every case on the device (a manager pulls every case), reloaded after each write/sync.
 pub fn use_cases() -> LocalResource<Result<Vec<Case>, UiError>> {
@@ -32,24 +33,8 @@ pub fn use_cases() -> LocalResource<Result<Vec<Case>, UiError>> {
 
 /// The past fixes on this device (reloaded after every sync); `None` while loading.
 pub fn use_past_fixes() -> Signal<Option<Vec<PastFix>>> {
-    let state = use_app();
-    let res = LocalResource::new(move || {
-        state.revision.track();
-        let store = state.store();
-        async move {
-            let Some(store) = store else {
-                return Some(vec![]);
-            };
-            match store.past_fixes().await {
-                Ok(f) => Some(f),
-                Err(e) => {
-                    state.show_error(UiError::from_store(&e));
-                    Some(vec![])
-                }
-            }
-        }
-    });
-    Signal::derive(move || res.get().flatten())
+    let res = store_list(|store| async move { store.past_fixes().await });
+    Signal::derive(move || res.get())
 }
 
 /// The users the device knows, id → name (from the pulled `user` entities).
@@ -67,18 +52,29 @@ pub fn use_user_names() -> Signal<BTreeMap<Uuid, String>> {
 
 /// The users the device knows (reloaded after each sync).
 pub fn use_users() -> LocalResource<Vec<onsite_core::wire::UserInfo>> {
+    store_list(|store| async move { store.users().await })
+}
+
+/// A list the store holds, read again after every write or sync. A read that fails shows
+/// its error in the app's banner and reads as empty.
+fn store_list<T, F, Fut>(read: F) -> LocalResource<Vec<T>>
+where
+    T: Clone + 'static,
+    F: Fn(Store) -> Fut + Copy + 'static,
+    Fut: std::future::Future<Output = Result<Vec<T>, StoreError>> + 'static,
+{
     let state = use_app();
     LocalResource::new(move || {
         state.revision.track();
         let store = state.store();
         async move {
-            match store {
-                Some(s) => s.users().await.unwrap_or_else(|e| {
-                    state.show_error(UiError::from_store(&e));
-                    Vec::new()
-                }),
-                None => Vec::new(),
-            }
+            let Some(store) = store else {
+                return Vec::new();
+            };
+            read(store).await.unwrap_or_else(|e| {
+                state.show_error(UiError::from_store(&e));
+                Vec::new()
+            })
         }
     })
 }

@@ -152,40 +152,22 @@ pub async fn revoke_text(
 ) -> anyhow::Result<String> {
     let now = Utc::now();
     let mut tx = store.write().await?;
-    let (what, n) = match (client, username) {
-        (Some(id), _) => {
-            anyhow::ensure!(
-                users::client_owner(&mut tx, id).await?.is_some(),
-                "no device {id}"
-            );
-            (
-                format!("device {id}"),
-                users::revoke(
-                    &mut tx,
-                    users::Sessions::Device(id),
-                    users::RevokeReason::Manager,
-                    now,
-                )
-                .await?,
-            )
-        }
+    let (what, of) = match (client, username) {
+        (Some(id), _) => (format!("device {id}"), users::Sessions::Device(id)),
         (None, Some(name)) => {
             let user = users::by_username(&mut tx, name)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no user `{name}`"))?;
             (
                 format!("every device of {name}"),
-                users::revoke(
-                    &mut tx,
-                    users::Sessions::User(user.id),
-                    users::RevokeReason::Manager,
-                    now,
-                )
-                .await?,
+                users::Sessions::User(user.id),
             )
         }
         (None, None) => anyhow::bail!("give --client or --user"),
     };
+    let n = users::revoke(&mut tx, of, users::RevokeReason::Manager, now)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no {what}"))?;
     tx.commit().await?;
     Ok(format!("Revoked {n} session(s) of {what}.\n"))
 }

@@ -33,18 +33,22 @@ pub fn flag_code(f: &CaseFlag) -> &'static str {
     }
 }
 
-/// The data fields of a late mutation's arguments, `key: value` (ids left out).
+/// The values of a late mutation's arguments (part number, quantity, what was typed), without
+/// ids or field names: data the manager acts on, in no language of the app's.
 fn late_work_summary(args: &serde_json::Value) -> String {
     args.as_object()
         .map(|o| {
             o.iter()
-                .filter(|(k, _)| !k.ends_with("_id") && !k.ends_with("id"))
-                .map(|(k, v)| match v {
-                    serde_json::Value::String(s) => format!("{k}: {s}"),
-                    v => format!("{k}: {v}"),
+                .filter(|(k, _)| !k.ends_with("id"))
+                .filter_map(|(_, v)| match v {
+                    serde_json::Value::String(s) => {
+                        uuid::Uuid::parse_str(s).is_err().then(|| s.clone())
+                    }
+                    serde_json::Value::Number(n) => Some(n.to_string()),
+                    _ => None,
                 })
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(" · ")
         })
         .unwrap_or_default()
 }

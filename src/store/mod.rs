@@ -246,13 +246,24 @@ pub(super) async fn legacy_client(
     Ok(id)
 }
 
-/// The signed-in user's client (the first client when nobody signed in since the upgrade).
+/// The signed-in user's client (the first client when nobody signed in since the upgrade)
+/// and the device's first client; `None` on a device that has no client yet (read-only).
+pub(super) async fn known_clients(
+    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
+) -> Result<Option<(Uuid, Uuid)>, StoreError> {
+    let Some(legacy) = idb::get_json::<Uuid>(meta, skey(K_CLIENT_ID)).await? else {
+        return Ok(None);
+    };
+    let active = idb::get_json::<Uuid>(meta, skey(K_ACTIVE_CLIENT))
+        .await?
+        .unwrap_or(legacy);
+    Ok(Some((active, legacy)))
+}
+
+/// `known_clients`, making the device's first client when it has none (a readwrite `meta`).
 pub(super) async fn active_client(
     meta: &indexed_db_futures::object_store::ObjectStore<'_>,
 ) -> Result<(Uuid, Uuid), StoreError> {
     let legacy = legacy_client(meta).await?;
-    let active = idb::get_json::<Uuid>(meta, skey(K_ACTIVE_CLIENT))
-        .await?
-        .unwrap_or(legacy);
-    Ok((active, legacy))
+    Ok(known_clients(meta).await?.unwrap_or((legacy, legacy)))
 }

@@ -36,6 +36,7 @@ pub(super) async fn client_records(
     outbox: &indexed_db_futures::object_store::ObjectStore<'_>,
     client: Uuid,
     legacy: Uuid,
+    after_seq: u64,
     limit: usize,
 ) -> Result<Vec<OutboxRecord>, StoreError> {
     let mut out = Vec::new();
@@ -50,7 +51,7 @@ pub(super) async fn client_records(
         let done = batch.len() < OUTBOX_BATCH as usize;
         after = batch.last().map(OutboxRecord::key).or(after);
         for r in batch {
-            if r.client(legacy) == client {
+            if r.client(legacy) == client && r.entry.seq > after_seq {
                 out.push(r);
                 if out.len() >= limit {
                     return Ok(out);
@@ -73,7 +74,7 @@ pub(super) async fn remove_acked(
     rejected: &[u64],
 ) -> Result<Vec<OutboxRecord>, StoreError> {
     let mut out = Vec::new();
-    for r in client_records(outbox, client, legacy, usize::MAX).await? {
+    for r in client_records(outbox, client, legacy, 0, usize::MAX).await? {
         if r.entry.seq > upto {
             break;
         }
@@ -280,23 +281,13 @@ impl Store {
         after: u64,
         limit: usize,
     ) -> Result<Vec<OutboxEntry>, StoreError> {
-        let tx = self
-            .db()
-            .transaction([META, OUTBOX])
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        let out = {
-            let (client, legacy) = active_client(&tx.object_store(META)?).await?;
-            let recs =
-                client_records(&tx.object_store(OUTBOX)?, client, legacy, usize::MAX).await?;
-            recs.into_iter()
-                .map(|r| r.entry)
-                .filter(|e| e.seq > after)
-                .take(limit)
-                .collect()
+        // Read-only: a device that never recorded anything has no client yet, and no entries.
+        let tx = self.db().transaction([META, OUTBOX]).build()?;
+        let Some((client, legacy)) = known_clients(&tx.object_store(META)?).await? else {
+            return Ok(Vec::new());
         };
-        idb::commit(tx).await?;
-        Ok(out)
+        let recs = client_records(&tx.object_store(OUTBOX)?, client, legacy, after, limit).await?;
+        Ok(recs.into_iter().map(|r| r.entry).collect())
     }
 
     pub async fn blob_uploaded(&self, sha256: &str) -> Result<bool, StoreError> {

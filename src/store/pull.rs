@@ -62,7 +62,7 @@ impl Store {
             let (client, legacy) = active_client(&meta).await?;
             remove_acked(&outbox, client, legacy, resp.last_seq, &[]).await?;
             let pending =
-                pending_changes(&client_records(&outbox, client, legacy, usize::MAX).await?);
+                pending_changes(&client_records(&outbox, client, legacy, 0, usize::MAX).await?);
 
             let mut rebuild: BTreeSet<Uuid> = BTreeSet::new();
             for ch in &resp.changes {

@@ -235,15 +235,18 @@ async fn run_loop(
                 });
             }
             Err(e) => {
+                // Revoked (a lost phone) or idle too long: nothing of the server's stays on
+                // the device; this user's queued changes wait for them to sign in. A clear
+                // that fails is shown as the store error it is, and tried again next round.
+                let e = match e {
+                    SyncError::SessionEnded => match end_session(&store).await {
+                        Ok(()) => SyncError::SessionEnded,
+                        Err(err) => SyncError::Store(err),
+                    },
+                    e => e,
+                };
                 let offline = matches!(e, SyncError::Transient(ApiError::Offline));
                 let ended = matches!(e, SyncError::SessionEnded);
-                if ended {
-                    // Revoked (a lost phone) or idle too long: nothing of the server's stays
-                    // on the device; this user's queued changes wait for them to sign in.
-                    if let Err(e) = end_session(&store).await {
-                        leptos::logging::error!("could not clear the ended session: {e}");
-                    }
-                }
                 let auth = ended || matches!(e, SyncError::AuthExpired);
                 failures = failures.saturating_add(1);
                 next_at = now_ms()

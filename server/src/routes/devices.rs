@@ -39,20 +39,12 @@ async fn revoke(
     of: Sessions,
 ) -> ApiResult<ApiJson<RevokeResponse>> {
     let mut tx = state.store.write().await?;
-    let missing = match of {
-        Sessions::Device(id) => users::client_owner(&mut tx, id)
-            .await?
-            .is_none()
-            .then(|| format!("no device {id}")),
-        Sessions::User(id) => users::user_by_id(&mut tx, id)
-            .await?
-            .is_none()
-            .then(|| format!("no user {id}")),
-    };
-    if let Some(message) = missing {
-        return Err(ApiError::not_found(message));
-    }
-    let revoked = users::revoke(&mut tx, of, RevokeReason::Manager, Utc::now()).await?;
+    let revoked = users::revoke(&mut tx, of, RevokeReason::Manager, Utc::now())
+        .await?
+        .ok_or_else(|| match of {
+            Sessions::Device(id) => ApiError::not_found(format!("no device {id}")),
+            Sessions::User(id) => ApiError::not_found(format!("no user {id}")),
+        })?;
     tx.commit().await?;
     tracing::info!(by = %by.name, ?of, revoked, "sessions revoked");
     Ok(ApiJson(RevokeResponse { revoked }))

@@ -233,17 +233,21 @@ pub enum Sessions {
     User(Uuid),
 }
 
-/// Revoke the live tokens `of`; the number revoked.
+/// Revoke the live tokens `of`: the number revoked, or `None` when there is no such device
+/// or user.
 pub async fn revoke(
     conn: &mut Conn,
     of: Sessions,
     reason: RevokeReason,
     now: DateTime<Utc>,
-) -> Result<u64, sqlx::Error> {
-    let (column, id) = match of {
-        Sessions::Device(id) => ("client_id", id),
-        Sessions::User(id) => ("user_id", id),
+) -> Result<Option<u64>, sqlx::Error> {
+    let (column, id, known) = match of {
+        Sessions::Device(id) => ("client_id", id, client_owner(conn, id).await?.is_some()),
+        Sessions::User(id) => ("user_id", id, user_by_id(conn, id).await?.is_some()),
     };
+    if !known {
+        return Ok(None);
+    }
     let done = sqlx::query(&format!(
         "UPDATE tokens SET revoked = 1, revoked_at = ?2, revoked_reason = ?3
          WHERE {column} = ?1 AND revoked = 0"
@@ -253,7 +257,7 @@ pub async fn revoke(
     .bind(reason.as_str())
     .execute(conn)
     .await?;
-    Ok(done.rows_affected())
+    Ok(Some(done.rows_affected()))
 }
 
 pub async fn user_by_id(conn: &mut Conn, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
