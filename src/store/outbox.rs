@@ -281,11 +281,12 @@ impl Store {
         after: u64,
         limit: usize,
     ) -> Result<Vec<OutboxEntry>, StoreError> {
-        // Read-only: a device that never recorded anything has no client yet, and no entries.
         let tx = self.db().transaction([META, OUTBOX]).build()?;
-        let Some((client, legacy)) = known_clients(&tx.object_store(META)?).await? else {
-            return Ok(Vec::new());
-        };
+        // A device without a client id yet may still hold entries of an older build (they
+        // carry no client id of their own): they are the first client's, whatever its id.
+        let (client, legacy) = known_clients(&tx.object_store(META)?)
+            .await?
+            .unwrap_or((Uuid::nil(), Uuid::nil()));
         let recs = client_records(&tx.object_store(OUTBOX)?, client, legacy, after, limit).await?;
         Ok(recs.into_iter().map(|r| r.entry).collect())
     }
