@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// A spare part in the catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Part {
     pub part_no: String,
     pub name: String,
@@ -21,6 +22,7 @@ impl Part {
 /// On-hand quantity of one part in one engineer's van. May go negative: the
 /// engineer used a part the ledger did not know they had; it is flagged, not refused.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StockLevel {
     pub part_no: String,
     pub engineer_id: uuid::Uuid,

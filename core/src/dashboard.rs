@@ -29,6 +29,7 @@ use crate::model::{Case, RepairResult};
 use crate::status::CaseStatus;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Figures {
     /// Cases reported in the period (cancelled included).
     pub cases: u32,
@@ -114,12 +115,14 @@ fn unit_key(c: &Case) -> Option<(String, String)> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EngineerFigures {
     pub engineer_id: Uuid,
     pub figures: Figures,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dashboard {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,

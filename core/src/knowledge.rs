@@ -9,12 +9,14 @@ use crate::model::{Case, Category, RepairResult, Severity};
 use crate::status::CaseStatus;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PastFixPart {
     pub part_no: String,
     pub qty: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PastFix {
     pub case_id: Uuid,
     pub number: String,

@@ -12,6 +12,8 @@ pub mod knowledge;
 pub mod limits;
 pub mod model;
 pub mod mutation;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod rejection;
 pub mod replica;
 pub mod severity;

@@ -10,6 +10,8 @@ pub const MAX_TEXT: usize = 4000;
 pub const MAX_LINE: usize = 200;
 /// Quantities of parts in one line, and one stock adjustment either way.
 pub const MAX_QTY: i64 = 10_000;
+/// Longest password accepted at login, in bytes (argon2 hashes any length; this bounds the work).
+pub const MAX_PASSWORD_BYTES: usize = 1024;
 /// Items of an inspection checklist.
 pub const MAX_CHECKLIST_ITEMS: usize = 200;
 /// The earliest year a date may fall in (service records of this product start later).

@@ -9,6 +9,7 @@ pub use crate::severity::Severity;
 use crate::sla::SlaClock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     SystemFault,
@@ -35,6 +36,7 @@ impl Category {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceMode {
     Phone,
@@ -55,30 +57,42 @@ impl ServiceMode {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Customer {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::line))]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::line))]
     pub phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::line))]
     pub email: Option<String>,
     /// The person to talk to on site, when not the customer named above.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::line))]
     pub contact: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Site {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub address: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub notes: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Product {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::line))]
     pub model: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::line))]
     pub serial: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::date))]
     pub warranty_until: Option<chrono::NaiveDate>,
 }
 
@@ -89,12 +103,16 @@ impl Product {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Appointment {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::time))]
     pub start: DateTime<Utc>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::time))]
     pub end: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RepairResult {
     Resolved,
@@ -139,6 +157,7 @@ pub struct PartUsage {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TimeKind {
     Travel,
@@ -179,18 +198,26 @@ pub struct Photo {
 
 /// The customer's confirmation. Immutable once recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignOff {
     pub signoff_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::line))]
     pub signer_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub signature_sha256: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub unsigned_reason: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub report_sha256: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub satisfaction: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub comment: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::time))]
     pub signed_at: DateTime<Utc>,
 }
 
@@ -253,6 +280,7 @@ pub const CLOCK_SKEW_LIMIT_MINUTES: i64 = 10;
 
 /// An inspection checklist answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckResult {
     Pass,

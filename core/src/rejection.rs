@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A rejection's machine-readable reason; on the wire, the snake_case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectionCode {
     /// Malformed or out-of-range arguments.

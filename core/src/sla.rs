@@ -7,6 +7,7 @@ use crate::severity::Severity;
 
 /// Respond/resolve targets for one severity level, in minutes. `None` = as agreed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlaTargets {
     pub respond_minutes: i64,
     pub resolve_minutes: Option<i64>,
@@ -14,6 +15,7 @@ pub struct SlaTargets {
 
 /// A named policy: targets for levels 1..4.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlaPolicy {
     pub name: String,
     pub levels: [SlaTargets; 4],

@@ -7,6 +7,7 @@ pub use crate::case_status::CaseStatus;
 use crate::model::Case;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Engineer,

@@ -10,13 +10,17 @@ pub const MAX_BATCH_MUTATIONS: usize = 100;
 pub const MAX_BATCH_BYTES: usize = 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::line))]
     pub username: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::password))]
     pub password: String,
     pub client_id: Uuid,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserInfo {
     pub id: Uuid,
     pub name: String,
@@ -25,6 +29,7 @@ pub struct UserInfo {
 
 /// A device (client_id) as a manager sees it: whose it is and whether it can still sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Device {
     pub client_id: Uuid,
     pub user_id: Uuid,
@@ -41,11 +46,13 @@ pub struct Device {
 
 /// How many sessions a revocation ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RevokeResponse {
     pub revoked: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
     pub token: String,
     pub user: UserInfo,
@@ -63,13 +70,16 @@ pub struct WireMutation {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     pub client_id: Uuid,
     pub schema_version: u32,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::batch))]
     pub mutations: Vec<WireMutation>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PushStatus {
     Applied,
@@ -78,6 +88,7 @@ pub enum PushStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResult {
     pub seq: u64,
     pub status: PushStatus,
@@ -86,12 +97,14 @@ pub struct PushResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     pub last_seq: u64,
     pub results: Vec<PushResult>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Entity {
     Case,
@@ -112,6 +125,7 @@ pub enum Entity {
 
 /// An SLA policy as the server holds it, with the contracts that use it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PolicyRecord {
     pub policy: crate::sla::SlaPolicy,
     /// Customers whose contract uses this policy; `case.create` without a policy takes it.
@@ -135,6 +149,7 @@ impl PolicyRecord {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeOp {
     Put,
@@ -142,6 +157,7 @@ pub enum ChangeOp {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     pub entity: Entity,
     pub op: ChangeOp,
@@ -153,6 +169,7 @@ pub struct Change {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     pub cursor: String,
     pub has_more: bool,
@@ -163,6 +180,7 @@ pub struct PullResponse {
 
 /// A mutation of this client the server refused, synced back so the user sees why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RejectionRecord {
     pub id: Uuid,
     pub client_id: Uuid,
@@ -176,17 +194,27 @@ pub struct RejectionRecord {
     pub at: DateTime<Utc>,
 }
 
-/// `409 seq_gap` carries the seq the server expects next.
+/// Every error answer: `{error, message}`, and `expected` with `409 seq_gap`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
+    /// Stable machine-readable code, e.g. invalid_credentials, unauthorized, session_revoked,
+    /// session_expired, forbidden, client_mismatch, client_taken, login_throttled,
+    /// upload_quota, not_found, method_not_allowed, invalid_json, invalid_body,
+    /// invalid_query, invalid_path, invalid_hash, hash_mismatch, unsupported_schema, seq_gap,
+    /// invalid_policy, unknown_policy, invalid_customer, payload_too_large,
+    /// unsupported_media_type, internal, unavailable.
     pub error: String,
+    /// For people: what went wrong.
     pub message: String,
+    /// `seq_gap` only: the seq the server expects next.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected: Option<u64>,
 }
 
 /// One line of an engineer's van-stock ledger (`GET /api/v1/stock/ledger`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StockLedgerLine {
     pub id: i64,
     pub engineer_id: Uuid,
@@ -205,6 +233,7 @@ pub struct StockLedgerLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StockLedgerResponse {
     pub engineer_id: Uuid,
     pub lines: Vec<StockLedgerLine>,

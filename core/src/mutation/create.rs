@@ -14,10 +14,13 @@ use crate::sla::SlaPolicy;
 use crate::status::{CaseAction, CaseStatus};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateArgs {
     pub case_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::line))]
     pub title: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub description: String,
     pub customer: Customer,
     pub site: Site,
@@ -25,11 +28,13 @@ pub struct CreateArgs {
     pub category: Category,
     pub severity: Severity,
     pub mode: ServiceMode,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::time))]
     pub reported_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appointment: Option<Appointment>,
     /// SLA policy name; the standard table when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::line))]
     pub policy: Option<String>,
     /// The user feedback is a complaint (only with category `feedback`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -38,24 +43,31 @@ pub struct CreateArgs {
 
 /// One item of a checklist template given at `case.create`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChecklistTemplateItem {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::line))]
     pub item_id: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub text: String,
 }
 
 /// `case.create` with an inspection checklist: the same wire name and args, plus `checklist`.
 /// (`Mutation::parse` picks this variant when `checklist` is present and non-empty.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateInspectionArgs {
     #[serde(flatten)]
     pub create: CreateArgs,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::checklist, required = false))]
     pub checklist: Vec<ChecklistTemplateItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowUpArgs {
     pub case_id: Uuid,
     pub new_case_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub leftover: String,
 }
 

@@ -12,15 +12,19 @@ use crate::rejection::Rejection;
 use crate::status::CaseAction;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhotoAddArgs {
     pub case_id: Uuid,
     pub photo_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::sha256))]
     pub sha256: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub caption: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignOffArgs {
     pub case_id: Uuid,
     #[serde(flatten)]

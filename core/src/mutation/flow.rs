@@ -10,34 +10,43 @@ use crate::rejection::{Rejection, RejectionCode};
 use crate::status::{CaseAction, CaseStatus, Role};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseRef {
     pub case_id: Uuid,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetStatusArgs {
     pub case_id: Uuid,
     pub status: CaseStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignArgs {
     pub case_id: Uuid,
     pub engineer_id: Uuid,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReasonArgs {
     pub case_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EscalateArgs {
     pub case_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 3))]
     pub tier: u8,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub reason: String,
 }
 

@@ -12,24 +12,30 @@ use crate::rejection::{Rejection, RejectionCode};
 use crate::status::CaseAction;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimeArgs {
     pub case_id: Uuid,
     pub entry_id: Uuid,
     pub kind: TimeKind,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::time))]
     pub start: DateTime<Utc>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::time))]
     pub end: DateTime<Utc>,
 }
 
 /// `case.time_correct`: entry `entry_id` replaces entry `corrects` (same kind); with no
 /// `start`/`end` the corrected entry is struck out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimeCorrectArgs {
     pub case_id: Uuid,
     pub entry_id: Uuid,
     pub corrects: Uuid,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::time))]
     pub start: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::time))]
     pub end: Option<DateTime<Utc>>,
 }
 

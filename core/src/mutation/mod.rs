@@ -35,7 +35,7 @@ pub use text::{check_client_time, is_sha256_hex};
 /// names, `MUTATION_NAMES`, `Mutation::name`, `Mutation::args` and the parser all come from it,
 /// so a name cannot be missing from one of them.
 macro_rules! mutations {
-    ($($(#[$doc:meta])* $name:literal => $variant:ident($args:ty),)*) => {
+    ($($(#[$doc:meta])* $name:literal => $variant:ident($args:ty $(, documented as $doc_ty:ty)?),)*) => {
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(tag = "name", content = "args")]
         pub enum Mutation {
@@ -76,6 +76,39 @@ macro_rules! mutations {
                 }
             }
         }
+
+        /// On the wire a mutation is `WireMutation`; its schema is one object per name.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for crate::wire::WireMutation {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+                crate::openapi::wire_mutation(vec![
+                    $(($name, <documented!($args $(, $doc_ty)?) as utoipa::PartialSchema>::schema()),)*
+                ]).into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for crate::wire::WireMutation {
+            fn name() -> std::borrow::Cow<'static, str> {
+                "Mutation".into()
+            }
+            fn schemas(
+                schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::Schema>)>,
+            ) {
+                $(<documented!($args $(, $doc_ty)?) as utoipa::ToSchema>::schemas(schemas);)*
+            }
+        }
+    };
+}
+
+/// The type whose schema documents a mutation's arguments: its own, unless the list names another.
+#[cfg(feature = "openapi")]
+macro_rules! documented {
+    ($args:ty) => {
+        $args
+    };
+    ($args:ty, $doc:ty) => {
+        $doc
     };
 }
 
@@ -91,7 +124,7 @@ mutations! {
     "case.sign_off" => SignOff(SignOffArgs),
     "case.escalate" => Escalate(EscalateArgs),
     "case.follow_up" => FollowUp(FollowUpArgs),
-    "case.create" => Create(CreateArgs),
+    "case.create" => Create(CreateArgs, documented as CreateInspectionArgs),
     "case.assign" => Assign(AssignArgs),
     "case.close" => Close(CaseRef),
     "case.reopen" => Reopen(ReasonArgs),

@@ -12,36 +12,47 @@ use crate::rejection::{Rejection, RejectionCode};
 use crate::status::CaseAction;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartUseArgs {
     pub case_id: Uuid,
     pub usage_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::line))]
     pub part_no: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::qty))]
     pub qty: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::line))]
     pub serial_fitted: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::line))]
     pub serial_removed: Option<String>,
     #[serde(default)]
     pub returned_defective: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartCorrectArgs {
     pub case_id: Uuid,
     /// The id of this correction line.
     pub usage_id: Uuid,
     /// The usage line it corrects.
     pub corrects: Uuid,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::qty_delta))]
     pub qty_delta: i64,
 }
 
 /// `stock.adjust`: a manager replenishes or corrects an engineer's van stock.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StockAdjustArgs {
     pub engineer_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::line))]
     pub part_no: String,
     /// Signed, non-zero: positive puts parts into the van.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::qty_delta))]
     pub delta: i64,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub reason: String,
 }
 

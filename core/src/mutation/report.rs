@@ -11,38 +11,51 @@ use crate::rejection::{Rejection, RejectionCode};
 use crate::status::CaseAction;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportArgs {
     pub case_id: Uuid,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub symptom: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub cause: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub actions: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<RepairResult>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub verification: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub leftover: Option<String>,
 }
 
 /// `case.check`: the answer to one checklist item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckArgs {
     pub case_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::line))]
     pub item_id: String,
     pub result: CheckResult,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub note: Option<String>,
 }
 
 /// `case.fault_analysis`: what a severity-1 case needs before it may be closed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FaultAnalysisArgs {
     pub case_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub cause: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub impact: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::text))]
     pub prevention: String,
 }
 

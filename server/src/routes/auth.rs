@@ -3,11 +3,8 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
-use onsite_core::limits::MAX_LINE;
+use onsite_core::limits::{MAX_LINE, MAX_PASSWORD_BYTES};
 use onsite_core::wire::{LoginRequest, LoginResponse, UserInfo};
-
-/// Longest password accepted (argon2 hashes any length; this bounds the work).
-pub const MAX_PASSWORD_BYTES: usize = 1024;
 
 use crate::auth::{dummy_hash, new_token, token_hash, verify_password};
 use crate::error::{ApiError, ApiResult};
@@ -15,6 +12,15 @@ use crate::extract::{ApiJson, AuthUser, ClientAddr};
 use crate::store::users::{self, RevokeReason};
 use crate::AppState;
 
+#[utoipa::path(post, path = "/api/v1/login", summary = "Log in and bind this device (client_id) to the user", tag = "session", security(()), request_body = LoginRequest,
+    description = "A client_id belongs to one user for good: the app makes one per user on a device. Failed logins are counted per username and per address: past the limit the answer is 429 with Retry-After before any password check.",
+    responses(
+        (status = 200, description = "A bearer token and the user", body = LoginResponse),
+        (status = 400, description = "invalid_json or invalid_body (malformed, username over 200 characters, password over 1024 bytes)"),
+        (status = 401, description = "invalid_credentials"),
+        (status = 409, description = "client_taken: the client_id belongs to another user"),
+        (status = 429, description = "login_throttled: too many failed logins; see Retry-After"),
+    ))]
 pub async fn login(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
@@ -88,6 +94,8 @@ pub async fn login(
     }))
 }
 
+#[utoipa::path(post, path = "/api/v1/logout", summary = "Revoke the token of this request", tag = "session",
+    responses((status = 204, description = "Revoked")))]
 pub async fn logout(State(state): State<AppState>, user: AuthUser) -> ApiResult<StatusCode> {
     let mut tx = state.store.write().await?;
     users::revoke_token(&mut tx, &user.token_hash, RevokeReason::Logout, Utc::now()).await?;

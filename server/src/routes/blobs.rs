@@ -19,6 +19,12 @@ pub const MAX_BLOB_BYTES: usize = 10 * 1024 * 1024;
 pub const QUOTA_PERIOD: chrono::Duration = chrono::Duration::hours(24);
 const QUOTA_RETRY_SECS: u64 = 3600;
 
+/// A blob's bytes, as the OpenAPI document describes them.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)] // only its schema is used
+pub struct BlobBytes(Vec<u8>);
+
 const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 fn check_hash(sha256: &str) -> ApiResult<()> {
@@ -32,6 +38,16 @@ fn check_hash(sha256: &str) -> ApiResult<()> {
     }
 }
 
+#[utoipa::path(put, path = "/api/v1/blobs/{sha256}", summary = "Store bytes under their SHA-256 (idempotent), at most 10 MiB", tag = "blobs",
+    params(("sha256" = String, Path, pattern = "^[0-9a-f]{64}$")),
+    request_body(content = inline(BlobBytes), content_type = "application/octet-stream"),
+    responses(
+        (status = 201, description = "Stored"),
+        (status = 200, description = "Already stored"),
+        (status = 400, description = "hash_mismatch, invalid_hash or invalid_path"),
+        (status = 413, description = "payload_too_large: over 10 MiB"),
+        (status = 429, description = "upload_quota: over the per-user upload quota of 24 hours; see Retry-After"),
+    ))]
 pub async fn put_blob(
     State(state): State<AppState>,
     user: AuthUser,
@@ -79,6 +95,15 @@ pub async fn put_blob(
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/blobs/{sha256}", summary = "The bytes, to managers and to the engineer assigned to a case naming the blob (access follows the case, not the uploader)", tag = "blobs",
+    params(("sha256" = String, Path, pattern = "^[0-9a-f]{64}$")),
+    responses(
+        (status = 200, description = "The bytes", content(
+            (inline(BlobBytes) = "application/octet-stream"), (inline(BlobBytes) = "image/png"))),
+        (status = 400, description = "invalid_hash"),
+        (status = 403, description = "forbidden: not allowed to see it (answered before whether it exists)"),
+        (status = 404, description = "not_found: no such blob (managers)"),
+    ))]
 pub async fn get_blob(
     State(state): State<AppState>,
     user: AuthUser,

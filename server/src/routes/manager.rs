@@ -14,9 +14,12 @@ use crate::extract::{ApiJson, ApiQuery, Manager};
 use crate::store::{cases, users};
 use crate::AppState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DashboardQuery {
+    #[param(schema_with = onsite_core::openapi::time)]
     pub from: String,
+    #[param(schema_with = onsite_core::openapi::time)]
     pub to: String,
 }
 
@@ -36,6 +39,13 @@ fn parse_time(field: &str, v: &str) -> Result<DateTime<Utc>, ApiError> {
         })
 }
 
+#[utoipa::path(get, path = "/api/v1/dashboard", summary = "Manager only: service figures over the cases reported in [from, to), overall and per engineer", tag = "desk", params(DashboardQuery),
+    description = "Repair timeliness rate (resolved within the resolve target / resolved), average response and resolution minutes beside the average target, first-time fix rate (resolved, never reopened, result resolved / resolved), average satisfaction (rated sign-offs), respond and resolve breaches at the time of the request, repeat faults (the same unit again within 30 days of a fix), case counts. Cancelled cases are counted and otherwise left out. Rates and averages are null when there is nothing to divide.",
+    responses(
+        (status = 200, description = "The figures", body = Dashboard),
+        (status = 400, description = "invalid_query: missing or non-RFC 3339 from/to, or from >= to"),
+        (status = 403, description = "forbidden: not a manager"),
+    ))]
 /// The dashboard over the cases reported in `[from, to)` (see `onsite_core::dashboard`).
 pub async fn dashboard(
     State(state): State<AppState>,
@@ -57,7 +67,8 @@ pub async fn dashboard(
 }
 
 /// `?engineer_id=<uuid>` of the stock reads.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EngineerQuery {
     pub engineer_id: Uuid,
 }
@@ -70,6 +81,12 @@ async fn check_engineer(conn: &mut crate::store::Conn, id: Uuid) -> Result<(), A
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/stock/ledger", summary = "Manager only: every van-stock movement of one engineer, oldest first", tag = "desk", params(EngineerQuery),
+    responses(
+        (status = 200, description = "The ledger, oldest first", body = StockLedgerResponse),
+        (status = 403, description = "forbidden: not a manager"),
+        (status = 404, description = "not_found: not an engineer"),
+    ))]
 /// Every van-stock movement of one engineer, oldest first.
 pub async fn stock_ledger(
     State(state): State<AppState>,
@@ -85,6 +102,13 @@ pub async fn stock_ledger(
     }))
 }
 
+#[utoipa::path(get, path = "/api/v1/stock/levels", summary = "Manager only: one engineer's van stock with reorder points, by part number", tag = "desk", params(EngineerQuery),
+    description = "Every stock line of the engineer as the server holds it (the same StockLevel values that engineer pulls). A line is low when qty <= min_qty, negative when qty < 0.",
+    responses(
+        (status = 200, description = "The levels, sorted by part_no", body = Vec<StockLevel>),
+        (status = 403, description = "forbidden: not a manager"),
+        (status = 404, description = "not_found: not an engineer"),
+    ))]
 /// One engineer's van stock as the server holds it: every line with its reorder point
 /// (`min_qty`), by part number.
 pub async fn stock_levels(
@@ -97,13 +121,22 @@ pub async fn stock_levels(
     Ok(ApiJson(cases::levels_of(&mut tx, q.engineer_id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ReorderPointBody {
     pub engineer_id: Uuid,
+    #[schema(schema_with = onsite_core::openapi::line)]
     pub part_no: String,
+    #[schema(schema_with = onsite_core::openapi::min_qty)]
     pub min_qty: i64,
 }
 
+#[utoipa::path(put, path = "/api/v1/stock/reorder-point", summary = "Manager only: set the reorder point (min_qty) of one part in an engineer's van", tag = "desk", request_body = ReorderPointBody,
+    responses(
+        (status = 200, description = "The line as now stored", body = StockLevel),
+        (status = 400, description = "invalid_json or invalid_body (malformed or missing fields), invalid_min_qty (out of range) or unknown_part"),
+        (status = 403, description = "forbidden: not a manager"),
+        (status = 404, description = "not_found: not an engineer"),
+    ))]
 /// Set the reorder point of one part in an engineer's van (a line the van does not hold yet
 /// is created at 0). Reorder points are configuration, like SLA policies, so they change here
 /// and not through a mutation; the engineer's device pulls the changed line.

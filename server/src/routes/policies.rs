@@ -16,6 +16,8 @@ use crate::extract::{ApiJson, ApiPath, AuthUser, Manager};
 use crate::store::policies::{self, MAX_CUSTOMER_CHARS};
 use crate::AppState;
 
+#[utoipa::path(get, path = "/api/v1/sla/policies", summary = "Every SLA policy (any user); a manager's records list the customers whose contract uses it, an engineer's have customers: []", tag = "desk",
+    responses((status = 200, description = "The policies", body = Vec<PolicyRecord>)))]
 /// Every policy; a manager's records list the customers whose contract uses it, an
 /// engineer's have `customers: []` (see `policies::sees_customers`).
 pub async fn list(
@@ -27,6 +29,14 @@ pub async fn list(
     Ok(ApiJson(records))
 }
 
+#[utoipa::path(put, path = "/api/v1/sla/policies/{name}", summary = "Manager only: create or replace a policy (cases keep the clock they were opened with)", tag = "desk",
+    params(("name" = String, Path, pattern = "^[a-z0-9_-]{1,64}$")),
+    request_body = PolicyBody,
+    responses(
+        (status = 200, description = "The stored policy and its customers", body = PolicyRecord),
+        (status = 400, description = "invalid_policy (name, positive minutes, respond <= resolve, at most ten years) or invalid_body (not four levels)"),
+        (status = 403, description = "forbidden: not a manager"),
+    ))]
 /// Create or replace a policy. The body is an `SlaPolicy`; its `name` may be left out or
 /// must equal the path's.
 pub async fn put_policy(
@@ -61,7 +71,7 @@ pub async fn put_policy(
 }
 
 /// `SlaPolicy` with an optional name (the path names the policy).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyBody {
     #[serde(default)]
@@ -69,16 +79,25 @@ pub struct PolicyBody {
     pub levels: [onsite_core::SlaTargets; 4],
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContractBody {
     pub policy: String,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Contract {
     pub customer: String,
     pub policy: String,
+}
+
+/// The customer of a contract, as named on the cases: matched trimmed and case-insensitively.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // only its schema is used
+pub struct CustomerPath {
+    #[param(schema_with = onsite_core::openapi::line)]
+    customer: String,
 }
 
 fn customer_name(raw: &str) -> Result<String, ApiError> {
@@ -92,6 +111,13 @@ fn customer_name(raw: &str) -> Result<String, ApiError> {
     Ok(c.to_string())
 }
 
+#[utoipa::path(put, path = "/api/v1/contracts/{customer}", summary = "Manager only: put the customer's contract on a policy; case.create without a policy takes it", tag = "desk",
+    params(CustomerPath), request_body = ContractBody,
+    responses(
+        (status = 200, description = "The contract", body = Contract),
+        (status = 400, description = "unknown_policy or invalid_customer"),
+        (status = 403, description = "forbidden: not a manager"),
+    ))]
 /// Put a customer's contract on a policy: `case.create` for this customer without a policy
 /// takes it from now on.
 pub async fn put_contract(
@@ -116,6 +142,12 @@ pub async fn put_contract(
     }))
 }
 
+#[utoipa::path(delete, path = "/api/v1/contracts/{customer}", summary = "Manager only: end the customer's contract (new cases run on standard)", tag = "desk", params(CustomerPath),
+    responses(
+        (status = 200, description = "The contract that ended", body = Contract),
+        (status = 403, description = "forbidden: not a manager"),
+        (status = 404, description = "not_found: the customer has no contract"),
+    ))]
 /// End a customer's contract (its cases go back to the standard policy); answers the
 /// contract that ended, `404` when there was none.
 pub async fn delete_contract(

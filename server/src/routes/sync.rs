@@ -11,6 +11,15 @@ use crate::extract::{ApiJson, ApiQuery, AuthUser};
 use crate::sync::{pull, push};
 use crate::AppState;
 
+#[utoipa::path(post, path = "/api/v1/sync/push", summary = "Apply queued mutations in seq order, idempotently, in one transaction", tag = "sync", request_body = PushRequest,
+    description = "seq <= last_seq: duplicate (not applied again); seq == last_seq+1: validated, authorized and applied or rejected (both advance last_seq; a rejection record syncs back); a gap answers 409 seq_gap with `expected` and applies nothing. At most 100 mutations or 1 MiB per request.",
+    responses(
+        (status = 200, description = "Per-mutation results", body = PushResponse),
+        (status = 400, description = "invalid_json, invalid_body or unsupported_schema"),
+        (status = 403, description = "client_mismatch: client_id is not the token's device"),
+        (status = 409, description = "seq_gap: resend from `expected`; client_taken: the client_id is another user's"),
+        (status = 413, description = "payload_too_large: more than 100 mutations or 1 MiB"),
+    ))]
 pub async fn push(
     State(state): State<AppState>,
     user: AuthUser,
@@ -44,13 +53,20 @@ pub async fn push(
     Ok(ApiJson(response))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PullQuery {
     pub client_id: Uuid,
+    /// Opaque; absent or unknown starts over with `reset: true`.
     #[serde(default)]
     pub cursor: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/sync/pull", summary = "Changes this user may see since the cursor", tag = "sync", params(PullQuery),
+    responses(
+        (status = 200, description = "A page of changes; call again while has_more", body = PullResponse),
+        (status = 403, description = "client_mismatch"),
+    ))]
 pub async fn pull(
     State(state): State<AppState>,
     user: AuthUser,

@@ -16,7 +16,7 @@ use super::Conn;
 
 /// Longest policy name and customer name the endpoints take.
 pub const MAX_NAME_CHARS: usize = 64;
-pub const MAX_CUSTOMER_CHARS: usize = 200;
+pub const MAX_CUSTOMER_CHARS: usize = onsite_core::limits::MAX_LINE;
 
 /// Why a policy is refused (the message of a `400 invalid_policy`).
 pub fn validate_policy(p: &SlaPolicy) -> Result<(), String> {
