@@ -14,5 +14,7 @@ mod matrix;
 mod pull;
 mod push;
 mod service;
+mod service_dashboard;
+mod service_stock;
 mod statics;
 mod trust;

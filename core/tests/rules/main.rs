@@ -1,0 +1,12 @@
+//! Issue 4 rules: fault analysis before a severity-1 close, clock-skew flags, the van-stock
+//! ledger arithmetic, the dashboard figures and inspection checklists. One test binary; one
+//! module per rule.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod checklist;
+mod clock_skew;
+mod dashboard;
+mod fault_analysis;
+mod stock;

@@ -1,0 +1,145 @@
+//! The printable report: parts, the signature and the signed report's hash.
+
+use chrono::Duration;
+use leptos::prelude::*;
+use leptos::task::tick;
+use onsite::store::hash_blob;
+use onsite_core::{Case, CaseStatus, Part, PartUsage, RepairResult, SignOff, TimeKind};
+use uuid::Uuid;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+use crate::common::{attr, by_testid, el, part_qtys, part_usage, server_case, wait_until, ALICE};
+use crate::{mount_as_alice, seeded_store, t0, time_entry};
+
+/// A tiny valid PNG (1×1) for the signature blob.
+fn png() -> Vec<u8> {
+    let canvas: web_sys::HtmlCanvasElement = document()
+        .create_element("canvas")
+        .unwrap()
+        .unchecked_into();
+    canvas.set_width(4);
+    canvas.set_height(2);
+    onsite::components::signature_pad::canvas_png(&canvas).unwrap()
+}
+
+fn signed_case(id: Uuid, signature: &str) -> Case {
+    let mut c = server_case(id, ALICE, CaseStatus::Completed);
+    c.status = CaseStatus::Completed;
+    c.product.serial = Some("SN-77812".into());
+    c.product.warranty_until = Some(chrono::NaiveDate::from_ymd_opt(2027, 6, 30).unwrap());
+    c.report.symptom = Some("Alarm beeps".into());
+    c.report.cause = Some("Worn battery".into());
+    c.report.actions = Some("Replaced the battery pack".into());
+    c.report.result = Some(RepairResult::Resolved);
+    c.parts = vec![
+        PartUsage {
+            serial_fitted: Some("B-991".into()),
+            returned_defective: true,
+            ..part_usage(Uuid::from_u128(0x301), "BAT-12V9", 2, t0())
+        },
+        part_usage(Uuid::from_u128(0x302), "FUSE-10A", 1, t0()),
+    ];
+    c.time_entries = vec![
+        time_entry(TimeKind::Travel, 0, 25),
+        time_entry(TimeKind::Work, 30, 70),
+    ];
+    c.sla.responded_at = Some(t0() + Duration::minutes(10));
+    c.sla.resolved_at = Some(t0() + Duration::hours(3));
+    let report_sha256 = c.report_sha256();
+    c.sign_off = Some(SignOff {
+        signoff_id: Uuid::from_u128(0x303),
+        signer_name: "Li Wei".into(),
+        signature_sha256: Some(signature.into()),
+        unsigned_reason: None,
+        report_sha256,
+        satisfaction: Some(5),
+        comment: None,
+        signed_at: t0() + Duration::hours(3),
+    });
+    c
+}
+
+#[wasm_bindgen_test]
+async fn print_page_shows_parts_signature_and_the_signed_report_hash() {
+    use onsite::pages::print::PrintReport;
+    let bytes = png();
+    let sha = hash_blob(&bytes);
+    let id = Uuid::from_u128(0x105);
+    let case = signed_case(id, &sha);
+    let expected_hash = case.sign_off.as_ref().unwrap().report_sha256.clone();
+    assert_eq!(expected_hash, case.report_sha256());
+    let parts = vec![
+        Part {
+            part_no: "BAT-12V9".into(),
+            name: "Battery 12 V 9 Ah".into(),
+            description: None,
+            unit: "pcs".into(),
+        },
+        Part {
+            part_no: "FUSE-10A".into(),
+            name: "Fuse 10 A".into(),
+            description: None,
+            unit: "pcs".into(),
+        },
+    ];
+    let store = seeded_store("print", std::slice::from_ref(&case), &parts, &[]).await;
+    store.cache_blob(&sha, &bytes).await.unwrap();
+
+    let c = case.clone();
+    let root = mount_as_alice(&store, move || view! { <PrintReport case=c /> });
+    tick().await;
+    assert!(!by_testid(&root, "print-report").is_empty());
+    assert!(!by_testid(&root, "print-button").is_empty());
+    assert_eq!(
+        part_qtys(&root, "print-part-row"),
+        vec![
+            ("BAT-12V9".to_string(), "2".to_string()),
+            ("FUSE-10A".to_string(), "1".to_string())
+        ]
+    );
+    // Names come from the catalog on the device.
+    wait_until("part names from the catalog", || {
+        by_testid(&root, "print-part-name")
+            .iter()
+            .map(|n| n.text_content().unwrap_or_default())
+            .collect::<Vec<_>>()
+            == vec!["Battery 12 V 9 Ah", "Fuse 10 A"]
+    })
+    .await;
+    // The signature image from the blobs store.
+    wait_until("signature loaded", || {
+        attr(&el(&root, "print-signature"), "data-loaded") == "true"
+    })
+    .await;
+    let img = el(&root, "print-signature");
+    assert_eq!(img.tag_name().to_lowercase(), "img");
+    assert!(attr(&img, "src").starts_with("blob:"));
+    assert_eq!(el(&root, "print-signer").text_content().unwrap(), "Li Wei");
+    let hash = el(&root, "print-report-hash");
+    assert_eq!(hash.text_content().unwrap(), expected_hash);
+    assert_eq!(attr(&hash, "data-matches"), "true");
+    // Labour totals, product and customer.
+    assert_eq!(attr(&el(&root, "print-travel"), "data-minutes"), "25");
+    assert_eq!(attr(&el(&root, "print-work"), "data-minutes"), "70");
+    let text = el(&root, "print-report").text_content().unwrap();
+    for want in [
+        "Acme",
+        "UPS-3000",
+        "SN-77812",
+        "Worn battery",
+        "Replaced the battery pack",
+    ] {
+        assert!(text.contains(want), "missing {want}");
+    }
+
+    // A report changed after signing is called out.
+    let mut changed = case.clone();
+    changed.report.cause = Some("Something else".into());
+    let root = mount_as_alice(&store, move || view! { <PrintReport case=changed /> });
+    tick().await;
+    assert_eq!(
+        attr(&el(&root, "print-report-hash"), "data-matches"),
+        "false"
+    );
+}

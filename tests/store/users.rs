@@ -1,0 +1,159 @@
+//! Users on one device: a client and an outbox each; an ended session clears the server's data.
+
+use onsite::store::{hash_blob, Session, Store};
+use onsite_core::mutation::{CaseRef, PhotoAddArgs, SetStatusArgs};
+use onsite_core::wire::UserInfo;
+use onsite_core::{CaseStatus, Mutation, Role};
+use uuid::Uuid;
+use wasm_bindgen_test::*;
+
+use crate::common::{seed_cases, server_case, unique_db, ALICE, BOB};
+use crate::{accept_as_alice, alice, bob};
+
+fn session_of(user: Uuid, name: &str, client_id: Uuid) -> Session {
+    Session {
+        token: format!("token-{name}"),
+        user: UserInfo {
+            id: user,
+            name: name.into(),
+            role: Role::Engineer,
+        },
+        client_id,
+    }
+}
+
+/// A device handed to another user: each user signs in with a client_id of their own, keeps
+/// an outbox of their own with its own seqs, and only the signed-in user's entries sync; the
+/// previous user's server data leaves the device, their queued changes stay.
+#[wasm_bindgen_test]
+async fn each_user_on_a_device_has_a_client_and_an_outbox_of_their_own() {
+    let store = Store::open_named(&unique_db("two-users")).await.unwrap();
+    let legacy = store.client_id().await.unwrap();
+    let alice_case = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
+    let bob_case = server_case(Uuid::new_v4(), BOB, CaseStatus::Assigned);
+
+    let a = store.client_for_login("alice", false).await.unwrap();
+    assert_eq!(
+        a, legacy,
+        "the first user keeps the device's first client_id"
+    );
+    assert_eq!(store.client_for_login("Alice ", false).await.unwrap(), a);
+    store
+        .activate(&session_of(ALICE, "alice", a))
+        .await
+        .unwrap();
+    seed_cases(&store, std::slice::from_ref(&alice_case)).await;
+    let e1 = accept_as_alice(&store, alice_case.id).await;
+    assert_eq!((e1.seq, e1.client_id), (1, Some(a)));
+
+    // Bob signs in on the same device: a new client, alice's cases leave the device.
+    let b = store.client_for_login("bob", false).await.unwrap();
+    assert_ne!(b, a);
+    store.activate(&session_of(BOB, "bob", b)).await.unwrap();
+    assert!(
+        store.case(alice_case.id).await.unwrap().is_none(),
+        "alice's customer data is gone"
+    );
+    assert_eq!(
+        store.pending_count().await.unwrap(),
+        1,
+        "alice's queued change stays"
+    );
+    assert!(
+        store.pending(10).await.unwrap().is_empty(),
+        "bob pushes none of alice's"
+    );
+    seed_cases(&store, std::slice::from_ref(&bob_case)).await;
+    let e2 = store
+        .record(
+            bob(),
+            Mutation::Accept(CaseRef {
+                case_id: bob_case.id,
+            }),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (e2.seq, e2.client_id),
+        (1, Some(b)),
+        "bob's seqs start at 1"
+    );
+    assert_eq!(store.pending(10).await.unwrap(), vec![e2.clone()]);
+    store.ack(1, &[]).await.unwrap();
+    assert_eq!(
+        store.pending_count().await.unwrap(),
+        1,
+        "bob's ack leaves alice's entry"
+    );
+
+    // Alice again: her client, her queued entry, next seq 2.
+    assert_eq!(store.client_for_login("alice", false).await.unwrap(), a);
+    store
+        .activate(&session_of(ALICE, "alice", a))
+        .await
+        .unwrap();
+    assert_eq!(store.pending(10).await.unwrap(), vec![e1]);
+    seed_cases(&store, std::slice::from_ref(&alice_case)).await;
+    let e3 = store
+        .record(
+            alice(),
+            Mutation::SetStatus(SetStatusArgs {
+                case_id: alice_case.id,
+                status: CaseStatus::EnRoute,
+                reason: None,
+            }),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!((e3.seq, e3.client_id), (2, Some(a)));
+
+    // The server said the client_id is taken (a device from before this rule): a fresh one.
+    let fresh = store.client_for_login("alice", true).await.unwrap();
+    assert!(fresh != a && fresh != b);
+}
+
+/// A session the server ended (revoked phone): the server's data leaves the device, queued
+/// changes and the blobs they name stay until their author signs in again.
+#[wasm_bindgen_test]
+async fn clearing_server_data_keeps_queued_changes_and_their_blobs() {
+    let store = Store::open_named(&unique_db("clear")).await.unwrap();
+    let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
+    seed_cases(&store, std::slice::from_ref(&case)).await;
+    let photo = b"queued photo".to_vec();
+    let sha = hash_blob(&photo);
+    store
+        .record(
+            alice(),
+            Mutation::PhotoAdd(PhotoAddArgs {
+                case_id: case.id,
+                photo_id: Uuid::new_v4(),
+                sha256: sha.clone(),
+                caption: None,
+            }),
+            vec![(sha.clone(), photo.clone())],
+        )
+        .await
+        .unwrap();
+    let cached = b"a signature pulled from the server".to_vec();
+    store
+        .cache_blob(&hash_blob(&cached), &cached)
+        .await
+        .unwrap();
+
+    store.clear_server_data().await.unwrap();
+    assert!(store.cases().await.unwrap().is_empty());
+    assert_eq!(store.cursor().await.unwrap(), None);
+    assert_eq!(store.pending_count().await.unwrap(), 1);
+    assert_eq!(
+        store.blob(&sha).await.unwrap(),
+        Some(photo),
+        "needed for the upload"
+    );
+    assert_eq!(
+        store.blob(&hash_blob(&cached)).await.unwrap(),
+        None,
+        "customer data goes"
+    );
+}
