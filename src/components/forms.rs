@@ -1,5 +1,6 @@
 //! Form pieces shared by several cards: the one-line reason form (on hold / reopen / cancel),
-//! its confirm / cancel row, and a labelled multi-line text field.
+//! its confirm / cancel row, a labelled multi-line text field, and the submit of a form whose
+//! write is a Leptos `Action` ([`submit_checked`]).
 
 use leptos::prelude::*;
 
@@ -71,5 +72,28 @@ pub fn labelled_textarea(
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))></textarea>
         </label>
+    }
+}
+
+/// Submit a form whose write is `action` (its `pending()` disables the submit button, its
+/// `value()` is the outcome the form shows): the previous outcome is cleared; input that failed
+/// the form's check (`checked`) is shown through `error` and nothing runs; else `error` is
+/// cleared and `action` runs on the input.
+pub fn submit_checked<I, O, E>(
+    action: Action<I, O>,
+    error: RwSignal<Option<E>>,
+    checked: Result<I, E>,
+) where
+    I: 'static,
+    O: 'static,
+    E: Send + Sync + 'static,
+{
+    action.clear();
+    match checked {
+        Ok(input) => {
+            error.set(None);
+            action.dispatch_local(input);
+        }
+        Err(e) => error.set(Some(e)),
     }
 }

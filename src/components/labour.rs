@@ -12,8 +12,10 @@ use onsite_core::{Mutation, TimeEntry, TimeKind};
 use uuid::Uuid;
 
 use crate::components::fmt::{duration, local_time};
+use crate::components::forms::submit_checked;
 use crate::i18n::use_i18n;
 use crate::state::{use_app, UiError};
+use crate::store::Store;
 
 /// Travel and work minutes over the live entries (what `Case::labour_minutes` counts:
 /// corrected and struck-out entries are left out).
@@ -288,7 +290,6 @@ pub fn Labour(
     let state = use_app();
     let travel: RwSignal<Option<DateTime<Utc>>> = RwSignal::new(None);
     let work: RwSignal<Option<DateTime<Utc>>> = RwSignal::new(None);
-    let busy = RwSignal::new(false);
     let sig = move |k: TimeKind| match k {
         TimeKind::Travel => travel,
         TimeKind::Work => work,
@@ -309,14 +310,11 @@ pub fn Labour(
         }
     });
 
-    let toggle = move |k: TimeKind| {
-        let Some(store) = state.store() else {
-            state.show_error(UiError::new("error.no_store"));
-            return;
-        };
-        busy.set(true);
+    // Start or stop a timer.
+    let timer = Action::new_local(move |(store, k): &(Store, TimeKind)| {
+        let (store, k) = (store.clone(), *k);
         let key = timer_key(case_id, k);
-        spawn_local(async move {
+        async move {
             match sig(k).get_untracked() {
                 None => {
                     let now = Utc::now();
@@ -330,10 +328,9 @@ pub fn Labour(
                     // new timer buttons must not read a timer that is being stopped.
                     if let Err(e) = store.remove_setting(&key).await {
                         state.show_error(UiError::from_store(&e));
-                        busy.try_set(false);
                         return;
                     }
-                    sig(k).try_set(None);
+                    sig(k).set(None);
                     let recorded = match timer_entry(case_id, k, start, Utc::now()) {
                         Some(args) => state.perform(Mutation::Time(args), vec![]).await,
                         None => true,
@@ -342,7 +339,7 @@ pub fn Labour(
                         // Not recorded (the error is shown): the timer keeps running.
                         match store.set_setting(&key, &start).await {
                             Ok(()) => {
-                                sig(k).try_set(Some(start));
+                                sig(k).set(Some(start));
                                 state.bump();
                             }
                             Err(e) => state.show_error(UiError::from_store(&e)),
@@ -350,9 +347,56 @@ pub fn Labour(
                     }
                 }
             }
-            busy.try_set(false);
-        });
+        }
+    });
+    let toggle = move |k: TimeKind| match state.store() {
+        Some(store) => {
+            timer.dispatch_local((store, k));
+        }
+        None => state.show_error(UiError::new("error.no_store")),
     };
+
+    // Manual entry
+    let show_manual = RwSignal::new(false);
+    let m_kind = RwSignal::new("work".to_string());
+    let m_start = RwSignal::new(String::new());
+    let m_end = RwSignal::new(String::new());
+    let m_error: RwSignal<Option<&'static str>> = RwSignal::new(None);
+    let manual = Action::new_local(move |args: &TimeArgs| {
+        let m = Mutation::Time(args.clone());
+        async move {
+            if state.perform(m, vec![]).await {
+                m_start.set(String::new());
+                m_end.set(String::new());
+                show_manual.set(false);
+            }
+        }
+    });
+    let submit_manual = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let kind = if m_kind.get_untracked() == "travel" {
+            TimeKind::Travel
+        } else {
+            TimeKind::Work
+        };
+        let checked =
+            checked_span(&m_start.get_untracked(), &m_end.get_untracked()).map(|(start, end)| {
+                TimeArgs {
+                    case_id,
+                    entry_id: Uuid::new_v4(),
+                    kind,
+                    start,
+                    end,
+                }
+            });
+        submit_checked(manual, m_error, checked);
+    };
+
+    // Corrections of listed entries.
+    let correction = Action::new_local(move |m: &Mutation| state.perform(m.clone(), vec![]));
+    // One write at a time from this card.
+    let (timing, adding, correcting) = (timer.pending(), manual.pending(), correction.pending());
+    let busy = Signal::derive(move || timing.get() || adding.get() || correcting.get());
 
     let timer_button = move |k: TimeKind| {
         let code = kind_code(k);
@@ -381,45 +425,6 @@ pub fn Labour(
         }
     };
 
-    // Manual entry
-    let show_manual = RwSignal::new(false);
-    let m_kind = RwSignal::new("work".to_string());
-    let m_start = RwSignal::new(String::new());
-    let m_end = RwSignal::new(String::new());
-    let m_error: RwSignal<Option<&'static str>> = RwSignal::new(None);
-    let submit_manual = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let kind = if m_kind.get_untracked() == "travel" {
-            TimeKind::Travel
-        } else {
-            TimeKind::Work
-        };
-        let (start, end) = match checked_span(&m_start.get_untracked(), &m_end.get_untracked()) {
-            Ok(span) => span,
-            Err(k) => {
-                m_error.set(Some(k));
-                return;
-            }
-        };
-        m_error.set(None);
-        busy.set(true);
-        let args = TimeArgs {
-            case_id,
-            entry_id: Uuid::new_v4(),
-            kind,
-            start,
-            end,
-        };
-        spawn_local(async move {
-            if state.perform(Mutation::Time(args), vec![]).await {
-                m_start.try_set(String::new());
-                m_end.try_set(String::new());
-                show_manual.try_set(false);
-            }
-            busy.try_set(false);
-        });
-    };
-
     view! {
         <section class="card labour" data-testid="labour">
             <h2>{i18n.text("time.title")}</h2>
@@ -429,11 +434,7 @@ pub fn Labour(
             </div>
             {if can_correct {
                 let on_correct = Callback::new(move |m: Mutation| {
-                    busy.set(true);
-                    spawn_local(async move {
-                        state.perform(m, vec![]).await;
-                        busy.try_set(false);
-                    });
+                    correction.dispatch(m);
                 });
                 view! {
                     <TimeEntries entries=Signal::stored(entries) case_id=case_id

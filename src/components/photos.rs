@@ -270,17 +270,12 @@ pub fn Photos(case_id: Uuid, photos: Vec<Photo>, can_add: bool) -> impl IntoView
     let i18n = use_i18n();
     let state = use_app();
     let caption = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
     let full: RwSignal<Option<(String, Option<String>)>> = RwSignal::new(None);
 
-    let on_pick = move |ev: leptos::ev::Event| {
-        let Some(file) = picked_file(&ev) else {
-            return;
-        };
-        clear_input(&ev);
-        busy.set(true);
-        spawn_local(async move {
-            // Decode, resize and hash BEFORE the store transaction (invariant 7).
+    // Add the picked file: decode, resize and hash BEFORE the store transaction (invariant 7).
+    let add = Action::new_local(move |file: &JsValue| {
+        let file = file.clone();
+        async move {
             match resize_to_jpeg(&file).await {
                 Ok(bytes) => {
                     let sha = hash_blob(&bytes);
@@ -291,13 +286,20 @@ pub fn Photos(case_id: Uuid, photos: Vec<Photo>, can_add: bool) -> impl IntoView
                         caption: non_empty(&caption.get_untracked()),
                     });
                     if state.perform(m, vec![(sha, bytes)]).await {
-                        caption.try_set(String::new());
+                        caption.set(String::new());
                     }
                 }
                 Err(e) => state.show_error(e),
             }
-            busy.try_set(false);
-        });
+        }
+    });
+    let busy = add.pending();
+    let on_pick = move |ev: leptos::ev::Event| {
+        let Some(file) = picked_file(&ev) else {
+            return;
+        };
+        clear_input(&ev);
+        add.dispatch_local(file);
     };
 
     let count = photos.len();

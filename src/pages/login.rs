@@ -1,10 +1,10 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
+use crate::components::forms::submit_checked;
 use crate::i18n::use_i18n;
 use crate::state::{use_app, UiError};
-use crate::store::Session;
+use crate::store::{Session, Store};
 
 fn login_error(e: &ApiError) -> UiError {
     match e {
@@ -25,8 +25,49 @@ pub fn LoginPage() -> impl IntoView {
     let state = use_app();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
+    // A check that failed before anything was sent; a failed sign-in is the action's value.
     let error: RwSignal<Option<UiError>> = RwSignal::new(None);
+    let login = Action::new_local(move |(store, u, p): &(Store, String, String)| {
+        let (store, u, p) = (store.clone(), u.clone(), p.clone());
+        async move {
+            // One client_id per user on this device; the server refuses one that is
+            // another user's (a device from before that rule): then make a fresh one.
+            let mut client_id = store
+                .client_for_login(&u, false)
+                .await
+                .map_err(|e| UiError::from_store(&e))?;
+            let mut resp = api::login(u.trim(), &p, client_id).await;
+            if matches!(&resp, Err(api::ApiError::Http { status: 409, code, .. }) if code == "client_taken")
+            {
+                client_id = store
+                    .client_for_login(&u, true)
+                    .await
+                    .map_err(|e| UiError::from_store(&e))?;
+                resp = api::login(u.trim(), &p, client_id).await;
+            }
+            let resp = resp.map_err(|e| login_error(&e))?;
+            let session = Session {
+                token: resp.token,
+                user: resp.user,
+                client_id,
+            };
+            store
+                .activate(&session)
+                .await
+                .map_err(|e| UiError::from_store(&e))?;
+            store
+                .set_session(Some(&session))
+                .await
+                .map_err(|e| UiError::from_store(&e))?;
+            password.set(String::new());
+            state.start_session(session);
+            state.bump();
+            Ok::<(), UiError>(())
+        }
+    });
+    let busy = login.pending();
+    let outcome = login.value();
+    let shown_error = move || error.get().or_else(|| outcome.get().and_then(Result::err));
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -34,59 +75,15 @@ pub fn LoginPage() -> impl IntoView {
             return;
         }
         let (u, p) = (username.get_untracked(), password.get_untracked());
-        if u.trim().is_empty() || p.is_empty() {
-            error.set(Some(UiError::new("login.missing")));
-            return;
-        }
-        let Some(store) = state.store() else {
-            error.set(Some(UiError::new("error.no_store")));
-            return;
+        let checked = if u.trim().is_empty() || p.is_empty() {
+            Err(UiError::new("login.missing"))
+        } else {
+            state
+                .store()
+                .map(|store| (store, u, p))
+                .ok_or_else(|| UiError::new("error.no_store"))
         };
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let result = async {
-                // One client_id per user on this device; the server refuses one that is
-                // another user's (a device from before that rule): then make a fresh one.
-                let mut client_id = store
-                    .client_for_login(&u, false)
-                    .await
-                    .map_err(|e| UiError::from_store(&e))?;
-                let mut resp = api::login(u.trim(), &p, client_id).await;
-                if matches!(&resp, Err(api::ApiError::Http { status: 409, code, .. }) if code == "client_taken") {
-                    client_id = store
-                        .client_for_login(&u, true)
-                        .await
-                        .map_err(|e| UiError::from_store(&e))?;
-                    resp = api::login(u.trim(), &p, client_id).await;
-                }
-                let resp = resp.map_err(|e| login_error(&e))?;
-                let session = Session {
-                    token: resp.token,
-                    user: resp.user,
-                    client_id,
-                };
-                store
-                    .activate(&session)
-                    .await
-                    .map_err(|e| UiError::from_store(&e))?;
-                store
-                    .set_session(Some(&session))
-                    .await
-                    .map_err(|e| UiError::from_store(&e))?;
-                Ok::<_, UiError>(session)
-            }
-            .await;
-            busy.set(false);
-            match result {
-                Ok(session) => {
-                    password.set(String::new());
-                    state.start_session(session);
-                    state.bump();
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        submit_checked(login, error, checked);
     };
 
     view! {
@@ -123,8 +120,7 @@ pub fn LoginPage() -> impl IntoView {
                     />
                 </label>
                 {move || {
-                    error
-                        .get()
+                    shown_error()
                         .map(|e| {
                             view! {
                                 <p class="form-error" role="alert" data-testid="login-error"

@@ -5,7 +5,6 @@
 
 use chrono::Utc;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use onsite_core::mutation::{CreateArgs, CreateInspectionArgs};
 use onsite_core::status::{check_desk, DeskAction};
@@ -17,6 +16,7 @@ use uuid::Uuid;
 
 use crate::checklist_templates;
 use crate::components::fmt::non_empty;
+use crate::components::forms::submit_checked;
 use crate::components::labour::parse_local_input;
 use crate::components::sla::policy_name;
 use crate::i18n::use_i18n;
@@ -136,7 +136,18 @@ pub fn NewCasePage() -> impl IntoView {
         ..NewCaseForm::default()
     });
     let error: RwSignal<Option<&'static str>> = RwSignal::new(None);
-    let busy = RwSignal::new(false);
+    // Recorded (a failure is shown by `perform`): open the new case.
+    let create = Action::new_local(move |m: &Mutation| {
+        let m = m.clone();
+        let navigate = navigate.clone();
+        async move {
+            let case_id = m.case_id();
+            if state.perform(m, vec![]).await {
+                navigate(&format!("/cases/{case_id}"), Default::default());
+            }
+        }
+    });
+    let busy = create.pending();
     // The pulled policies with their contracts (on the device, so this works offline).
     let records = LocalResource::new(move || {
         state.revision.track();
@@ -158,34 +169,22 @@ pub fn NewCasePage() -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let case_id = Uuid::new_v4();
-        let args = match form.with_untracked(|f| create_args(f, case_id, Utc::now())) {
-            Ok(a) => CreateArgs {
-                policy: policy.get_untracked(),
-                ..a
-            },
-            Err(k) => {
-                error.set(Some(k));
-                return;
-            }
-        };
-        error.set(None);
-        busy.set(true);
-        let navigate = navigate.clone();
-        let template = form.with_untracked(|f| checklist_templates::template(&f.template));
-        let mutation = match template {
-            Some(t) => Mutation::CreateInspection(CreateInspectionArgs {
-                create: args,
-                checklist: checklist_templates::checklist(t, &i18n),
-            }),
-            None => Mutation::Create(args),
-        };
-        spawn_local(async move {
-            if state.perform(mutation, vec![]).await {
-                navigate(&format!("/cases/{case_id}"), Default::default());
-            }
-            busy.try_set(false);
-        });
+        let checked = form
+            .with_untracked(|f| create_args(f, Uuid::new_v4(), Utc::now()))
+            .map(|a| {
+                let args = CreateArgs {
+                    policy: policy.get_untracked(),
+                    ..a
+                };
+                match form.with_untracked(|f| checklist_templates::template(&f.template)) {
+                    Some(t) => Mutation::CreateInspection(CreateInspectionArgs {
+                        create: args,
+                        checklist: checklist_templates::checklist(t, &i18n),
+                    }),
+                    None => Mutation::Create(args),
+                }
+            });
+        submit_checked(create, error, checked);
     };
 
     type Field = fn(&mut NewCaseForm) -> &mut String;

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use onsite_core::mutation::{PartCorrectArgs, PartUseArgs};
 use onsite_core::status::check;
 use onsite_core::{Case, CaseAction, Mutation, Part};
@@ -131,8 +130,24 @@ fn AddPart(case_id: Uuid) -> impl IntoView {
     let serial_fitted = RwSignal::new(String::new());
     let serial_removed = RwSignal::new(String::new());
     let defective = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let saved = RwSignal::new(false);
+    // Whether the part was recorded (a failure is shown by `perform`); cleared when another
+    // part is picked.
+    let add = Action::new_local(move |m: &Mutation| {
+        let m = m.clone();
+        async move {
+            let recorded = state.perform(m, vec![]).await;
+            if recorded {
+                qty.set("1".into());
+                serial_fitted.set(String::new());
+                serial_removed.set(String::new());
+                defective.set(false);
+            }
+            recorded
+        }
+    });
+    let busy = add.pending();
+    let recorded = add.value();
+    let saved = move || recorded.get() == Some(true);
 
     let results = LocalResource::new(move || {
         let q = query.get();
@@ -182,18 +197,8 @@ fn AddPart(case_id: Uuid) -> impl IntoView {
             serial_removed: non_empty(&serial_removed.get_untracked()),
             returned_defective: defective.get_untracked(),
         });
-        busy.set(true);
-        saved.set(false);
-        spawn_local(async move {
-            if state.perform(m, vec![]).await {
-                qty.set("1".into());
-                serial_fitted.set(String::new());
-                serial_removed.set(String::new());
-                defective.set(false);
-                saved.set(true);
-            }
-            busy.set(false);
-        });
+        add.clear();
+        add.dispatch(m);
     };
 
     view! {
@@ -231,7 +236,7 @@ fn AddPart(case_id: Uuid) -> impl IntoView {
                                         data-part-no=no.clone()
                                         on:click=move |_| {
                                             picked.set(Some(p2.clone()));
-                                            saved.set(false);
+                                            add.clear();
                                         }
                                     >
                                         <strong>{no.clone()}</strong>
@@ -279,7 +284,7 @@ fn AddPart(case_id: Uuid) -> impl IntoView {
                     <button type="submit" class="btn btn-primary btn-block" data-testid="part-submit" disabled=move || busy.get()>
                         {i18n.text("parts.submit")}
                     </button>
-                    {move || saved.get().then(|| view! { <p class="ok-text" data-testid="part-saved">{i18n.text("common.saved")}</p> })}
+                    {move || saved().then(|| view! { <p class="ok-text" data-testid="part-saved">{i18n.text("common.saved")}</p> })}
                 </form>
             })}
         </section>

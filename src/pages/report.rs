@@ -1,12 +1,11 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use onsite_core::mutation::{FollowUpArgs, ReportArgs};
 use onsite_core::status::check;
 use onsite_core::{Case, CaseAction, Mutation, RepairResult, Report};
 
 use super::case_detail::CaseHeading;
 use super::CaseMissing;
-use crate::components::forms::labelled_textarea;
+use crate::components::forms::{labelled_textarea, submit_checked};
 use crate::hooks::{use_case, use_case_id, CaseLoad};
 use crate::i18n::use_i18n;
 use crate::state::use_app;
@@ -82,30 +81,30 @@ fn ReportForm(case: Case) -> impl IntoView {
     let verification = text(&r.verification);
     let leftover = text(&r.leftover);
     let result = RwSignal::new(r.result.map(result_code).unwrap_or("").to_string());
-    let busy = RwSignal::new(false);
+    // "No changes" (found before saving); "saved" is the save action's value.
     let notice: RwSignal<Option<&'static str>> = RwSignal::new(None);
     let can_follow_up = state
         .actor()
         .map(|a| check(&a, &case, CaseAction::FollowUp).is_ok())
         .unwrap_or(false);
     let follow_ups: RwSignal<Vec<uuid::Uuid>> = RwSignal::new(case.follow_ups.clone());
-    let open_follow_up = move |_| {
-        let Some(text) = crate::components::fmt::non_empty(&leftover.get_untracked()) else {
-            return;
-        };
+    let follow_up = Action::new_local(move |text: &String| {
         let new_case_id = uuid::Uuid::new_v4();
-        busy.set(true);
-        spawn_local(async move {
-            let m = Mutation::FollowUp(FollowUpArgs {
-                case_id,
-                new_case_id,
-                leftover: text,
-            });
+        let m = Mutation::FollowUp(FollowUpArgs {
+            case_id,
+            new_case_id,
+            leftover: text.clone(),
+        });
+        async move {
             if state.perform(m, vec![]).await {
                 follow_ups.update(|f| f.push(new_case_id));
             }
-            busy.set(false);
-        });
+        }
+    });
+    let open_follow_up = move |_| {
+        if let Some(text) = crate::components::fmt::non_empty(&leftover.get_untracked()) {
+            follow_up.dispatch(text);
+        }
     };
 
     let current = move || Report {
@@ -117,28 +116,41 @@ fn ReportForm(case: Case) -> impl IntoView {
         leftover: Some(leftover.get_untracked()),
     };
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let new = current();
-        let Some(args) = baseline.with_value(|old| report_changes(case_id, old, &new)) else {
-            notice.set(Some("report.no_changes"));
-            return;
-        };
-        busy.set(true);
-        notice.set(None);
-        spawn_local(async move {
-            if state.perform(Mutation::Report(args), vec![]).await {
+    // Whether the report was recorded (a failure is shown by `perform`).
+    let save = Action::new_local(move |(args, new): &(ReportArgs, Report)| {
+        let (args, new) = (args.clone(), new.clone());
+        async move {
+            let saved = state.perform(Mutation::Report(args), vec![]).await;
+            if saved {
                 baseline.update_value(|b| {
-                    let mut merged = new.clone();
+                    let mut merged = new;
                     if merged.result.is_none() {
                         merged.result = b.result;
                     }
                     *b = merged;
                 });
-                notice.set(Some("report.saved"));
             }
-            busy.set(false);
-        });
+            saved
+        }
+    });
+    let saved = save.value();
+    let shown_notice = move || {
+        notice
+            .get()
+            .or_else(|| (saved.get() == Some(true)).then_some("report.saved"))
+    };
+    // One write at a time from this form.
+    let (saving, following_up) = (save.pending(), follow_up.pending());
+    let busy = move || saving.get() || following_up.get();
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let new = current();
+        let checked = baseline
+            .with_value(|old| report_changes(case_id, old, &new))
+            .map(|args| (args, new))
+            .ok_or("report.no_changes");
+        submit_checked(save, notice, checked);
     };
 
     let area = move |key: &'static str, testid: &'static str, sig: RwSignal<String>| {
@@ -170,7 +182,7 @@ fn ReportForm(case: Case) -> impl IntoView {
             {area("report.leftover", "report-leftover", leftover)}
             {can_follow_up.then(|| view! {
                 <button type="button" class="btn" data-testid="action-follow-up"
-                    disabled=move || busy.get() || leftover.with(|l| l.trim().is_empty())
+                    disabled=move || busy() || leftover.with(|l| l.trim().is_empty())
                     on:click=open_follow_up>
                     {i18n.text("follow_up.open")}
                 </button>
@@ -189,9 +201,9 @@ fn ReportForm(case: Case) -> impl IntoView {
                     </p>
                 })
             }}
-            {move || notice.get().map(|k| view! { <p class="ok-text" data-testid="report-notice" data-notice=k>{i18n.text(k)}</p> })}
+            {move || shown_notice().map(|k| view! { <p class="ok-text" data-testid="report-notice" data-notice=k>{i18n.text(k)}</p> })}
             <button type="submit" class="btn btn-primary btn-block" data-testid="report-save"
-                disabled=move || busy.get() || !editable>
+                disabled=move || busy() || !editable>
                 {i18n.text("report.save")}
             </button>
         </form>

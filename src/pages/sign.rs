@@ -1,7 +1,6 @@
 use chrono::Utc;
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use onsite_core::mutation::SignOffArgs;
 use onsite_core::status::check;
@@ -12,6 +11,7 @@ use super::case_detail::CaseHeading;
 use super::report::result_code;
 use super::CaseMissing;
 use crate::components::fmt::{local_time, non_empty};
+use crate::components::forms::submit_checked;
 use crate::components::signature_pad::canvas_png;
 use crate::components::SignaturePad;
 use crate::hooks::{use_case, use_case_id, CaseLoad};
@@ -70,6 +70,38 @@ fn ReportSummary(case: Case) -> impl IntoView {
     }
 }
 
+/// What the customer gives: a name, and the signature as PNG bytes or the reason there is none.
+#[derive(Clone)]
+struct Signing {
+    signer_name: String,
+    png: Option<Vec<u8>>,
+    unsigned_reason: Option<String>,
+}
+
+/// The sign-off the form describes, or the i18n key of what is missing; `png` exports the pad
+/// (asked only when the customer signs).
+fn signing(
+    signer: &str,
+    unsigned: bool,
+    unsigned_reason: &str,
+    png: impl FnOnce() -> Result<Vec<u8>, &'static str>,
+) -> Result<Signing, &'static str> {
+    let signer_name = non_empty(signer).ok_or("sign.need_name")?;
+    if unsigned {
+        let reason = non_empty(unsigned_reason).ok_or("sign.need_reason")?;
+        return Ok(Signing {
+            signer_name,
+            png: None,
+            unsigned_reason: Some(reason),
+        });
+    }
+    Ok(Signing {
+        signer_name,
+        png: Some(png()?),
+        unsigned_reason: None,
+    })
+}
+
 #[component]
 fn SignForm(case: Case) -> impl IntoView {
     let i18n = use_i18n();
@@ -103,46 +135,21 @@ fn SignForm(case: Case) -> impl IntoView {
     let comment = RwSignal::new(String::new());
     let unsigned = RwSignal::new(false);
     let unsigned_reason = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
+    // A check that failed before saving; a report changed meanwhile is the save's value.
     let form_error: RwSignal<Option<&'static str>> = RwSignal::new(None);
     // One id per visit to this page: a double tap records the same sign-off twice (a no-op).
     let signoff_id = StoredValue::new(Uuid::new_v4());
 
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        let Some(signer_name) = non_empty(&signer.get_untracked()) else {
-            form_error.set(Some("sign.need_name"));
-            return;
-        };
-        let is_unsigned = unsigned.get_untracked();
-        let reason = non_empty(&unsigned_reason.get_untracked());
-        if is_unsigned && reason.is_none() {
-            form_error.set(Some("sign.need_reason"));
-            return;
-        }
-        // Export the PNG and hash it before anything touches IndexedDB.
-        let png = if is_unsigned {
-            None
-        } else {
-            if !has_ink.get_untracked() {
-                form_error.set(Some("sign.need_signature"));
-                return;
-            }
-            match canvas_ref.get_untracked().and_then(|c| canvas_png(&c)) {
-                Some(bytes) => Some(bytes),
-                None => {
-                    form_error.set(Some("sign.export_failed"));
-                    return;
-                }
-            }
-        };
-        form_error.set(None);
-        busy.set(true);
+    // The value: the form error the save ended with, if any (other failures are shown by the
+    // app's banner).
+    let save = Action::new_local(move |signing: &Signing| {
+        let Signing {
+            signer_name,
+            png,
+            unsigned_reason,
+        } = signing.clone();
         let navigate = navigate.clone();
-        spawn_local(async move {
+        async move {
             let blob = png.map(|bytes| (sha256_hex(&bytes), bytes));
             // The report may have changed (another tab, a sync) since it was shown.
             let fresh = match state.store() {
@@ -153,21 +160,17 @@ fn SignForm(case: Case) -> impl IntoView {
                 Ok(Some(c)) => c,
                 Ok(None) => {
                     state.show_error(UiError::new("case.missing"));
-                    busy.set(false);
-                    return;
+                    return None;
                 }
                 Err(e) => {
                     state.show_error(UiError::from_store(&e));
-                    busy.set(false);
-                    return;
+                    return None;
                 }
             };
             let report_sha256 = fresh.report_sha256();
             if report_sha256 != shown.with_untracked(|c| c.report_sha256()) {
                 shown.set(fresh);
-                form_error.set(Some("sign.report_changed"));
-                busy.set(false);
-                return;
+                return Some("sign.report_changed");
             }
             let m = Mutation::SignOff(SignOffArgs {
                 case_id,
@@ -175,19 +178,44 @@ fn SignForm(case: Case) -> impl IntoView {
                     signoff_id: signoff_id.get_value(),
                     signer_name,
                     signature_sha256: blob.as_ref().map(|(h, _)| h.clone()),
-                    unsigned_reason: if is_unsigned { reason } else { None },
+                    unsigned_reason,
                     report_sha256,
                     satisfaction: satisfaction.get_untracked(),
                     comment: non_empty(&comment.get_untracked()),
                     signed_at: Utc::now(),
                 },
             });
-            let ok = state.perform(m, blob.into_iter().collect()).await;
-            busy.set(false);
-            if ok {
+            if state.perform(m, blob.into_iter().collect()).await {
                 navigate(&format!("/cases/{case_id}"), Default::default());
             }
-        });
+            None
+        }
+    });
+    let busy = save.pending();
+    let ended_with = save.value();
+    let shown_error = move || form_error.get().or_else(|| ended_with.get().flatten());
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let checked = signing(
+            &signer.get_untracked(),
+            unsigned.get_untracked(),
+            &unsigned_reason.get_untracked(),
+            // Export the PNG (and so hash it) before anything touches IndexedDB.
+            || {
+                if !has_ink.get_untracked() {
+                    return Err("sign.need_signature");
+                }
+                canvas_ref
+                    .get_untracked()
+                    .and_then(|c| canvas_png(&c))
+                    .ok_or("sign.export_failed")
+            },
+        );
+        submit_checked(save, form_error, checked);
     };
 
     let stars = (1u8..=5)
@@ -212,7 +240,7 @@ fn SignForm(case: Case) -> impl IntoView {
         <CaseHeading case=case.clone() back=true />
         {move || view! { <ReportSummary case=shown.get() /> }}
         {(!allowed).then(|| view! { <p class="card muted">{i18n.text("sign.not_allowed")}</p> })}
-        <form class="card sign-form" on:submit=save>
+        <form class="card sign-form" on:submit=submit>
             <h2>{i18n.text("sign.title")}</h2>
             <label class="check">
                 <input type="checkbox" data-testid="sign-unsigned" bind:checked=unsigned />
@@ -241,7 +269,7 @@ fn SignForm(case: Case) -> impl IntoView {
                     prop:value=move || comment.get()
                     on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
             </label>
-            {move || form_error.get().map(|k| view! { <p class="form-error" role="alert" data-testid="sign-error" data-error=k>{i18n.text(k)}</p> })}
+            {move || shown_error().map(|k| view! { <p class="form-error" role="alert" data-testid="sign-error" data-error=k>{i18n.text(k)}</p> })}
             <button type="submit" class="btn btn-primary btn-block" data-testid="sign-save"
                 disabled=move || busy.get() || !allowed>
                 {i18n.text("sign.save")}

@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::api::ApiError;
 use crate::components::assign::engineer_choices_with_users;
 use crate::components::fmt::{non_empty, short_id};
+use crate::components::forms::submit_checked;
 use crate::hooks::use_cases;
 use crate::hooks::use_users;
 use crate::i18n::use_i18n;
@@ -237,87 +238,87 @@ fn ManagerStock() -> impl IntoView {
     });
     let relogin = move |_| spawn_local(state.logout());
 
-    // Replenish form
+    // Replenish form: the value is whether the adjustment was queued (a failure is shown by
+    // `perform`); cleared when another engineer is picked.
     let part = RwSignal::new(String::new());
     let qty = RwSignal::new("1".to_string());
     let reason = RwSignal::new(String::new());
     let error: RwSignal<Option<&'static str>> = RwSignal::new(None);
-    let queued = RwSignal::new(false);
-    let busy = RwSignal::new(false);
+    let adjust = Action::new_local(move |args: &StockAdjustArgs| {
+        let m = Mutation::StockAdjust(args.clone());
+        async move {
+            let queued = state.perform(m, vec![]).await;
+            if queued {
+                part.set(String::new());
+                qty.set("1".to_string());
+                reason.set(String::new());
+            }
+            queued
+        }
+    });
+    let adjusting = adjust.pending();
+    let adjusted = adjust.value();
+    let queued = move || adjusted.get() == Some(true);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        queued.set(false);
-        let args = adjust_args(
+        let checked = adjust_args(
             engineer.get_untracked(),
             &part.get_untracked(),
             &qty.get_untracked(),
             &reason.get_untracked(),
         );
-        let args = match args {
-            Ok(a) => a,
-            Err(k) => {
-                error.set(Some(k));
-                return;
-            }
-        };
-        error.set(None);
-        busy.set(true);
-        spawn_local(async move {
-            if state.perform(Mutation::StockAdjust(args), vec![]).await {
-                part.try_set(String::new());
-                qty.try_set("1".to_string());
-                reason.try_set(String::new());
-                queued.try_set(true);
-            }
-            busy.try_set(false);
-        });
+        submit_checked(adjust, error, checked);
     };
 
-    // Reorder point form: configuration on the server, so online only.
+    // Reorder point form: configuration on the server, so online only. The value is the
+    // server's answer: `Err(None)` when the session expired (the app's sign-in-again flow
+    // says so).
     let rp_part = RwSignal::new(String::new());
     let rp_min = RwSignal::new(String::new());
     let rp_error: RwSignal<Option<UiError>> = RwSignal::new(None);
-    let rp_saved = RwSignal::new(false);
-    let rp_busy = RwSignal::new(false);
+    let reorder_point = Action::new_local(move |input: &(String, Uuid, String, i64)| {
+        let (token, engineer_id, part_no, min_qty) = input.clone();
+        async move {
+            match crate::api::set_reorder_point(&token, engineer_id, &part_no, min_qty).await {
+                Ok(_) => {
+                    rp_part.set(String::new());
+                    rp_min.set(String::new());
+                    // The levels above come from the server: read them again.
+                    state.bump();
+                    Ok(())
+                }
+                Err(ApiError::Unauthorized) => {
+                    state.session_expired();
+                    Err(None)
+                }
+                Err(e) => Err(Some(reorder_point_error(&e))),
+            }
+        }
+    });
+    let saving_rp = reorder_point.pending();
+    let rp_answer = reorder_point.value();
+    let rp_saved = move || rp_answer.with(|a| matches!(a, Some(Ok(()))));
+    let rp_shown_error = move || {
+        rp_error
+            .get()
+            .or_else(|| rp_answer.get().and_then(|a| a.err().flatten()))
+    };
     let save_reorder_point = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        rp_saved.set(false);
-        let input = reorder_point_input(
+        let checked = reorder_point_input(
             engineer.get_untracked(),
             &rp_part.get_untracked(),
             &rp_min.get_untracked(),
-        );
-        let (engineer_id, part_no, min_qty) = match input {
-            Ok(v) => v,
-            Err(k) => {
-                rp_error.set(Some(UiError::new(k)));
-                return;
-            }
-        };
-        let Some(token) = state
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-        else {
-            return;
-        };
-        rp_error.set(None);
-        rp_busy.set(true);
-        spawn_local(async move {
-            match crate::api::set_reorder_point(&token, engineer_id, &part_no, min_qty).await {
-                Ok(_) => {
-                    rp_part.try_set(String::new());
-                    rp_min.try_set(String::new());
-                    rp_saved.try_set(true);
-                    // The levels above come from the server: read them again.
-                    state.bump();
-                }
-                Err(ApiError::Unauthorized) => state.session_expired(),
-                Err(e) => {
-                    rp_error.try_set(Some(reorder_point_error(&e)));
-                }
-            }
-            rp_busy.try_set(false);
+        )
+        .map_err(UiError::new)
+        .and_then(|(engineer_id, part_no, min_qty)| {
+            let token = state
+                .session
+                .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
+                .ok_or_else(|| UiError::new("error.no_session"))?;
+            Ok((token, engineer_id, part_no, min_qty))
         });
+        submit_checked(reorder_point, rp_error, checked);
     };
 
     view! {
@@ -326,7 +327,7 @@ fn ManagerStock() -> impl IntoView {
                 {i18n.text("stock.engineer")}
                 <select data-testid="stock-engineer"
                     prop:value=move || picked.get()
-                    on:change=move |ev| { queued.set(false); picked.set(event_target_value(&ev)); }>
+                    on:change=move |ev| { adjust.clear(); picked.set(event_target_value(&ev)); }>
                     {move || engineers.get().into_iter().map(|(id, name)| {
                         let v = id.to_string();
                         let sel = picked.get_untracked() == v;
@@ -375,11 +376,11 @@ fn ManagerStock() -> impl IntoView {
             {move || error.get().map(|k| view! {
                 <p class="form-error" data-testid="stock-adjust-error" data-error=k>{i18n.text(k)}</p>
             })}
-            <Show when=move || queued.get()>
+            <Show when=queued>
                 <p class="ok-text" data-testid="stock-adjust-queued">{i18n.text("stock.queued")}</p>
             </Show>
             <button type="submit" class="btn btn-primary btn-block" data-testid="stock-adjust-submit"
-                disabled=move || busy.get() || engineer.get().is_none()>
+                disabled=move || adjusting.get() || engineer.get().is_none()>
                 {i18n.text("stock.adjust_submit")}
             </button>
         </form>
@@ -394,15 +395,15 @@ fn ManagerStock() -> impl IntoView {
                 {i18n.text("stock.min_qty")}
                 <input type="number" inputmode="numeric" min="0" step="1" data-testid="reorder-min" bind:value=rp_min />
             </label>
-            {move || rp_error.get().map(|e| view! { <ErrorLine error=e class="form-error" testid="reorder-error" /> })}
+            {move || rp_shown_error().map(|e| view! { <ErrorLine error=e class="form-error" testid="reorder-error" /> })}
             <Show when=move || !online.get()>
                 <p class="notice-inline" data-testid="reorder-offline">{i18n.text("stock.reorder_offline")}</p>
             </Show>
-            <Show when=move || rp_saved.get()>
+            <Show when=rp_saved>
                 <p class="ok-text" data-testid="reorder-saved">{i18n.text("stock.reorder_saved")}</p>
             </Show>
             <button type="submit" class="btn btn-block" data-testid="reorder-submit"
-                disabled=move || rp_busy.get() || !online.get() || engineer.get().is_none()>
+                disabled=move || saving_rp.get() || !online.get() || engineer.get().is_none()>
                 {i18n.text("stock.reorder_submit")}
             </button>
         </form>
