@@ -1,0 +1,229 @@
+//! `onsite-load`: a fleet of devices syncing with one Onsite server at the same moment —
+//! 8 a.m., a tunnel's end — measured. Each device does a full pull, then rounds of a push of
+//! 5–20 mutations (some re-sent as if the reply was lost) and an incremental pull; then the
+//! same devices, already synced, do the rounds again. Afterwards every device's `last_seq`
+//! and every part usage are checked against what was sent. It reports; it never fails on a
+//! figure (only on lost or doubled data, or a run that cannot finish).
+
+mod device;
+mod seed;
+mod server;
+mod stats;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use rand::Rng;
+use tokio::task::JoinSet;
+
+use device::{Scenario, Sent};
+use seed::Fleet;
+use server::Server;
+use stats::Recorder;
+
+#[derive(Parser, Debug)]
+struct Args {
+    /// Devices syncing at once.
+    #[arg(long, default_value_t = 2000)]
+    devices: usize,
+    /// The devices start within this many seconds.
+    #[arg(long, default_value_t = 10)]
+    burst_secs: u64,
+    /// Push + incremental pull rounds per device and phase.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
+    /// Percent of pushes sent twice (the reply was lost).
+    #[arg(long, default_value_t = 5)]
+    resend_percent: u32,
+    /// The app's request deadline, in seconds.
+    #[arg(long, default_value_t = 15)]
+    deadline_secs: u64,
+    /// The server binary.
+    #[arg(long, default_value = "target/release/onsite-server")]
+    server: PathBuf,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let dir = tempfile_dir()?;
+    let database_url = format!("sqlite://{}", dir.join("load.db").display());
+    println!(
+        "onsite-load: {} devices within {} s, {} rounds, {}% re-sent, {} s deadline; SQLite, one instance",
+        args.devices, args.burst_secs, args.rounds, args.resend_percent, args.deadline_secs
+    );
+    let t = Instant::now();
+    let fleet = seed::seed(&database_url, args.devices).await?;
+    println!(
+        "seeded {} devices in {:.1} s",
+        fleet.devices.len(),
+        t.elapsed().as_secs_f64()
+    );
+
+    let server = Server::start(&args.server, &database_url, &dir).await?;
+    let scenario = Arc::new(Scenario {
+        rounds: args.rounds,
+        resend_percent: args.resend_percent,
+        deadline: Duration::from_secs(args.deadline_secs),
+        parts: fleet.parts.clone(),
+    });
+    let fleet = Arc::new(fleet);
+    let mut sent: Vec<Sent> = Vec::new();
+    for (phase, full_pull) in [("first sync", true), ("already synced once", false)] {
+        let rec = Arc::new(Recorder::default());
+        let cpu = server.cpu_seconds();
+        let t = Instant::now();
+        let last: Vec<u64> = match sent.is_empty() {
+            true => fleet.devices.iter().map(|d| d.first_seq - 1).collect(),
+            false => sent.iter().map(|s| s.last_seq).collect(),
+        };
+        let results = run_phase(
+            &server.url,
+            &fleet,
+            &scenario,
+            &rec,
+            full_pull,
+            args.burst_secs,
+            last,
+        )
+        .await?;
+        let wall = t.elapsed().as_secs_f64();
+        let cpu = server.cpu_seconds() - cpu;
+        merge(&mut sent, results);
+        let rows = rec.rows();
+        let mutations = rec.mutations();
+        stats::print_rows(
+            &format!(
+                "SQLite, 1 instance — {phase}: {} devices, {wall:.1} s",
+                fleet.devices.len()
+            ),
+            &rows,
+        );
+        println!(
+            "errors {} · ~{:.0} mutations/s · server CPU {cpu:.1} s ({:.0}% of one core) · peak RSS {:.0} MiB",
+            rec.errors(),
+            mutations as f64 / wall,
+            cpu / wall * 100.0,
+            server.peak_rss_mib()
+        );
+        for (what, n) in rec.error_samples() {
+            println!("  {n} × {what}");
+        }
+        for (code, n) in rec.rejections() {
+            println!("  rejected: {n} × {code}");
+        }
+    }
+    server.stop().await;
+    verify(&database_url, &fleet, &sent).await?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+async fn run_phase(
+    url: &str,
+    fleet: &Arc<Fleet>,
+    scenario: &Arc<Scenario>,
+    rec: &Arc<Recorder>,
+    full_pull: bool,
+    burst_secs: u64,
+    last_seq: Vec<u64>,
+) -> anyhow::Result<Vec<Sent>> {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(fleet.devices.len())
+        .build()?;
+    let mut tasks = JoinSet::new();
+    for (i, _) in fleet.devices.iter().enumerate() {
+        let (http, url, fleet, scenario, rec) = (
+            http.clone(),
+            url.to_string(),
+            fleet.clone(),
+            scenario.clone(),
+            rec.clone(),
+        );
+        let last = last_seq[i];
+        let delay =
+            Duration::from_millis(rand::thread_rng().gen_range(0..burst_secs.max(1) * 1000));
+        tasks.spawn(async move {
+            tokio::time::sleep(delay).await;
+            let d = &fleet.devices[i];
+            (
+                i,
+                device::run(&http, &url, d, &scenario, &rec, full_pull, last).await,
+            )
+        });
+    }
+    let mut out: Vec<Option<Sent>> = (0..fleet.devices.len()).map(|_| None).collect();
+    while let Some(done) = tasks.join_next().await {
+        let (i, sent) = done?;
+        out[i] = Some(sent?);
+    }
+    Ok(out
+        .into_iter()
+        .map(|s| s.expect("every device ran"))
+        .collect())
+}
+
+/// Phase two continues where phase one left off: its seqs follow on.
+fn merge(total: &mut Vec<Sent>, phase: Vec<Sent>) {
+    if total.is_empty() {
+        *total = phase;
+        return;
+    }
+    for (t, p) in total.iter_mut().zip(phase) {
+        t.last_seq = p.last_seq;
+        t.usages.extend(p.usages);
+        t.pulled_last_seq = p.pulled_last_seq;
+    }
+}
+
+/// Nothing lost, nothing doubled: each device's `last_seq` on the server is what it sent, and
+/// every part usage it sent is on its case exactly once.
+async fn verify(database_url: &str, fleet: &Fleet, sent: &[Sent]) -> anyhow::Result<()> {
+    let store = onsite_server::Store::connect(database_url).await?;
+    let mut conn = store.pool().acquire().await?;
+    let cases = onsite_server::store::cases::all_cases(&mut conn).await?;
+    let by_id: std::collections::HashMap<_, _> = cases.iter().map(|c| (c.id, c)).collect();
+    let (mut seq_ok, mut usages_ok, mut usages) = (0, 0, 0);
+    for (d, s) in fleet.devices.iter().zip(sent) {
+        let last = onsite_server::store::users::last_seq(&mut conn, d.client_id).await?;
+        anyhow::ensure!(
+            last == Some(s.last_seq),
+            "device {}: server last_seq {last:?}, sent {}",
+            d.client_id,
+            s.last_seq
+        );
+        anyhow::ensure!(
+            s.pulled_last_seq == s.last_seq,
+            "device {}: pulled last_seq {} after sending {}",
+            d.client_id,
+            s.pulled_last_seq,
+            s.last_seq
+        );
+        seq_ok += 1;
+        let case = by_id
+            .get(&d.case_id)
+            .ok_or_else(|| anyhow::anyhow!("case {} is missing", d.case_id))?;
+        for u in &s.usages {
+            let n = case.parts.iter().filter(|p| p.usage_id == *u).count();
+            anyhow::ensure!(n == 1, "usage {u} is on case {} {n} times", d.case_id);
+            usages_ok += 1;
+        }
+        usages += case.parts.len();
+    }
+    anyhow::ensure!(
+        usages == usages_ok,
+        "the cases hold {usages} usages, {usages_ok} were sent"
+    );
+    println!(
+        "\nverified: {seq_ok} devices' last_seq equal what they sent; {usages_ok} part usages each stored exactly once"
+    );
+    Ok(())
+}
+
+fn tempfile_dir() -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("onsite-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
