@@ -55,6 +55,13 @@ impl ApiError {
         e.retry_after = Some(seconds.max(1));
         e
     }
+    /// `503` with `Retry-After`: the server is saturated (`admission.rs`).
+    pub fn unavailable(code: &'static str, message: impl Into<String>, seconds: u64) -> ApiError {
+        let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, message);
+        e.retry_after = Some(seconds.max(1));
+        e
+    }
+
     pub fn conflict(code: &'static str, message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::CONFLICT, code, message)
     }

@@ -19,6 +19,7 @@ use crate::AppState;
         (status = 403, description = "client_mismatch: client_id is not the token's device"),
         (status = 409, description = "seq_gap: resend from `expected`; client_taken: the client_id is another user's"),
         (status = 413, description = "payload_too_large: more than 100 mutations or 1 MiB"),
+        (status = 503, description = "overloaded: the server is saturated; try again after Retry-After seconds"),
     ))]
 pub async fn push(
     State(state): State<AppState>,
@@ -26,6 +27,7 @@ pub async fn push(
     ApiJson(req): ApiJson<PushRequest>,
 ) -> ApiResult<ApiJson<PushResponse>> {
     pull::check_client(&user, req.client_id)?;
+    state.admission.admit_write(state.store.write_load())?;
     if req.schema_version != onsite_core::SCHEMA_VERSION {
         return Err(ApiError::bad_request(
             "unsupported_schema",
@@ -66,13 +68,15 @@ pub struct PullQuery {
     responses(
         (status = 200, description = "A page of changes; call again while has_more", body = PullResponse),
         (status = 403, description = "client_mismatch"),
+        (status = 503, description = "overloaded: the server is saturated; try again after Retry-After seconds"),
     ))]
 pub async fn pull(
     State(state): State<AppState>,
     user: AuthUser,
     ApiQuery(q): ApiQuery<PullQuery>,
-) -> ApiResult<ApiJson<PullResponse>> {
+) -> ApiResult<ApiJson<pull::PullPage>> {
     pull::check_client(&user, q.client_id)?;
+    let _turn = state.admission.admit_pull().await?;
     let response = pull::pull(&state.store, &user, q.cursor.as_deref()).await?;
     Ok(ApiJson(response))
 }

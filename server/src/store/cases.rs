@@ -8,8 +8,8 @@ use onsite_core::{Case, Part};
 use sqlx::Row;
 use uuid::Uuid;
 
-use super::codec::{decode_err, decode_json, json_by_ids};
-use super::log::{record_change, ChangeEntity};
+use super::codec::{decode_err, decode_json, json_by_ids, to_json, Json};
+use super::log::{record_case_put, record_change, ChangeEntity};
 use super::{ts, Conn};
 use onsite_core::wire::ChangeOp;
 
@@ -56,7 +56,7 @@ pub async fn put_case(
     .execute(&mut *conn)
     .await?;
     let id = case.id.to_string();
-    record_change(conn, ChangeEntity::Case, &id, ChangeOp::Put, None).await?;
+    record_case_put(conn, &id, case.assignee_id).await?;
     if let Some(prev) = previous_assignee.filter(|p| Some(*p) != case.assignee_id) {
         record_change(
             &mut *conn,
@@ -109,7 +109,7 @@ async fn sync_past_fix(conn: &mut Conn, case: &Case) -> Result<(), sqlx::Error> 
 pub async fn past_fix_json(
     conn: &mut Conn,
     ids: &[String],
-) -> Result<BTreeMap<String, serde_json::Value>, sqlx::Error> {
+) -> Result<BTreeMap<String, Json>, sqlx::Error> {
     json_by_ids(
         conn,
         "SELECT case_id AS id, data FROM past_fixes WHERE case_id IN (SELECT value FROM json_each(?1))",
@@ -269,7 +269,7 @@ pub async fn set_min_qty(
 pub async fn case_json(
     conn: &mut Conn,
     ids: &[String],
-) -> Result<BTreeMap<String, serde_json::Value>, sqlx::Error> {
+) -> Result<BTreeMap<String, Json>, sqlx::Error> {
     json_by_ids(
         conn,
         "SELECT id, data FROM cases WHERE id IN (SELECT value FROM json_each(?1))",
@@ -281,7 +281,7 @@ pub async fn case_json(
 pub async fn part_json(
     conn: &mut Conn,
     part_nos: &[String],
-) -> Result<BTreeMap<String, serde_json::Value>, sqlx::Error> {
+) -> Result<BTreeMap<String, Json>, sqlx::Error> {
     json_by_ids(
         conn,
         "SELECT part_no AS id, data FROM parts WHERE part_no IN (SELECT value FROM json_each(?1))",
@@ -295,7 +295,7 @@ pub async fn stock_json(
     conn: &mut Conn,
     engineer_id: Uuid,
     part_nos: &[String],
-) -> Result<BTreeMap<String, serde_json::Value>, sqlx::Error> {
+) -> Result<BTreeMap<String, Json>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT part_no, qty, min_qty FROM stock
          WHERE engineer_id = ?1 AND part_no IN (SELECT value FROM json_each(?2))",
@@ -307,10 +307,7 @@ pub async fn stock_json(
     let mut out = BTreeMap::new();
     for r in rows {
         let level = stock_level_of(&r, engineer_id)?;
-        out.insert(
-            level.part_no.clone(),
-            serde_json::to_value(level).map_err(|e| decode_err(e.to_string()))?,
-        );
+        out.insert(level.part_no.clone(), to_json(&level)?);
     }
     Ok(out)
 }

@@ -19,11 +19,19 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, 
     serde_json::from_str(s).map_err(|e| decode_err(format!("stored JSON: {e}")))
 }
 
+/// A JSON value as text, passed through without decoding: a pull hands stored documents to the
+/// device as they are.
+pub type Json = Box<serde_json::value::RawValue>;
+
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<Json, sqlx::Error> {
+    serde_json::value::to_raw_value(value).map_err(|e| decode_err(e.to_string()))
+}
+
 pub(crate) async fn json_by_ids(
     conn: &mut Conn,
     sql: &'static str,
     ids: &[String],
-) -> Result<BTreeMap<String, serde_json::Value>, sqlx::Error> {
+) -> Result<BTreeMap<String, Json>, sqlx::Error> {
     let mut out = BTreeMap::new();
     if ids.is_empty() {
         return Ok(out);
@@ -35,7 +43,9 @@ pub(crate) async fn json_by_ids(
     for r in rows {
         let id: String = r.try_get("id")?;
         let data: String = r.try_get("data")?;
-        out.insert(id, decode_json(&data)?);
+        let json = serde_json::value::RawValue::from_string(data)
+            .map_err(|e| decode_err(format!("stored JSON: {e}")))?;
+        out.insert(id, json);
     }
     Ok(out)
 }

@@ -78,6 +78,35 @@ pub async fn record_change(
     op: ChangeOp,
     user_id: Option<Uuid>,
 ) -> Result<(), sqlx::Error> {
+    record(conn, entity, entity_id, op, user_id, None).await
+}
+
+/// `record_change` for a case's `put`, which every manager sees and of the engineers only its
+/// assignee (`audience`).
+pub async fn record_case_put(
+    conn: &mut Conn,
+    case_id: &str,
+    assignee: Option<Uuid>,
+) -> Result<(), sqlx::Error> {
+    record(
+        conn,
+        ChangeEntity::Case,
+        case_id,
+        ChangeOp::Put,
+        None,
+        assignee,
+    )
+    .await
+}
+
+async fn record(
+    conn: &mut Conn,
+    entity: ChangeEntity,
+    entity_id: &str,
+    op: ChangeOp,
+    user_id: Option<Uuid>,
+    audience: Option<Uuid>,
+) -> Result<(), sqlx::Error> {
     let user = user_id.map(|u| u.to_string());
     sqlx::query(
         "DELETE FROM changes WHERE entity = ?1 AND entity_id = ?2 AND op = ?3 AND user_id IS ?4",
@@ -88,13 +117,16 @@ pub async fn record_change(
     .bind(&user)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("INSERT INTO changes (entity, entity_id, op, user_id) VALUES (?1, ?2, ?3, ?4)")
-        .bind(entity.as_str())
-        .bind(entity_id)
-        .bind(op_str(op))
-        .bind(&user)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO changes (entity, entity_id, op, user_id, audience) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .bind(entity.as_str())
+    .bind(entity_id)
+    .bind(op_str(op))
+    .bind(&user)
+    .bind(audience.map(|u| u.to_string()))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -130,14 +162,22 @@ pub async fn changes_after(
              WHERE c.id > ?1 AND (c.user_id IS NULL OR (c.user_id = ?2 AND c.entity = 'rejection'))
              ORDER BY c.id LIMIT ?3"
         }
+        // Three index range scans (the rows addressed to the engineer, the puts of the cases
+        // assigned to them, what everyone sees), each cut at the page size: a pull costs what
+        // it returns, not every change since its cursor.
         Role::Engineer => {
-            "SELECT c.id, c.entity, c.entity_id, c.op FROM changes c
-             WHERE c.id > ?1 AND (
-                 c.user_id = ?2
-                 OR (c.user_id IS NULL AND c.entity IN ('part', 'user', 'policy', 'past_fix'))
-                 OR (c.user_id IS NULL AND c.entity = 'case' AND c.op = 'put' AND EXISTS (
-                       SELECT 1 FROM cases k WHERE k.id = c.entity_id AND k.assignee_id = ?2)))
-             ORDER BY c.id LIMIT ?3"
+            "SELECT id, entity, entity_id, op FROM (
+                 SELECT * FROM (SELECT id, entity, entity_id, op FROM changes
+                     WHERE user_id = ?2 AND id > ?1 ORDER BY id LIMIT ?3)
+                 UNION ALL
+                 SELECT * FROM (SELECT id, entity, entity_id, op FROM changes
+                     WHERE audience = ?2 AND id > ?1 AND entity = 'case' AND op = 'put'
+                       AND user_id IS NULL ORDER BY id LIMIT ?3)
+                 UNION ALL
+                 SELECT * FROM (SELECT id, entity, entity_id, op FROM changes
+                     WHERE entity IN ('part', 'user', 'policy', 'past_fix') AND user_id IS NULL
+                       AND id > ?1 ORDER BY id LIMIT ?3))
+             ORDER BY id LIMIT ?3"
         }
     };
     let rows = sqlx::query(sql)
@@ -245,7 +285,7 @@ pub async fn insert_rejection(
 pub async fn rejection_json(
     conn: &mut Conn,
     ids: &[String],
-) -> Result<std::collections::BTreeMap<String, serde_json::Value>, sqlx::Error> {
+) -> Result<std::collections::BTreeMap<String, super::Json>, sqlx::Error> {
     super::codec::json_by_ids(
         conn,
         "SELECT id, data FROM rejections WHERE id IN (SELECT value FROM json_each(?1))",

@@ -1,16 +1,20 @@
 //! The database behind the server. Everything SQL lives under this module so that a
 //! PostgreSQL store can be added beside the SQLite one without touching the handlers.
 //!
-//! Writers take an in-process lock and then `BEGIN IMMEDIATE`: SQLite has one writer at a
-//! time anyway, and queueing in-process avoids spinning on `SQLITE_BUSY`; the IMMEDIATE
-//! transaction still protects against other processes (e.g. `onsite-server user add`).
+//! Writes go through one connection and group commit (`writer.rs`): SQLite has one writer at
+//! a time anyway; queueing in-process avoids spinning on `SQLITE_BUSY` and lets the writes
+//! that arrive together share one fsync. Its `BEGIN IMMEDIATE` still protects against other
+//! processes (e.g. `onsite-server user add`). Reads run on a pool of their own (WAL: readers
+//! never wait for the writer).
 
 pub mod blobs;
 pub mod cases;
 mod codec;
+pub use codec::Json;
 pub mod log;
 pub mod policies;
 pub mod users;
+mod writer;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -24,42 +28,17 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{Sqlite, Transaction};
-use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use sqlx::SqliteConnection as Conn;
+use writer::Writer;
+pub use writer::{Load, WriteTx};
 
 /// The database handle the app state carries. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
-    write_lock: Arc<Mutex<()>>,
+    writer: Writer,
     epoch: Arc<str>,
-}
-
-/// A write transaction (`BEGIN IMMEDIATE`), holding the in-process writer lock.
-/// Dropped without `commit` = rolled back.
-pub struct WriteTx {
-    tx: Transaction<'static, Sqlite>,
-    _guard: OwnedMutexGuard<()>,
-}
-
-impl WriteTx {
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
-    }
-}
-
-impl std::ops::Deref for WriteTx {
-    type Target = Conn;
-    fn deref(&self) -> &Conn {
-        &self.tx
-    }
-}
-
-impl std::ops::DerefMut for WriteTx {
-    fn deref_mut(&mut self) -> &mut Conn {
-        &mut self.tx
-    }
 }
 
 impl Store {
@@ -85,7 +64,7 @@ impl Store {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .with_context(|| format!("opening {database_url}"))?;
         sqlx::migrate!("./migrations")
@@ -93,9 +72,12 @@ impl Store {
             .await
             .context("running migrations")?;
         let epoch = ensure_epoch(&pool).await?;
+        let writer = Writer::start(options)
+            .await
+            .with_context(|| format!("opening {database_url} for writing"))?;
         let store = Store {
             pool,
-            write_lock: Arc::new(Mutex::new(())),
+            writer,
             epoch: epoch.into(),
         };
         let mut tx = store.write().await?;
@@ -116,17 +98,14 @@ impl Store {
         &self.epoch
     }
 
-    /// A write transaction. `BEGIN IMMEDIATE` runs in a task of its own: were the caller
-    /// dropped halfway (a client that went away), the begin still completes and the
-    /// transaction is then dropped as sqlx tracks it (rolled back), so a connection never
-    /// returns to the pool inside a transaction.
+    /// A write transaction: a lease of the group-committing writer (`writer.rs`).
     pub async fn write(&self) -> Result<WriteTx, sqlx::Error> {
-        let guard = self.write_lock.clone().lock_owned().await;
-        let pool = self.pool.clone();
-        let tx = tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
-            .await
-            .map_err(|e| sqlx::Error::Protocol(format!("beginning a write: {e}")))??;
-        Ok(WriteTx { tx, _guard: guard })
+        self.writer.lease().await
+    }
+
+    /// How busy the writer is (admission control).
+    pub fn write_load(&self) -> &Load {
+        self.writer.load()
     }
 
     /// A read transaction: every query in it sees the same snapshot (WAL).

@@ -10,7 +10,7 @@ use onsite_core::wire::PolicyRecord;
 use onsite_core::{Role, SlaPolicy};
 use sqlx::Row;
 
-use super::codec::decode_err;
+use super::codec::{decode_err, to_json, Json};
 use super::log::{record_change, ChangeEntity};
 use super::Conn;
 
@@ -233,17 +233,14 @@ pub async fn record_json(
     conn: &mut Conn,
     names: &[String],
     role: Role,
-) -> Result<BTreeMap<String, serde_json::Value>, sqlx::Error> {
+) -> Result<BTreeMap<String, Json>, sqlx::Error> {
     let mut out = BTreeMap::new();
     if names.is_empty() {
         return Ok(out);
     }
     for (name, (policy, customers)) in records(conn, Some(names)).await? {
         let rec = record_for(role, policy, customers);
-        out.insert(
-            name,
-            serde_json::to_value(rec).map_err(|e| decode_err(e.to_string()))?,
-        );
+        out.insert(name, to_json(&rec)?);
     }
     Ok(out)
 }

@@ -5,7 +5,7 @@ use onsite_core::Role;
 use sqlx::Row;
 use uuid::Uuid;
 
-use super::codec::{decode_err, parse_uuid};
+use super::codec::{decode_err, parse_uuid, to_json, Json};
 use super::{ts, Conn, Store};
 use crate::auth::{parse_role, role_str, Session};
 
@@ -62,7 +62,7 @@ pub async fn insert_user(
 pub async fn user_json(
     conn: &mut Conn,
     ids: &[String],
-) -> Result<std::collections::BTreeMap<String, serde_json::Value>, sqlx::Error> {
+) -> Result<std::collections::BTreeMap<String, Json>, sqlx::Error> {
     let mut out = std::collections::BTreeMap::new();
     if ids.is_empty() {
         return Ok(out);
@@ -81,10 +81,7 @@ pub async fn user_json(
             name: r.try_get("name")?,
             role: parse_role(&role).ok_or_else(|| decode_err(format!("unknown role {role}")))?,
         };
-        out.insert(
-            id,
-            serde_json::to_value(info).map_err(|e| decode_err(e.to_string()))?,
-        );
+        out.insert(id, to_json(&info)?);
     }
     Ok(out)
 }

@@ -2,14 +2,36 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use onsite_core::wire::{Change, ChangeOp, PullResponse};
+use onsite_core::wire::{ChangeOp, Entity};
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::auth::Session;
 use crate::error::ApiError;
 use crate::store::cases;
 use crate::store::log::{self, ChangeEntity, ChangeRow};
-use crate::store::{policies, users, Store};
+use crate::store::{policies, users, Json, Store};
+
+/// A page of the change feed: `onsite_core::wire::PullResponse` as it is written, with each
+/// change's data passed through as stored (no decoding and encoding of every document).
+#[derive(Debug, Serialize)]
+pub struct PullPage {
+    pub cursor: String,
+    pub has_more: bool,
+    pub reset: bool,
+    pub last_seq: u64,
+    pub changes: Vec<PageChange>,
+}
+
+/// `onsite_core::wire::Change` with its data as stored.
+#[derive(Debug, Serialize)]
+pub struct PageChange {
+    pub entity: Entity,
+    pub op: ChangeOp,
+    pub id: String,
+    /// `null` for a delete.
+    pub data: Option<Json>,
+}
 
 /// Change rows read per pull.
 pub const PAGE: i64 = 1000;
@@ -29,7 +51,7 @@ pub async fn pull(
     store: &Store,
     session: &Session,
     cursor: Option<&str>,
-) -> Result<PullResponse, ApiError> {
+) -> Result<PullPage, ApiError> {
     let mut tx = store.read().await?;
     let max_id = log::max_change_id(&mut tx).await?;
     let (start, reset) = match parse_cursor(cursor.filter(|c| !c.is_empty()), store.epoch(), max_id)
@@ -64,7 +86,7 @@ pub async fn pull(
             .map(|r| r.entity_id.clone())
             .collect()
     };
-    let mut data: BTreeMap<ChangeEntity, BTreeMap<String, serde_json::Value>> = BTreeMap::new();
+    let mut data: BTreeMap<ChangeEntity, BTreeMap<String, Json>> = BTreeMap::new();
     data.insert(
         ChangeEntity::Case,
         cases::case_json(&mut tx, &ids(ChangeEntity::Case)).await?,
@@ -97,13 +119,13 @@ pub async fn pull(
     let mut changes = Vec::with_capacity(kept.len());
     for r in kept {
         let value = match r.op {
-            ChangeOp::Delete => serde_json::Value::Null,
+            ChangeOp::Delete => None,
             ChangeOp::Put => match data.get_mut(&r.entity).and_then(|m| m.remove(&r.entity_id)) {
-                Some(v) => v,
+                Some(v) => Some(v),
                 None => continue,
             },
         };
-        changes.push(Change {
+        changes.push(PageChange {
             entity: r.entity.wire(),
             op: r.op,
             id: r.entity_id.clone(),
@@ -114,7 +136,7 @@ pub async fn pull(
         .await?
         .unwrap_or(0);
     tx.commit().await?;
-    Ok(PullResponse {
+    Ok(PullPage {
         cursor: format_cursor(store.epoch(), position),
         has_more,
         reset,

@@ -1,10 +1,14 @@
 //! Push: apply a device's queued mutations in seq order, idempotently, in one transaction.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::{DateTime, Utc};
 use onsite_core::wire::{
     PushRequest, PushResponse, PushResult, PushStatus, RejectionRecord, WireMutation,
 };
-use onsite_core::{apply, ApplyContext, CaseFlag, Mutation, Rejection, RejectionCode, SlaPolicy};
+use onsite_core::{
+    apply, ApplyContext, Case, CaseFlag, Mutation, Rejection, RejectionCode, SlaPolicy,
+};
 use uuid::Uuid;
 
 use super::outcome;
@@ -49,6 +53,7 @@ pub async fn push(
     }
     // The policies `case.create` may name, read inside the transaction (managers edit them).
     let sla_policies = policies::all_policies(&mut tx).await?;
+    let mut touched = Touched::default();
     let mut results = Vec::with_capacity(mutations.len());
     for wm in &mutations {
         if wm.seq <= last_seq {
@@ -67,7 +72,7 @@ pub async fn push(
         }
         debug_assert_eq!(wm.seq, last_seq + 1, "gaps are refused above");
         let now = Utc::now();
-        let outcome = apply_one(&mut tx, session, wm, now, &sla_policies).await?;
+        let outcome = apply_one(&mut tx, session, wm, now, &sla_policies, &mut touched).await?;
         let rejected = match outcome {
             Ok(()) => None,
             Err(rejection) => {
@@ -112,9 +117,59 @@ pub async fn push(
             reason: rejected,
         });
     }
+    touched.store(&mut tx, Utc::now()).await?;
     users::set_last_seq(&mut tx, req.client_id, last_seq, Utc::now()).await?;
     tx.commit().await?;
     Ok(PushResponse { last_seq, results })
+}
+
+/// The cases a push touches, read once and written once: a device's batch is mostly many
+/// mutations of one case, and a case document is read, decoded, encoded and written once per
+/// push instead of once per mutation.
+#[derive(Default)]
+struct Touched {
+    /// As they stood before the push.
+    before: BTreeMap<Uuid, Case>,
+    /// As they stand now.
+    now: BTreeMap<Uuid, Case>,
+    changed: BTreeSet<Uuid>,
+}
+
+impl Touched {
+    /// The current state of the cases among `ids` that exist.
+    async fn load(
+        &mut self,
+        conn: &mut Conn,
+        ids: &[Uuid],
+    ) -> Result<BTreeMap<Uuid, Case>, sqlx::Error> {
+        let missing: Vec<Uuid> = ids
+            .iter()
+            .filter(|id| !self.now.contains_key(id))
+            .copied()
+            .collect();
+        for (id, case) in cases::load_cases(conn, &missing).await? {
+            self.before.insert(id, case.clone());
+            self.now.insert(id, case);
+        }
+        Ok(ids
+            .iter()
+            .filter_map(|id| self.now.get(id).map(|c| (*id, c.clone())))
+            .collect())
+    }
+
+    fn put(&mut self, case: Case) {
+        self.changed.insert(case.id);
+        self.now.insert(case.id, case);
+    }
+
+    /// Write every changed case, against how it stood before the push.
+    async fn store(&mut self, conn: &mut Conn, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+        let changed: Vec<Case> = std::mem::take(&mut self.changed)
+            .into_iter()
+            .filter_map(|id| self.now.get(&id).cloned())
+            .collect();
+        outcome::store_cases(conn, &changed, &self.before, now).await
+    }
 }
 
 pub fn client_taken() -> ApiError {
@@ -132,6 +187,7 @@ async fn apply_one(
     wm: &WireMutation,
     now: DateTime<Utc>,
     sla_policies: &[SlaPolicy],
+    touched: &mut Touched,
 ) -> Result<Result<(), Rejection>, sqlx::Error> {
     let mut m = match Mutation::parse(&wm.name, &wm.args) {
         Ok(m) => m,
@@ -146,9 +202,11 @@ async fn apply_one(
         return Ok(Err(r));
     }
     let actor = session.actor();
-    let before = cases::load_cases(conn, &m.touched_case_ids()).await?;
+    let before = touched.load(conn, &m.touched_case_ids()).await?;
     if let Err(r) = onsite_core::authorize(&m, &before, &actor) {
-        note_late_work(conn, &m, &before, session, wm, now).await?;
+        if let Some(case) = late_work(&m, &before, session, wm, now) {
+            touched.put(case);
+        }
         return Ok(Err(r));
     }
     if let Some(r) = server_checks(conn, &m, session).await? {
@@ -201,24 +259,23 @@ async fn apply_one(
     };
     let used_by = stored.iter_mut().find(|c| Some(c.id) == m.target_case());
     outcome::record_stock_moves(conn, &outcome.stock_moves, &why, used_by, now).await?;
-    outcome::store_cases(conn, &stored, &before, now).await?;
+    for case in stored {
+        touched.put(case);
+    }
     Ok(Ok(()))
 }
 
 /// Work a former assignee recorded before the reassignment reached their device is rejected
 /// (only the current assignee writes to a case) but kept on the case for the manager: a part
-/// physically used is never silently lost.
-async fn note_late_work(
-    conn: &mut Conn,
+/// physically used is never silently lost. The case with the `LateWork` flag, when it is due.
+fn late_work(
     m: &Mutation,
-    before: &std::collections::BTreeMap<Uuid, onsite_core::Case>,
+    before: &BTreeMap<Uuid, Case>,
     session: &Session,
     wm: &WireMutation,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    let Some(case) = m.target_case().and_then(|id| before.get(&id)) else {
-        return Ok(());
-    };
+) -> Option<Case> {
+    let case = before.get(&m.target_case()?)?;
     let former = session.role == onsite_core::Role::Engineer
         && case.assignee_id != Some(session.user_id)
         && case.was_assigned_to(session.user_id);
@@ -227,7 +284,7 @@ async fn note_late_work(
         .iter()
         .any(|f| matches!(f, CaseFlag::LateWork { mutation_id, .. } if *mutation_id == wm.id));
     if !former || seen {
-        return Ok(());
+        return None;
     }
     let mut case = case.clone();
     case.flags.push(CaseFlag::LateWork {
@@ -237,7 +294,7 @@ async fn note_late_work(
         args: m.args(),
         at: now,
     });
-    cases::put_case(conn, &case, case.assignee_id, now).await
+    Some(case)
 }
 
 /// Checks that need the server's data: the catalog, the users, the blob store.

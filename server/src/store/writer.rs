@@ -1,0 +1,351 @@
+//! Group commit. One task owns the only write connection. A writer asks it for a lease and
+//! gets the connection inside a `SAVEPOINT` of the current transaction; `commit` releases the
+//! savepoint and then waits until the whole group is durable (one `COMMIT`, one fsync, for
+//! every lease served since `BEGIN`); a lease dropped without `commit` rolls back to its
+//! savepoint and leaves the rest of the group alone. While one lease works, the next writers
+//! queue; the writer serves them in the same transaction, so the fsync is shared by all the
+//! pushes that arrive together and each is still atomic on its own.
+//!
+//! The writer task, not the request, owns the transaction: a client that goes away cannot
+//! cancel it halfway, and the connection is never left inside a transaction.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Executor, SqliteConnection};
+use tokio::sync::{mpsc, oneshot};
+
+use super::Conn;
+
+/// Leases served in one transaction at the most, and how long a group may stay open: a
+/// bound on how long the first writer of a group waits for the later ones' work.
+const MAX_GROUP: usize = 512;
+const MAX_GROUP_TIME: Duration = Duration::from_millis(100);
+
+/// A write transaction's share of a group: the connection, inside a savepoint.
+/// Dropped without `commit` = rolled back.
+pub struct WriteTx {
+    conn: Option<SqliteConnection>,
+    back: Option<oneshot::Sender<Returned>>,
+}
+
+/// Told when the group a lease committed in is durable, or why it is not.
+type Durable = oneshot::Sender<Result<(), String>>;
+
+struct Returned {
+    conn: SqliteConnection,
+    /// Some = commit, answered when the group's `COMMIT` is done; None = roll back.
+    commit: Option<Durable>,
+}
+
+impl WriteTx {
+    /// Keep this lease's writes and wait until they are durable.
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        let (done, durable) = oneshot::channel();
+        self.give_back(Some(done));
+        match durable.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(sqlx::Error::Protocol(format!("group commit failed: {e}"))),
+            Err(_) => Err(sqlx::Error::Protocol("the writer stopped".into())),
+        }
+    }
+
+    fn give_back(&mut self, commit: Option<Durable>) {
+        if let (Some(conn), Some(back)) = (self.conn.take(), self.back.take()) {
+            let _ = back.send(Returned { conn, commit });
+        }
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        self.give_back(None);
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        self.conn
+            .as_ref()
+            .expect("a lease holds the connection until it is given back")
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        self.conn
+            .as_mut()
+            .expect("a lease holds the connection until it is given back")
+    }
+}
+
+type Grant = oneshot::Sender<Result<WriteTx, String>>;
+
+/// The handle writers ask for leases through. Cheap to clone.
+#[derive(Clone)]
+pub struct Writer {
+    queue: mpsc::UnboundedSender<Grant>,
+    load: Arc<Load>,
+}
+
+/// How busy the writer is: what admission control reads.
+#[derive(Default)]
+pub struct Load {
+    /// Writers waiting for a lease.
+    waiting: AtomicUsize,
+    /// Moving average of how long a lease is held, in microseconds.
+    lease_micros: AtomicU64,
+}
+
+impl Load {
+    /// About how long a writer arriving now waits for its lease.
+    pub fn expected_wait(&self) -> Duration {
+        let per = self.lease_micros.load(Ordering::Relaxed);
+        Duration::from_micros(per.saturating_mul(self.waiting.load(Ordering::Relaxed) as u64))
+    }
+
+    fn held(&self, took: Duration) {
+        let sample = took.as_micros().min(u64::MAX as u128) as u64;
+        let old = self.lease_micros.load(Ordering::Relaxed);
+        let new = if old == 0 {
+            sample
+        } else {
+            (old * 7 + sample) / 8
+        };
+        self.lease_micros.store(new, Ordering::Relaxed);
+    }
+}
+
+impl Writer {
+    pub async fn start(options: SqliteConnectOptions) -> Result<Writer, sqlx::Error> {
+        let conn = options.connect().await?;
+        let (queue, rx) = mpsc::unbounded_channel();
+        let load = Arc::new(Load::default());
+        tokio::spawn(run(conn, options, rx, load.clone()));
+        Ok(Writer { queue, load })
+    }
+
+    pub fn load(&self) -> &Load {
+        &self.load
+    }
+
+    pub async fn lease(&self) -> Result<WriteTx, sqlx::Error> {
+        let (grant, granted) = oneshot::channel();
+        self.load.waiting.fetch_add(1, Ordering::Relaxed);
+        if self.queue.send(grant).is_err() {
+            self.load.waiting.fetch_sub(1, Ordering::Relaxed);
+            return Err(sqlx::Error::PoolClosed);
+        }
+        match granted.await {
+            Ok(Ok(tx)) => Ok(tx),
+            Ok(Err(e)) => Err(sqlx::Error::Protocol(format!("beginning a write: {e}"))),
+            Err(_) => Err(sqlx::Error::PoolClosed),
+        }
+    }
+}
+
+async fn run(
+    mut conn: SqliteConnection,
+    options: SqliteConnectOptions,
+    mut queue: mpsc::UnboundedReceiver<Grant>,
+    load: Arc<Load>,
+) {
+    while let Some(first) = queue.recv().await {
+        let opened = Instant::now();
+        if let Err(e) = conn.execute("BEGIN IMMEDIATE").await {
+            load.waiting.fetch_sub(1, Ordering::Relaxed);
+            let _ = first.send(Err(e.to_string()));
+            continue;
+        }
+        let mut durable = Vec::new();
+        let mut next = Some(first);
+        let mut served = 0;
+        let mut broken = None;
+        while let Some(grant) = next.take() {
+            load.waiting.fetch_sub(1, Ordering::Relaxed);
+            served += 1;
+            match serve(conn, grant, &load).await {
+                (Some(c), Ok(commit)) => {
+                    conn = c;
+                    durable.extend(commit);
+                }
+                (Some(c), Err(e)) => {
+                    conn = c;
+                    broken = Some(e);
+                    break;
+                }
+                (None, _) => match options.connect().await {
+                    // The lease lost the connection (its transaction with it): start again.
+                    Ok(c) => {
+                        conn = c;
+                        broken = Some("the write connection was lost".into());
+                        break;
+                    }
+                    Err(e) => {
+                        tracing::error!("reopening the write connection: {e}");
+                        return;
+                    }
+                },
+            }
+            if served < MAX_GROUP && opened.elapsed() < MAX_GROUP_TIME {
+                next = queue.try_recv().ok();
+            }
+        }
+        let result = match broken {
+            Some(e) => Err(e),
+            None => conn
+                .execute("COMMIT")
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+        };
+        if result.is_err() {
+            let _ = conn.execute("ROLLBACK").await;
+        }
+        for done in durable {
+            let _ = done.send(result.clone());
+        }
+    }
+}
+
+/// One lease: open a savepoint, hand the connection out, take it back, keep or undo its
+/// writes. The error is a statement of the group itself failing (the whole group rolls back).
+async fn serve(
+    mut conn: SqliteConnection,
+    grant: Grant,
+    load: &Load,
+) -> (Option<SqliteConnection>, Result<Option<Durable>, String>) {
+    if let Err(e) = conn.execute("SAVEPOINT lease").await {
+        let _ = grant.send(Err(e.to_string()));
+        return (Some(conn), Err(e.to_string()));
+    }
+    let (back, returned) = oneshot::channel();
+    let held = Instant::now();
+    let lease = WriteTx {
+        conn: Some(conn),
+        back: Some(back),
+    };
+    // A writer that went away drops the lease it was sent, which gives the connection back.
+    let _ = grant.send(Ok(lease));
+    let Ok(Returned { mut conn, commit }) = returned.await else {
+        return (None, Err("a lease did not give its connection back".into()));
+    };
+    load.held(held.elapsed());
+    let undone = match commit {
+        Some(_) => Ok(()),
+        None => conn.execute("ROLLBACK TO lease").await.map(|_| ()),
+    };
+    match undone.and(conn.execute("RELEASE lease").await.map(|_| ())) {
+        Ok(()) => (Some(conn), Ok(commit)),
+        Err(e) => {
+            if let Some(done) = commit {
+                let _ = done.send(Err(e.to_string()));
+            }
+            (Some(conn), Err(e.to_string()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+
+    use super::*;
+
+    async fn writer() -> (Writer, SqliteConnectOptions, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteConnectOptions::from_str(&format!(
+            "sqlite://{}",
+            dir.path().join("w.db").display()
+        ))
+        .unwrap()
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full);
+        let mut conn = options.connect().await.unwrap();
+        conn.execute("CREATE TABLE t (v INTEGER NOT NULL)")
+            .await
+            .unwrap();
+        (Writer::start(options.clone()).await.unwrap(), options, dir)
+    }
+
+    async fn values(options: &SqliteConnectOptions) -> Vec<i64> {
+        let mut conn = options.connect().await.unwrap();
+        sqlx::query_scalar("SELECT v FROM t ORDER BY v")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn leases_of_one_group_commit_or_roll_back_each_on_its_own() {
+        let (writer, options, _dir) = writer().await;
+        let mut tasks = Vec::new();
+        for v in 0..40i64 {
+            let writer = writer.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut tx = writer.lease().await.unwrap();
+                sqlx::query("INSERT INTO t (v) VALUES (?1)")
+                    .bind(v)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                match v % 3 {
+                    // Committed: durable before the answer.
+                    0 => tx.commit().await.unwrap(),
+                    // Dropped: rolled back.
+                    1 => drop(tx),
+                    // A failing statement, then commit: what ran before it stays.
+                    _ => {
+                        assert!(sqlx::query("INSERT INTO t (v) VALUES (NULL)")
+                            .execute(&mut *tx)
+                            .await
+                            .is_err());
+                        tx.commit().await.unwrap();
+                    }
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let expected: Vec<i64> = (0..40).filter(|v| v % 3 != 1).collect();
+        assert_eq!(values(&options).await, expected);
+    }
+
+    #[tokio::test]
+    async fn a_writer_cancelled_halfway_leaves_the_next_ones_unharmed() {
+        let (writer, options, _dir) = writer().await;
+        for v in 0..20i64 {
+            let w = writer.clone();
+            // Cancelled at once, or while it holds the lease.
+            let task = tokio::spawn(async move {
+                let mut tx = w.lease().await.unwrap();
+                sqlx::query("INSERT INTO t (v) VALUES (?1)")
+                    .bind(1000 + v)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                std::future::pending::<()>().await;
+            });
+            if v % 2 == 0 {
+                tokio::task::yield_now().await;
+            }
+            task.abort();
+            let _ = task.await;
+            let mut tx = writer.lease().await.unwrap();
+            sqlx::query("INSERT INTO t (v) VALUES (?1)")
+                .bind(v)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+        assert_eq!(values(&options).await, (0..20).collect::<Vec<i64>>());
+    }
+}
