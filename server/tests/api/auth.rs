@@ -1,11 +1,17 @@
 use onsite_core::Role;
 use serde_json::json;
 
-use crate::helpers::{assert_json_error, spawn_app};
+use crate::helpers::assert_json_error;
+use crate::seed::{spawn_with, Seed};
 
 #[tokio::test]
 async fn login_returns_a_token_and_the_user() {
-    let app = spawn_app().await;
+    let app = spawn_with(
+        Seed::new()
+            .user("alice", "Alice Chen", Role::Engineer)
+            .manager("manager"),
+    )
+    .await;
     let alice = app.login("alice").await;
     assert_eq!(alice.user.name, "Alice Chen");
     assert_eq!(alice.user.role, Role::Engineer);
@@ -19,7 +25,7 @@ async fn login_returns_a_token_and_the_user() {
 
 #[tokio::test]
 async fn bad_credentials_are_401_json() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::new().engineer("alice")).await;
     let res = app.login_raw("alice", "wrong password").await;
     assert_json_error(res, 401, "invalid_credentials").await;
     let res = app.login_raw("nobody", "onsite-demo").await;
@@ -28,7 +34,7 @@ async fn bad_credentials_are_401_json() {
 
 #[tokio::test]
 async fn missing_or_invalid_token_is_401_json() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::new().engineer("alice")).await;
     let alice = app.login("alice").await;
     let url = app.url(&format!("/api/v1/sync/pull?client_id={}", alice.client_id));
     let res = app.http.get(&url).send().await.unwrap();
@@ -61,7 +67,7 @@ async fn missing_or_invalid_token_is_401_json() {
 
 #[tokio::test]
 async fn logout_revokes_the_token() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::new().engineer("alice")).await;
     let alice = app.login("alice").await;
     let res = app
         .http
@@ -77,7 +83,7 @@ async fn logout_revokes_the_token() {
 
 #[tokio::test]
 async fn a_token_only_serves_its_own_device() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::new().engineer("alice")).await;
     let alice = app.login("alice").await;
     let mut other = alice.clone();
     other.client_id = uuid::Uuid::new_v4();
@@ -89,10 +95,11 @@ async fn a_token_only_serves_its_own_device() {
 
 #[tokio::test]
 async fn a_client_id_belongs_to_one_user_for_good() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
+    let case = app.case_for("alice").create().await;
+    let case2 = app.case_for("alice").create().await;
+    let bob_case = app.case_for("bob").create().await;
     let mut alice = app.login("alice").await;
-    let snap = app.snapshot(&alice).await;
-    let case = snap.with_status(alice.user.id, onsite_core::CaseStatus::Assigned)[0].id;
     app.push_one(&mut alice, "case.accept", json!({ "case_id": case }))
         .await;
     // Bob tries to log in with the client_id alice's device uses: refused, whatever he knows.
@@ -109,13 +116,7 @@ async fn a_client_id_belongs_to_one_user_for_good() {
     // The device makes a new client_id for bob: his seqs start at 1, apart from alice's.
     let mut bob = app.login("bob").await;
     assert_eq!(app.pull(&bob, None).await.last_seq, 0);
-    let bob_case = app
-        .snapshot(&bob)
-        .await
-        .with_status(bob.user.id, onsite_core::CaseStatus::Assigned)[0]
-        .id;
     // Alice's old token keeps working for her own queue and never moves bob's seq.
-    let case2 = snap.with_status(alice.user.id, onsite_core::CaseStatus::Assigned)[1].id;
     app.push_applied(&mut alice, "case.accept", json!({ "case_id": case2 }))
         .await;
     assert_eq!(app.pull(&alice, None).await.last_seq, 2);
@@ -128,7 +129,7 @@ async fn a_client_id_belongs_to_one_user_for_good() {
 
 #[tokio::test]
 async fn a_push_naming_another_users_client_id_is_refused() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::new().engineer("alice").engineer("bob")).await;
     let alice = app.login("alice").await;
     let bob = app.login("bob").await;
     // Bob's token with alice's client_id: the token is bound to bob's device.

@@ -3,11 +3,12 @@ use onsite_core::CaseStatus;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::helpers::{assert_json_error, png, sha, spawn_app};
+use crate::helpers::{assert_json_error, png, sha};
+use crate::seed::{spawn_with, Seed};
 
 #[tokio::test]
 async fn a_blob_must_match_its_hash() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::new().engineer("alice")).await;
     let alice = app.login("alice").await;
     let bytes = png(1);
     let res = app
@@ -20,7 +21,7 @@ async fn a_blob_must_match_its_hash() {
 
 #[tokio::test]
 async fn putting_a_blob_twice_is_201_then_200() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::new().engineer("alice").manager("manager")).await;
     let alice = app.login("alice").await;
     let manager = app.login("manager").await;
     let bytes = png(2);
@@ -41,7 +42,12 @@ async fn putting_a_blob_twice_is_201_then_200() {
 
 #[tokio::test]
 async fn blobs_are_readable_by_those_who_work_the_case() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
+    let case = app
+        .case_for("alice")
+        .status(CaseStatus::InProgress)
+        .create()
+        .await;
     let mut alice = app.login("alice").await;
     let bob = app.login("bob").await;
     let mut manager = app.login("manager").await;
@@ -67,8 +73,6 @@ async fn blobs_are_readable_by_those_who_work_the_case() {
     .await;
 
     // Alice attaches it to her case; the case moves to bob, who may now read it.
-    let snap = app.snapshot(&alice).await;
-    let case = snap.with_status(alice.user.id, CaseStatus::InProgress)[0].id;
     let (status, reason) = app
         .push_one(
             &mut alice,
@@ -97,7 +101,7 @@ async fn blobs_are_readable_by_those_who_work_the_case() {
 
 #[tokio::test]
 async fn an_oversized_blob_is_413_json() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::new().engineer("alice")).await;
     let alice = app.login("alice").await;
     let bytes = vec![7u8; 10 * 1024 * 1024 + 1];
     let hash = sha(&bytes);

@@ -9,7 +9,8 @@ use rand::Rng;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::helpers::{spawn_app, Device, TestApp};
+use crate::helpers::{Device, TestApp};
+use crate::seed::{spawn_with, Seed};
 
 const DEVICES: usize = 8;
 const PER_DEVICE: u64 = 30;
@@ -76,14 +77,18 @@ async fn drain(app: &TestApp, dev: Device, queue: Vec<WireMutation>) -> (Vec<u16
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pushes_abandoned_at_random_moments_never_break_the_store() {
-    let app = std::sync::Arc::new(spawn_app().await);
+    let app = spawn_with(Seed::new().manager("manager").engineer("alice")).await;
+    let case = app
+        .case_for("alice")
+        .status(CaseStatus::InProgress)
+        .create()
+        .await;
+    let app = std::sync::Arc::new(app);
     let mut devices = Vec::new();
     for _ in 0..DEVICES {
         devices.push(app.login("alice").await);
     }
-    let snap = app.snapshot(&devices[0]).await;
-    let before = snap.with_status(devices[0].user.id, CaseStatus::InProgress)[0].clone();
-    let case = before.id;
+    let before = app.snapshot(&devices[0]).await.cases[&case].clone();
     let mut tasks = Vec::new();
     for (d, dev) in devices.into_iter().enumerate() {
         let queue: Vec<WireMutation> = (1..=PER_DEVICE)

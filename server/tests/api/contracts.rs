@@ -6,7 +6,20 @@ use onsite_core::SlaPolicy;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{assert_json_error, spawn_app, spawn_empty_app, Device, TestApp};
+use crate::helpers::{assert_json_error, spawn_empty_app, Device, TestApp};
+use crate::seed::{spawn_with, Seed};
+
+/// Customers with a contract on the strict policy before a test begins.
+const STRICT_CUSTOMERS: [&str; 2] = ["Tianjin Port Customs Hall", "上海华东医院"];
+
+/// A manager, an engineer, and the strict contracts.
+fn desk() -> Seed {
+    let mut seed = Seed::new().manager("manager").engineer("alice");
+    for customer in STRICT_CUSTOMERS {
+        seed = seed.contract(customer, "strict");
+    }
+    seed
+}
 
 async fn get_policies(app: &TestApp, dev: &Device) -> Vec<PolicyRecord> {
     let res = app
@@ -132,15 +145,12 @@ async fn policies_are_seeded_and_everyone_may_read_them() {
 
 #[tokio::test]
 async fn only_a_manager_reads_the_contract_customers_of_the_policies() {
-    let app = spawn_app().await;
+    let app = spawn_with(desk()).await;
     let manager = app.login("manager").await;
     let alice = app.login("alice").await;
     let managers = get_policies(&app, &manager).await;
     let strict = managers.iter().find(|r| r.policy.name == "strict").unwrap();
-    assert_eq!(
-        strict.customers.len(),
-        onsite_server::demo::STRICT_CUSTOMERS.len()
-    );
+    assert_eq!(strict.customers.len(), STRICT_CUSTOMERS.len());
     // The engineer gets the same policies, with no customers.
     let alices = get_policies(&app, &alice).await;
     assert_eq!(
@@ -152,7 +162,7 @@ async fn only_a_manager_reads_the_contract_customers_of_the_policies() {
 
 #[tokio::test]
 async fn only_a_manager_changes_policies_and_bad_ones_are_refused() {
-    let app = spawn_app().await;
+    let app = spawn_with(desk()).await;
     let manager = app.login("manager").await;
     let alice = app.login("alice").await;
 
@@ -239,7 +249,7 @@ async fn only_a_manager_changes_policies_and_bad_ones_are_refused() {
 
 #[tokio::test]
 async fn case_create_without_a_policy_runs_on_the_customers_contract() {
-    let app = spawn_app().await;
+    let app = spawn_with(desk()).await;
     let mut manager = app.login("manager").await;
     let alice = app.login("alice").await;
     assert_ok(put_policy(&app, &manager, "gold", gold()).await);
@@ -290,10 +300,7 @@ async fn case_create_without_a_policy_runs_on_the_customers_contract() {
     assert!(gold_rec.customers.is_empty(), "{gold_rec:?}");
     let strict = records.iter().find(|r| r.policy.name == "strict").unwrap();
     assert!(strict.customers.contains(&"ACME Robotics".to_string()));
-    assert_eq!(
-        strict.customers.len(),
-        1 + onsite_server::demo::STRICT_CUSTOMERS.len()
-    );
+    assert_eq!(strict.customers.len(), 1 + STRICT_CUSTOMERS.len());
     let later = create_case(&app, &mut manager, "Acme Robotics", None).await;
     let res = delete(&app, &manager, "/api/v1/contracts/acme%20robotics").await;
     assert_eq!(res.status(), 200);
@@ -324,7 +331,7 @@ async fn policy_changes(
 
 #[tokio::test]
 async fn a_policy_change_is_logged_exactly_when_the_record_changes() {
-    let app = spawn_app().await;
+    let app = spawn_with(desk()).await;
     let manager = app.login("manager").await;
     let alice = app.login("alice").await;
     assert_ok(put_policy(&app, &manager, "gold", gold()).await);

@@ -1,10 +1,11 @@
 use serde_json::Value;
 
-use crate::helpers::{assert_json_error, spawn_app, spawn_empty_app};
+use crate::helpers::{assert_json_error, spawn_empty_app};
+use crate::seed::{spawn_with, Seed};
 
 #[tokio::test]
 async fn malformed_json_is_400_json() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::new().engineer("alice")).await;
     let alice = app.login("alice").await;
     let res = app
         .http
@@ -40,7 +41,7 @@ async fn malformed_json_is_400_json() {
 
 #[tokio::test]
 async fn an_oversized_push_is_413_json() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::new().engineer("alice")).await;
     let alice = app.login("alice").await;
     let body = format!(
         "{{\"client_id\":\"{}\",\"schema_version\":1,\"mutations\":[],\"pad\":\"{}\"}}",

@@ -103,7 +103,7 @@ impl TestApp {
             .expect("login request")
     }
 
-    /// Signs in as a demo user (password `onsite-demo`).
+    /// Signs in as a demo or seeded user (password `onsite-demo`).
     pub async fn login(&self, username: &str) -> Device {
         self.login_with(username, "onsite-demo").await
     }

@@ -5,11 +5,13 @@
 use chrono::{DateTime, Utc};
 use onsite_core::mutation::MUTATION_NAMES;
 use onsite_core::wire::{PushRequest, WireMutation};
+use onsite_core::CaseStatus;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use crate::helpers::{spawn_app, Device, TestApp};
+use crate::helpers::{Device, TestApp};
+use crate::seed::{spawn_with, Seed};
 
 /// Any instant chrono can hold (years -262143 to +262142).
 fn any_time() -> impl Strategy<Value = DateTime<Utc>> {
@@ -134,11 +136,21 @@ fn fuzz_world() -> Fuzz {
         .build()
         .unwrap();
     let (app, devices, cases) = rt.block_on(async {
-        let app = spawn_app().await;
+        let seed = Seed::new()
+            .manager("manager")
+            .engineer("alice")
+            .part("FAN-0001")
+            .stock("alice", "FAN-0001", 3);
+        let app = spawn_with(seed).await;
+        // One of alice's cases in every status, and one nobody is assigned to yet.
+        let mut cases = vec![app.unassigned_case().create().await];
+        for status in CaseStatus::ALL {
+            if status != CaseStatus::New {
+                cases.push(app.case_for("alice").status(status).create().await);
+            }
+        }
         let alice = app.login("alice").await;
         let manager = app.login("manager").await;
-        let snap = app.snapshot(&alice).await;
-        let cases: Vec<Uuid> = snap.cases.keys().copied().collect();
         (app, vec![alice, manager], cases)
     });
     Fuzz {
@@ -255,7 +267,7 @@ fn arbitrary_mutations_never_crash_the_push_path() {
 
 #[tokio::test]
 async fn deep_nesting_and_wrong_shapes_are_400_json() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::new().engineer("alice")).await;
     let alice = app.login("alice").await;
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let body = format!(

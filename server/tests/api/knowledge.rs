@@ -7,7 +7,8 @@ use onsite_core::{CaseStatus, Role};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{sha, spawn_app, Device, TestApp};
+use crate::helpers::{sha, Device, TestApp};
+use crate::seed::{spawn_with, Seed};
 
 /// Manager creates and assigns to `eng`, who accepts and starts work; returns the case id.
 async fn started_case(app: &TestApp, manager: &mut Device, eng: &mut Device, model: &str) -> Uuid {
@@ -86,7 +87,7 @@ async fn sign_off_and_complete(app: &TestApp, eng: &mut Device, id: Uuid, report
 
 #[tokio::test]
 async fn time_corrections_are_the_assigned_engineers_and_managers() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
     let mut manager = app.login("manager").await;
     let mut alice = app.login("alice").await;
     let mut bob = app.login("bob").await;
@@ -165,7 +166,15 @@ async fn time_corrections_are_the_assigned_engineers_and_managers() {
 
 #[tokio::test]
 async fn everyone_pulls_users_and_policies_engineers_without_customers() {
-    let app = spawn_app().await;
+    let seed = Seed::new()
+        .user("manager", "Service Manager", Role::Manager)
+        .user("alice", "Alice Chen", Role::Engineer)
+        .user("bob", "Bob Li", Role::Engineer)
+        .contract("上海华东医院", "strict")
+        .part("P-100")
+        .stock("alice", "P-100", 5)
+        .reorder_point("alice", "P-100", 3);
+    let app = spawn_with(seed).await;
     let manager = app.login("manager").await;
     let alice = app.login("alice").await;
     for dev in [&manager, &alice] {
@@ -228,7 +237,7 @@ async fn everyone_pulls_users_and_policies_engineers_without_customers() {
 
 #[tokio::test]
 async fn a_closed_solved_case_becomes_a_past_fix_for_everyone() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
     let mut manager = app.login("manager").await;
     let mut alice = app.login("alice").await;
     let bob = app.login("bob").await;
@@ -294,7 +303,7 @@ async fn closed_solved_case(
 /// case, never a closed one), so the test writes the case through the store directly.
 #[tokio::test]
 async fn store_put_case_deletes_the_past_fix_of_a_case_that_stops_qualifying() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
     let mut manager = app.login("manager").await;
     let mut alice = app.login("alice").await;
     let bob = app.login("bob").await;

@@ -1,5 +1,6 @@
 //! End-to-end tests of the HTTP API: each test starts the real server on 127.0.0.1:0
-//! with a fresh SQLite file in a temporary directory.
+//! with a fresh SQLite file in a temporary directory, seeded with just what it needs
+//! (`seed.rs`), or with the whole demo where a test is about the demo.
 
 mod auth;
 mod blobs;
@@ -13,6 +14,7 @@ mod knowledge;
 mod matrix;
 mod pull;
 mod push;
+mod seed;
 mod service;
 mod service_dashboard;
 mod service_stock;

@@ -10,11 +10,12 @@ use std::collections::BTreeMap;
 use chrono::{Duration, Utc};
 use onsite_core::mutation::MUTATION_NAMES;
 use onsite_core::wire::PushStatus;
-use onsite_core::{Actor, ApplyContext, Case, CaseFlag, CaseStatus, Mutation, Role, SlaPolicy};
+use onsite_core::{Actor, ApplyContext, Case, CaseFlag, CaseStatus, Mutation, SlaPolicy};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{png, sha, spawn_empty_app, Device, TestApp};
+use crate::helpers::{png, sha, Device, TestApp};
+use crate::seed::{spawn_with, Seed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Who {
@@ -54,36 +55,22 @@ impl People {
 
 const PART: &str = "MTX-0001";
 
-async fn people(app: &TestApp) -> People {
-    use onsite_server::store::users::add_user;
-    for (u, role) in [
-        ("manager", Role::Manager),
-        ("alice", Role::Engineer),
-        ("bob", Role::Engineer),
-        ("carol", Role::Engineer),
-    ] {
-        add_user(&app.store, u, u, role, "matrix-password")
-            .await
-            .unwrap();
-    }
-    let mut conn = app.store.pool().acquire().await.unwrap();
-    onsite_server::store::cases::put_part(
-        &mut conn,
-        &onsite_core::Part {
-            part_no: PART.into(),
-            name: "Matrix fan".into(),
-            description: None,
-            unit: "pcs".into(),
-        },
-    )
-    .await
-    .unwrap();
-    People {
-        manager: app.login_with("manager", "matrix-password").await,
-        alice: app.login_with("alice", "matrix-password").await,
-        bob: app.login_with("bob", "matrix-password").await,
-        carol: app.login_with("carol", "matrix-password").await,
-    }
+/// The four people of the matrix and the part its cases use.
+async fn people() -> (TestApp, People) {
+    let seed = Seed::new()
+        .manager("manager")
+        .engineer("alice")
+        .engineer("bob")
+        .engineer("carol")
+        .part(PART);
+    let app = spawn_with(seed).await;
+    let people = People {
+        manager: app.login("manager").await,
+        alice: app.login("alice").await,
+        bob: app.login("bob").await,
+        carol: app.login("carol").await,
+    };
+    (app, people)
 }
 
 /// Push `batch` in requests of at most 100; every mutation must apply.
@@ -285,8 +272,7 @@ async fn load(app: &TestApp, ids: &[Uuid]) -> BTreeMap<Uuid, Case> {
 
 #[tokio::test]
 async fn every_mutation_by_every_role_in_every_status() {
-    let app = spawn_empty_app().await;
-    let mut p = people(&app).await;
+    let (app, mut p) = people().await;
     let bytes = png(99);
     let blob = sha(&bytes);
     for who in [Who::Manager, Who::Assignee, Who::Former, Who::Other] {
@@ -388,7 +374,7 @@ async fn every_mutation_by_every_role_in_every_status() {
 /// endpoint → 403 whatever the body; nothing answers 5xx.
 #[tokio::test]
 async fn every_endpoint_by_role_and_without_a_token() {
-    let app = crate::helpers::spawn_app().await;
+    let app = spawn_with(Seed::new().engineer("alice").manager("manager")).await;
     let doc: Value = app
         .http
         .get(app.url("/api/v1/openapi.json"))

@@ -2,11 +2,22 @@ use onsite_core::wire::{ChangeOp, Entity, PushStatus};
 use onsite_core::CaseStatus;
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::seed::{spawn_with, Seed};
 
 #[tokio::test]
 async fn each_user_sees_only_what_they_may() {
-    let app = spawn_app().await;
+    let seed = Seed::team()
+        .part("P-100")
+        .part("P-200")
+        .stock("alice", "P-100", 5)
+        .stock("bob", "P-100", 2)
+        .stock("bob", "P-200", 1);
+    let app = spawn_with(seed).await;
+    for status in [CaseStatus::Assigned, CaseStatus::InProgress] {
+        app.case_for("alice").status(status).create().await;
+        app.case_for("bob").status(status).create().await;
+    }
+    app.unassigned_case().create().await;
     let alice = app.login("alice").await;
     let bob = app.login("bob").await;
     let manager = app.login("manager").await;
@@ -33,11 +44,8 @@ async fn each_user_sees_only_what_they_may() {
     assert_eq!(a.cases.len(), alices);
 
     for s in [&a, &b, &m] {
-        assert!(
-            s.parts.len() >= 2000,
-            "parts for everyone: {}",
-            s.parts.len()
-        );
+        let parts: Vec<&str> = s.parts.keys().map(String::as_str).collect();
+        assert_eq!(parts, ["P-100", "P-200"], "the whole catalog for everyone");
     }
     assert!(!a.stock.is_empty());
     assert!(a.stock.values().all(|s| s.engineer_id == alice.user.id));
@@ -47,7 +55,7 @@ async fn each_user_sees_only_what_they_may() {
 
 #[tokio::test]
 async fn pages_and_cursors() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::new().engineer("alice").parts(1500)).await;
     let alice = app.login("alice").await;
     let first = app.pull(&alice, None).await;
     assert!(first.reset);
@@ -76,12 +84,12 @@ async fn pages_and_cursors() {
 
 #[tokio::test]
 async fn an_incremental_pull_returns_just_the_change() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
+    let case = app.case_for("alice").create().await;
     let mut alice = app.login("alice").await;
     let manager = app.login("manager").await;
     let snap = app.snapshot(&alice).await;
     let (_, m_cursor) = app.pull_all(&manager, None).await;
-    let case = snap.with_status(alice.user.id, CaseStatus::Assigned)[0].id;
     let (status, _) = app
         .push_one(&mut alice, "case.accept", json!({ "case_id": case }))
         .await;
@@ -101,13 +109,13 @@ async fn an_incremental_pull_returns_just_the_change() {
 
 #[tokio::test]
 async fn reassigning_sends_the_previous_engineer_a_tombstone() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
+    let case = app.case_for("alice").create().await;
     let alice = app.login("alice").await;
     let bob = app.login("bob").await;
     let mut manager = app.login("manager").await;
     let a = app.snapshot(&alice).await;
     let (_, bob_cursor) = app.pull_all(&bob, None).await;
-    let case = a.with_status(alice.user.id, CaseStatus::Assigned)[0].id;
 
     let (status, _) = app
         .push_one(
@@ -150,15 +158,23 @@ async fn reassigning_sends_the_previous_engineer_a_tombstone() {
 
 #[tokio::test]
 async fn stock_changes_reach_only_their_engineer() {
-    let app = spawn_app().await;
+    let seed = Seed::team()
+        .part("P-100")
+        .stock("alice", "P-100", 5)
+        .stock("bob", "P-100", 5);
+    let app = spawn_with(seed).await;
+    let case = app
+        .case_for("alice")
+        .status(CaseStatus::InProgress)
+        .create()
+        .await;
     let mut alice = app.login("alice").await;
     let bob = app.login("bob").await;
     let manager = app.login("manager").await;
     let a = app.snapshot(&alice).await;
     let (_, bob_cursor) = app.pull_all(&bob, None).await;
     let (_, m_cursor) = app.pull_all(&manager, None).await;
-    let case = a.with_status(alice.user.id, CaseStatus::InProgress)[0].id;
-    let part_no = a.stock.keys().next().unwrap().clone();
+    let part_no = "P-100".to_string();
     let (status, reason) = app
         .push_one(
             &mut alice,

@@ -3,14 +3,16 @@ use onsite_core::CaseStatus;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::helpers::{assert_json_error, png, sha, spawn_app};
+use crate::helpers::{assert_json_error, png, sha};
+use crate::seed::{spawn_with, Seed};
 
 #[tokio::test]
 async fn push_applies_in_order_and_replays_are_duplicates() {
-    let app = spawn_app().await;
+    let seed = Seed::team().part("P-100").stock("alice", "P-100", 5);
+    let app = spawn_with(seed).await;
+    let case = app.case_for("alice").create().await;
     let mut alice = app.login("alice").await;
     let before = app.snapshot(&alice).await;
-    let case = before.with_status(alice.user.id, CaseStatus::Assigned)[0].id;
     let (part_no, stock_before) = before
         .stock
         .iter()
@@ -72,10 +74,9 @@ async fn push_applies_in_order_and_replays_are_duplicates() {
 
 #[tokio::test]
 async fn a_gap_is_409_with_the_expected_seq_and_applies_nothing() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
+    let case = app.case_for("alice").create().await;
     let alice = app.login("alice").await;
-    let snap = app.snapshot(&alice).await;
-    let case = snap.with_status(alice.user.id, CaseStatus::Assigned)[0].id;
     let batch = vec![
         alice.at(1, "case.accept", json!({ "case_id": case })),
         alice.at(
@@ -106,10 +107,9 @@ async fn a_gap_is_409_with_the_expected_seq_and_applies_nothing() {
 
 #[tokio::test]
 async fn a_batch_may_replay_old_seqs_before_new_ones() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
+    let case = app.case_for("alice").create().await;
     let mut alice = app.login("alice").await;
-    let snap = app.snapshot(&alice).await;
-    let case = snap.with_status(alice.user.id, CaseStatus::Assigned)[0].id;
     let first = vec![
         alice.next("case.accept", json!({ "case_id": case })),
         alice.next(
@@ -142,16 +142,10 @@ async fn a_batch_may_replay_old_seqs_before_new_ones() {
 
 #[tokio::test]
 async fn writing_to_another_engineers_case_is_rejected_and_synced_back() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
+    let bobs_case = app.case_for("bob").create().await;
     let mut alice = app.login("alice").await;
     let manager = app.login("manager").await;
-    let all = app.snapshot(&manager).await;
-    let bob_id = all
-        .cases
-        .values()
-        .find_map(|c| c.assignee_id.filter(|a| *a != alice.user.id))
-        .unwrap();
-    let bobs_case = all.with_status(bob_id, CaseStatus::Assigned)[0].id;
     let (_, cursor) = app.pull_all(&alice, None).await;
 
     let (status, reason) = app
@@ -202,11 +196,14 @@ async fn writing_to_another_engineers_case_is_rejected_and_synced_back() {
 
 #[tokio::test]
 async fn only_a_manager_closes_a_completed_case() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
+    let case = app
+        .case_for("alice")
+        .status(CaseStatus::Completed)
+        .create()
+        .await;
     let mut manager = app.login("manager").await;
     let mut alice = app.login("alice").await;
-    let snap = app.snapshot(&alice).await;
-    let case = snap.with_status(alice.user.id, CaseStatus::Completed)[0].id;
 
     let (status, reason) = app
         .push_one(&mut alice, "case.close", json!({ "case_id": case }))
@@ -224,10 +221,9 @@ async fn only_a_manager_closes_a_completed_case() {
 
 #[tokio::test]
 async fn an_unknown_mutation_is_rejected_and_the_queue_goes_on() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
+    let case = app.case_for("alice").create().await;
     let mut alice = app.login("alice").await;
-    let snap = app.snapshot(&alice).await;
-    let case = snap.with_status(alice.user.id, CaseStatus::Assigned)[0].id;
     let batch = vec![
         alice.next("case.teleport", json!({ "case_id": case })),
         alice.next("case.accept", json!({ "case_id": "not-a-uuid" })),
@@ -266,11 +262,14 @@ async fn an_unknown_mutation_is_rejected_and_the_queue_goes_on() {
 
 #[tokio::test]
 async fn server_checks_unknown_part_engineer_and_blob() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team().part("P-100")).await;
+    let case = app
+        .case_for("alice")
+        .status(CaseStatus::InProgress)
+        .create()
+        .await;
     let mut alice = app.login("alice").await;
     let mut manager = app.login("manager").await;
-    let snap = app.snapshot(&alice).await;
-    let case = snap.with_status(alice.user.id, CaseStatus::InProgress)[0].id;
 
     let (status, reason) = app
         .push_one(
@@ -330,7 +329,7 @@ async fn server_checks_unknown_part_engineer_and_blob() {
 
 #[tokio::test]
 async fn a_manager_creates_and_assigns_a_case() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
     let mut manager = app.login("manager").await;
     let bob = app.login("bob").await;
     let (_, bob_cursor) = app.pull_all(&bob, None).await;
@@ -362,7 +361,7 @@ async fn a_manager_creates_and_assigns_a_case() {
 
 #[tokio::test]
 async fn push_checks_schema_and_batch_size() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::new().engineer("alice")).await;
     let mut alice = app.login("alice").await;
     let res = app
         .http

@@ -8,7 +8,8 @@ use onsite_core::{CaseFlag, CaseStatus};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{sha, spawn_app, Device, TestApp};
+use crate::helpers::{sha, Device, TestApp};
+use crate::seed::{spawn_with, Seed};
 
 /// Push one mutation with the given device time.
 pub(crate) async fn push_at(
@@ -94,7 +95,7 @@ pub(crate) async fn work_case(
 
 #[tokio::test]
 async fn a_severity_1_case_is_closed_only_after_a_fault_analysis() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
     let mut manager = app.login("manager").await;
     let mut alice = app.login("alice").await;
     let mut bob = app.login("bob").await;
@@ -156,10 +157,9 @@ async fn a_severity_1_case_is_closed_only_after_a_fault_analysis() {
 
 #[tokio::test]
 async fn a_device_clock_far_from_the_servers_flags_the_case() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::new().manager("manager").engineer("alice")).await;
+    let case = app.case_for("alice").create().await;
     let mut alice = app.login("alice").await;
-    let snap = app.snapshot(&alice).await;
-    let case = snap.with_status(alice.user.id, CaseStatus::Assigned)[0].id;
     let slow = Utc::now() - Duration::minutes(30);
     let mut accept = alice.next("case.accept", json!({ "case_id": case }));
     accept.client_time = slow;
@@ -200,7 +200,7 @@ async fn a_device_clock_far_from_the_servers_flags_the_case() {
 
 #[tokio::test]
 async fn an_inspection_case_completes_once_every_checklist_item_is_answered() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
     let mut manager = app.login("manager").await;
     let mut alice = app.login("alice").await;
     let mut bob = app.login("bob").await;

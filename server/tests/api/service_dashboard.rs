@@ -2,11 +2,12 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use onsite_core::wire::PushStatus;
-use onsite_core::Dashboard;
+use onsite_core::{CaseStatus, Dashboard};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::helpers::{assert_json_error, spawn_app, Device, TestApp};
+use crate::helpers::{assert_json_error, Device, TestApp};
+use crate::seed::{spawn_with, Seed};
 use crate::service::{create_args, push_at, work_case};
 
 async fn get_dashboard(app: &TestApp, dev: &Device, from: &str, to: &str) -> reqwest::Response {
@@ -25,11 +26,16 @@ fn close(a: Option<f64>, b: f64) -> bool {
 
 #[tokio::test]
 async fn the_dashboard_shows_hand_computed_figures_for_a_period() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
+    // Work of today, outside every period below.
+    for status in [CaseStatus::Closed, CaseStatus::InProgress] {
+        app.case_for("alice").status(status).create().await;
+        app.case_for("bob").status(status).create().await;
+    }
     let mut manager = app.login("manager").await;
     let mut alice = app.login("alice").await;
     let mut bob = app.login("bob").await;
-    // A day in 2020: none of the demo cases fall in it.
+    // A day in 2020: none of today's cases fall in it.
     let t = Utc.with_ymd_and_hms(2020, 3, 2, 8, 0, 0).unwrap();
     // Standard targets (minutes): sev1 30 / 1440, sev2 60 / 4320, sev3 120 / 10080, sev4 240 / none.
     // P alice sev2: accepted +30 (✓), signed +300 (✓), resolved, rating 5.

@@ -1,11 +1,27 @@
 //! Issue 4 over HTTP: van-stock levels and reorder points, adjustments and their ledger.
 
 use onsite_core::wire::{Entity, PushStatus, StockLedgerResponse};
-use onsite_core::CaseStatus;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{assert_json_error, spawn_app, Device, TestApp};
+use crate::helpers::{assert_json_error, Device, TestApp};
+use crate::seed::{spawn_with, Seed, VAN_LOAD};
+
+/// A manager, two engineers and three parts: alice carries two of them (one with a reorder
+/// point above the default), bob the third.
+fn vans() -> Seed {
+    Seed::new()
+        .manager("manager")
+        .engineer("alice")
+        .engineer("bob")
+        .part("P-100")
+        .part("P-200")
+        .part("P-300")
+        .stock("alice", "P-100", 5)
+        .stock("alice", "P-200", 2)
+        .reorder_point("alice", "P-200", 3)
+        .stock("bob", "P-300", 4)
+}
 
 async fn ledger(app: &TestApp, dev: &Device, engineer: &str) -> reqwest::Response {
     app.http
@@ -29,7 +45,7 @@ async fn levels(app: &TestApp, dev: &Device, query: &[(&str, &str)]) -> reqwest:
 
 #[tokio::test]
 async fn a_manager_reads_an_engineers_van_levels_with_reorder_points() {
-    let app = spawn_app().await;
+    let app = spawn_with(vans()).await;
     let manager = app.login("manager").await;
     let alice = app.login("alice").await;
     let alice_id = alice.user.id.to_string();
@@ -43,7 +59,7 @@ async fn a_manager_reads_an_engineers_van_levels_with_reorder_points() {
     assert!(!pulled.is_empty());
     assert_eq!(got, pulled);
     assert!(got.windows(2).all(|w| w[0].part_no < w[1].part_no));
-    // The demo's reorder points by part family are real, not the default 1.
+    // Reorder points are real, not the default 1.
     assert!(got.iter().any(|s| s.min_qty > 1), "{got:?}");
     assert!(got.iter().all(|s| s.engineer_id == alice.user.id));
 
@@ -90,7 +106,7 @@ async fn put_reorder_point(app: &TestApp, dev: &Device, body: Value) -> reqwest:
 
 #[tokio::test]
 async fn a_manager_sets_a_reorder_point_and_the_engineer_pulls_it() {
-    let app = spawn_app().await;
+    let app = spawn_with(vans()).await;
     let manager = app.login("manager").await;
     let alice = app.login("alice").await;
     let bob = app.login("bob").await;
@@ -192,7 +208,8 @@ async fn a_manager_sets_a_reorder_point_and_the_engineer_pulls_it() {
 
 #[tokio::test]
 async fn a_manager_adjusts_van_stock_and_the_ledger_lists_every_movement() {
-    let app = spawn_app().await;
+    let app = spawn_with(vans()).await;
+    let case = app.case_for("alice").create().await;
     let mut manager = app.login("manager").await;
     let mut alice = app.login("alice").await;
     let alice_id = alice.user.id;
@@ -235,7 +252,6 @@ async fn a_manager_adjusts_van_stock_and_the_ledger_lists_every_movement() {
     assert!(reason.unwrap().starts_with("unknown_engineer"));
 
     // Use 2 on a case, correct it down by 1, then take the van below zero (allowed, visible).
-    let case = after.with_status(alice.user.id, CaseStatus::Assigned)[0].id;
     app.push_one(&mut alice, "case.accept", json!({ "case_id": case }))
         .await;
     app.push_one(
@@ -276,9 +292,7 @@ async fn a_manager_adjusts_van_stock_and_the_ledger_lists_every_movement() {
     let lines: Vec<_> = body.lines.iter().filter(|l| l.part_no == part_no).collect();
     let moves: Vec<(&str, i64)> = lines
         .iter()
-        .filter(|l| {
-            l.reason != "demo van load" && l.reason != "part.use" || l.mutation_id.is_some()
-        })
+        .filter(|l| l.reason != VAN_LOAD && l.reason != "part.use" || l.mutation_id.is_some())
         .map(|l| (l.reason.as_str(), l.delta))
         .collect();
     assert_eq!(

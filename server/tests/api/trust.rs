@@ -7,12 +7,22 @@ use onsite_core::{Case, CaseFlag, CaseStatus};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{assert_json_error, png, sha, spawn_app, spawn_configured, Device, TestApp};
+use crate::helpers::{
+    assert_json_error, png, sha, spawn_app, spawn_configured, spawn_empty_app, Device, TestApp,
+};
+use crate::seed::{spawn_with, Seed};
 
-/// One of `who`'s cases in progress, as the manager sees it.
-async fn in_progress(app: &TestApp, who: &Device) -> Case {
-    let snap = app.snapshot(who).await;
-    snap.with_status(who.user.id, CaseStatus::InProgress)[0].clone()
+/// The team and a part on alice's van.
+fn with_a_part() -> Seed {
+    Seed::team().part("P-100").stock("alice", "P-100", 5)
+}
+
+/// A new case of `who`'s, in progress.
+async fn in_progress(app: &TestApp, who: &str) -> Uuid {
+    app.case_for(who)
+        .status(CaseStatus::InProgress)
+        .create()
+        .await
 }
 
 async fn case_as_manager(app: &TestApp, manager: &Device, id: Uuid) -> Case {
@@ -25,10 +35,10 @@ fn code(reason: &str) -> &str {
 
 #[tokio::test]
 async fn dates_beyond_the_range_are_rejected_and_the_server_lives_on() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
+    let case = in_progress(&app, "alice").await;
     let mut alice = app.login("alice").await;
     let mut manager = app.login("manager").await;
-    let case = in_progress(&app, &alice).await.id;
     let far: chrono::DateTime<chrono::Utc> = "+262142-12-31T23:59:00Z".parse().unwrap();
 
     // The device clock far in the future: this overflowed the SLA arithmetic and panicked.
@@ -81,11 +91,11 @@ async fn dates_beyond_the_range_are_rejected_and_the_server_lives_on() {
 
 #[tokio::test]
 async fn a_repeat_from_someone_else_is_refused_before_the_no_op() {
-    let app = spawn_app().await;
+    let app = spawn_with(with_a_part()).await;
+    let case = in_progress(&app, "alice").await;
     let mut alice = app.login("alice").await;
     let mut bob = app.login("bob").await;
     let mut manager = app.login("manager").await;
-    let case = in_progress(&app, &alice).await.id;
     let signature = png(40);
     assert_eq!(
         app.put_blob(&alice, &sha(&signature), signature.clone())
@@ -95,14 +105,7 @@ async fn a_repeat_from_someone_else_is_refused_before_the_no_op() {
     );
     let entry = Uuid::new_v4();
     let usage = Uuid::new_v4();
-    let part_no = app
-        .snapshot(&alice)
-        .await
-        .parts
-        .keys()
-        .next()
-        .cloned()
-        .expect("a catalog part");
+    let part_no = "P-100";
     let originals: Vec<(&str, Value)> = vec![
         (
             "case.time",
@@ -169,7 +172,8 @@ async fn a_repeat_from_someone_else_is_refused_before_the_no_op() {
 
 #[tokio::test]
 async fn naming_someone_elses_blob_grants_nothing() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
+    let bob_case = in_progress(&app, "bob").await;
     let alice = app.login("alice").await;
     let mut bob = app.login("bob").await;
     let signature = png(41);
@@ -180,7 +184,6 @@ async fn naming_someone_elses_blob_grants_nothing() {
             .status(),
         201
     );
-    let bob_case = in_progress(&app, &bob).await.id;
     let reason = app
         .push_rejected(
             &mut bob,
@@ -202,25 +205,21 @@ async fn naming_someone_elses_blob_grants_nothing() {
 
 #[tokio::test]
 async fn after_a_reassignment_only_the_new_assignee_writes_and_late_work_is_kept() {
-    let app = spawn_app().await;
+    let app = spawn_with(with_a_part()).await;
+    let case = in_progress(&app, "alice").await;
     let mut alice = app.login("alice").await;
     let mut bob = app.login("bob").await;
     let mut manager = app.login("manager").await;
-    let case = in_progress(&app, &alice).await;
-    let part_no = case
-        .parts
-        .first()
-        .map(|p| p.part_no.clone())
-        .unwrap_or_else(|| "FAN-0001".into());
+    let part_no = "P-100";
     app.push_applied(
         &mut manager,
         "case.assign",
-        json!({ "case_id": case.id, "engineer_id": bob.user.id }),
+        json!({ "case_id": case, "engineer_id": bob.user.id }),
     )
     .await;
 
     // Alice's device had queued a part and a sign-off before it heard of the reassignment.
-    let usage = json!({ "case_id": case.id, "usage_id": Uuid::new_v4(), "part_no": part_no,
+    let usage = json!({ "case_id": case, "usage_id": Uuid::new_v4(), "part_no": part_no,
         "qty": 1, "returned_defective": false });
     let reason = app.push_rejected(&mut alice, "part.use", usage).await;
     assert_eq!(code(&reason), "not_assignee", "{reason}");
@@ -235,7 +234,7 @@ async fn after_a_reassignment_only_the_new_assignee_writes_and_late_work_is_kept
     app.push_applied(
         &mut alice,
         "case.sign_off",
-        json!({ "case_id": case.id, "signoff_id": late, "signer_name": "Ms Li",
+        json!({ "case_id": case, "signoff_id": late, "signer_name": "Ms Li",
             "signature_sha256": sha(&late_signature), "report_sha256": "c".repeat(64),
             "signed_at": chrono::Utc::now() }),
     )
@@ -246,28 +245,28 @@ async fn after_a_reassignment_only_the_new_assignee_writes_and_late_work_is_kept
         .rejections
         .iter()
         .any(|r| r.name == "part.use" && r.code == "not_assignee"));
-    assert!(!back.cases.contains_key(&case.id), "no longer hers");
+    assert!(!back.cases.contains_key(&case), "no longer hers");
 
     // Bob works the case and the customer signs for him.
-    app.push_applied(&mut bob, "case.accept", json!({ "case_id": case.id }))
+    app.push_applied(&mut bob, "case.accept", json!({ "case_id": case }))
         .await;
     app.push_applied(
         &mut bob,
         "case.set_status",
-        json!({ "case_id": case.id, "status": "in_progress" }),
+        json!({ "case_id": case, "status": "in_progress" }),
     )
     .await;
     let real = Uuid::new_v4();
     app.push_applied(
         &mut bob,
         "case.sign_off",
-        json!({ "case_id": case.id, "signoff_id": real, "signer_name": "Mr Wu",
+        json!({ "case_id": case, "signoff_id": real, "signer_name": "Mr Wu",
             "unsigned_reason": "customer left", "report_sha256": "d".repeat(64),
             "signed_at": chrono::Utc::now() }),
     )
     .await;
 
-    let seen = case_as_manager(&app, &manager, case.id).await;
+    let seen = case_as_manager(&app, &manager, case).await;
     assert_eq!(
         seen.sign_off.as_ref().map(|s| s.signoff_id),
         Some(real),
@@ -351,10 +350,10 @@ async fn past_fixes_carry_no_customer_data() {
 
 #[tokio::test]
 async fn loose_input_is_refused() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
+    let case = in_progress(&app, "alice").await;
     let mut alice = app.login("alice").await;
     let mut manager = app.login("manager").await;
-    let case = in_progress(&app, &alice).await.id;
     let res = app
         .push(&alice, vec![alice.at(1, "case.accept", json!([case]))])
         .await;
@@ -389,7 +388,7 @@ async fn loose_input_is_refused() {
 
 #[tokio::test]
 async fn a_session_ends_when_revoked_or_long_idle() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
     let alice = app.login("alice").await;
     let alice2 = app.login("alice").await;
     let bob = app.login("bob").await;
@@ -476,7 +475,7 @@ async fn a_session_ends_when_revoked_or_long_idle() {
 
 #[tokio::test]
 async fn logins_are_throttled_per_username() {
-    let app = spawn_app().await;
+    let app = spawn_with(Seed::team()).await;
     for _ in 0..onsite_server::throttle::MAX_FAILURES_PER_USER {
         assert_eq!(app.login_raw("alice", "wrong-password").await.status(), 401);
     }
@@ -497,7 +496,7 @@ async fn logins_are_throttled_per_username() {
 
 #[tokio::test]
 async fn logins_are_throttled_per_address() {
-    let app = spawn_app().await;
+    let app = spawn_empty_app().await;
     // A spray of usernames from one address: each name stays under its own limit.
     for i in 0..onsite_server::throttle::MAX_FAILURES_PER_ADDR {
         let res = app.login_raw(&format!("guess-{i}"), "wrong-password").await;
@@ -510,7 +509,9 @@ async fn logins_are_throttled_per_address() {
 
 #[tokio::test]
 async fn uploads_are_bounded_per_user_and_unnamed_blobs_are_collected() {
-    let app = spawn_configured(true, None, |c| c.upload_quota_bytes = 1000).await;
+    let app = spawn_configured(false, None, |c| c.upload_quota_bytes = 1000).await;
+    Seed::team().load(&app).await;
+    let case = in_progress(&app, "bob").await;
     let bob = app.login("bob").await;
     let manager = app.login("manager").await;
     let a = vec![1u8; 600];
@@ -527,7 +528,6 @@ async fn uploads_are_bounded_per_user_and_unnamed_blobs_are_collected() {
 
     // `a` is named by bob's case, `b` by nothing: after the grace period only `b` goes.
     let mut bob = bob;
-    let case = in_progress(&app, &bob).await.id;
     app.push_applied(
         &mut bob,
         "photo.add",
