@@ -32,6 +32,8 @@ pub struct Sent {
     pub usages: Vec<Uuid>,
     /// The seq the server confirmed on the device's last pull.
     pub pulled_last_seq: u64,
+    /// Where its next pull continues.
+    pub cursor: Option<String>,
 }
 
 const GIVE_UP_AFTER: usize = 50;
@@ -42,16 +44,16 @@ pub async fn run(
     device: &Device,
     scenario: &Scenario,
     rec: &Recorder,
-    full_pull: bool,
     last_seq: u64,
+    cursor: Option<String>,
 ) -> anyhow::Result<Sent> {
     let mut sent = Sent {
         last_seq,
         ..Sent::default()
     };
     let started = Instant::now();
-    let mut cursor = None;
-    if full_pull {
+    let mut cursor = cursor;
+    if cursor.is_none() {
         cursor = Some(
             pull_until_done(
                 http,
@@ -106,6 +108,7 @@ pub async fn run(
             .await?,
         );
     }
+    sent.cursor = cursor;
     Ok(sent)
 }
 

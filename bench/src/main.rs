@@ -75,20 +75,20 @@ async fn main() -> anyhow::Result<()> {
         let rec = Arc::new(Recorder::default());
         let cpu = server.cpu_seconds();
         let t = Instant::now();
-        let last: Vec<u64> = match sent.is_empty() {
-            true => fleet.devices.iter().map(|d| d.first_seq - 1).collect(),
-            false => sent.iter().map(|s| s.last_seq).collect(),
+        // Phase two goes on where phase one left off: the next seqs, the same cursors.
+        let start: Vec<(u64, Option<String>)> = match full_pull {
+            true => fleet
+                .devices
+                .iter()
+                .map(|d| (d.first_seq - 1, None))
+                .collect(),
+            false => sent
+                .iter()
+                .map(|s| (s.last_seq, s.cursor.clone()))
+                .collect(),
         };
-        let results = run_phase(
-            &server.url,
-            &fleet,
-            &scenario,
-            &rec,
-            full_pull,
-            args.burst_secs,
-            last,
-        )
-        .await?;
+        let results =
+            run_phase(&server.url, &fleet, &scenario, &rec, args.burst_secs, start).await?;
         let wall = t.elapsed().as_secs_f64();
         let cpu = server.cpu_seconds() - cpu;
         merge(&mut sent, results);
@@ -126,9 +126,8 @@ async fn run_phase(
     fleet: &Arc<Fleet>,
     scenario: &Arc<Scenario>,
     rec: &Arc<Recorder>,
-    full_pull: bool,
     burst_secs: u64,
-    last_seq: Vec<u64>,
+    start: Vec<(u64, Option<String>)>,
 ) -> anyhow::Result<Vec<Sent>> {
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(fleet.devices.len())
@@ -142,7 +141,7 @@ async fn run_phase(
             scenario.clone(),
             rec.clone(),
         );
-        let last = last_seq[i];
+        let (last, cursor) = start[i].clone();
         let delay =
             Duration::from_millis(rand::thread_rng().gen_range(0..burst_secs.max(1) * 1000));
         tasks.spawn(async move {
@@ -150,7 +149,7 @@ async fn run_phase(
             let d = &fleet.devices[i];
             (
                 i,
-                device::run(&http, &url, d, &scenario, &rec, full_pull, last).await,
+                device::run(&http, &url, d, &scenario, &rec, last, cursor).await,
             )
         });
     }
@@ -175,6 +174,7 @@ fn merge(total: &mut Vec<Sent>, phase: Vec<Sent>) {
         t.last_seq = p.last_seq;
         t.usages.extend(p.usages);
         t.pulled_last_seq = p.pulled_last_seq;
+        t.cursor = p.cursor;
     }
 }
 

@@ -180,6 +180,7 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
     }
     // The parts the cases used, on the ledger as a push puts them (a van driven below zero
     // flags the case).
+    let mut moved = outcome::MovedStock::default();
     for (engineer, part_no, (delta, case_id)) in &builder.moves {
         let why = StockReason {
             reason: "part.use",
@@ -193,7 +194,7 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
             delta: *delta,
         }];
         let case = builder.cases.get_mut(case_id);
-        outcome::record_stock_moves(&mut tx, &used, &why, case, now).await?;
+        outcome::record_stock_moves(&mut tx, &used, &why, case, &mut moved, now).await?;
     }
     // Reorder points: what a van should never run below, by kind of part.
     for engineer in [people.alice.user_id, people.bob.user_id] {
@@ -223,8 +224,9 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
             mutation_id: None,
             note: Some(&a.reason),
         };
-        outcome::record_stock_moves(&mut tx, &out.stock_moves, &why, None, now).await?;
+        outcome::record_stock_moves(&mut tx, &out.stock_moves, &why, None, &mut moved, now).await?;
     }
+    moved.log(&mut tx).await?;
     let all: Vec<_> = builder.cases.values().cloned().collect();
     outcome::store_cases(&mut tx, &all, &BTreeMap::new(), now).await?;
     tx.commit().await?;

@@ -170,7 +170,7 @@ pub async fn put_part(conn: &mut Conn, part: &Part) -> Result<(), sqlx::Error> {
 }
 
 /// Log the change of one engineer's van-stock line (devices pull it with the next sync).
-async fn log_stock_change(
+pub async fn log_stock_change(
     conn: &mut Conn,
     engineer_id: Uuid,
     part_no: &str,
@@ -216,6 +216,21 @@ pub async fn move_stock(
     why: &StockReason<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
+    let qty = move_stock_unlogged(conn, engineer_id, part_no, delta, why, now).await?;
+    log_stock_change(conn, engineer_id, part_no).await?;
+    Ok(qty)
+}
+
+/// `move_stock` without the change row: for a caller that logs each moved line once
+/// (`log_stock_change`) however often it moved.
+pub async fn move_stock_unlogged(
+    conn: &mut Conn,
+    engineer_id: Uuid,
+    part_no: &str,
+    delta: i64,
+    why: &StockReason<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
     let engineer = engineer_id.to_string();
     let qty: i64 = sqlx::query_scalar(
         "INSERT INTO stock (engineer_id, part_no, qty) VALUES (?1, ?2, ?3)
@@ -241,7 +256,6 @@ pub async fn move_stock(
     .bind(why.note)
     .execute(&mut *conn)
     .await?;
-    log_stock_change(conn, engineer_id, part_no).await?;
     Ok(qty)
 }
 

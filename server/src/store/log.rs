@@ -215,21 +215,39 @@ pub struct AuditEntry<'a> {
     pub rejected: Option<String>,
 }
 
-pub async fn audit(conn: &mut Conn, e: &AuditEntry<'_>) -> Result<(), sqlx::Error> {
+/// Write the audit rows of a push, in order, in one statement.
+pub async fn audit(conn: &mut Conn, entries: &[AuditEntry<'_>]) -> Result<(), sqlx::Error> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|e| {
+            serde_json::json!([
+                e.client_id.to_string(),
+                e.mutation.seq as i64,
+                e.mutation.id.to_string(),
+                e.user_id.to_string(),
+                &e.mutation.name,
+                e.mutation.args.to_string(),
+                ts(e.mutation.client_time),
+                ts(e.server_time),
+                if e.rejected.is_some() {
+                    "rejected"
+                } else {
+                    "applied"
+                },
+                &e.rejected,
+            ])
+        })
+        .collect();
     sqlx::query(
         "INSERT INTO mutations (client_id, seq, id, user_id, name, args, client_time, server_time, status, reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+                value ->> 6, value ->> 7, value ->> 8, value ->> 9
+         FROM json_each(?1) ORDER BY key",
     )
-    .bind(e.client_id.to_string())
-    .bind(e.mutation.seq as i64)
-    .bind(e.mutation.id.to_string())
-    .bind(e.user_id.to_string())
-    .bind(&e.mutation.name)
-    .bind(e.mutation.args.to_string())
-    .bind(ts(e.mutation.client_time))
-    .bind(ts(e.server_time))
-    .bind(if e.rejected.is_some() { "rejected" } else { "applied" })
-    .bind(&e.rejected)
+    .bind(serde_json::Value::from(rows).to_string())
     .execute(conn)
     .await?;
     Ok(())

@@ -1,7 +1,7 @@
 //! What the server keeps of an applied mutation: the one path from `onsite_core::apply`'s
 //! outcome to the database, for a device's push and for the demo data alike.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use onsite_core::{Case, CaseFlag, StockMove};
@@ -10,19 +10,36 @@ use uuid::Uuid;
 use crate::store::cases::{self, StockReason};
 use crate::store::{blobs, Conn};
 
-/// Puts `moves` on the van-stock ledger with `why`. A move that takes a van below zero
-/// flags `case` (the case that used the part, when there is one) with `NegativeStock`:
-/// negative stock is allowed, never refused.
+/// The van-stock lines a batch moved: each is logged for the devices once, however often it
+/// moved.
+#[derive(Default)]
+pub struct MovedStock(BTreeSet<(Uuid, String)>);
+
+impl MovedStock {
+    pub async fn log(self, conn: &mut Conn) -> Result<(), sqlx::Error> {
+        for (engineer_id, part_no) in self.0 {
+            cases::log_stock_change(conn, engineer_id, &part_no).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Puts `moves` on the van-stock ledger with `why` (noting the lines in `moved`). A move that
+/// takes a van below zero flags `case` (the case that used the part, when there is one) with
+/// `NegativeStock`: negative stock is allowed, never refused.
 pub async fn record_stock_moves(
     conn: &mut Conn,
     moves: &[StockMove],
     why: &StockReason<'_>,
     mut case: Option<&mut Case>,
+    moved: &mut MovedStock,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     for mv in moves {
         let level =
-            cases::move_stock(conn, mv.engineer_id, &mv.part_no, mv.delta, why, now).await?;
+            cases::move_stock_unlogged(conn, mv.engineer_id, &mv.part_no, mv.delta, why, now)
+                .await?;
+        moved.0.insert((mv.engineer_id, mv.part_no.clone()));
         if let (true, Some(case)) = (level < 0, case.as_deref_mut()) {
             let flag = CaseFlag::NegativeStock {
                 part_no: mv.part_no.clone(),

@@ -1,6 +1,6 @@
 //! Push: apply a device's queued mutations in seq order, idempotently, in one transaction.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use onsite_core::wire::{
@@ -54,6 +54,7 @@ pub async fn push(
     // The policies `case.create` may name, read inside the transaction (managers edit them).
     let sla_policies = policies::all_policies(&mut tx).await?;
     let mut touched = Touched::default();
+    let mut audit = Vec::with_capacity(mutations.len());
     let mut results = Vec::with_capacity(mutations.len());
     for wm in &mutations {
         if wm.seq <= last_seq {
@@ -95,17 +96,13 @@ pub async fn push(
                 Some(rejection.to_string())
             }
         };
-        log::audit(
-            &mut tx,
-            &log::AuditEntry {
-                client_id: req.client_id,
-                user_id: session.user_id,
-                mutation: wm,
-                server_time: now,
-                rejected: rejected.clone(),
-            },
-        )
-        .await?;
+        audit.push(log::AuditEntry {
+            client_id: req.client_id,
+            user_id: session.user_id,
+            mutation: wm,
+            server_time: now,
+            rejected: rejected.clone(),
+        });
         last_seq = wm.seq;
         results.push(PushResult {
             seq: wm.seq,
@@ -118,6 +115,7 @@ pub async fn push(
         });
     }
     touched.store(&mut tx, Utc::now()).await?;
+    log::audit(&mut tx, &audit).await?;
     users::set_last_seq(&mut tx, req.client_id, last_seq, Utc::now()).await?;
     tx.commit().await?;
     Ok(PushResponse { last_seq, results })
@@ -133,6 +131,10 @@ struct Touched {
     /// As they stand now.
     now: BTreeMap<Uuid, Case>,
     changed: BTreeSet<Uuid>,
+    /// Van-stock lines moved, logged once each.
+    moved: outcome::MovedStock,
+    /// Part numbers looked up in the catalog: whether each exists.
+    parts: HashMap<String, bool>,
 }
 
 impl Touched {
@@ -162,8 +164,19 @@ impl Touched {
         self.now.insert(case.id, case);
     }
 
-    /// Write every changed case, against how it stood before the push.
+    async fn part_exists(&mut self, conn: &mut Conn, part_no: &str) -> Result<bool, sqlx::Error> {
+        if let Some(known) = self.parts.get(part_no) {
+            return Ok(*known);
+        }
+        let exists = cases::part_exists(conn, part_no).await?;
+        self.parts.insert(part_no.to_string(), exists);
+        Ok(exists)
+    }
+
+    /// Write every changed case, against how it stood before the push, and log the moved
+    /// van-stock lines.
     async fn store(&mut self, conn: &mut Conn, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+        std::mem::take(&mut self.moved).log(conn).await?;
         let changed: Vec<Case> = std::mem::take(&mut self.changed)
             .into_iter()
             .filter_map(|id| self.now.get(&id).cloned())
@@ -209,7 +222,7 @@ async fn apply_one(
         }
         return Ok(Err(r));
     }
-    if let Some(r) = server_checks(conn, &m, session).await? {
+    if let Some(r) = server_checks(conn, &m, session, touched).await? {
         return Ok(Err(r));
     }
     // A case opened without a policy runs on its customer's contract, else on `standard`.
@@ -258,7 +271,15 @@ async fn apply_one(
         },
     };
     let used_by = stored.iter_mut().find(|c| Some(c.id) == m.target_case());
-    outcome::record_stock_moves(conn, &outcome.stock_moves, &why, used_by, now).await?;
+    outcome::record_stock_moves(
+        conn,
+        &outcome.stock_moves,
+        &why,
+        used_by,
+        &mut touched.moved,
+        now,
+    )
+    .await?;
     for case in stored {
         touched.put(case);
     }
@@ -302,6 +323,7 @@ async fn server_checks(
     conn: &mut Conn,
     m: &Mutation,
     session: &Session,
+    touched: &mut Touched,
 ) -> Result<Option<Rejection>, sqlx::Error> {
     // Naming a blob needs its bytes: an upload of one's own, or a case one may see that names
     // it. Otherwise it is answered as missing, so a hash reveals nothing.
@@ -311,13 +333,13 @@ async fn server_checks(
         }
     }
     Ok(match m {
-        Mutation::PartUse(a) if !cases::part_exists(conn, a.part_no.trim()).await? => {
+        Mutation::PartUse(a) if !touched.part_exists(conn, a.part_no.trim()).await? => {
             Some(Rejection::new(
                 RejectionCode::UnknownPart,
                 format!("part `{}` is not in the catalog", a.part_no),
             ))
         }
-        Mutation::StockAdjust(a) if !cases::part_exists(conn, a.part_no.trim()).await? => {
+        Mutation::StockAdjust(a) if !touched.part_exists(conn, a.part_no.trim()).await? => {
             Some(Rejection::new(
                 RejectionCode::UnknownPart,
                 format!("part `{}` is not in the catalog", a.part_no),
