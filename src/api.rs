@@ -21,6 +21,8 @@ pub enum ApiError {
         status: u16,
         code: String,
         message: String,
+        /// Seconds the server asked to wait (`Retry-After` on 503 and 429).
+        retry_after: Option<u32>,
     },
     Decode(String),
 }
@@ -35,6 +37,7 @@ impl std::fmt::Display for ApiError {
                 status,
                 code,
                 message,
+                ..
             } => write!(f, "{status} {code}: {message}"),
             ApiError::Decode(m) => write!(f, "unexpected answer: {m}"),
         }
@@ -56,11 +59,19 @@ impl ApiError {
                 404 => "sync_reason.not_found",
                 409 => "sync_reason.conflict",
                 413 => "sync_reason.too_large",
-                408 | 429 => "sync_reason.busy",
+                408 | 429 | 503 => "sync_reason.busy",
                 s if s >= 500 => "sync_reason.server_error",
                 _ => "sync_reason.other",
             },
         })
+    }
+
+    /// How long the server asked this device to wait, in seconds.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            ApiError::Http { retry_after, .. } => *retry_after,
+            _ => None,
+        }
     }
 
     /// Worth retrying later with backoff (network or server trouble).
@@ -143,6 +154,10 @@ async fn send(req: Result<Request, gloo_net::Error>) -> Result<Response, ApiErro
 
 async fn error_of(resp: Response) -> ApiError {
     let status = resp.status();
+    let retry_after = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.trim().parse::<u32>().ok());
     let text = resp.text().await.unwrap_or_default();
     let body: Option<ErrorBody> = serde_json::from_str(&text).ok();
     if status == 401 {
@@ -160,6 +175,7 @@ async fn error_of(resp: Response) -> ApiError {
             status,
             code: b.error,
             message: b.message,
+            retry_after,
         },
         None => ApiError::Http {
             status,
@@ -169,6 +185,7 @@ async fn error_of(resp: Response) -> ApiError {
             } else {
                 text
             },
+            retry_after,
         },
     }
 }
@@ -249,6 +266,7 @@ async fn push_exchange(request: Result<Request, gloo_net::Error>) -> Result<Push
             status: 409,
             code: body.as_ref().map_or("conflict".into(), |b| b.error.clone()),
             message: body.map_or(text, |b| b.message),
+            retry_after: None,
         });
     }
     json_of(resp).await.map(PushReply::Ok)

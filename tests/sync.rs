@@ -101,6 +101,7 @@ impl Transport for Stub {
                     status: 500,
                     code: "internal".into(),
                     message: "boom".into(),
+                    retry_after: None,
                 })
             }
             Mode::Offline => return Err(ApiError::Offline),

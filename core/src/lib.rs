@@ -2,6 +2,7 @@
 //! change them and the sync wire types. No I/O: the PWA and the server both
 //! depend on this crate, so its rules are enforced identically on both sides.
 
+pub mod backoff;
 pub mod case_status;
 pub mod catalog;
 pub mod dashboard;

@@ -23,8 +23,6 @@ const DEBOUNCE_MS: u32 = 1_000;
 /// Another tab holds the sync lock: how soon to look again.
 const LOCK_BUSY_RETRY_MS: f64 = 3_000.0;
 const PERIOD_MS: f64 = 60_000.0;
-const BACKOFF_BASE_MS: f64 = 1_000.0;
-const BACKOFF_MAX_MS: f64 = 60_000.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cmd {
@@ -66,12 +64,6 @@ fn navigator_online() -> bool {
     web_sys::window()
         .map(|w| w.navigator().on_line())
         .unwrap_or(true)
-}
-
-/// Full jitter: a random wait in [0, min(max, base * 2^attempt)].
-fn backoff_ms(failures: u32) -> f64 {
-    let cap = (BACKOFF_BASE_MS * 2f64.powi(failures.min(16) as i32)).min(BACKOFF_MAX_MS);
-    (js_sys::Math::random() * cap).max(250.0)
 }
 
 /// Starts the engine: at start, on `online`, on `visibilitychange` to visible, ~1 s after
@@ -253,7 +245,12 @@ async fn run_loop(
                     + if auth {
                         PERIOD_MS
                     } else {
-                        backoff_ms(failures - 1)
+                        // A saturated server says how long to stay away (503 Retry-After).
+                        let asked = match &e {
+                            SyncError::Transient(api) => api.retry_after(),
+                            _ => None,
+                        };
+                        onsite_core::backoff::wait_ms(failures, asked, js_sys::Math::random())
                     };
                 status.update(|s| {
                     s.syncing = false;
