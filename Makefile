@@ -31,6 +31,7 @@ deps-build:
 	@trunk --version 2>/dev/null | grep -q "$(TRUNK_VERSION)" || cargo install trunk --version $(TRUNK_VERSION) --locked
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@command -v wasm-opt >/dev/null || $(APT_INSTALL) binaryen || ($(SUDO) apt-get update && $(APT_INSTALL) binaryen)
+	@command -v brotli >/dev/null || $(APT_INSTALL) brotli || ($(SUDO) apt-get update && $(APT_INSTALL) brotli)
 
 deps-test: deps-build deps-browser deps-python
 

@@ -52,7 +52,8 @@ def build_files(stage):
             if name.startswith("."):
                 continue
             rel = os.path.normpath(os.path.join(rel_dir, name)).replace(os.sep, "/")
-            if rel in SKIP_FILES:
+            # The precompressed copies (precompress.py) are other bodies of the same URL.
+            if rel in SKIP_FILES or rel.endswith((".br", ".gz")):
                 continue
             files.append(rel)
     return sorted(files)

@@ -141,27 +141,27 @@ pub async fn build_app(state: AppState) -> Router {
         .route("/api/{*rest}", axum::routing::any(sync::api_not_found))
         .method_not_allowed_fallback(sync::method_not_allowed);
 
-    with_layers(
-        Router::new()
-            .route("/healthz", get(health::healthz))
-            .merge(api)
-            .with_state(state.clone())
-            .merge(static_files::router(&state.config.dist)),
-    )
-}
-
-/// What wraps every route: JSON errors from layers, compression, the panic catcher (a panic
-/// in one request is a JSON 500; the server unwinds, so the next request is served).
-fn with_layers(router: Router) -> Router {
-    router
-        .layer(axum::middleware::map_response(json_errors))
-        // The fastest level: pull pages are compressed per request, and at level 6 gzip took
-        // more CPU than building them under load; level 1 still shrinks JSON about 6×.
+    // The API's answers are compressed per request; the PWA's files were compressed when
+    // they were built (`static_files.rs`).
+    let api = Router::new()
+        .route("/healthz", get(health::healthz))
+        .merge(api)
+        .with_state(state.clone())
         .layer(
+            // The fastest level: pull pages are compressed per request, and at level 6 gzip
+            // took more CPU than building them under load; level 1 still shrinks JSON ~6×.
             CompressionLayer::new()
                 .gzip(true)
                 .quality(tower_http::CompressionLevel::Fastest),
-        )
+        );
+    with_layers(api.merge(static_files::router(&state.config.dist)))
+}
+
+/// What wraps every route: JSON errors from layers, the panic catcher (a panic in one request
+/// is a JSON 500; the server unwinds, so the next request is served).
+fn with_layers(router: Router) -> Router {
+    router
+        .layer(axum::middleware::map_response(json_errors))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
 }

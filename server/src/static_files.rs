@@ -3,6 +3,8 @@
 //! Client-side routes (no file extension) fall back to `index.html`. The shell files
 //! (`index.html`, `sw.js`, `manifest.webmanifest`) and other unhashed files are
 //! `no-cache` (revalidated every time); hashed build assets are cached for a year.
+//! The build writes brotli and gzip copies beside each file (`.ci/precompress.py`); the one
+//! the browser accepts is served as it is, and nothing here is compressed per request.
 
 use std::path::{Path, PathBuf};
 
@@ -55,7 +57,9 @@ async fn serve(dist: PathBuf, req: Request) -> Response {
     let path = req.uri().path().to_string();
     let last = path.rsplit('/').next().unwrap_or_default().to_string();
     let method = req.method().clone();
-    let res = match ServeDir::new(&dist).oneshot(req).await {
+    let accepted = req.headers().get(header::ACCEPT_ENCODING).cloned();
+    let files = ServeDir::new(&dist).precompressed_br().precompressed_gzip();
+    let res = match files.oneshot(req).await {
         Ok(r) => r.map(Body::new),
         Err(e) => match e {},
     };
@@ -64,12 +68,15 @@ async fn serve(dist: PathBuf, req: Request) -> Response {
             return ApiError::not_found(format!("no file {path}")).into_response();
         }
         // A client-side route: the app shell decides.
-        let shell = Request::builder()
-            .method(method)
-            .uri("/index.html")
-            .body(Body::empty())
-            .expect("a static request");
-        let mut res = match ServeFile::new(dist.join("index.html")).oneshot(shell).await {
+        let mut shell = Request::builder().method(method).uri("/index.html");
+        if let Some(accepted) = accepted {
+            shell = shell.header(header::ACCEPT_ENCODING, accepted);
+        }
+        let shell = shell.body(Body::empty()).expect("a static request");
+        let index = ServeFile::new(dist.join("index.html"))
+            .precompressed_br()
+            .precompressed_gzip();
+        let mut res = match index.oneshot(shell).await {
             Ok(r) => r.map(Body::new),
             Err(e) => match e {},
         };
@@ -91,9 +98,11 @@ async fn serve(dist: PathBuf, req: Request) -> Response {
     res
 }
 
+/// Caching, and `Vary`: the same URL has a brotli, a gzip and a plain body.
 fn set_cache(res: &mut Response, value: &'static str) {
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    let headers = res.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
 }
 
 /// Trunk names build outputs `name-<16+ hex digits>.ext` (and `..._bg.wasm`).
