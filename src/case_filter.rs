@@ -22,6 +22,19 @@ impl CaseFilter {
         *self != CaseFilter::default()
     }
 
+    /// How many of the filters behind the "Filters" control are set (the search is in view).
+    pub fn hidden_active(&self) -> usize {
+        [
+            !self.mode.is_empty(),
+            !self.category.is_empty(),
+            !self.severity.is_empty(),
+            self.escalated_only,
+        ]
+        .into_iter()
+        .filter(|on| *on)
+        .count()
+    }
+
     pub fn matches(&self, c: &Case) -> bool {
         if !self.mode.is_empty() && c.mode.as_str() != self.mode {
             return false;

@@ -73,30 +73,49 @@ pub fn CaseFilters(filter: RwSignal<CaseFilter>) -> impl IntoView {
     let severities = (1..=4u8)
         .map(|l| (l.to_string(), format!("severity.{l}")))
         .collect();
+    // The search stays in view; the rest waits behind one control that counts what is set,
+    // so the first screen of a phone shows cases, not a form.
+    let open = RwSignal::new(false);
+    let hidden_active = move || filter.with(CaseFilter::hidden_active);
     view! {
         <div class="filters" role="search">
-            <label class="filter filter-search">
-                {i18n.text("filter.search")}
-                <input type="search" data-testid="filter-search"
-                    placeholder=i18n.text("filter.search_hint")
-                    prop:value=move || filter.with(|f| f.search.clone())
-                    on:input=move |ev| {
-                        let v = event_target_value(&ev);
-                        filter.update(|f| f.search = v);
-                    } />
-            </label>
-            {select("filter-mode", "filter.mode", modes, |f| &f.mode, |f, v| f.mode = v)}
-            {select("filter-category", "filter.category", categories, |f| &f.category, |f, v| f.category = v)}
-            {select("filter-severity", "filter.severity", severities, |f| &f.severity, |f, v| f.severity = v)}
-            <label class="check filter-escalated">
-                <input type="checkbox" data-testid="filter-escalated"
-                    prop:checked=move || filter.with(|f| f.escalated_only)
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        filter.update(|f| f.escalated_only = on);
-                    } />
-                {i18n.text("filter.escalated")}
-            </label>
+            <div class="filter-bar">
+                <label class="filter filter-search">
+                    <span class="visually-hidden">{i18n.text("filter.search")}</span>
+                    <input type="search" data-testid="filter-search"
+                        placeholder=i18n.text("filter.search_hint")
+                        prop:value=move || filter.with(|f| f.search.clone())
+                        on:input=move |ev| {
+                            let v = event_target_value(&ev);
+                            filter.update(|f| f.search = v);
+                        } />
+                </label>
+                <button type="button" class="btn btn-ghost filter-toggle" data-testid="filter-toggle"
+                    aria-controls="case-filter-panel"
+                    aria-expanded=move || if open.get() { "true" } else { "false" }
+                    class:active=move || { hidden_active() > 0 }
+                    on:click=move |_| open.update(|o| *o = !*o)>
+                    {i18n.text("filter.toggle")}
+                    <Show when=move || { hidden_active() > 0 }>
+                        <span class="filter-count" data-testid="filter-count">{hidden_active}</span>
+                    </Show>
+                </button>
+            </div>
+            <div class="filter-panel" id="case-filter-panel" data-testid="filter-panel"
+                hidden=move || !open.get()>
+                {select("filter-mode", "filter.mode", modes, |f| &f.mode, |f, v| f.mode = v)}
+                {select("filter-category", "filter.category", categories, |f| &f.category, |f, v| f.category = v)}
+                {select("filter-severity", "filter.severity", severities, |f| &f.severity, |f, v| f.severity = v)}
+                <label class="check filter-escalated">
+                    <input type="checkbox" data-testid="filter-escalated"
+                        prop:checked=move || filter.with(|f| f.escalated_only)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            filter.update(|f| f.escalated_only = on);
+                        } />
+                    {i18n.text("filter.escalated")}
+                </label>
+            </div>
             <Show when=move || filter.with(CaseFilter::is_active)>
                 <button type="button" class="btn btn-ghost filter-clear" data-testid="filter-clear"
                     on:click=move |_| filter.set(CaseFilter::default())>
@@ -237,24 +256,27 @@ pub fn CaseRow(case: Arc<Case>, #[prop(into)] selected: Signal<Option<Uuid>>) ->
                 data-case-id=id.to_string()
                 data-status=status
             >
+                // Three lines on a phone: the number and the time left, the title, then
+                // severity, status and the rest (cut, not wrapped: the case page has it all).
                 <div class="row-top">
                     <span class="case-number">{case.number.clone()}</span>
-                    <SeverityBadge severity=case.severity lang=lang />
-                    <StatusBadge status=case.status lang=lang />
                     <TimeLeftBadge sla=case.sla.clone() now=state.now />
                     // Rare (escalated cases only), so it may stay reactive.
                     {escalated.then(|| view! { <EscalatedBadge tier=tier /> })}
                 </div>
                 <div class="case-title">{case.title.clone()}</div>
-                <div class="case-class">
-                    <span class="row-mode" data-testid="row-mode" data-mode=mode>{t(&format!("mode.{mode}"))}</span>
-                    " · "
-                    <span class="row-category" data-testid="row-category" data-category=category>{t(&format!("category.{category}"))}</span>
-                </div>
-                <div class="case-meta">
-                    <span>{case.customer.name.clone()}</span>
-                    " · "
-                    <span>{case.site.address.clone()}</span>
+                <div class="row-bottom">
+                    <SeverityBadge severity=case.severity lang=lang />
+                    <StatusBadge status=case.status lang=lang />
+                    <span class="case-sub">
+                        <span class="row-mode" data-testid="row-mode" data-mode=mode>{t(&format!("mode.{mode}"))}</span>
+                        " · "
+                        <span class="row-category" data-testid="row-category" data-category=category>{t(&format!("category.{category}"))}</span>
+                        " · "
+                        <span>{case.customer.name.clone()}</span>
+                        " · "
+                        <span>{case.site.address.clone()}</span>
+                    </span>
                 </div>
             </a>
         </li>

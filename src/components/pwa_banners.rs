@@ -126,15 +126,19 @@ pub fn StorageNotice() -> impl IntoView {
     let state = use_app();
     view! {
         <Show when=move || state.persist_notice.get()>
-            <div class="notice storage-notice" role="note" data-testid="storage-notice">
-                <p>
-                    {i18n.text("storage.refused_notice")} " "
-                    <a href="/settings" on:click=move |_| state.persist_notice.set(false)>
-                        {i18n.text("nav.settings")}
-                    </a>
-                </p>
-                <button class="btn btn-ghost" on:click=move |_| state.persist_notice.set(false)>
-                    {i18n.text("common.dismiss")}
+            // One line: what it is, where to read more, and a way to put it away.
+            <div class="notice notice-line storage-notice" role="note" data-testid="storage-notice">
+                <a href="/settings" class="notice-text"
+                    on:click=move |_| state.persist_notice.set(false)>
+                    {i18n.text("storage.refused_line")}
+                </a>
+                <button class="btn btn-ghost notice-dismiss" data-testid="storage-notice-dismiss"
+                    aria-label=move || i18n.t("common.dismiss")
+                    on:click=move |_| state.persist_notice.set(false)>
+                    <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                        <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2.5"
+                            stroke-linecap="round" fill="none" />
+                    </svg>
                 </button>
             </div>
         </Show>

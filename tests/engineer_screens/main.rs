@@ -28,6 +28,7 @@ use web_sys::HtmlElement;
 mod common;
 
 mod case_work;
+mod first_screen;
 mod language;
 mod past_fixes;
 mod print;

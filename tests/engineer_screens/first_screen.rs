@@ -1,0 +1,125 @@
+//! The first screen of a phone shows the work: at 360 × 640, with the storage notice up,
+//! the header, the navigation, the search and at least three cases fit above the status bar;
+//! the notice is one line and goes away when dismissed; the other filters wait behind one
+//! control that says how many are set.
+
+use leptos::prelude::*;
+use leptos_router::components::Router;
+use onsite::components::{AppNav, Header, StatusBar, StorageNotice};
+use onsite::pages::CasesPage;
+use onsite::state::use_app;
+
+use super::*;
+use wasm_bindgen::JsCast;
+
+use crate::common::{all, attr, by_testid, el, mount_app, set_value, wait_until};
+
+const PHONE_HEIGHT: f64 = 640.0;
+
+#[component]
+fn Shell() -> impl IntoView {
+    let state = use_app();
+    view! {
+        <Router>
+            <Header />
+            <AppNav />
+            <StorageNotice />
+            <main class="app-main"><CasesPage /></main>
+            <StatusBar status=state.status />
+        </Router>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_first_phone_screen_shows_at_least_three_cases() {
+    let style = document().create_element("style").unwrap();
+    style.set_text_content(Some(include_str!("../../style/main.css")));
+    document().head().unwrap().append_child(&style).unwrap();
+    let cases: Vec<Case> = (0..6u128)
+        .map(|i| {
+            let mut c = server_case(
+                Uuid::from_u128(0xf1 << 96 | i),
+                ALICE,
+                CaseStatus::InProgress,
+            );
+            c.title = format!("Cold room compressor trips on high pressure, unit {i}");
+            c
+        })
+        .collect();
+    let store = seeded_store("first-screen", &cases, &[], &[]).await;
+    let (root, state) = mount_app(store, alice(), true, || view! { <Shell /> });
+    root.set_attribute("style", "width: 360px").unwrap();
+    state.persist_notice.set(true);
+    wait_until("the case rows", || by_testid(&root, "case-row").len() == 6).await;
+
+    let top = root.get_bounding_client_rect().top();
+    let status_bar = all(&root, ".status-bar")
+        .first()
+        .map_or(0.0, |e| e.get_bounding_client_rect().height());
+    let rows = by_testid(&root, "case-row");
+    let third = rows[2].get_bounding_client_rect().bottom() - top;
+    let layout: Vec<String> = all(
+        &root,
+        ".app-header, .app-nav, .notice, .knowledge-link, .filters, .case-row, .case-row .row-top > *, .case-title, .case-sub",
+    )
+    .iter()
+    .map(|e| {
+        let r = e.get_bounding_client_rect();
+        format!(
+            "{} {:.0}..{:.0} w{:.0} {:?}",
+            e.class_name(),
+            r.top() - top,
+            r.bottom() - top,
+            r.width(),
+            e.text_content().unwrap_or_default().chars().take(30).collect::<String>()
+        )
+    })
+    .collect();
+    assert!(
+        third <= PHONE_HEIGHT - status_bar,
+        "the third case ends at {third} px; the first screen shows {} px: {layout:#?}",
+        PHONE_HEIGHT - status_bar
+    );
+
+    // The notice: one line, its dismiss button a full touch target, and it goes away.
+    let notice = el(&root, "storage-notice");
+    assert!(
+        notice.get_bounding_client_rect().height() <= 56.0,
+        "the notice is {} px tall",
+        notice.get_bounding_client_rect().height()
+    );
+    let dismiss = el(&root, "storage-notice-dismiss");
+    assert!(dismiss.get_bounding_client_rect().height() >= 44.0);
+    assert!(dismiss.get_bounding_client_rect().width() >= 44.0);
+    assert_eq!(attr(&dismiss, "aria-label"), "Dismiss");
+    dismiss.click();
+    wait_until("the notice to go", || {
+        by_testid(&root, "storage-notice").is_empty()
+    })
+    .await;
+
+    // Filters: hidden behind one control, which counts what is set.
+    let toggle = el(&root, "filter-toggle");
+    assert!(toggle.get_bounding_client_rect().height() >= 44.0);
+    assert!(el(&root, "filter-panel").has_attribute("hidden"));
+    assert!(by_testid(&root, "filter-count").is_empty());
+    toggle.click();
+    wait_until("the filter panel", || {
+        !el(&root, "filter-panel").has_attribute("hidden")
+    })
+    .await;
+    assert_eq!(attr(&toggle, "aria-expanded"), "true");
+    set_value(&el(&root, "filter-severity"), "2");
+    let esc: web_sys::HtmlInputElement = el(&root, "filter-escalated").unchecked_into();
+    esc.set_checked(true);
+    esc.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    wait_until("two filters counted", || {
+        by_testid(&root, "filter-count")
+            .first()
+            .and_then(|c| c.text_content())
+            .is_some_and(|t| t.trim() == "2")
+    })
+    .await;
+    style.remove();
+}
