@@ -20,7 +20,8 @@ pub fn StatusBar(#[prop(into)] status: Signal<SyncStatus>) -> impl IntoView {
     let auth_expired = move || status.with(|s| s.auth_expired);
 
     view! {
-        <footer class="status-bar" role="status" aria-live="polite">
+        <footer class="status-bar">
+            <div class="status-line" role="status" aria-live="polite">
             <span
                 class="sync-online"
                 class:is-online=online
@@ -64,6 +65,7 @@ pub fn StatusBar(#[prop(into)] status: Signal<SyncStatus>) -> impl IntoView {
                     }
                 }}
             </a>
+            </div>
         </footer>
     }
 }

@@ -217,7 +217,9 @@ pub fn DashboardView(
         </div>
         <section class="card">
             <h2>{i18n.text("dash.per_engineer")}</h2>
-            <div class="table-scroll">
+            // A region that scrolls sideways on a phone: reachable and scrollable by keyboard.
+            <div class="table-scroll" tabindex="0" role="region"
+                aria-label=i18n.text("dash.per_engineer")>
                 <table class="dash-table">
                     <thead>
                         <tr>

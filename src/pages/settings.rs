@@ -74,11 +74,6 @@ pub fn SettingsPage() -> impl IntoView {
                             }}
                         </dd>
                     </div>
-                    <Show when=move || state.persisted.get() == Some(false)>
-                        <p class="notice" data-testid="storage-refused-explain">
-                            {i18n.text("settings.persist_refused_explain")}
-                        </p>
-                    </Show>
                     <div class="field">
                         <dt>{i18n.text("settings.estimate")}</dt>
                         <dd data-testid="storage-estimate">
@@ -92,6 +87,12 @@ pub fn SettingsPage() -> impl IntoView {
                         </dd>
                     </div>
                 </dl>
+                // Outside the <dl>: a list of terms holds terms and their values only.
+                <Show when=move || state.persisted.get() == Some(false)>
+                    <p class="notice" data-testid="storage-refused-explain">
+                        {i18n.text("settings.persist_refused_explain")}
+                    </p>
+                </Show>
             </section>
             <section class="card">
                 <h2>{i18n.text("status.title")}</h2>
