@@ -121,9 +121,11 @@ mod tests {
         // Four waiting for two slots at 2 s each: 4 s ahead, over the limit.
         a.pulls_waiting.store(4, Ordering::Relaxed);
         assert!(a.admit_pull().await.is_err());
-        // Two waiting: 2 s ahead; it waits for a turn and gets it.
+        // Two waiting: 2 s ahead, so it queues: no turn while both are taken, one once freed.
         a.pulls_waiting.store(2, Ordering::Relaxed);
-        let waiting = a.admit_pull();
+        let mut waiting = std::pin::pin!(a.admit_pull());
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        assert!(std::future::Future::poll(waiting.as_mut(), &mut cx).is_pending());
         drop(first);
         assert!(waiting.await.is_ok());
     }

@@ -67,7 +67,8 @@ fn navigator_online() -> bool {
 }
 
 /// Starts the engine: at start, on `online`, on `visibilitychange` to visible, ~1 s after
-/// `nudge()`, every 60 s; backoff 1..60 s with full jitter, forever; one tab at a time
+/// `nudge()`, every 60 s; backoff 1..60 s with full jitter (never shorter than a 503's
+/// Retry-After, `onsite_core::backoff`), forever; one tab at a time
 /// (`navigator.locks` "onsite-sync" where available). Writes its state into `status`.
 pub fn start(store: Store, status: RwSignal<SyncStatus>) -> SyncHandle {
     let (tx, rx) = unbounded();

@@ -202,8 +202,15 @@ async fn run(
                 .map(|_| ())
                 .map_err(|e| e.to_string()),
         };
-        if result.is_err() {
-            let _ = conn.execute("ROLLBACK").await;
+        if let Err(e) = &result {
+            // Every lease of the group is told; the log says why for the operator.
+            tracing::error!(
+                leases = served,
+                "a write group failed and was rolled back: {e}"
+            );
+            if let Err(e) = conn.execute("ROLLBACK").await {
+                tracing::error!("rolling back a failed write group: {e}");
+            }
         }
         for done in durable {
             let _ = done.send(result.clone());
@@ -274,6 +281,14 @@ mod tests {
         (Writer::start(options.clone()).await.unwrap(), options, dir)
     }
 
+    async fn insert(tx: &mut WriteTx, v: i64) {
+        sqlx::query("INSERT INTO t (v) VALUES (?1)")
+            .bind(v)
+            .execute(&mut **tx)
+            .await
+            .unwrap();
+    }
+
     async fn values(options: &SqliteConnectOptions) -> Vec<i64> {
         let mut conn = options.connect().await.unwrap();
         sqlx::query_scalar("SELECT v FROM t ORDER BY v")
@@ -290,11 +305,7 @@ mod tests {
             let writer = writer.clone();
             tasks.push(tokio::spawn(async move {
                 let mut tx = writer.lease().await.unwrap();
-                sqlx::query("INSERT INTO t (v) VALUES (?1)")
-                    .bind(v)
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
+                insert(&mut tx, v).await;
                 match v % 3 {
                     // Committed: durable before the answer.
                     0 => tx.commit().await.unwrap(),
@@ -326,11 +337,7 @@ mod tests {
             // Cancelled at once, or while it holds the lease.
             let task = tokio::spawn(async move {
                 let mut tx = w.lease().await.unwrap();
-                sqlx::query("INSERT INTO t (v) VALUES (?1)")
-                    .bind(1000 + v)
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
+                insert(&mut tx, 1000 + v).await;
                 std::future::pending::<()>().await;
             });
             if v % 2 == 0 {
@@ -339,11 +346,7 @@ mod tests {
             task.abort();
             let _ = task.await;
             let mut tx = writer.lease().await.unwrap();
-            sqlx::query("INSERT INTO t (v) VALUES (?1)")
-                .bind(v)
-                .execute(&mut *tx)
-                .await
-                .unwrap();
+            insert(&mut tx, v).await;
             tx.commit().await.unwrap();
         }
         assert_eq!(values(&options).await, (0..20).collect::<Vec<i64>>());

@@ -138,12 +138,9 @@ struct Touched {
 }
 
 impl Touched {
-    /// The current state of the cases among `ids` that exist.
-    async fn load(
-        &mut self,
-        conn: &mut Conn,
-        ids: &[Uuid],
-    ) -> Result<BTreeMap<Uuid, Case>, sqlx::Error> {
+    /// Reads the cases among `ids` this push has not read yet; `now` then holds the current
+    /// state of every one that exists (what `authorize` and `apply` look up by id).
+    async fn load(&mut self, conn: &mut Conn, ids: &[Uuid]) -> Result<(), sqlx::Error> {
         let missing: Vec<Uuid> = ids
             .iter()
             .filter(|id| !self.now.contains_key(id))
@@ -153,10 +150,7 @@ impl Touched {
             self.before.insert(id, case.clone());
             self.now.insert(id, case);
         }
-        Ok(ids
-            .iter()
-            .filter_map(|id| self.now.get(id).map(|c| (*id, c.clone())))
-            .collect())
+        Ok(())
     }
 
     fn put(&mut self, case: Case) {
@@ -215,9 +209,9 @@ async fn apply_one(
         return Ok(Err(r));
     }
     let actor = session.actor();
-    let before = touched.load(conn, &m.touched_case_ids()).await?;
-    if let Err(r) = onsite_core::authorize(&m, &before, &actor) {
-        if let Some(case) = late_work(&m, &before, session, wm, now) {
+    touched.load(conn, &m.touched_case_ids()).await?;
+    if let Err(r) = onsite_core::authorize(&m, &touched.now, &actor) {
+        if let Some(case) = late_work(&m, &touched.now, session, wm, now) {
             touched.put(case);
         }
         return Ok(Err(r));
@@ -240,7 +234,7 @@ async fn apply_one(
         server_time: Some(now),
         policies: sla_policies,
     };
-    let outcome = match apply(&m, &before, &ctx) {
+    let outcome = match apply(&m, &touched.now, &ctx) {
         Ok(o) => o,
         Err(r) => return Ok(Err(r)),
     };
