@@ -132,7 +132,33 @@ impl IntoResponse for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> ApiError {
+        if is_contention(&e) {
+            // Nothing of the transaction was kept; the same request again will succeed.
+            let mut busy = ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "overloaded",
+                "the write collided with another; try again",
+            );
+            busy.retry_after = Some(1);
+            return busy;
+        }
         ApiError::internal(format!("database error: {e}"))
+    }
+}
+
+/// PostgreSQL aborted the transaction for a conflict with a concurrent one (a deadlock, a
+/// serialization failure): running it again is the remedy.
+pub fn is_contention(e: &sqlx::Error) -> bool {
+    matches!(
+        e.as_database_error().and_then(|d| d.code()).as_deref(),
+        Some("40P01" | "40001")
+    )
+}
+
+impl ApiError {
+    /// The answer to a collided write (`is_contention`): worth retrying at once.
+    pub fn is_contention(&self) -> bool {
+        self.status == StatusCode::SERVICE_UNAVAILABLE && self.retry_after == Some(1)
     }
 }
 

@@ -7,10 +7,13 @@ use uuid::Uuid;
 use super::{ts, Conn};
 
 pub async fn exists(conn: &mut Conn, sha256: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM blobs WHERE sha256 = ?1)")
-        .bind(sha256)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar::<_, i64>(
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM blobs WHERE sha256 = $1) THEN 1 ELSE 0 END",
+    )
+    .bind(sha256)
+    .fetch_one(conn)
+    .await
+    .map(|n| n != 0)
 }
 
 /// Store a blob and note this user's upload; `false` when the bytes were already there.
@@ -22,7 +25,7 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "INSERT INTO blobs (sha256, bytes, size, uploaded_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO blobs (sha256, bytes, size, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (sha256) DO NOTHING",
     )
     .bind(sha256)
@@ -45,7 +48,7 @@ pub async fn note_upload(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO blob_uploads (sha256, user_id, size, uploaded_at) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO blob_uploads (sha256, user_id, size, uploaded_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (sha256, user_id) DO NOTHING",
     )
     .bind(sha256)
@@ -62,13 +65,14 @@ pub async fn uploaded_by(
     sha256: &str,
     user_id: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM blob_uploads WHERE sha256 = ?1 AND user_id = ?2)",
+    sqlx::query_scalar::<_, i64>(
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM blob_uploads WHERE sha256 = $1 AND user_id = $2) THEN 1 ELSE 0 END",
     )
     .bind(sha256)
     .bind(user_id.to_string())
     .fetch_one(conn)
     .await
+        .map(|n| n != 0)
 }
 
 /// Bytes this user uploaded since `since` (the upload quota's measure).
@@ -78,7 +82,7 @@ pub async fn uploaded_since(
     since: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT COALESCE(SUM(size), 0) FROM blob_uploads WHERE user_id = ?1 AND uploaded_at >= ?2",
+        "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM blob_uploads WHERE user_id = $1 AND uploaded_at >= $2",
     )
     .bind(user_id.to_string())
     .bind(ts(since))
@@ -106,7 +110,7 @@ pub async fn collect_garbage(
     older_than: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
     let gone = sqlx::query(
-        "DELETE FROM blobs WHERE created_at < ?1
+        "DELETE FROM blobs WHERE created_at < $1
            AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.sha256 = blobs.sha256)",
     )
     .bind(ts(older_than))
@@ -127,7 +131,7 @@ pub struct Blob {
 
 pub async fn get(conn: &mut Conn, sha256: &str) -> Result<Option<Blob>, sqlx::Error> {
     let row: Option<(Vec<u8>, String)> =
-        sqlx::query_as("SELECT bytes, uploaded_by FROM blobs WHERE sha256 = ?1")
+        sqlx::query_as("SELECT bytes, uploaded_by FROM blobs WHERE sha256 = $1")
             .bind(sha256)
             .fetch_optional(conn)
             .await?;
@@ -135,7 +139,7 @@ pub async fn get(conn: &mut Conn, sha256: &str) -> Result<Option<Blob>, sqlx::Er
 }
 
 pub async fn add_ref(conn: &mut Conn, sha256: &str, case_id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT OR IGNORE INTO blob_refs (sha256, case_id) VALUES (?1, ?2)")
+    sqlx::query("INSERT INTO blob_refs (sha256, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
         .bind(sha256)
         .bind(case_id.to_string())
         .execute(conn)
@@ -154,14 +158,15 @@ pub async fn may_read(
     if role == Role::Manager {
         return Ok(true);
     }
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM blob_refs r JOIN cases k ON k.id = r.case_id
-                        WHERE r.sha256 = ?1 AND k.assignee_id = ?2)",
+    sqlx::query_scalar::<_, i64>(
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM blob_refs r JOIN cases k ON k.id = r.case_id
+                        WHERE r.sha256 = $1 AND k.assignee_id = $2) THEN 1 ELSE 0 END",
     )
     .bind(sha256)
     .bind(user_id.to_string())
     .fetch_one(conn)
     .await
+    .map(|n| n != 0)
 }
 
 /// `collect_garbage` in its own write transaction, for blobs older than `grace`.

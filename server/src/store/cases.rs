@@ -10,17 +10,22 @@ use uuid::Uuid;
 
 use super::codec::{decode_err, decode_json, json_by_ids, to_json, Json};
 use super::log::{record_case_put, record_change, ChangeEntity};
-use super::{ts, Conn};
+use super::{ts, Backend, Conn};
 use onsite_core::wire::ChangeOp;
 
-/// The cases among `ids` that exist.
+/// The cases among `ids` that exist, read to be written: on PostgreSQL their rows stay locked
+/// until the transaction ends, so two instances never write over each other's changes.
 pub async fn load_cases(
     conn: &mut Conn,
     ids: &[Uuid],
 ) -> Result<BTreeMap<Uuid, Case>, sqlx::Error> {
+    let sql = match Backend::of(conn) {
+        Backend::Sqlite => "SELECT data FROM cases WHERE id = $1",
+        Backend::Postgres => "SELECT data FROM cases WHERE id = $1 FOR UPDATE",
+    };
     let mut out = BTreeMap::new();
     for id in ids {
-        let data: Option<String> = sqlx::query_scalar("SELECT data FROM cases WHERE id = ?1")
+        let data: Option<String> = sqlx::query_scalar(sql)
             .bind(id.to_string())
             .fetch_optional(&mut *conn)
             .await?;
@@ -42,7 +47,7 @@ pub async fn put_case(
     let data = serde_json::to_string(case).map_err(|e| decode_err(e.to_string()))?;
     sqlx::query(
         "INSERT INTO cases (id, number, assignee_id, status, data, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (id) DO UPDATE SET number = excluded.number,
            assignee_id = excluded.assignee_id, status = excluded.status,
            data = excluded.data, updated_at = excluded.updated_at",
@@ -78,9 +83,9 @@ async fn sync_past_fix(conn: &mut Conn, case: &Case) -> Result<(), sqlx::Error> 
         Some(fix) => {
             let data = serde_json::to_string(&fix).map_err(|e| decode_err(e.to_string()))?;
             let changed = sqlx::query(
-                "INSERT INTO past_fixes (case_id, data) VALUES (?1, ?2)
+                "INSERT INTO past_fixes (case_id, data) VALUES ($1, $2)
                  ON CONFLICT (case_id) DO UPDATE SET data = excluded.data
-                 WHERE past_fixes.data IS NOT excluded.data",
+                 WHERE past_fixes.data IS DISTINCT FROM excluded.data",
             )
             .bind(&id)
             .bind(data)
@@ -92,7 +97,7 @@ async fn sync_past_fix(conn: &mut Conn, case: &Case) -> Result<(), sqlx::Error> 
             }
         }
         None => {
-            let gone = sqlx::query("DELETE FROM past_fixes WHERE case_id = ?1")
+            let gone = sqlx::query("DELETE FROM past_fixes WHERE case_id = $1")
                 .bind(&id)
                 .execute(&mut *conn)
                 .await?
@@ -112,7 +117,7 @@ pub async fn past_fix_json(
 ) -> Result<BTreeMap<String, Json>, sqlx::Error> {
     json_by_ids(
         conn,
-        "SELECT case_id AS id, data FROM past_fixes WHERE case_id IN (SELECT value FROM json_each(?1))",
+        "SELECT case_id AS id, data FROM past_fixes WHERE case_id IN (SELECT value FROM {strings})",
         ids,
     )
     .await
@@ -150,16 +155,19 @@ pub async fn count_cases(conn: &mut Conn) -> Result<i64, sqlx::Error> {
 }
 
 pub async fn part_exists(conn: &mut Conn, part_no: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM parts WHERE part_no = ?1)")
-        .bind(part_no)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar::<_, i64>(
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM parts WHERE part_no = $1) THEN 1 ELSE 0 END",
+    )
+    .bind(part_no)
+    .fetch_one(conn)
+    .await
+    .map(|n| n != 0)
 }
 
 pub async fn put_part(conn: &mut Conn, part: &Part) -> Result<(), sqlx::Error> {
     let data = serde_json::to_string(part).map_err(|e| decode_err(e.to_string()))?;
     sqlx::query(
-        "INSERT INTO parts (part_no, data) VALUES (?1, ?2)
+        "INSERT INTO parts (part_no, data) VALUES ($1, $2)
          ON CONFLICT (part_no) DO UPDATE SET data = excluded.data",
     )
     .bind(&part.part_no)
@@ -187,7 +195,7 @@ pub async fn log_stock_change(
 
 /// One `stock` row (`part_no`, `qty`, `min_qty`) of `engineer_id` as a `StockLevel`.
 fn stock_level_of(
-    r: &sqlx::sqlite::SqliteRow,
+    r: &sqlx::any::AnyRow,
     engineer_id: Uuid,
 ) -> Result<onsite_core::StockLevel, sqlx::Error> {
     Ok(onsite_core::StockLevel {
@@ -233,9 +241,9 @@ pub async fn move_stock_unlogged(
 ) -> Result<i64, sqlx::Error> {
     let engineer = engineer_id.to_string();
     let qty: i64 = sqlx::query_scalar(
-        "INSERT INTO stock (engineer_id, part_no, qty) VALUES (?1, ?2, ?3)
-         ON CONFLICT (engineer_id, part_no) DO UPDATE SET qty = qty + excluded.qty
-         RETURNING qty",
+        "INSERT INTO stock (engineer_id, part_no, qty) VALUES ($1, $2, $3)
+         ON CONFLICT (engineer_id, part_no) DO UPDATE SET qty = stock.qty + excluded.qty
+         RETURNING stock.qty",
     )
     .bind(&engineer)
     .bind(part_no)
@@ -244,7 +252,7 @@ pub async fn move_stock_unlogged(
     .await?;
     sqlx::query(
         "INSERT INTO stock_ledger (engineer_id, part_no, delta, case_id, mutation_id, reason, at, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&engineer)
     .bind(part_no)
@@ -268,7 +276,7 @@ pub async fn set_min_qty(
     min_qty: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO stock (engineer_id, part_no, qty, min_qty) VALUES (?1, ?2, 0, ?3)
+        "INSERT INTO stock (engineer_id, part_no, qty, min_qty) VALUES ($1, $2, 0, $3)
          ON CONFLICT (engineer_id, part_no) DO UPDATE SET min_qty = excluded.min_qty",
     )
     .bind(engineer_id.to_string())
@@ -286,7 +294,7 @@ pub async fn case_json(
 ) -> Result<BTreeMap<String, Json>, sqlx::Error> {
     json_by_ids(
         conn,
-        "SELECT id, data FROM cases WHERE id IN (SELECT value FROM json_each(?1))",
+        "SELECT id, data FROM cases WHERE id IN (SELECT value FROM {strings})",
         ids,
     )
     .await
@@ -298,7 +306,7 @@ pub async fn part_json(
 ) -> Result<BTreeMap<String, Json>, sqlx::Error> {
     json_by_ids(
         conn,
-        "SELECT part_no AS id, data FROM parts WHERE part_no IN (SELECT value FROM json_each(?1))",
+        "SELECT part_no AS id, data FROM parts WHERE part_no IN (SELECT value FROM {strings})",
         part_nos,
     )
     .await
@@ -310,14 +318,15 @@ pub async fn stock_json(
     engineer_id: Uuid,
     part_nos: &[String],
 ) -> Result<BTreeMap<String, Json>, sqlx::Error> {
-    let rows = sqlx::query(
+    let sql = Backend::of(conn).sql(
         "SELECT part_no, qty, min_qty FROM stock
-         WHERE engineer_id = ?1 AND part_no IN (SELECT value FROM json_each(?2))",
-    )
-    .bind(engineer_id.to_string())
-    .bind(serde_json::Value::from(part_nos.to_vec()).to_string())
-    .fetch_all(conn)
-    .await?;
+         WHERE engineer_id = $2 AND part_no IN (SELECT value FROM {strings})",
+    );
+    let rows = sqlx::query(&sql)
+        .bind(serde_json::Value::from(part_nos.to_vec()).to_string())
+        .bind(engineer_id.to_string())
+        .fetch_all(conn)
+        .await?;
     let mut out = BTreeMap::new();
     for r in rows {
         let level = stock_level_of(&r, engineer_id)?;
@@ -332,7 +341,7 @@ pub async fn stock_of(
     engineer_id: Uuid,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     let rows =
-        sqlx::query("SELECT part_no, qty FROM stock WHERE engineer_id = ?1 ORDER BY part_no")
+        sqlx::query("SELECT part_no, qty FROM stock WHERE engineer_id = $1 ORDER BY part_no")
             .bind(engineer_id.to_string())
             .fetch_all(conn)
             .await?;
@@ -348,7 +357,7 @@ pub async fn levels_of(
     engineer_id: Uuid,
 ) -> Result<Vec<onsite_core::StockLevel>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT part_no, qty, min_qty FROM stock WHERE engineer_id = ?1 ORDER BY part_no",
+        "SELECT part_no, qty, min_qty FROM stock WHERE engineer_id = $1 ORDER BY part_no",
     )
     .bind(engineer_id.to_string())
     .fetch_all(conn)
@@ -373,7 +382,7 @@ pub async fn ledger_of(
 ) -> Result<Vec<onsite_core::wire::StockLedgerLine>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, part_no, delta, case_id, mutation_id, reason, note, at FROM stock_ledger
-         WHERE engineer_id = ?1 ORDER BY id",
+         WHERE engineer_id = $1 ORDER BY id",
     )
     .bind(engineer_id.to_string())
     .fetch_all(conn)

@@ -36,7 +36,8 @@ pub(crate) async fn json_by_ids(
     if ids.is_empty() {
         return Ok(out);
     }
-    let rows = sqlx::query(sql)
+    let sql = super::Backend::of(conn).sql(sql);
+    let rows = sqlx::query(&sql)
         .bind(serde_json::Value::from(ids.to_vec()).to_string())
         .fetch_all(conn)
         .await?;

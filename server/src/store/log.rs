@@ -109,7 +109,7 @@ async fn record(
 ) -> Result<(), sqlx::Error> {
     let user = user_id.map(|u| u.to_string());
     sqlx::query(
-        "DELETE FROM changes WHERE entity = ?1 AND entity_id = ?2 AND op = ?3 AND user_id IS ?4",
+        "DELETE FROM changes WHERE entity = $1 AND entity_id = $2 AND op = $3 AND user_id IS NOT DISTINCT FROM $4",
     )
     .bind(entity.as_str())
     .bind(entity_id)
@@ -118,7 +118,7 @@ async fn record(
     .execute(&mut *conn)
     .await?;
     sqlx::query(
-        "INSERT INTO changes (entity, entity_id, op, user_id, audience) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO changes (entity, entity_id, op, user_id, audience) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(entity.as_str())
     .bind(entity_id)
@@ -130,58 +130,109 @@ async fn record(
     Ok(())
 }
 
+/// A place in the change feed: the writing transaction, then the row (the cursor rule,
+/// ARCHITECTURE.md). On SQLite `tx` is always 0: one writer, so ids commit in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Position {
+    pub tx: i64,
+    pub id: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct ChangeRow {
-    pub id: i64,
+    pub at: Position,
     pub entity: ChangeEntity,
     pub entity_id: String,
     pub op: ChangeOp,
 }
 
-pub async fn max_change_id(conn: &mut Conn) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM changes")
-        .fetch_one(conn)
-        .await
+/// Where the feed is final: every row a transaction below the horizon wrote is committed and
+/// visible to a snapshot taken after this call (or rolled back). On PostgreSQL ids come from a
+/// sequence and commit out of order (id 99 may commit after id 100), so rows are ordered by
+/// the writing transaction's id first: the horizon is the oldest transaction of this database
+/// still running (or the next one), and any transaction that writes later has a larger id.
+/// Call it before the read transaction begins. `None` on SQLite: one writer, ids commit in
+/// order.
+pub async fn horizon(conn: &mut Conn) -> Result<Option<Position>, sqlx::Error> {
+    match super::Backend::of(conn) {
+        super::Backend::Sqlite => Ok(None),
+        super::Backend::Postgres => {
+            // `backend_xid` is 32 bits: widened against the snapshot's 64-bit `xmax` (a
+            // running transaction is less than 2^31 behind it).
+            let tx: i64 = sqlx::query_scalar(
+                "SELECT LEAST(s.xmax, COALESCE(MIN(
+                        s.xmax - ((s.xmax - a.backend_xid::text::bigint) % 4294967296
+                                  + 4294967296) % 4294967296), s.xmax))
+                 FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax) s
+                 LEFT JOIN pg_stat_activity a
+                   ON a.datname = current_database() AND a.backend_xid IS NOT NULL
+                 GROUP BY s.xmax",
+            )
+            .fetch_one(conn)
+            .await?;
+            Ok(Some(Position { tx, id: 0 }))
+        }
+    }
 }
 
-/// Up to `limit` change rows after `after` that `viewer` may see, in log order.
+/// The last position in the log (the start when it is empty), and the largest id.
+pub async fn last_position(conn: &mut Conn) -> Result<(Position, i64), sqlx::Error> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT tx, id FROM changes ORDER BY tx DESC, id DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    let max_id = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM changes")
+        .fetch_one(conn)
+        .await?;
+    Ok((
+        row.map_or(Position::default(), |(tx, id)| Position { tx, id }),
+        max_id,
+    ))
+}
+
+/// Up to `limit` change rows after `after` that `viewer` may see, in feed order.
 ///
 /// A manager sees every case and part, and their own rejections. An engineer sees a case
 /// `put` only while the case is assigned to them, the `delete` tombstones addressed to them,
 /// parts, and their own stock and rejections. Everyone sees users, policies and past fixes.
 pub async fn changes_after(
     conn: &mut Conn,
-    after: i64,
+    after: Position,
     viewer: Uuid,
     role: Role,
     limit: i64,
 ) -> Result<Vec<ChangeRow>, sqlx::Error> {
     let sql = match role {
         Role::Manager => {
-            "SELECT c.id, c.entity, c.entity_id, c.op FROM changes c
-             WHERE c.id > ?1 AND (c.user_id IS NULL OR (c.user_id = ?2 AND c.entity = 'rejection'))
-             ORDER BY c.id LIMIT ?3"
+            "SELECT c.tx, c.id, c.entity, c.entity_id, c.op FROM changes c
+             WHERE (c.tx, c.id) > ($1, $2)
+               AND (c.user_id IS NULL OR (c.user_id = $3 AND c.entity = 'rejection'))
+             ORDER BY c.tx, c.id LIMIT $4"
         }
         // Three index range scans (the rows addressed to the engineer, the puts of the cases
         // assigned to them, what everyone sees), each cut at the page size: a pull costs what
         // it returns, not every change since its cursor.
         Role::Engineer => {
-            "SELECT id, entity, entity_id, op FROM (
-                 SELECT * FROM (SELECT id, entity, entity_id, op FROM changes
-                     WHERE user_id = ?2 AND id > ?1 ORDER BY id LIMIT ?3)
+            "SELECT tx, id, entity, entity_id, op FROM (
+                 SELECT * FROM (SELECT tx, id, entity, entity_id, op FROM changes
+                     WHERE user_id = $3 AND (tx, id) > ($1, $2)
+                     ORDER BY tx, id LIMIT $4) AS own
                  UNION ALL
-                 SELECT * FROM (SELECT id, entity, entity_id, op FROM changes
-                     WHERE audience = ?2 AND id > ?1 AND entity = 'case' AND op = 'put'
-                       AND user_id IS NULL ORDER BY id LIMIT ?3)
+                 SELECT * FROM (SELECT tx, id, entity, entity_id, op FROM changes
+                     WHERE audience = $3 AND (tx, id) > ($1, $2)
+                       AND entity = 'case' AND op = 'put' AND user_id IS NULL
+                     ORDER BY tx, id LIMIT $4) AS assigned
                  UNION ALL
-                 SELECT * FROM (SELECT id, entity, entity_id, op FROM changes
+                 SELECT * FROM (SELECT tx, id, entity, entity_id, op FROM changes
                      WHERE entity IN ('part', 'user', 'policy', 'past_fix') AND user_id IS NULL
-                       AND id > ?1 ORDER BY id LIMIT ?3))
-             ORDER BY id LIMIT ?3"
+                       AND (tx, id) > ($1, $2)
+                     ORDER BY tx, id LIMIT $4) AS everyone) AS visible
+             ORDER BY tx, id LIMIT $4"
         }
     };
     let rows = sqlx::query(sql)
-        .bind(after)
+        .bind(after.tx)
+        .bind(after.id)
         .bind(viewer.to_string())
         .bind(limit)
         .fetch_all(conn)
@@ -191,7 +242,10 @@ pub async fn changes_after(
             let entity: String = r.try_get("entity")?;
             let op: String = r.try_get("op")?;
             Ok(ChangeRow {
-                id: r.try_get("id")?,
+                at: Position {
+                    tx: r.try_get("tx")?,
+                    id: r.try_get("id")?,
+                },
                 entity: ChangeEntity::parse(&entity)
                     .ok_or_else(|| decode_err(format!("unknown entity {entity}")))?,
                 entity_id: r.try_get("entity_id")?,
@@ -241,15 +295,16 @@ pub async fn audit(conn: &mut Conn, entries: &[AuditEntry<'_>]) -> Result<(), sq
             ])
         })
         .collect();
-    sqlx::query(
+    let sql = super::Backend::of(conn).sql(
         "INSERT INTO mutations (client_id, seq, id, user_id, name, args, client_time, server_time, status, reason)
-         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
-                value ->> 6, value ->> 7, value ->> 8, value ->> 9
-         FROM json_each(?1) ORDER BY key",
-    )
-    .bind(serde_json::Value::from(rows).to_string())
-    .execute(conn)
-    .await?;
+         SELECT value ->> 0, CAST(value ->> 1 AS BIGINT), value ->> 2, value ->> 3, value ->> 4,
+                value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9
+         FROM {elements} ORDER BY key",
+    );
+    sqlx::query(&sql)
+        .bind(serde_json::Value::from(rows).to_string())
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -262,7 +317,7 @@ pub async fn earlier_rejection(
     seq: u64,
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT reason FROM mutations WHERE client_id = ?1 AND seq = ?2 AND status = 'rejected'",
+        "SELECT reason FROM mutations WHERE client_id = $1 AND seq = $2 AND status = 'rejected'",
     )
     .bind(client_id.to_string())
     .bind(seq as i64)
@@ -280,7 +335,7 @@ pub async fn insert_rejection(
     let id = rec.id.to_string();
     sqlx::query(
         "INSERT INTO rejections (id, client_id, user_id, seq, data, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&id)
     .bind(rec.client_id.to_string())
@@ -306,7 +361,7 @@ pub async fn rejection_json(
 ) -> Result<std::collections::BTreeMap<String, super::Json>, sqlx::Error> {
     super::codec::json_by_ids(
         conn,
-        "SELECT id, data FROM rejections WHERE id IN (SELECT value FROM json_each(?1))",
+        "SELECT id, data FROM rejections WHERE id IN (SELECT value FROM {strings})",
         ids,
     )
     .await

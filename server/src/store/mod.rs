@@ -1,11 +1,13 @@
 //! The database behind the server. Everything SQL lives under this module so that a
 //! PostgreSQL store can be added beside the SQLite one without touching the handlers.
 //!
-//! Writes go through one connection and group commit (`writer.rs`): SQLite has one writer at
-//! a time anyway; queueing in-process avoids spinning on `SQLITE_BUSY` and lets the writes
-//! that arrive together share one fsync. Its `BEGIN IMMEDIATE` still protects against other
-//! processes (e.g. `onsite-server user add`). Reads run on a pool of their own (WAL: readers
-//! never wait for the writer).
+//! One store, two databases (sqlx's `Any` driver): SQLite built in, PostgreSQL for fleets
+//! served by several instances. On SQLite, writes go through one connection and group commit
+//! (`writer.rs`): SQLite has one writer at a time anyway; queueing in-process avoids spinning
+//! on `SQLITE_BUSY` and lets the writes that arrive together share one fsync. Its
+//! `BEGIN IMMEDIATE` still protects against other processes (e.g. `onsite-server user add`).
+//! On PostgreSQL each write is a transaction of its own. Reads run on a pool of their own
+//! (WAL, MVCC: readers never wait for the writer).
 
 pub mod blobs;
 pub mod cases;
@@ -17,67 +19,126 @@ pub mod users;
 mod writer;
 
 use std::path::Path;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rand::RngCore;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
-use sqlx::{Sqlite, Transaction};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Executor, Transaction};
 
-pub use sqlx::SqliteConnection as Conn;
+pub use sqlx::AnyConnection as Conn;
 use writer::Writer;
 pub use writer::{Load, WriteTx};
+
+/// Which database is behind the store. The SQL is shared; the few spellings that differ are
+/// in `Backend`'s methods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    /// The backend a connection talks to.
+    pub fn of(conn: &Conn) -> Backend {
+        match conn.backend_name() {
+            "PostgreSQL" => Backend::Postgres,
+            _ => Backend::Sqlite,
+        }
+    }
+
+    /// `sql` in this backend's spelling. The shared SQL names JSON arrays bound as `$1` by two
+    /// placeholders: `{strings}`, a one-column `value` table of an array of strings
+    /// (`WHERE id IN (SELECT value FROM {strings})`), and `{elements}`, the elements as JSON
+    /// `value` with their position `key`.
+    pub(crate) fn sql(self, sql: &str) -> String {
+        let (strings, elements) = match self {
+            Backend::Sqlite => ("json_each($1)", "json_each($1)"),
+            Backend::Postgres => (
+                "json_array_elements_text($1::json) AS j(value)",
+                "json_array_elements($1::json) WITH ORDINALITY AS j(value, key)",
+            ),
+        };
+        sql.replace("{strings}", strings)
+            .replace("{elements}", elements)
+    }
+}
 
 /// The database handle the app state carries. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
     writer: Writer,
+    backend: Backend,
     epoch: Arc<str>,
 }
+
+/// Per-connection settings of SQLite: WAL (readers never wait for the writer), `FULL`
+/// synchronous (a commit is on disk before it is answered), foreign keys, and a busy
+/// timeout for the other processes that may write (`onsite-server user add`).
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
 
 impl Store {
     /// Open (creating the file and its directory if missing) and migrate the database.
     pub async fn connect(database_url: &str) -> anyhow::Result<Store> {
-        if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
-            anyhow::bail!("PostgreSQL is not supported by this build yet; use a sqlite:// URL");
-        }
-        let options = SqliteConnectOptions::from_str(database_url)
-            .with_context(|| format!("invalid DATABASE_URL `{database_url}`"))?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
-        let file = options.get_filename();
-        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if file != Path::new(":memory:") {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating the directory {}", dir.display()))?;
-            }
-        }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(database_url).with_context(|| {
+            format!("DATABASE_URL `{database_url}` is neither sqlite:// nor postgres://")
+        })?;
+        let url = match backend {
+            Backend::Sqlite => sqlite_url(database_url)?,
+            Backend::Postgres => database_url.to_string(),
+        };
+        let options: AnyConnectOptions = url
+            .parse()
+            .with_context(|| format!("invalid DATABASE_URL `{database_url}`"))?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
             .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(SQLITE_PRAGMAS).await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect_with(options.clone())
             .await
             .with_context(|| format!("opening {database_url}"))?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .context("running migrations")?;
+        match backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await,
+        }
+        .context("running migrations")?;
         let epoch = ensure_epoch(&pool).await?;
-        let writer = Writer::start(options)
-            .await
-            .with_context(|| format!("opening {database_url} for writing"))?;
+        let writer = match backend {
+            Backend::Sqlite => Writer::start_grouped(options, SQLITE_PRAGMAS)
+                .await
+                .with_context(|| format!("opening {database_url} for writing"))?,
+            Backend::Postgres => Writer::pooled(pool.clone()),
+        };
         let store = Store {
             pool,
             writer,
+            backend,
             epoch: epoch.into(),
         };
         let mut tx = store.write().await?;
@@ -88,8 +149,12 @@ impl Store {
         Ok(store)
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// A random id of this database: part of every pull cursor, so a cursor from another
@@ -98,7 +163,8 @@ impl Store {
         &self.epoch
     }
 
-    /// A write transaction: a lease of the group-committing writer (`writer.rs`).
+    /// A write transaction: on SQLite a lease of the group-committing writer, on PostgreSQL
+    /// a transaction of its own (`writer.rs`).
     pub async fn write(&self) -> Result<WriteTx, sqlx::Error> {
         self.writer.lease().await
     }
@@ -108,9 +174,14 @@ impl Store {
         self.writer.load()
     }
 
-    /// A read transaction: every query in it sees the same snapshot (WAL).
-    pub async fn read(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-        self.pool.begin().await
+    /// A read transaction: every query in it sees the same snapshot.
+    pub async fn read(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .await?;
+        }
+        Ok(tx)
     }
 
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
@@ -125,10 +196,41 @@ impl Store {
     }
 }
 
-async fn ensure_epoch(pool: &SqlitePool) -> anyhow::Result<String> {
+/// The SQLite URL with the file created if missing (`mode=rwc`), after creating its directory.
+fn sqlite_url(database_url: &str) -> anyhow::Result<String> {
+    let (path, query) = database_url
+        .trim_start_matches("sqlite:")
+        .trim_start_matches("//")
+        .split_once('?')
+        .map_or(
+            (
+                database_url
+                    .trim_start_matches("sqlite:")
+                    .trim_start_matches("//"),
+                None,
+            ),
+            |(p, q)| (p, Some(q)),
+        );
+    if path != ":memory:" && !path.is_empty() {
+        if let Some(dir) = Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("creating the directory {}", dir.display()))?;
+        }
+    }
+    Ok(match query {
+        Some(q) if q.contains("mode=") => database_url.to_string(),
+        Some(_) => format!("{database_url}&mode=rwc"),
+        None => format!("{database_url}?mode=rwc"),
+    })
+}
+
+async fn ensure_epoch(pool: &AnyPool) -> anyhow::Result<String> {
     let mut bytes = [0u8; 8];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    sqlx::query("INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', ?1)")
+    sqlx::query("INSERT INTO meta (key, value) VALUES ('epoch', $1) ON CONFLICT DO NOTHING")
         .bind(hex::encode(bytes))
         .execute(pool)
         .await?;

@@ -80,10 +80,13 @@ pub async fn all_policies(conn: &mut Conn) -> Result<Vec<SlaPolicy>, sqlx::Error
 }
 
 pub async fn policy_exists(conn: &mut Conn, name: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sla_policies WHERE name = ?1)")
-        .bind(name)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar::<_, i64>(
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM sla_policies WHERE name = $1) THEN 1 ELSE 0 END",
+    )
+    .bind(name)
+    .fetch_one(conn)
+    .await
+    .map(|n| n != 0)
 }
 
 /// Policies with the customers whose contract names them; `names = None` = all.
@@ -130,7 +133,7 @@ pub async fn upsert_policy(conn: &mut Conn, p: &SlaPolicy) -> Result<(), sqlx::E
     let before = records(&mut *conn, None).await?;
     let targets = serde_json::to_string(&p.levels).map_err(|e| decode_err(e.to_string()))?;
     sqlx::query(
-        "INSERT INTO sla_policies (name, targets) VALUES (?1, ?2)
+        "INSERT INTO sla_policies (name, targets) VALUES ($1, $2)
          ON CONFLICT (name) DO UPDATE SET targets = excluded.targets",
     )
     .bind(&p.name)
@@ -175,13 +178,13 @@ pub async fn set_contract(
     let customer = customer.trim();
     let existing = find_contract(&mut *conn, customer).await?;
     if let Some((stored, _)) = &existing {
-        sqlx::query("DELETE FROM contracts WHERE customer = ?1")
+        sqlx::query("DELETE FROM contracts WHERE customer = $1")
             .bind(stored)
             .execute(&mut *conn)
             .await?;
     }
     let previous = existing.map(|(_, p)| p);
-    sqlx::query("INSERT INTO contracts (customer, policy) VALUES (?1, ?2)")
+    sqlx::query("INSERT INTO contracts (customer, policy) VALUES ($1, $2)")
         .bind(customer)
         .bind(policy)
         .execute(&mut *conn)
@@ -199,7 +202,7 @@ pub async fn delete_contract(
     let Some((stored, previous)) = find_contract(&mut *conn, customer).await? else {
         return Ok(None);
     };
-    sqlx::query("DELETE FROM contracts WHERE customer = ?1")
+    sqlx::query("DELETE FROM contracts WHERE customer = $1")
         .bind(&stored)
         .execute(&mut *conn)
         .await?;

@@ -18,7 +18,7 @@ pub struct UserRow {
     pub password_hash: String,
 }
 
-fn user_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<UserRow, sqlx::Error> {
+fn user_from_row(r: &sqlx::any::AnyRow) -> Result<UserRow, sqlx::Error> {
     let id: String = r.try_get("id")?;
     let role: String = r.try_get("role")?;
     Ok(UserRow {
@@ -37,7 +37,7 @@ pub async fn insert_user(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO users (id, username, name, role, password_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(user.id.to_string())
     .bind(&user.username)
@@ -67,12 +67,12 @@ pub async fn user_json(
     if ids.is_empty() {
         return Ok(out);
     }
-    let rows = sqlx::query(
-        "SELECT id, name, role FROM users WHERE id IN (SELECT value FROM json_each(?1))",
-    )
-    .bind(serde_json::Value::from(ids.to_vec()).to_string())
-    .fetch_all(conn)
-    .await?;
+    let sql = super::Backend::of(conn)
+        .sql("SELECT id, name, role FROM users WHERE id IN (SELECT value FROM {strings})");
+    let rows = sqlx::query(&sql)
+        .bind(serde_json::Value::from(ids.to_vec()).to_string())
+        .fetch_all(conn)
+        .await?;
     for r in rows {
         let id: String = r.try_get("id")?;
         let role: String = r.try_get("role")?;
@@ -93,7 +93,7 @@ pub async fn user_count(conn: &mut Conn) -> Result<i64, sqlx::Error> {
 }
 
 pub async fn by_username(conn: &mut Conn, username: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query("SELECT * FROM users WHERE username = ?1")
+    sqlx::query("SELECT * FROM users WHERE username = $1")
         .bind(username)
         .fetch_optional(conn)
         .await?
@@ -111,10 +111,11 @@ pub async fn all_users(conn: &mut Conn) -> Result<Vec<UserRow>, sqlx::Error> {
 }
 
 pub async fn is_engineer(conn: &mut Conn, id: Uuid) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE id = ?1 AND role = 'engineer')")
+    sqlx::query_scalar::<_, i64>("SELECT CASE WHEN EXISTS (SELECT 1 FROM users WHERE id = $1 AND role = 'engineer') THEN 1 ELSE 0 END")
         .bind(id.to_string())
         .fetch_one(conn)
         .await
+        .map(|n| n != 0)
 }
 
 /// Bind a device to the user logging in on it. A client_id belongs to one user for good:
@@ -127,7 +128,7 @@ pub async fn bind_client(
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "INSERT INTO clients (client_id, user_id, last_seq, created_at, updated_at)
-         VALUES (?1, ?2, 0, ?3, ?3)
+         VALUES ($1, $2, 0, $3, $3)
          ON CONFLICT (client_id) DO NOTHING",
     )
     .bind(client_id.to_string())
@@ -135,7 +136,7 @@ pub async fn bind_client(
     .bind(ts(now))
     .execute(&mut *conn)
     .await?;
-    let owner: String = sqlx::query_scalar("SELECT user_id FROM clients WHERE client_id = ?1")
+    let owner: String = sqlx::query_scalar("SELECT user_id FROM clients WHERE client_id = $1")
         .bind(client_id.to_string())
         .fetch_one(conn)
         .await?;
@@ -143,7 +144,22 @@ pub async fn bind_client(
 }
 
 pub async fn last_seq(conn: &mut Conn, client_id: Uuid) -> Result<Option<u64>, sqlx::Error> {
-    let v: Option<i64> = sqlx::query_scalar("SELECT last_seq FROM clients WHERE client_id = ?1")
+    let v: Option<i64> = sqlx::query_scalar("SELECT last_seq FROM clients WHERE client_id = $1")
+        .bind(client_id.to_string())
+        .fetch_optional(conn)
+        .await?;
+    Ok(v.map(|s| s.max(0) as u64))
+}
+
+/// `last_seq`, with the device's row locked until the transaction ends: two pushes of one
+/// device (a retry racing its original on another instance) run one after the other. SQLite
+/// has one writer at a time, so there is nothing more to lock.
+pub async fn lock_last_seq(conn: &mut Conn, client_id: Uuid) -> Result<Option<u64>, sqlx::Error> {
+    let sql = match super::Backend::of(conn) {
+        super::Backend::Sqlite => "SELECT last_seq FROM clients WHERE client_id = $1",
+        super::Backend::Postgres => "SELECT last_seq FROM clients WHERE client_id = $1 FOR UPDATE",
+    };
+    let v: Option<i64> = sqlx::query_scalar(sql)
         .bind(client_id.to_string())
         .fetch_optional(conn)
         .await?;
@@ -156,7 +172,7 @@ pub async fn set_last_seq(
     seq: u64,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE clients SET last_seq = ?2, updated_at = ?3 WHERE client_id = ?1")
+    sqlx::query("UPDATE clients SET last_seq = $2, updated_at = $3 WHERE client_id = $1")
         .bind(client_id.to_string())
         .bind(seq as i64)
         .bind(ts(now))
@@ -174,7 +190,7 @@ pub async fn insert_token(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO tokens (token_hash, user_id, client_id, created_at, last_used_at)
-         VALUES (?1, ?2, ?3, ?4, ?4)",
+         VALUES ($1, $2, $3, $4, $4)",
     )
     .bind(token_hash)
     .bind(user_id.to_string())
@@ -210,8 +226,8 @@ pub async fn revoke_token(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE tokens SET revoked = 1, revoked_at = ?2, revoked_reason = ?3
-         WHERE token_hash = ?1 AND revoked = 0",
+        "UPDATE tokens SET revoked = 1, revoked_at = $2, revoked_reason = $3
+         WHERE token_hash = $1 AND revoked = 0",
     )
     .bind(token_hash)
     .bind(ts(now))
@@ -246,8 +262,8 @@ pub async fn revoke(
         return Ok(None);
     }
     let done = sqlx::query(&format!(
-        "UPDATE tokens SET revoked = 1, revoked_at = ?2, revoked_reason = ?3
-         WHERE {column} = ?1 AND revoked = 0"
+        "UPDATE tokens SET revoked = 1, revoked_at = $2, revoked_reason = $3
+         WHERE {column} = $1 AND revoked = 0"
     ))
     .bind(id.to_string())
     .bind(ts(now))
@@ -258,7 +274,7 @@ pub async fn revoke(
 }
 
 pub async fn user_by_id(conn: &mut Conn, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query("SELECT * FROM users WHERE id = ?1")
+    sqlx::query("SELECT * FROM users WHERE id = $1")
         .bind(id.to_string())
         .fetch_optional(conn)
         .await?
@@ -269,7 +285,7 @@ pub async fn user_by_id(conn: &mut Conn, id: Uuid) -> Result<Option<UserRow>, sq
 /// The user a device belongs to.
 pub async fn client_owner(conn: &mut Conn, client_id: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
     let owner: Option<String> =
-        sqlx::query_scalar("SELECT user_id FROM clients WHERE client_id = ?1")
+        sqlx::query_scalar("SELECT user_id FROM clients WHERE client_id = $1")
             .bind(client_id.to_string())
             .fetch_optional(conn)
             .await?;
@@ -336,7 +352,7 @@ impl Store {
              FROM tokens t
              JOIN users u ON u.id = t.user_id
              LEFT JOIN clients c ON c.client_id = t.client_id
-             WHERE t.token_hash = ?1",
+             WHERE t.token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(self.pool())
@@ -377,7 +393,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), sqlx::Error> {
         let mut tx = self.write().await?;
-        sqlx::query("UPDATE tokens SET last_used_at = ?2 WHERE token_hash = ?1")
+        sqlx::query("UPDATE tokens SET last_used_at = $2 WHERE token_hash = $1")
             .bind(token_hash)
             .bind(ts(now))
             .execute(&mut *tx)

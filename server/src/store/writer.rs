@@ -8,13 +8,18 @@
 //!
 //! The writer task, not the request, owns the transaction: a client that goes away cannot
 //! cancel it halfway, and the connection is never left inside a transaction.
+//!
+//! On PostgreSQL (several instances, one database) there is no single writer to group for:
+//! a lease is a transaction of its own from the pool, begun in a task of its own so that a
+//! caller that goes away cannot leave a connection inside a half-begun transaction (a
+//! dropped `Transaction` rolls back). PostgreSQL groups the fsyncs of concurrent commits.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Executor, SqliteConnection};
+use sqlx::any::AnyConnectOptions;
+use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Executor, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use super::Conn;
@@ -27,15 +32,17 @@ const MAX_GROUP_TIME: Duration = Duration::from_millis(100);
 /// A write transaction's share of a group: the connection, inside a savepoint.
 /// Dropped without `commit` = rolled back.
 pub struct WriteTx {
-    conn: Option<SqliteConnection>,
+    conn: Option<AnyConnection>,
     back: Option<oneshot::Sender<Returned>>,
+    /// PostgreSQL: the transaction itself (`conn` and `back` are `None`).
+    own: Option<Transaction<'static, Any>>,
 }
 
 /// Told when the group a lease committed in is durable, or why it is not.
 type Durable = oneshot::Sender<Result<(), String>>;
 
 struct Returned {
-    conn: SqliteConnection,
+    conn: AnyConnection,
     /// Some = commit, answered when the group's `COMMIT` is done; None = roll back.
     commit: Option<Durable>,
 }
@@ -43,6 +50,9 @@ struct Returned {
 impl WriteTx {
     /// Keep this lease's writes and wait until they are durable.
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        if let Some(own) = self.own.take() {
+            return own.commit().await;
+        }
         let (done, durable) = oneshot::channel();
         self.give_back(Some(done));
         match durable.await {
@@ -68,17 +78,25 @@ impl Drop for WriteTx {
 impl std::ops::Deref for WriteTx {
     type Target = Conn;
     fn deref(&self) -> &Conn {
-        self.conn
-            .as_ref()
-            .expect("a lease holds the connection until it is given back")
+        match &self.own {
+            Some(own) => own,
+            None => self
+                .conn
+                .as_ref()
+                .expect("a lease holds the connection until it is given back"),
+        }
     }
 }
 
 impl std::ops::DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut Conn {
-        self.conn
-            .as_mut()
-            .expect("a lease holds the connection until it is given back")
+        match &mut self.own {
+            Some(own) => own,
+            None => self
+                .conn
+                .as_mut()
+                .expect("a lease holds the connection until it is given back"),
+        }
     }
 }
 
@@ -87,8 +105,16 @@ type Grant = oneshot::Sender<Result<WriteTx, String>>;
 /// The handle writers ask for leases through. Cheap to clone.
 #[derive(Clone)]
 pub struct Writer {
-    queue: mpsc::UnboundedSender<Grant>,
+    to: To,
     load: Arc<Load>,
+}
+
+#[derive(Clone)]
+enum To {
+    /// SQLite: the group-committing task.
+    Group(mpsc::UnboundedSender<Grant>),
+    /// PostgreSQL: a transaction per lease.
+    Pool(AnyPool),
 }
 
 /// How busy the writer is: what admission control reads.
@@ -120,12 +146,28 @@ impl Load {
 }
 
 impl Writer {
-    pub async fn start(options: SqliteConnectOptions) -> Result<Writer, sqlx::Error> {
-        let conn = options.connect().await?;
+    /// The group-committing writer of a SQLite database; `setup` runs on each connection.
+    pub async fn start_grouped(
+        options: AnyConnectOptions,
+        setup: &'static str,
+    ) -> Result<Writer, sqlx::Error> {
+        let connect = Connect { options, setup };
+        let conn = connect.open().await?;
         let (queue, rx) = mpsc::unbounded_channel();
         let load = Arc::new(Load::default());
-        tokio::spawn(run(conn, options, rx, load.clone()));
-        Ok(Writer { queue, load })
+        tokio::spawn(run(conn, connect, rx, load.clone()));
+        Ok(Writer {
+            to: To::Group(queue),
+            load,
+        })
+    }
+
+    /// Leases that are transactions of their own, from `pool`.
+    pub fn pooled(pool: AnyPool) -> Writer {
+        Writer {
+            to: To::Pool(pool),
+            load: Arc::new(Load::default()),
+        }
     }
 
     pub fn load(&self) -> &Load {
@@ -133,9 +175,13 @@ impl Writer {
     }
 
     pub async fn lease(&self) -> Result<WriteTx, sqlx::Error> {
+        let queue = match &self.to {
+            To::Group(queue) => queue,
+            To::Pool(pool) => return self.own_transaction(pool.clone()).await,
+        };
         let (grant, granted) = oneshot::channel();
         self.load.waiting.fetch_add(1, Ordering::Relaxed);
-        if self.queue.send(grant).is_err() {
+        if queue.send(grant).is_err() {
             self.load.waiting.fetch_sub(1, Ordering::Relaxed);
             return Err(sqlx::Error::PoolClosed);
         }
@@ -145,11 +191,40 @@ impl Writer {
             Err(_) => Err(sqlx::Error::PoolClosed),
         }
     }
+
+    async fn own_transaction(&self, pool: AnyPool) -> Result<WriteTx, sqlx::Error> {
+        self.load.waiting.fetch_add(1, Ordering::Relaxed);
+        let began = Instant::now();
+        // In a task of its own: cancelling the caller never cancels a `BEGIN` halfway.
+        let begun = tokio::spawn(async move { pool.begin().await }).await;
+        self.load.waiting.fetch_sub(1, Ordering::Relaxed);
+        self.load.held(began.elapsed());
+        let own = begun.map_err(|e| sqlx::Error::Protocol(format!("beginning a write: {e}")))??;
+        Ok(WriteTx {
+            conn: None,
+            back: None,
+            own: Some(own),
+        })
+    }
+}
+
+/// How the group writer (re)opens its connection.
+struct Connect {
+    options: AnyConnectOptions,
+    setup: &'static str,
+}
+
+impl Connect {
+    async fn open(&self) -> Result<AnyConnection, sqlx::Error> {
+        let mut conn = self.options.connect().await?;
+        conn.execute(self.setup).await?;
+        Ok(conn)
+    }
 }
 
 async fn run(
-    mut conn: SqliteConnection,
-    options: SqliteConnectOptions,
+    mut conn: AnyConnection,
+    options: Connect,
     mut queue: mpsc::UnboundedReceiver<Grant>,
     load: Arc<Load>,
 ) {
@@ -177,7 +252,7 @@ async fn run(
                     broken = Some(e);
                     break;
                 }
-                (None, _) => match options.connect().await {
+                (None, _) => match options.open().await {
                     // The lease lost the connection (its transaction with it): start again.
                     Ok(c) => {
                         conn = c;
@@ -221,10 +296,10 @@ async fn run(
 /// One lease: open a savepoint, hand the connection out, take it back, keep or undo its
 /// writes. The error is a statement of the group itself failing (the whole group rolls back).
 async fn serve(
-    mut conn: SqliteConnection,
+    mut conn: AnyConnection,
     grant: Grant,
     load: &Load,
-) -> (Option<SqliteConnection>, Result<Option<Durable>, String>) {
+) -> (Option<AnyConnection>, Result<Option<Durable>, String>) {
     if let Err(e) = conn.execute("SAVEPOINT lease").await {
         let _ = grant.send(Err(e.to_string()));
         return (Some(conn), Err(e.to_string()));
@@ -234,6 +309,7 @@ async fn serve(
     let lease = WriteTx {
         conn: Some(conn),
         back: Some(back),
+        own: None,
     };
     // A writer that went away drops the lease it was sent, which gives the connection back.
     let _ = grant.send(Ok(lease));
@@ -258,38 +334,34 @@ async fn serve(
 
 #[cfg(test)]
 mod tests {
-    use std::str::FromStr;
-
-    use sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-
     use super::*;
 
-    async fn writer() -> (Writer, SqliteConnectOptions, tempfile::TempDir) {
+    async fn writer() -> (Writer, AnyConnectOptions, tempfile::TempDir) {
+        sqlx::any::install_default_drivers();
         let dir = tempfile::tempdir().unwrap();
-        let options = SqliteConnectOptions::from_str(&format!(
-            "sqlite://{}",
-            dir.path().join("w.db").display()
-        ))
-        .unwrap()
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full);
+        let options: AnyConnectOptions =
+            format!("sqlite://{}?mode=rwc", dir.path().join("w.db").display())
+                .parse()
+                .unwrap();
         let mut conn = options.connect().await.unwrap();
-        conn.execute("CREATE TABLE t (v INTEGER NOT NULL)")
+        conn.execute("PRAGMA journal_mode = WAL; CREATE TABLE t (v INTEGER NOT NULL)")
             .await
             .unwrap();
-        (Writer::start(options.clone()).await.unwrap(), options, dir)
+        let writer = Writer::start_grouped(options.clone(), "PRAGMA synchronous = FULL")
+            .await
+            .unwrap();
+        (writer, options, dir)
     }
 
     async fn insert(tx: &mut WriteTx, v: i64) {
-        sqlx::query("INSERT INTO t (v) VALUES (?1)")
+        sqlx::query("INSERT INTO t (v) VALUES ($1)")
             .bind(v)
             .execute(&mut **tx)
             .await
             .unwrap();
     }
 
-    async fn values(options: &SqliteConnectOptions) -> Vec<i64> {
+    async fn values(options: &AnyConnectOptions) -> Vec<i64> {
         let mut conn = options.connect().await.unwrap();
         sqlx::query_scalar("SELECT v FROM t ORDER BY v")
             .fetch_all(&mut conn)

@@ -9,8 +9,8 @@ use uuid::Uuid;
 use crate::auth::Session;
 use crate::error::ApiError;
 use crate::store::cases;
-use crate::store::log::{self, ChangeEntity, ChangeRow};
-use crate::store::{policies, users, Json, Store};
+use crate::store::log::{self, ChangeEntity, ChangeRow, Position};
+use crate::store::{policies, users, Backend, Json, Store};
 
 /// A page of the change feed: `onsite_core::wire::PullResponse` as it is written, with each
 /// change's data passed through as stored (no decoding and encoding of every document).
@@ -37,14 +37,24 @@ pub struct PageChange {
 pub const PAGE: i64 = 1000;
 
 /// Where a cursor points: `None` = start over (missing, malformed, other epoch, beyond the end).
-fn parse_cursor(cursor: Option<&str>, epoch: &str, max_id: i64) -> Option<i64> {
-    let (e, pos) = cursor?.split_once('.')?;
-    let pos: i64 = pos.parse().ok()?;
-    (e == epoch && (0..=max_id).contains(&pos)).then_some(pos)
+/// `{epoch}.{id}` on SQLite (tx is 0), `{epoch}.{tx}.{id}` on PostgreSQL.
+fn parse_cursor(cursor: Option<&str>, epoch: &str, end: Position, max_id: i64) -> Option<Position> {
+    let (e, rest) = cursor?.split_once('.')?;
+    let (tx, id) = rest.split_once('.').unwrap_or(("0", rest));
+    let pos = Position {
+        tx: tx.parse().ok()?,
+        id: id.parse().ok()?,
+    };
+    let known = (0..=end.tx).contains(&pos.tx) && (0..=max_id).contains(&pos.id);
+    (e == epoch && known).then_some(pos)
 }
 
-pub fn format_cursor(epoch: &str, pos: i64) -> String {
-    format!("{epoch}.{pos}")
+pub fn format_cursor(epoch: &str, pos: Position) -> String {
+    if pos.tx == 0 {
+        format!("{epoch}.{}", pos.id)
+    } else {
+        format!("{epoch}.{}.{}", pos.tx, pos.id)
+    }
 }
 
 pub async fn pull(
@@ -52,32 +62,46 @@ pub async fn pull(
     session: &Session,
     cursor: Option<&str>,
 ) -> Result<PullPage, ApiError> {
+    let horizon = match store.backend() {
+        Backend::Sqlite => None,
+        Backend::Postgres => log::horizon(&mut *store.pool().acquire().await?).await?,
+    };
     let mut tx = store.read().await?;
-    let max_id = log::max_change_id(&mut tx).await?;
-    let (start, reset) = match parse_cursor(cursor.filter(|c| !c.is_empty()), store.epoch(), max_id)
-    {
+    let (last, max_id) = log::last_position(&mut tx).await?;
+    let end = horizon.map_or(last, |h| h.max(last));
+    let cursor = cursor.filter(|c| !c.is_empty());
+    let (start, reset) = match parse_cursor(cursor, store.epoch(), end, max_id) {
         Some(pos) => (pos, false),
-        None => (0, true),
+        None => (Position::default(), true),
     };
     let mut rows =
         log::changes_after(&mut tx, start, session.user_id, session.role, PAGE + 1).await?;
-    let has_more = rows.len() as i64 > PAGE;
+    let mut has_more = rows.len() as i64 > PAGE;
     rows.truncate(PAGE as usize);
-    let position = if has_more {
-        rows.last().map_or(start, |r| r.id)
+    let mut position = if has_more {
+        rows.last().map_or(start, |r| r.at)
     } else {
-        max_id.max(rows.last().map_or(start, |r| r.id))
+        last.max(rows.last().map_or(start, |r| r.at))
     };
+    // Rows past the horizon are sent (a device sees its own push at once), but the cursor
+    // stays below it: a row still to commit there comes again with them next time.
+    if let Some(h) = horizon {
+        if position > h {
+            position = h.max(start);
+            // Nothing final to move on to: the next sync asks again.
+            has_more &= position > start;
+        }
+    }
 
     // Keep only the newest visible row per entity: a later put supersedes an earlier
     // delete and the other way round.
-    let mut newest: HashMap<(ChangeEntity, &str), i64> = HashMap::new();
+    let mut newest: HashMap<(ChangeEntity, &str), Position> = HashMap::new();
     for r in &rows {
-        newest.insert((r.entity, r.entity_id.as_str()), r.id);
+        newest.insert((r.entity, r.entity_id.as_str()), r.at);
     }
     let kept: Vec<&ChangeRow> = rows
         .iter()
-        .filter(|r| newest.get(&(r.entity, r.entity_id.as_str())) == Some(&r.id))
+        .filter(|r| newest.get(&(r.entity, r.entity_id.as_str())) == Some(&r.at))
         .collect();
 
     let ids = |e: ChangeEntity| -> Vec<String> {

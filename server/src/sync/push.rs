@@ -26,17 +26,37 @@ pub async fn push(
     session: &Session,
     req: PushRequest,
 ) -> Result<PushResponse, ApiError> {
+    // On PostgreSQL two pushes that lock the same cases in opposite orders deadlock, and one
+    // is rolled back whole: run it again (its device would, after Retry-After).
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match push_once(store, session, req.clone()).await {
+            Err(e) if e.is_contention() && attempt < 4 => continue,
+            done => return done,
+        }
+    }
+}
+
+async fn push_once(
+    store: &Store,
+    session: &Session,
+    req: PushRequest,
+) -> Result<PushResponse, ApiError> {
     let mut mutations = req.mutations;
     mutations.sort_by_key(|m| m.seq);
 
     let mut tx = store.write().await?;
-    let mut last_seq = match users::last_seq(&mut tx, req.client_id).await? {
+    let mut last_seq = match users::lock_last_seq(&mut tx, req.client_id).await? {
         Some(s) => s,
         None => {
             if !users::bind_client(&mut tx, req.client_id, session.user_id, Utc::now()).await? {
                 return Err(client_taken());
             }
-            0
+            // A push of the same device on another instance may have bound it first.
+            users::lock_last_seq(&mut tx, req.client_id)
+                .await?
+                .unwrap_or(0)
         }
     };
     // A gap anywhere refuses the whole request before anything is applied: `expected` must

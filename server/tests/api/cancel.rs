@@ -57,12 +57,25 @@ async fn drain(app: &TestApp, dev: Device, queue: Vec<WireMutation>) -> (Vec<u16
                     return (statuses, abandoned);
                 }
                 if res.status().is_success() {
-                    let body: PushResponse = res.json().await.expect("push body");
-                    acked = body.last_seq;
+                    // The deadline may pass while the body is read: given up like the rest.
+                    match res.json::<PushResponse>().await {
+                        Ok(body) => acked = body.last_seq,
+                        Err(e) => {
+                            assert!(e.is_timeout(), "push body: {e}");
+                            abandoned += 1;
+                        }
+                    }
                 } else if res.status() == 409 {
-                    let body: serde_json::Value = res.json().await.expect("error body");
-                    if let Some(expected) = body["expected"].as_u64() {
-                        acked = expected - 1;
+                    match res.json::<serde_json::Value>().await {
+                        Ok(body) => {
+                            if let Some(expected) = body["expected"].as_u64() {
+                                acked = expected - 1;
+                            }
+                        }
+                        Err(e) => {
+                            assert!(e.is_timeout(), "error body: {e}");
+                            abandoned += 1;
+                        }
                     }
                 }
             }

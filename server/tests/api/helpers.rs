@@ -38,7 +38,7 @@ pub async fn spawn_configured(
     tweak: impl FnOnce(&mut Config),
 ) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}", dir.path().join("db/onsite.db").display());
+    let url = fresh_database(&dir).await;
     let store = Store::connect(&url).await.expect("open database");
     if demo {
         onsite_server::load_demo(&store).await.expect("demo data");
@@ -58,6 +58,30 @@ pub async fn spawn_configured(
         store,
         _dir: dir,
     }
+}
+
+/// The variable naming a PostgreSQL server (its `postgres` database) to test against;
+/// `make test` starts one and runs these tests once with it and once without.
+pub const POSTGRES_VAR: &str = "ONSITE_TEST_POSTGRES";
+
+/// An empty database for one test: a SQLite file in `dir`, or a new database on the
+/// PostgreSQL server `ONSITE_TEST_POSTGRES` names.
+pub async fn fresh_database(dir: &tempfile::TempDir) -> String {
+    let Ok(admin) = std::env::var(POSTGRES_VAR) else {
+        return format!("sqlite://{}", dir.path().join("db/onsite.db").display());
+    };
+    use sqlx::{Connection, Executor};
+    sqlx::any::install_default_drivers();
+    let name = format!("t{}", Uuid::new_v4().simple());
+    let mut conn = sqlx::AnyConnection::connect(&admin)
+        .await
+        .expect("connect to the test PostgreSQL");
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create a test database");
+    conn.close().await.ok();
+    let (server, _) = admin.rsplit_once('/').expect("a database URL");
+    format!("{server}/{name}")
 }
 
 /// A logged-in device.

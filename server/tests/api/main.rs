@@ -8,6 +8,7 @@ mod cancel;
 mod contracts;
 mod demo;
 mod errors;
+mod feed;
 mod helpers;
 mod hostile;
 mod knowledge;

@@ -61,7 +61,7 @@ async fn push_applies_in_order_and_replays_are_duplicates() {
 
     // Every movement is in the ledger.
     let moves: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM stock_ledger WHERE part_no = ?1 AND engineer_id = ?2 AND reason = 'part.use' AND case_id = ?3",
+        "SELECT COUNT(*) FROM stock_ledger WHERE part_no = $1 AND engineer_id = $2 AND reason = 'part.use' AND case_id = $3",
     )
     .bind(&part_no)
     .bind(alice.user.id.to_string())
@@ -245,7 +245,7 @@ async fn an_unknown_mutation_is_rejected_and_the_queue_goes_on() {
     assert_eq!(res.results[2].status, PushStatus::Applied);
     assert_eq!(res.last_seq, 3);
     let audit: Vec<(i64, String)> =
-        sqlx::query_as("SELECT seq, status FROM mutations WHERE client_id = ?1 ORDER BY seq")
+        sqlx::query_as("SELECT seq, status FROM mutations WHERE client_id = $1 ORDER BY seq")
             .bind(alice.client_id.to_string())
             .fetch_all(app.store.pool())
             .await

@@ -454,7 +454,7 @@ async fn a_session_ends_when_revoked_or_long_idle() {
     let fresh = app.login("alice").await;
     let old =
         chrono::Utc::now() - chrono::Duration::days(onsite_server::auth::SESSION_IDLE_DAYS + 1);
-    sqlx::query("UPDATE tokens SET last_used_at = ?1 WHERE token_hash = ?2")
+    sqlx::query("UPDATE tokens SET last_used_at = $1 WHERE token_hash = $2")
         .bind(onsite_server::store::ts(old))
         .bind(onsite_server::auth::token_hash(&fresh.token))
         .execute(app.store.pool())
@@ -464,7 +464,7 @@ async fn a_session_ends_when_revoked_or_long_idle() {
     // Two weeks offline is well inside the limit.
     let back = app.login("alice").await;
     let two_weeks = chrono::Utc::now() - chrono::Duration::days(14);
-    sqlx::query("UPDATE tokens SET last_used_at = ?1 WHERE token_hash = ?2")
+    sqlx::query("UPDATE tokens SET last_used_at = $1 WHERE token_hash = $2")
         .bind(onsite_server::store::ts(two_weeks))
         .bind(onsite_server::auth::token_hash(&back.token))
         .execute(app.store.pool())
