@@ -16,13 +16,13 @@ SERVER_FLAGS ?=
 # The app's version label (workspace.package.version); builds show "LABEL (precache hash)".
 VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
 
-.PHONY: bench-server run test deps-build deps-test deps-browser deps-python test-api-schema fuzz build-web build-web-next build-server fmt clippy test-host test-browser test-e2e icons screenshots bench clean-data
+.PHONY: bench-server run test deps-build deps-test deps-browser deps-python deps-postgres test-postgres test-api-schema fuzz build-web build-web-next build-server fmt clippy test-host test-browser test-e2e icons screenshots bench clean-data
 
 run: deps-build build-web
 	cargo build --release -p onsite-server
 	./target/release/onsite-server serve --demo-if-empty $(SERVER_FLAGS)
 
-test: deps-test fmt clippy test-host test-api-schema test-browser test-e2e
+test: deps-test fmt clippy test-host test-postgres test-api-schema test-browser test-e2e
 	@echo "make test: all green"
 
 # --- installs (each step is skipped when already satisfied) -----------------------------
@@ -33,7 +33,12 @@ deps-build:
 	@command -v wasm-opt >/dev/null || $(APT_INSTALL) binaryen || ($(SUDO) apt-get update && $(APT_INSTALL) binaryen)
 	@command -v brotli >/dev/null || $(APT_INSTALL) brotli || ($(SUDO) apt-get update && $(APT_INSTALL) brotli)
 
-deps-test: deps-build deps-browser deps-python
+deps-test: deps-build deps-browser deps-python deps-postgres
+
+# PostgreSQL and HAProxy from Debian, for the tests and the load benchmark.
+deps-postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || $(APT_INSTALL) postgresql || ($(SUDO) apt-get update && $(APT_INSTALL) postgresql)
+	@command -v haproxy >/dev/null || $(APT_INSTALL) haproxy || ($(SUDO) apt-get update && $(APT_INSTALL) haproxy)
 
 # Schemathesis (PyPI) in a local venv, for the API schema run.
 VENV := target/venv
@@ -87,6 +92,18 @@ clippy:
 test-host:
 	cargo test -p onsite-core -p onsite-server
 
+# A throwaway PostgreSQL (.ci/postgres.sh; as `nobody` when run as root): the server's API
+# tests again on it, then three instances behind HAProxy with one SIGKILLed halfway through a
+# burst of pushes, after which every device's last_seq and every part usage is checked:
+# nothing lost, nothing doubled.
+test-postgres: deps-postgres build-server
+	cargo build -p onsite-bench
+	@dir=$$(mktemp -d /tmp/onsite-pg.XXXXXX); url=$$(.ci/postgres.sh start $$dir); \
+	trap '.ci/postgres.sh stop '$$dir EXIT; \
+	ONSITE_TEST_POSTGRES=$$url cargo test -p onsite-server --test api && \
+	./target/debug/onsite-load --devices 200 --burst-secs 4 --configs pg3 --kill-one \
+		--postgres $$url --server target/debug/onsite-server
+
 # The served OpenAPI document against the real server: no 5xx, nothing it does not describe.
 test-api-schema: deps-python build-server
 	.ci/schemathesis.sh
@@ -124,12 +141,17 @@ bench: deps-test build-web build-server bench-server
 	.ci/bundle-size.sh dist
 	cd tests/e2e && npx playwright test -c bench.config.ts
 
-# 2,000 devices syncing at once against the release server (issue 11's scenario); reports,
-# never fails on a figure. BENCH_DEVICES=200 for a quick look.
+# 2,000 devices syncing at once against the release server (issue 11's scenario), on SQLite,
+# on PostgreSQL with one instance and with three behind HAProxy, side by side; reports, never
+# fails on a figure. BENCH_DEVICES=200 for a quick look.
 BENCH_DEVICES ?= 2000
-bench-server:
+BENCH_CONFIGS ?= sqlite,pg1,pg3
+bench-server: deps-postgres
 	cargo build --release -p onsite-server -p onsite-bench
-	./target/release/onsite-load --devices $(BENCH_DEVICES) --server target/release/onsite-server
+	@dir=$$(mktemp -d /tmp/onsite-pg.XXXXXX); url=$$(.ci/postgres.sh start $$dir); \
+	trap '.ci/postgres.sh stop '$$dir EXIT; \
+	./target/release/onsite-load --devices $(BENCH_DEVICES) --configs $(BENCH_CONFIGS) \
+		--postgres $$url --server target/release/onsite-server
 
 clean-data:
 	rm -rf data

@@ -1,10 +1,14 @@
-//! `onsite-load`: a fleet of devices syncing with one Onsite server at the same moment —
-//! 8 a.m., a tunnel's end — measured. Each device does a full pull, then rounds of a push of
+//! `onsite-load`: a fleet of devices syncing with Onsite at the same moment — 8 a.m., a
+//! tunnel's end — measured, against each configuration asked for (SQLite on one instance,
+//! PostgreSQL on one or several behind HAProxy), with a table side by side at the end. Each device does a full pull, then rounds of a push of
 //! 5–20 mutations (some re-sent as if the reply was lost) and an incremental pull; then the
 //! same devices, already synced, do the rounds again. Afterwards every device's `last_seq`
 //! and every part usage are checked against what was sent. It reports; it never fails on a
-//! figure (only on lost or doubled data, or a run that cannot finish).
+//! figure (only on lost or doubled data, or a run that cannot finish). `--kill-one` SIGKILLs
+//! one instance of a several-instance deployment halfway through the first phase: the check
+//! afterwards is then the test that a crash loses and doubles nothing.
 
+mod deployment;
 mod device;
 mod seed;
 mod server;
@@ -18,10 +22,10 @@ use clap::Parser;
 use rand::Rng;
 use tokio::task::JoinSet;
 
+use deployment::{Config, Deployment};
 use device::{Scenario, Sent};
 use seed::Fleet;
-use server::Server;
-use stats::Recorder;
+use stats::{Kind, Recorder};
 
 #[derive(Parser, Debug)]
 struct Args {
@@ -43,17 +47,57 @@ struct Args {
     /// The server binary.
     #[arg(long, default_value = "target/release/onsite-server")]
     server: PathBuf,
+    /// Configurations, in order: sqlite, pg1, pg3 (PostgreSQL with that many instances).
+    #[arg(long, value_delimiter = ',', default_value = "sqlite")]
+    configs: Vec<String>,
+    /// A PostgreSQL server to create the databases on (a URL naming its admin database).
+    #[arg(long, env = "ONSITE_TEST_POSTGRES")]
+    postgres: Option<String>,
+    /// SIGKILL one instance halfway through the first phase (of the configurations with
+    /// several instances).
+    #[arg(long)]
+    kill_one: bool,
+}
+
+/// One line of the closing table.
+struct Summary {
+    config: String,
+    phase: &'static str,
+    rows: Vec<stats::Row>,
+    errors: u64,
+    per_sec: f64,
+    cpu_percent: f64,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    let configs = args
+        .configs
+        .iter()
+        .map(|c| Config::parse(c))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let dir = tempfile_dir()?;
-    let database_url = format!("sqlite://{}", dir.join("load.db").display());
     println!(
-        "onsite-load: {} devices within {} s, {} rounds, {}% re-sent, {} s deadline; SQLite, one instance",
+        "onsite-load: {} devices within {} s, {} rounds, {}% re-sent, {} s deadline",
         args.devices, args.burst_secs, args.rounds, args.resend_percent, args.deadline_secs
     );
+    let mut table = Vec::new();
+    for config in configs {
+        table.extend(run_config(&args, config, &dir).await?);
+    }
+    print_table(&table);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+async fn run_config(
+    args: &Args,
+    config: Config,
+    dir: &std::path::Path,
+) -> anyhow::Result<Vec<Summary>> {
+    println!("\n=== {} ===", config.label());
+    let database_url = deployment::fresh_database(config, dir, args.postgres.as_deref()).await?;
     let t = Instant::now();
     let fleet = seed::seed(&database_url, args.devices).await?;
     println!(
@@ -62,7 +106,7 @@ async fn main() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64()
     );
 
-    let server = Server::start(&args.server, &database_url, &dir).await?;
+    let mut deployment = Deployment::start(config, &args.server, &database_url, dir).await?;
     let scenario = Arc::new(Scenario {
         rounds: args.rounds,
         resend_percent: args.resend_percent,
@@ -71,9 +115,10 @@ async fn main() -> anyhow::Result<()> {
     });
     let fleet = Arc::new(fleet);
     let mut sent: Vec<Sent> = Vec::new();
+    let mut summaries = Vec::new();
     for (phase, full_pull) in [("first sync", true), ("already synced once", false)] {
         let rec = Arc::new(Recorder::default());
-        let cpu = server.cpu_seconds();
+        let cpu = deployment.cpu_seconds();
         let t = Instant::now();
         // Phase two goes on where phase one left off: the next seqs, the same cursors.
         let start: Vec<(u64, Option<String>)> = match full_pull {
@@ -87,16 +132,32 @@ async fn main() -> anyhow::Result<()> {
                 .map(|s| (s.last_seq, s.cursor.clone()))
                 .collect(),
         };
-        let results =
-            run_phase(&server.url, &fleet, &scenario, &rec, args.burst_secs, start).await?;
+        let url = deployment.url.clone();
+        let run = run_phase(&url, &fleet, &scenario, &rec, args.burst_secs, start);
+        let results = if args.kill_one && full_pull && deployment.servers.len() > 1 {
+            let (results, killed) = tokio::join!(run, async {
+                // Halfway through the burst, while pushes are in flight.
+                tokio::time::sleep(Duration::from_millis(args.burst_secs * 500)).await;
+                deployment.kill_one()
+            });
+            killed?;
+            println!(
+                "killed one instance (SIGKILL) {:.1} s into the first phase",
+                args.burst_secs as f64 / 2.0
+            );
+            results?
+        } else {
+            run.await?
+        };
         let wall = t.elapsed().as_secs_f64();
-        let cpu = server.cpu_seconds() - cpu;
+        let cpu = deployment.cpu_seconds() - cpu;
         merge(&mut sent, results);
         let rows = rec.rows();
         let mutations = rec.mutations();
         stats::print_rows(
             &format!(
-                "SQLite, 1 instance — {phase}: {} devices, {wall:.1} s",
+                "{} — {phase}: {} devices, {wall:.1} s",
+                config.label(),
                 fleet.devices.len()
             ),
             &rows,
@@ -106,7 +167,7 @@ async fn main() -> anyhow::Result<()> {
             rec.errors(),
             mutations as f64 / wall,
             cpu / wall * 100.0,
-            server.peak_rss_mib()
+            deployment.peak_rss_mib()
         );
         for (what, n) in rec.error_samples() {
             println!("  {n} × {what}");
@@ -114,11 +175,42 @@ async fn main() -> anyhow::Result<()> {
         for (code, n) in rec.rejections() {
             println!("  rejected: {n} × {code}");
         }
+        summaries.push(Summary {
+            config: config.label(),
+            phase,
+            rows,
+            errors: rec.errors(),
+            per_sec: mutations as f64 / wall,
+            cpu_percent: cpu / wall * 100.0,
+        });
     }
-    server.stop().await;
+    deployment.stop().await;
     verify(&database_url, &fleet, &sent).await?;
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(())
+    Ok(summaries)
+}
+
+/// Every configuration side by side: the figures the targets name.
+fn print_table(table: &[Summary]) {
+    println!("\n| configuration | phase | first sync max | push p50 / p99 | incremental pull p99 | errors | mutations/s | server CPU |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for s in table {
+        let row = |k: Kind| s.rows.iter().find(|r| r.what == k.label());
+        let ms = |v: f64| {
+            if v >= 1000.0 {
+                format!("{:.1} s", v / 1000.0)
+            } else {
+                format!("{v:.0} ms")
+            }
+        };
+        let first = row(Kind::FirstSync).map_or("–".into(), |r| ms(r.max));
+        let push =
+            row(Kind::Push).map_or("–".into(), |r| format!("{} / {}", ms(r.p50), ms(r.p99)));
+        let pull = row(Kind::IncrementalPull).map_or("–".into(), |r| ms(r.p99));
+        println!(
+            "| {} | {} | {first} | {push} | {pull} | {} | {:.0} | {:.0}% |",
+            s.config, s.phase, s.errors, s.per_sec, s.cpu_percent
+        );
+    }
 }
 
 async fn run_phase(

@@ -78,6 +78,11 @@ impl Server {
             .map_or(f64::NAN, |kb| kb / 1024.0)
     }
 
+    /// SIGKILL, as a crash or an out-of-memory kill would.
+    pub fn kill(&mut self) -> anyhow::Result<()> {
+        Ok(self.child.start_kill()?)
+    }
+
     pub async fn stop(mut self) {
         let _ = self.child.kill().await;
     }

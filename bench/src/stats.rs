@@ -15,7 +15,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             Kind::FullPull => "full pull (page)",
             Kind::FirstSync => "first sync (all pages)",

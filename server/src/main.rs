@@ -18,7 +18,8 @@ compile_error!("onsite-server must be built with panic = \"unwind\"");
     about = "Onsite sync server and PWA host"
 )]
 struct Cli {
-    /// SQLite database URL (the file and its directory are created when missing).
+    /// sqlite://FILE (the file and its directory are created when missing) or
+    /// postgres://USER@HOST/DATABASE (several instances may share one).
     #[arg(
         long,
         env = "DATABASE_URL",

@@ -1,5 +1,4 @@
-//! The database behind the server. Everything SQL lives under this module so that a
-//! PostgreSQL store can be added beside the SQLite one without touching the handlers.
+//! The database behind the server; everything SQL lives under this module.
 //!
 //! One store, two databases (sqlx's `Any` driver): SQLite built in, PostgreSQL for fleets
 //! served by several instances. On SQLite, writes go through one connection and group commit
