@@ -12,3 +12,6 @@ CREATE INDEX changes_position ON changes (tx, id);
 CREATE INDEX changes_user ON changes (user_id, tx, id);
 CREATE INDEX changes_audience ON changes (audience, tx, id) WHERE audience IS NOT NULL;
 CREATE INDEX changes_entity_id ON changes (entity, tx, id);
+-- What every user pulls (parts, users, policies, past fixes) has the audience '*'.
+UPDATE changes SET audience = '*'
+    WHERE entity IN ('part', 'user', 'policy', 'past_fix') AND user_id IS NULL;

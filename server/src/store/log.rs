@@ -62,6 +62,19 @@ impl ChangeEntity {
     }
 }
 
+/// The `audience` of the rows every user pulls (an engineer's pull finds them by index).
+const EVERYONE: &str = "*";
+
+impl ChangeEntity {
+    /// Every user sees every row of these.
+    fn for_everyone(self) -> bool {
+        matches!(
+            self,
+            ChangeEntity::Part | ChangeEntity::User | ChangeEntity::Policy | ChangeEntity::PastFix
+        )
+    }
+}
+
 fn op_str(op: ChangeOp) -> &'static str {
     match op {
         ChangeOp::Put => "put",
@@ -124,7 +137,11 @@ async fn record(
     .bind(entity_id)
     .bind(op_str(op))
     .bind(&user)
-    .bind(audience.map(|u| u.to_string()))
+    .bind(match audience {
+        Some(u) => Some(u.to_string()),
+        None if user_id.is_none() && entity.for_everyone() => Some(EVERYONE.to_string()),
+        None => None,
+    })
     .execute(conn)
     .await?;
     Ok(())
@@ -205,32 +222,31 @@ pub async fn changes_after(
     let sql = match role {
         Role::Manager => {
             "SELECT c.tx, c.id, c.entity, c.entity_id, c.op FROM changes c
-             WHERE (c.tx, c.id) > ($1, $2)
+             WHERE {after_c}
                AND (c.user_id IS NULL OR (c.user_id = $3 AND c.entity = 'rejection'))
              ORDER BY c.tx, c.id LIMIT $4"
         }
         // Three index range scans (the rows addressed to the engineer, the puts of the cases
-        // assigned to them, what everyone sees), each cut at the page size: a pull costs what
-        // it returns, not every change since its cursor.
+        // assigned to them, what everyone sees: `audience` is the assignee or `*`), each cut
+        // at the page size: a pull costs what it returns, not every change since its cursor.
         Role::Engineer => {
             "SELECT tx, id, entity, entity_id, op FROM (
                  SELECT * FROM (SELECT tx, id, entity, entity_id, op FROM changes
-                     WHERE user_id = $3 AND (tx, id) > ($1, $2)
+                     WHERE user_id = $3 AND {after}
                      ORDER BY tx, id LIMIT $4) AS own
                  UNION ALL
                  SELECT * FROM (SELECT tx, id, entity, entity_id, op FROM changes
-                     WHERE audience = $3 AND (tx, id) > ($1, $2)
-                       AND entity = 'case' AND op = 'put' AND user_id IS NULL
+                     WHERE audience = $3 AND {after}
                      ORDER BY tx, id LIMIT $4) AS assigned
                  UNION ALL
                  SELECT * FROM (SELECT tx, id, entity, entity_id, op FROM changes
-                     WHERE entity IN ('part', 'user', 'policy', 'past_fix') AND user_id IS NULL
-                       AND (tx, id) > ($1, $2)
+                     WHERE audience = '*' AND {after}
                      ORDER BY tx, id LIMIT $4) AS everyone) AS visible
              ORDER BY tx, id LIMIT $4"
         }
     };
-    let rows = sqlx::query(sql)
+    let sql = super::Backend::of(conn).sql(sql);
+    let rows = sqlx::query(&sql)
         .bind(after.tx)
         .bind(after.id)
         .bind(viewer.to_string())

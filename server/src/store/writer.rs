@@ -35,7 +35,21 @@ pub struct WriteTx {
     conn: Option<AnyConnection>,
     back: Option<oneshot::Sender<Returned>>,
     /// PostgreSQL: the transaction itself (`conn` and `back` are `None`).
-    own: Option<Transaction<'static, Any>>,
+    own: Option<Own>,
+}
+
+/// A transaction of its own, counted in the writer's load while it lasts.
+struct Own {
+    tx: Option<Transaction<'static, Any>>,
+    load: Arc<Load>,
+    since: Instant,
+}
+
+impl Drop for Own {
+    fn drop(&mut self) {
+        self.load.waiting.fetch_sub(1, Ordering::Relaxed);
+        self.load.held(self.since.elapsed());
+    }
 }
 
 /// Told when the group a lease committed in is durable, or why it is not.
@@ -50,8 +64,12 @@ struct Returned {
 impl WriteTx {
     /// Keep this lease's writes and wait until they are durable.
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
-        if let Some(own) = self.own.take() {
-            return own.commit().await;
+        if let Some(mut own) = self.own.take() {
+            let tx = own
+                .tx
+                .take()
+                .expect("a lease's transaction lasts until commit");
+            return tx.commit().await;
         }
         let (done, durable) = oneshot::channel();
         self.give_back(Some(done));
@@ -78,7 +96,7 @@ impl Drop for WriteTx {
 impl std::ops::Deref for WriteTx {
     type Target = Conn;
     fn deref(&self) -> &Conn {
-        match &self.own {
+        match self.own.as_ref().and_then(|o| o.tx.as_ref()) {
             Some(own) => own,
             None => self
                 .conn
@@ -90,7 +108,7 @@ impl std::ops::Deref for WriteTx {
 
 impl std::ops::DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut Conn {
-        match &mut self.own {
+        match self.own.as_mut().and_then(|o| o.tx.as_mut()) {
             Some(own) => own,
             None => self
                 .conn
@@ -118,19 +136,30 @@ enum To {
 }
 
 /// How busy the writer is: what admission control reads.
-#[derive(Default)]
 pub struct Load {
-    /// Writers waiting for a lease.
+    /// Writers waiting for a lease (group writer), or holding or waiting for a transaction
+    /// (pool).
     waiting: AtomicUsize,
     /// Moving average of how long a lease is held, in microseconds.
     lease_micros: AtomicU64,
+    /// Leases served at once: 1 for the group writer, the pool's size otherwise.
+    parallel: u64,
 }
 
 impl Load {
+    fn new(parallel: u32) -> Load {
+        Load {
+            waiting: AtomicUsize::new(0),
+            lease_micros: AtomicU64::new(0),
+            parallel: u64::from(parallel.max(1)),
+        }
+    }
+
     /// About how long a writer arriving now waits for its lease.
     pub fn expected_wait(&self) -> Duration {
         let per = self.lease_micros.load(Ordering::Relaxed);
-        Duration::from_micros(per.saturating_mul(self.waiting.load(Ordering::Relaxed) as u64))
+        let ahead = self.waiting.load(Ordering::Relaxed) as u64;
+        Duration::from_micros(per.saturating_mul(ahead) / self.parallel)
     }
 
     fn held(&self, took: Duration) {
@@ -154,7 +183,7 @@ impl Writer {
         let connect = Connect { options, setup };
         let conn = connect.open().await?;
         let (queue, rx) = mpsc::unbounded_channel();
-        let load = Arc::new(Load::default());
+        let load = Arc::new(Load::new(1));
         tokio::spawn(run(conn, connect, rx, load.clone()));
         Ok(Writer {
             to: To::Group(queue),
@@ -164,9 +193,10 @@ impl Writer {
 
     /// Leases that are transactions of their own, from `pool`.
     pub fn pooled(pool: AnyPool) -> Writer {
+        let load = Arc::new(Load::new(pool.options().get_max_connections()));
         Writer {
             to: To::Pool(pool),
-            load: Arc::new(Load::default()),
+            load,
         }
     }
 
@@ -194,12 +224,15 @@ impl Writer {
 
     async fn own_transaction(&self, pool: AnyPool) -> Result<WriteTx, sqlx::Error> {
         self.load.waiting.fetch_add(1, Ordering::Relaxed);
-        let began = Instant::now();
+        let mut own = Own {
+            tx: None,
+            load: self.load.clone(),
+            since: Instant::now(),
+        };
         // In a task of its own: cancelling the caller never cancels a `BEGIN` halfway.
         let begun = tokio::spawn(async move { pool.begin().await }).await;
-        self.load.waiting.fetch_sub(1, Ordering::Relaxed);
-        self.load.held(began.elapsed());
-        let own = begun.map_err(|e| sqlx::Error::Protocol(format!("beginning a write: {e}")))??;
+        own.tx =
+            Some(begun.map_err(|e| sqlx::Error::Protocol(format!("beginning a write: {e}")))??);
         Ok(WriteTx {
             conn: None,
             back: None,
