@@ -46,8 +46,9 @@ impl Drop for PullTurn<'_> {
 }
 
 impl Admission {
-    pub fn new(cores: usize) -> Admission {
-        let pulls_at_once = cores.max(1) * 2;
+    /// `pulls_at_once`: pulls served at the same time (the rest queue for a turn).
+    pub fn new(pulls_at_once: usize) -> Admission {
+        let pulls_at_once = pulls_at_once.max(1);
         Admission {
             pulls: Semaphore::new(pulls_at_once),
             pulls_at_once,
@@ -113,7 +114,7 @@ mod tests {
 
     #[tokio::test]
     async fn pulls_are_refused_only_when_the_queue_is_longer_than_the_limit() {
-        let a = Admission::new(1);
+        let a = Admission::new(2);
         // Two run at once; a known duration of 2 s each.
         a.pull_micros.store(2_000_000, Ordering::Relaxed);
         let first = a.admit_pull().await.unwrap();

@@ -83,12 +83,13 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let pulls_at_once = store.pulls_at_once(cores);
         AppState {
             store,
             config: Arc::new(config),
             login_permits: Arc::new(Semaphore::new(cores * 2)),
             login_throttle: Arc::new(throttle::LoginThrottle::default()),
-            admission: Arc::new(admission::Admission::new(cores)),
+            admission: Arc::new(admission::Admission::new(pulls_at_once)),
         }
     }
 }

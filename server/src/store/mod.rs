@@ -168,6 +168,16 @@ impl Store {
         self.backend
     }
 
+    /// How many pulls to serve at once. On SQLite a pull is mostly this process's CPU: two
+    /// per core. On PostgreSQL it is mostly waiting for the database's answers: half the pool
+    /// (the other half stays free for writes).
+    pub fn pulls_at_once(&self, cores: usize) -> usize {
+        match self.backend {
+            Backend::Sqlite => cores * 2,
+            Backend::Postgres => (self.pool.options().get_max_connections() / 2) as usize,
+        }
+    }
+
     /// A random id of this database: part of every pull cursor, so a cursor from another
     /// (or a recreated) database is recognised and answered with a reset.
     pub fn epoch(&self) -> &str {
