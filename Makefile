@@ -62,9 +62,10 @@ $(TRUNK_CARGO_DIR)/cargo: Makefile
 	@printf '#!/bin/sh\nif [ "$$1" = build ]; then shift; exec "%s" build -p onsite "$$@"; fi\nexec "%s" "$$@"\n' "$(REAL_CARGO)" "$(REAL_CARGO)" > $@
 	@chmod +x $@
 
-# Only the wasm aborts on panic (smaller, and there is nothing to unwind to); the server binary
-# unwinds so one request's panic never stops it (Cargo.toml's release profile).
-TRUNK_BUILD = CARGO_PROFILE_RELEASE_PANIC=abort PATH="$(CURDIR)/$(TRUNK_CARGO_DIR):$$PATH" trunk build --release
+# Only the wasm aborts on panic (smaller, and there is nothing to unwind to) and is optimised
+# for size; the server binary unwinds so one request's panic never stops it, and is optimised
+# for speed (Cargo.toml's release profile).
+TRUNK_BUILD = CARGO_PROFILE_RELEASE_PANIC=abort CARGO_PROFILE_RELEASE_OPT_LEVEL=z PATH="$(CURDIR)/$(TRUNK_CARGO_DIR):$$PATH" trunk build --release
 
 # The post_build hook (Trunk.toml, .ci/precache.py) writes the service worker's precache list
 # and dist/precache.json; ONSITE_VERSION overrides the version label.

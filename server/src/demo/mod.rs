@@ -148,6 +148,7 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
     }
 
     // Van stock: a deterministic few hundred parts per engineer, plus what the demo cases used.
+    let mut written = outcome::Outcome::default();
     for (k, engineer) in [people.alice.user_id, people.bob.user_id]
         .into_iter()
         .enumerate()
@@ -174,13 +175,18 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
             mutation_id: None,
             note: None,
         };
-        for (part_no, qty) in &load {
-            cases::move_stock(&mut tx, engineer, part_no, *qty, &why, now).await?;
-        }
+        let loaded: Vec<StockMove> = load
+            .iter()
+            .map(|(part_no, qty)| StockMove {
+                engineer_id: engineer,
+                part_no: part_no.clone(),
+                delta: *qty,
+            })
+            .collect();
+        written.move_stock(&loaded, &why, None);
     }
     // The parts the cases used, on the ledger as a push puts them (a van driven below zero
     // flags the case).
-    let mut moved = outcome::MovedStock::default();
     for (engineer, part_no, (delta, case_id)) in &builder.moves {
         let why = StockReason {
             reason: "part.use",
@@ -193,9 +199,11 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
             part_no: part_no.clone(),
             delta: *delta,
         }];
-        let case = builder.cases.get_mut(case_id);
-        outcome::record_stock_moves(&mut tx, &used, &why, case, &mut moved, now).await?;
+        written.move_stock(&used, &why, Some(*case_id));
     }
+    written
+        .write_stock(&mut tx, &mut builder.cases, now)
+        .await?;
     // Reorder points: what a van should never run below, by kind of part.
     for engineer in [people.alice.user_id, people.bob.user_id] {
         for (part_no, _) in cases::stock_of(&mut tx, engineer).await? {
@@ -224,11 +232,12 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
             mutation_id: None,
             note: Some(&a.reason),
         };
-        outcome::record_stock_moves(&mut tx, &out.stock_moves, &why, None, &mut moved, now).await?;
+        written.move_stock(&out.stock_moves, &why, None);
     }
-    moved.log(&mut tx).await?;
-    let all: Vec<_> = builder.cases.values().cloned().collect();
-    outcome::store_cases(&mut tx, &all, &BTreeMap::new(), now).await?;
+    let all = builder.cases.keys().copied().collect();
+    written
+        .store(&mut tx, &mut builder.cases, all, &BTreeMap::new(), now)
+        .await?;
     tx.commit().await?;
     Ok(DemoSummary {
         logins: logins

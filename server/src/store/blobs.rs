@@ -1,10 +1,13 @@
 //! Content-addressed blobs (photos, signatures) and which cases name them.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 use onsite_core::Role;
 use uuid::Uuid;
 
-use super::{ts, Conn};
+use super::codec::decode_err;
+use super::{ts, Backend, Conn};
 
 pub async fn exists(conn: &mut Conn, sha256: &str) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar::<_, i64>(
@@ -138,9 +141,21 @@ pub async fn get(conn: &mut Conn, sha256: &str) -> Result<Option<Blob>, sqlx::Er
     Ok(row.map(|(bytes, uploaded_by)| Blob { bytes, uploaded_by }))
 }
 
-pub async fn add_ref(conn: &mut Conn, sha256: &str, case_id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO blob_refs (sha256, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-        .bind(sha256)
+/// Notes that `case_id` names each of `hashes` (access to a blob follows the cases naming it).
+pub async fn add_refs(
+    conn: &mut Conn,
+    hashes: &BTreeSet<String>,
+    case_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    if hashes.is_empty() {
+        return Ok(());
+    }
+    let sql = Backend::of(conn).sql(
+        "INSERT INTO blob_refs (sha256, case_id) SELECT value, $2 FROM {strings} WHERE true
+         ON CONFLICT DO NOTHING",
+    );
+    sqlx::query(&sql)
+        .bind(serde_json::to_string(hashes).map_err(|e| decode_err(e.to_string()))?)
         .bind(case_id.to_string())
         .execute(conn)
         .await?;

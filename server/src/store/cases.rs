@@ -1,6 +1,6 @@
 //! Cases, the parts catalog and van stock. Every write here also records its change-log row.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use onsite_core::knowledge::PastFix;
@@ -9,7 +9,7 @@ use sqlx::Row;
 use uuid::Uuid;
 
 use super::codec::{decode_err, decode_json, json_by_ids, to_json, Json};
-use super::log::{record_case_put, record_change, ChangeEntity};
+use super::log::{record_change, ChangeEntity, Changes};
 use super::{ts, Backend, Conn};
 use onsite_core::wire::ChangeOp;
 
@@ -36,13 +36,15 @@ pub async fn load_cases(
     Ok(out)
 }
 
-/// Store a case and log it. `previous_assignee` is who had it before this write: when the
-/// case moves away from an engineer, that engineer gets a `delete` tombstone.
+/// Store a case; its change rows go to `changes`. `before` is the case as it stood before
+/// this write, if it existed: when the case moves away from an engineer, that engineer gets
+/// a `delete` tombstone, and its past fix is kept in step when it is or was one.
 pub async fn put_case(
     conn: &mut Conn,
     case: &Case,
-    previous_assignee: Option<Uuid>,
+    before: Option<&Case>,
     now: DateTime<Utc>,
+    changes: &mut Changes,
 ) -> Result<(), sqlx::Error> {
     let data = serde_json::to_string(case).map_err(|e| decode_err(e.to_string()))?;
     sqlx::query(
@@ -61,25 +63,27 @@ pub async fn put_case(
     .execute(&mut *conn)
     .await?;
     let id = case.id.to_string();
-    record_case_put(conn, &id, case.assignee_id).await?;
-    if let Some(prev) = previous_assignee.filter(|p| Some(*p) != case.assignee_id) {
-        record_change(
-            &mut *conn,
-            ChangeEntity::Case,
-            &id,
-            ChangeOp::Delete,
-            Some(prev),
-        )
-        .await?;
+    changes.case_put(&id, case.assignee_id);
+    let previous = before.and_then(|b| b.assignee_id);
+    if let Some(prev) = previous.filter(|p| Some(*p) != case.assignee_id) {
+        changes.add(ChangeEntity::Case, &id, ChangeOp::Delete, Some(prev));
     }
-    sync_past_fix(conn, case).await
+    let fix = PastFix::from_case(case);
+    if fix.is_some() || before.is_some_and(|b| PastFix::from_case(b).is_some()) {
+        sync_past_fix(conn, &id, fix, changes).await?;
+    }
+    Ok(())
 }
 
 /// A case closed with result resolved or workaround is a past fix (`PastFix::from_case`);
 /// when it stops being one (a reopen) its past fix is deleted. Everyone pulls them.
-async fn sync_past_fix(conn: &mut Conn, case: &Case) -> Result<(), sqlx::Error> {
-    let id = case.id.to_string();
-    match PastFix::from_case(case) {
+async fn sync_past_fix(
+    conn: &mut Conn,
+    id: &str,
+    fix: Option<PastFix>,
+    changes: &mut Changes,
+) -> Result<(), sqlx::Error> {
+    match fix {
         Some(fix) => {
             let data = serde_json::to_string(&fix).map_err(|e| decode_err(e.to_string()))?;
             let changed = sqlx::query(
@@ -87,23 +91,23 @@ async fn sync_past_fix(conn: &mut Conn, case: &Case) -> Result<(), sqlx::Error> 
                  ON CONFLICT (case_id) DO UPDATE SET data = excluded.data
                  WHERE past_fixes.data IS DISTINCT FROM excluded.data",
             )
-            .bind(&id)
+            .bind(id)
             .bind(data)
             .execute(&mut *conn)
             .await?
             .rows_affected();
             if changed > 0 {
-                record_change(conn, ChangeEntity::PastFix, &id, ChangeOp::Put, None).await?;
+                changes.add(ChangeEntity::PastFix, id, ChangeOp::Put, None);
             }
         }
         None => {
             let gone = sqlx::query("DELETE FROM past_fixes WHERE case_id = $1")
-                .bind(&id)
+                .bind(id)
                 .execute(&mut *conn)
                 .await?
                 .rows_affected();
             if gone > 0 {
-                record_change(conn, ChangeEntity::PastFix, &id, ChangeOp::Delete, None).await?;
+                changes.add(ChangeEntity::PastFix, id, ChangeOp::Delete, None);
             }
         }
     }
@@ -138,10 +142,13 @@ pub async fn backfill_past_fixes(conn: &mut Conn) -> Result<(), sqlx::Error> {
         sqlx::query_scalar("SELECT data FROM cases WHERE status = 'closed' ORDER BY id")
             .fetch_all(&mut *conn)
             .await?;
+    let mut changes = Changes::default();
     for d in closed {
         let case: Case = decode_json(&d)?;
-        sync_past_fix(&mut *conn, &case).await?;
+        let id = case.id.to_string();
+        sync_past_fix(&mut *conn, &id, PastFix::from_case(&case), &mut changes).await?;
     }
+    changes.record(&mut *conn).await?;
     sqlx::query("INSERT INTO meta (key, value) VALUES ('past_fixes_redacted', '1')")
         .execute(conn)
         .await?;
@@ -152,6 +159,20 @@ pub async fn count_cases(conn: &mut Conn) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM cases")
         .fetch_one(conn)
         .await
+}
+
+/// The part numbers among `part_nos` that are in the catalog.
+pub async fn parts_in_catalog(
+    conn: &mut Conn,
+    part_nos: &BTreeSet<String>,
+) -> Result<BTreeSet<String>, sqlx::Error> {
+    let sql = Backend::of(conn)
+        .sql("SELECT part_no FROM parts WHERE part_no IN (SELECT value FROM {strings})");
+    let found: Vec<String> = sqlx::query_scalar(&sql)
+        .bind(serde_json::to_string(part_nos).map_err(|e| decode_err(e.to_string()))?)
+        .fetch_all(conn)
+        .await?;
+    Ok(found.into_iter().collect())
 }
 
 pub async fn part_exists(conn: &mut Conn, part_no: &str) -> Result<bool, sqlx::Error> {
@@ -215,56 +236,114 @@ pub struct StockReason<'a> {
     pub note: Option<&'a str>,
 }
 
-/// Move van stock by `delta`, write the ledger line and the change row; returns the new level.
-pub async fn move_stock(
-    conn: &mut Conn,
-    engineer_id: Uuid,
-    part_no: &str,
-    delta: i64,
-    why: &StockReason<'_>,
-    now: DateTime<Utc>,
-) -> Result<i64, sqlx::Error> {
-    let qty = move_stock_unlogged(conn, engineer_id, part_no, delta, why, now).await?;
-    log_stock_change(conn, engineer_id, part_no).await?;
-    Ok(qty)
+/// One van-stock move with its ledger line.
+pub struct StockLine {
+    pub engineer_id: Uuid,
+    pub part_no: String,
+    pub delta: i64,
+    case_id: Option<Uuid>,
+    mutation_id: Option<Uuid>,
+    reason: String,
+    note: Option<String>,
 }
 
-/// `move_stock` without the change row: for a caller that logs each moved line once
-/// (`log_stock_change`) however often it moved.
-pub async fn move_stock_unlogged(
+impl StockLine {
+    pub fn new(engineer_id: Uuid, part_no: &str, delta: i64, why: &StockReason<'_>) -> StockLine {
+        StockLine {
+            engineer_id,
+            part_no: part_no.to_string(),
+            delta,
+            case_id: why.case_id,
+            mutation_id: why.mutation_id,
+            reason: why.reason.to_string(),
+            note: why.note.map(str::to_string),
+        }
+    }
+}
+
+/// Move van stock by each line's delta and write the ledger, in two statements however many
+/// lines; each moved (engineer, part) gets one change row in `changes`. Returns each line's
+/// level just after it moved, in order.
+pub async fn move_stock(
     conn: &mut Conn,
-    engineer_id: Uuid,
-    part_no: &str,
-    delta: i64,
-    why: &StockReason<'_>,
+    lines: &[StockLine],
     now: DateTime<Utc>,
-) -> Result<i64, sqlx::Error> {
-    let engineer = engineer_id.to_string();
-    let qty: i64 = sqlx::query_scalar(
-        "INSERT INTO stock (engineer_id, part_no, qty) VALUES ($1, $2, $3)
+    changes: &mut Changes,
+) -> Result<Vec<i64>, sqlx::Error> {
+    if lines.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One row per van-stock line (an upsert may not touch a row twice), in key order so
+    // two transactions on PostgreSQL lock shared lines in the same order.
+    let mut sums: BTreeMap<(Uuid, &str), i64> = BTreeMap::new();
+    for l in lines {
+        *sums.entry((l.engineer_id, &l.part_no)).or_default() += l.delta;
+    }
+    let sum_rows: Vec<serde_json::Value> = sums
+        .iter()
+        .map(|((e, p), d)| serde_json::json!([e.to_string(), p, d]))
+        .collect();
+    let backend = Backend::of(conn);
+    let after: Vec<(String, String, i64)> = sqlx::query_as(&backend.sql(
+        "INSERT INTO stock (engineer_id, part_no, qty)
+         SELECT j.value ->> 0, j.value ->> 1, CAST(j.value ->> 2 AS BIGINT)
+         FROM {elements} WHERE true ORDER BY j.key
          ON CONFLICT (engineer_id, part_no) DO UPDATE SET qty = stock.qty + excluded.qty
-         RETURNING stock.qty",
-    )
-    .bind(&engineer)
-    .bind(part_no)
-    .bind(delta)
-    .fetch_one(&mut *conn)
+         RETURNING engineer_id, part_no, qty",
+    ))
+    .bind(serde_json::Value::from(sum_rows).to_string())
+    .fetch_all(&mut *conn)
     .await?;
-    sqlx::query(
+    // Each line's level: the level before the batch (after − the batch's sum), plus the
+    // lines up to and including it.
+    let mut level: BTreeMap<(Uuid, &str), i64> = BTreeMap::new();
+    for (engineer, part_no, qty) in &after {
+        let engineer = Uuid::parse_str(engineer).map_err(|e| decode_err(e.to_string()))?;
+        if let Some((key, sum)) = sums.get_key_value(&(engineer, part_no.as_str())) {
+            level.insert(*key, qty - sum);
+        }
+    }
+    let mut levels = Vec::with_capacity(lines.len());
+    for l in lines {
+        let at = level
+            .get_mut(&(l.engineer_id, l.part_no.as_str()))
+            .ok_or_else(|| decode_err("a moved stock line was not returned".into()))?;
+        *at += l.delta;
+        levels.push(*at);
+    }
+    let ledger: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|l| {
+            serde_json::json!([
+                l.engineer_id.to_string(),
+                l.part_no,
+                l.delta,
+                l.case_id.map(|u| u.to_string()),
+                l.mutation_id.map(|u| u.to_string()),
+                l.reason,
+                l.note,
+            ])
+        })
+        .collect();
+    sqlx::query(&backend.sql(
         "INSERT INTO stock_ledger (engineer_id, part_no, delta, case_id, mutation_id, reason, at, note)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&engineer)
-    .bind(part_no)
-    .bind(delta)
-    .bind(why.case_id.map(|u| u.to_string()))
-    .bind(why.mutation_id.map(|u| u.to_string()))
-    .bind(why.reason)
+         SELECT j.value ->> 0, j.value ->> 1, CAST(j.value ->> 2 AS BIGINT), j.value ->> 3,
+                j.value ->> 4, j.value ->> 5, $2, j.value ->> 6
+         FROM {elements} ORDER BY j.key",
+    ))
+    .bind(serde_json::Value::from(ledger).to_string())
     .bind(ts(now))
-    .bind(why.note)
     .execute(&mut *conn)
     .await?;
-    Ok(qty)
+    for (engineer_id, part_no) in sums.keys() {
+        changes.add(
+            ChangeEntity::Stock,
+            part_no,
+            ChangeOp::Put,
+            Some(*engineer_id),
+        );
+    }
+    Ok(levels)
 }
 
 /// Set the reorder point of one van-stock line (creating the line at 0 if missing); logs

@@ -91,60 +91,104 @@ pub async fn record_change(
     op: ChangeOp,
     user_id: Option<Uuid>,
 ) -> Result<(), sqlx::Error> {
-    record(conn, entity, entity_id, op, user_id, None).await
+    let mut changes = Changes::default();
+    changes.add(entity, entity_id, op, user_id);
+    changes.record(conn).await
 }
 
-/// `record_change` for a case's `put`, which every manager sees and of the engineers only its
-/// assignee (`audience`).
-pub async fn record_case_put(
-    conn: &mut Conn,
-    case_id: &str,
-    assignee: Option<Uuid>,
-) -> Result<(), sqlx::Error> {
-    record(
-        conn,
-        ChangeEntity::Case,
-        case_id,
-        ChangeOp::Put,
-        None,
-        assignee,
-    )
-    .await
-}
+/// Change-log rows a write gathers and appends together, in two statements however many
+/// (a push's cases, its van-stock lines, a reassignment's tombstone), in the order added.
+#[derive(Default)]
+pub struct Changes(Vec<Change>);
 
-async fn record(
-    conn: &mut Conn,
+struct Change {
     entity: ChangeEntity,
-    entity_id: &str,
+    entity_id: String,
     op: ChangeOp,
     user_id: Option<Uuid>,
-    audience: Option<Uuid>,
-) -> Result<(), sqlx::Error> {
-    let user = user_id.map(|u| u.to_string());
-    sqlx::query(
-        "DELETE FROM changes WHERE entity = $1 AND entity_id = $2 AND op = $3 AND user_id IS NOT DISTINCT FROM $4",
-    )
-    .bind(entity.as_str())
-    .bind(entity_id)
-    .bind(op_str(op))
-    .bind(&user)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO changes (entity, entity_id, op, user_id, audience) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(entity.as_str())
-    .bind(entity_id)
-    .bind(op_str(op))
-    .bind(&user)
-    .bind(match audience {
-        Some(u) => Some(u.to_string()),
-        None if user_id.is_none() && entity.for_everyone() => Some(EVERYONE.to_string()),
-        None => None,
-    })
-    .execute(conn)
-    .await?;
-    Ok(())
+    audience: Option<String>,
+}
+
+impl Changes {
+    /// A row addressed to `user_id`, or to no one in particular (`None`).
+    pub fn add(
+        &mut self,
+        entity: ChangeEntity,
+        entity_id: &str,
+        op: ChangeOp,
+        user_id: Option<Uuid>,
+    ) {
+        let audience = (user_id.is_none() && entity.for_everyone()).then(|| EVERYONE.to_string());
+        self.push(entity, entity_id, op, user_id, audience);
+    }
+
+    /// A case's `put`, which every manager sees and of the engineers only its assignee
+    /// (`audience`).
+    pub fn case_put(&mut self, case_id: &str, assignee: Option<Uuid>) {
+        let audience = assignee.map(|u| u.to_string());
+        self.push(ChangeEntity::Case, case_id, ChangeOp::Put, None, audience);
+    }
+
+    fn push(
+        &mut self,
+        entity: ChangeEntity,
+        entity_id: &str,
+        op: ChangeOp,
+        user_id: Option<Uuid>,
+        audience: Option<String>,
+    ) {
+        // One row per (entity, id, op, user): a later one supersedes an earlier one.
+        self.0.retain(|c| {
+            (c.entity, c.entity_id.as_str(), c.op, c.user_id) != (entity, entity_id, op, user_id)
+        });
+        self.0.push(Change {
+            entity,
+            entity_id: entity_id.to_string(),
+            op,
+            user_id,
+            audience,
+        });
+    }
+
+    /// Append the rows and remove the older rows they supersede.
+    pub async fn record(self, conn: &mut Conn) -> Result<(), sqlx::Error> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<serde_json::Value> = self
+            .0
+            .iter()
+            .map(|c| {
+                serde_json::json!([
+                    c.entity.as_str(),
+                    c.entity_id,
+                    op_str(c.op),
+                    c.user_id.map(|u| u.to_string()),
+                    c.audience,
+                ])
+            })
+            .collect();
+        let rows = serde_json::Value::from(rows).to_string();
+        let backend = super::Backend::of(conn);
+        sqlx::query(&backend.sql(
+            "DELETE FROM changes WHERE id IN (
+                 SELECT c.id FROM {elements}, changes c
+                 WHERE c.entity = j.value ->> 0 AND c.entity_id = j.value ->> 1
+                   AND c.op = j.value ->> 2 AND c.user_id IS NOT DISTINCT FROM j.value ->> 3)",
+        ))
+        .bind(&rows)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(&backend.sql(
+            "INSERT INTO changes (entity, entity_id, op, user_id, audience)
+             SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4
+             FROM {elements} ORDER BY j.key",
+        ))
+        .bind(&rows)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
 }
 
 /// A place in the change feed: the writing transaction, then the row (the cursor rule,

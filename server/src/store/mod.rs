@@ -61,15 +61,15 @@ impl Backend {
     /// `sql` in this backend's spelling. The shared SQL names JSON arrays bound as `$1` by two
     /// placeholders: `{strings}`, a one-column `value` table of an array of strings
     /// (`WHERE id IN (SELECT value FROM {strings})`), and `{elements}`, the elements as JSON
-    /// `value` with their position `key`. `{after}` (`{after_c}` for table alias `c`) is a
+    /// `value` with their position `key` (both tables are named `j`). `{after}` (`{after_c}` for table alias `c`) is a
     /// change row after the feed position `($1, $2)` = (tx, id): on SQLite tx is always 0,
     /// and `tx = $1 AND id > $2` lets it use the indexes as ranges, which a row-value
     /// comparison does not.
     pub(crate) fn sql(self, sql: &str) -> String {
         let (strings, elements, after, after_c) = match self {
             Backend::Sqlite => (
-                "json_each($1)",
-                "json_each($1)",
+                "json_each($1) AS j",
+                "json_each($1) AS j",
                 "tx = $1 AND id > $2",
                 "c.tx = $1 AND c.id > $2",
             ),

@@ -71,9 +71,8 @@ async fn push_once(
         }
         next += 1;
     }
-    // The policies `case.create` may name, read inside the transaction (managers edit them).
-    let sla_policies = policies::all_policies(&mut tx).await?;
     let mut touched = Touched::default();
+    touched.look_up_parts(&mut tx, &mutations).await?;
     let mut audit = Vec::with_capacity(mutations.len());
     let mut results = Vec::with_capacity(mutations.len());
     for wm in &mutations {
@@ -93,7 +92,7 @@ async fn push_once(
         }
         debug_assert_eq!(wm.seq, last_seq + 1, "gaps are refused above");
         let now = Utc::now();
-        let outcome = apply_one(&mut tx, session, wm, now, &sla_policies, &mut touched).await?;
+        let outcome = apply_one(&mut tx, session, wm, now, &mut touched).await?;
         let rejected = match outcome {
             Ok(()) => None,
             Err(rejection) => {
@@ -143,7 +142,7 @@ async fn push_once(
 
 /// The cases a push touches, read once and written once: a device's batch is mostly many
 /// mutations of one case, and a case document is read, decoded, encoded and written once per
-/// push instead of once per mutation.
+/// push instead of once per mutation. The other writes wait in `outcome` for the end too.
 #[derive(Default)]
 struct Touched {
     /// As they stood before the push.
@@ -151,10 +150,12 @@ struct Touched {
     /// As they stand now.
     now: BTreeMap<Uuid, Case>,
     changed: BTreeSet<Uuid>,
-    /// Van-stock lines moved, logged once each.
-    moved: outcome::MovedStock,
+    outcome: outcome::Outcome,
     /// Part numbers looked up in the catalog: whether each exists.
     parts: HashMap<String, bool>,
+    /// The SLA policies, read inside the transaction (managers edit them) when a mutation
+    /// of the push needs them.
+    policies: Option<Vec<SlaPolicy>>,
 }
 
 impl Touched {
@@ -178,6 +179,28 @@ impl Touched {
         self.now.insert(case.id, case);
     }
 
+    /// Looks up at once every part number the push's mutations name.
+    async fn look_up_parts(
+        &mut self,
+        conn: &mut Conn,
+        mutations: &[WireMutation],
+    ) -> Result<(), sqlx::Error> {
+        let named: BTreeSet<String> = mutations
+            .iter()
+            .filter_map(|m| m.args.get("part_no")?.as_str())
+            .map(|p| p.trim().to_string())
+            .collect();
+        if named.is_empty() {
+            return Ok(());
+        }
+        let known = cases::parts_in_catalog(conn, &named).await?;
+        for part_no in named {
+            let exists = known.contains(&part_no);
+            self.parts.insert(part_no, exists);
+        }
+        Ok(())
+    }
+
     async fn part_exists(&mut self, conn: &mut Conn, part_no: &str) -> Result<bool, sqlx::Error> {
         if let Some(known) = self.parts.get(part_no) {
             return Ok(*known);
@@ -187,15 +210,24 @@ impl Touched {
         Ok(exists)
     }
 
-    /// Write every changed case, against how it stood before the push, and log the moved
-    /// van-stock lines.
-    async fn store(&mut self, conn: &mut Conn, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-        std::mem::take(&mut self.moved).log(conn).await?;
-        let changed: Vec<Case> = std::mem::take(&mut self.changed)
-            .into_iter()
-            .filter_map(|id| self.now.get(&id).cloned())
-            .collect();
-        outcome::store_cases(conn, &changed, &self.before, now).await
+    async fn policies(&mut self, conn: &mut Conn) -> Result<&[SlaPolicy], sqlx::Error> {
+        if self.policies.is_none() {
+            self.policies = Some(policies::all_policies(conn).await?);
+        }
+        Ok(self.policies.as_deref().unwrap_or_default())
+    }
+
+    /// Write every changed case, against how it stood before the push, with the push's
+    /// other writes.
+    async fn store(self, conn: &mut Conn, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+        let Touched {
+            before,
+            now: mut cases,
+            changed,
+            outcome,
+            ..
+        } = self;
+        outcome.store(conn, &mut cases, changed, &before, now).await
     }
 }
 
@@ -213,7 +245,6 @@ async fn apply_one(
     session: &Session,
     wm: &WireMutation,
     now: DateTime<Utc>,
-    sla_policies: &[SlaPolicy],
     touched: &mut Touched,
 ) -> Result<Result<(), Rejection>, sqlx::Error> {
     let mut m = match Mutation::parse(&wm.name, &wm.args) {
@@ -245,14 +276,21 @@ async fn apply_one(
         Mutation::CreateInspection(a) => Some(&mut a.create),
         _ => None,
     };
-    if let Some(a) = create.filter(|a| a.policy.is_none()) {
-        a.policy = policies::contract_policy(conn, &a.customer.name).await?;
-    }
+    // Opening a case is the only mutation that reads the SLA policies.
+    let sla_policies = match create {
+        Some(a) => {
+            if a.policy.is_none() {
+                a.policy = policies::contract_policy(conn, &a.customer.name).await?;
+            }
+            touched.policies(conn).await?.to_vec()
+        }
+        None => Vec::new(),
+    };
     let ctx = ApplyContext {
         actor,
         client_time: wm.client_time,
         server_time: Some(now),
-        policies: sla_policies,
+        policies: &sla_policies,
     };
     let outcome = match apply(&m, &touched.now, &ctx) {
         Ok(o) => o,
@@ -284,16 +322,12 @@ async fn apply_one(
             _ => None,
         },
     };
-    let used_by = stored.iter_mut().find(|c| Some(c.id) == m.target_case());
-    outcome::record_stock_moves(
-        conn,
-        &outcome.stock_moves,
-        &why,
-        used_by,
-        &mut touched.moved,
-        now,
-    )
-    .await?;
+    let used_by = m
+        .target_case()
+        .filter(|id| stored.iter().any(|c| c.id == *id));
+    touched
+        .outcome
+        .move_stock(&outcome.stock_moves, &why, used_by);
     for case in stored {
         touched.put(case);
     }

@@ -312,15 +312,18 @@ async fn store_put_case_deletes_the_past_fix_of_a_case_that_stops_qualifying() {
     assert!(snap.past_fixes.contains_key(&id.to_string()));
 
     let mut tx = app.store.write().await.unwrap();
-    let mut case = onsite_server::store::cases::load_cases(&mut tx, &[id])
+    let before = onsite_server::store::cases::load_cases(&mut tx, &[id])
         .await
         .unwrap()
         .remove(&id)
         .unwrap();
+    let mut case = before.clone();
     case.status = CaseStatus::InProgress;
-    onsite_server::store::cases::put_case(&mut tx, &case, case.assignee_id, Utc::now())
+    let mut changes = onsite_server::store::log::Changes::default();
+    onsite_server::store::cases::put_case(&mut tx, &case, Some(&before), Utc::now(), &mut changes)
         .await
         .unwrap();
+    changes.record(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
     let (changes, _) = app.pull_all(&bob, Some(&snap.cursor)).await;
     let gone = changes

@@ -17,7 +17,8 @@ use chrono::{Duration, Utc};
 use onsite_core::wire::{PushRequest, PushStatus, WireMutation};
 use onsite_core::{CaseStatus, Part, Role, SCHEMA_VERSION};
 use onsite_server::auth::{hash_password, Session};
-use onsite_server::store::cases::{self, StockReason};
+use onsite_server::store::cases::{self, StockLine, StockReason};
+use onsite_server::store::log::Changes;
 use onsite_server::store::{policies, users};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -141,11 +142,16 @@ impl Seed {
             mutation_id: None,
             note: None,
         };
-        for (username, part_no, qty) in &self.stock {
-            cases::move_stock(&mut tx, id(username), part_no, *qty, &why, now)
-                .await
-                .unwrap();
-        }
+        let lines: Vec<StockLine> = self
+            .stock
+            .iter()
+            .map(|(username, part_no, qty)| StockLine::new(id(username), part_no, *qty, &why))
+            .collect();
+        let mut changes = Changes::default();
+        cases::move_stock(&mut tx, &lines, now, &mut changes)
+            .await
+            .unwrap();
+        changes.record(&mut tx).await.unwrap();
         for (username, part_no, min_qty) in &self.reorder_points {
             cases::set_min_qty(&mut tx, id(username), part_no, *min_qty)
                 .await

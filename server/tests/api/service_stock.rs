@@ -336,3 +336,71 @@ async fn a_manager_adjusts_van_stock_and_the_ledger_lists_every_movement() {
     )
     .await;
 }
+
+/// A push's van-stock moves are written together at its end: each use still gets its own
+/// ledger line, the level counts every one, and the case whose use took the van below zero
+/// is flagged once, for that part only, even when a later correction in the same push
+/// brings the van back to zero.
+#[tokio::test]
+async fn uses_in_one_push_that_take_a_van_below_zero_flag_the_case_once() {
+    let app = spawn_with(vans()).await;
+    let case = app
+        .case_for("alice")
+        .status(onsite_core::CaseStatus::InProgress)
+        .create()
+        .await;
+    let mut alice = app.login("alice").await;
+    let manager = app.login("manager").await;
+    let uses = |dev: &mut Device, parts: &[&str]| -> Vec<_> {
+        parts
+            .iter()
+            .map(|p| {
+                dev.next(
+                    "part.use",
+                    json!({ "case_id": case, "usage_id": Uuid::new_v4(), "part_no": p, "qty": 1, "returned_defective": false }),
+                )
+            })
+            .collect()
+    };
+    let mut batch = uses(&mut alice, &["P-200", "P-100", "P-200", "P-200"]);
+    let first_use = batch[0].args["usage_id"].clone();
+    batch.push(alice.next(
+        "part.correct",
+        json!({ "case_id": case, "usage_id": Uuid::new_v4(), "corrects": first_use, "qty_delta": -1 }),
+    ));
+    let answer = app.push(&alice, batch).await;
+    assert!(
+        answer
+            .results
+            .iter()
+            .all(|r| r.status == PushStatus::Applied),
+        "{answer:?}"
+    );
+    let negative = |part: &str| onsite_core::CaseFlag::NegativeStock {
+        part_no: part.into(),
+    };
+    let snap = app.snapshot(&alice).await;
+    assert_eq!(snap.stock["P-200"].qty, 0);
+    assert_eq!(snap.stock["P-100"].qty, 4);
+    let flags = &snap.cases[&case].flags;
+    assert_eq!(flags.iter().filter(|f| **f == negative("P-200")).count(), 1);
+    assert!(!flags.contains(&negative("P-100")), "{flags:?}");
+
+    // The next use goes further below zero: the flag is not repeated.
+    let batch = uses(&mut alice, &["P-200"]);
+    app.push(&alice, batch).await;
+    let snap = app.snapshot(&alice).await;
+    assert_eq!(snap.stock["P-200"].qty, -1);
+    let flags = &snap.cases[&case].flags;
+    assert_eq!(flags.iter().filter(|f| **f == negative("P-200")).count(), 1);
+
+    let res = ledger(&app, &manager, &alice.user.id.to_string()).await;
+    let body: StockLedgerResponse = res.json().await.unwrap();
+    let used: Vec<i64> = body
+        .lines
+        .iter()
+        .filter(|l| l.part_no == "P-200" && l.reason == "part.use")
+        .map(|l| l.delta)
+        .collect();
+    assert_eq!(used, [-1, -1, -1, -1], "one ledger line per use");
+}
