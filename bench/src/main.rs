@@ -87,6 +87,7 @@ async fn main() -> anyhow::Result<()> {
         table.extend(run_config(&args, config, &dir).await?);
     }
     print_table(&table);
+    print_bench_lines(&table, args.devices);
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
@@ -210,6 +211,45 @@ fn print_table(table: &[Summary]) {
             "| {} | {} | {first} | {push} | {pull} | {} | {:.0} | {:.0}% |",
             s.config, s.phase, s.errors, s.per_sec, s.cpu_percent
         );
+    }
+}
+
+/// The figures DESIGN.md budgets, as `BENCH {json}` lines for make bench's table
+/// (.ci/bench-table.py). The latency budgets are SQLite's on 2 cores; PostgreSQL's is no
+/// errors, with the throughput reported.
+fn print_bench_lines(table: &[Summary], devices: usize) {
+    for s in table {
+        let sqlite = s.config.starts_with("SQLite");
+        let row = |k: Kind| s.rows.iter().find(|r| r.what == k.label());
+        let note = format!(
+            "{} errors, {:.0} mutations/s, server CPU {:.0}%",
+            s.errors, s.per_sec, s.cpu_percent
+        );
+        let line = |what: String, figure: f64, budget: Option<f64>| {
+            let line = serde_json::json!({
+                "what": what, "figure": figure, "unit": "ms", "budget": budget, "note": note,
+            });
+            println!("BENCH {line}");
+        };
+        if s.phase == "first sync" {
+            if let Some(r) = row(Kind::FirstSync) {
+                let what = format!(
+                    "server: {devices} first syncs at once, the slowest, {}",
+                    s.config
+                );
+                line(what, r.max, Some(60_000.0));
+            }
+            continue;
+        }
+        let budget = sqlite.then_some(250.0);
+        if let Some(r) = row(Kind::Push) {
+            let what = format!("server: {devices} synced devices, push p99, {}", s.config);
+            line(what, r.p99, budget);
+        }
+        if let Some(r) = row(Kind::IncrementalPull) {
+            let what = format!("server: {devices} synced devices, pull p99, {}", s.config);
+            line(what, r.p99, budget);
+        }
     }
 }
 

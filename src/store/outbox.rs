@@ -39,6 +39,19 @@ pub(super) async fn client_records(
     after_seq: u64,
     limit: usize,
 ) -> Result<Vec<OutboxRecord>, StoreError> {
+    client_records_until(outbox, client, legacy, after_seq, u64::MAX, limit).await
+}
+
+/// `client_records` with seq ≤ `upto`: a client's records are in key order by seq, so the
+/// read stops at the first one past it instead of reading the rest of the outbox.
+async fn client_records_until(
+    outbox: &indexed_db_futures::object_store::ObjectStore<'_>,
+    client: Uuid,
+    legacy: Uuid,
+    after_seq: u64,
+    upto: u64,
+    limit: usize,
+) -> Result<Vec<OutboxRecord>, StoreError> {
     let mut out = Vec::new();
     let mut after: Option<u64> = None;
     loop {
@@ -51,11 +64,15 @@ pub(super) async fn client_records(
         let done = batch.len() < OUTBOX_BATCH as usize;
         after = batch.last().map(OutboxRecord::key).or(after);
         for r in batch {
-            if r.client(legacy) == client && r.entry.seq > after_seq {
-                out.push(r);
-                if out.len() >= limit {
-                    return Ok(out);
-                }
+            if r.client(legacy) != client || r.entry.seq <= after_seq {
+                continue;
+            }
+            if r.entry.seq > upto {
+                return Ok(out);
+            }
+            out.push(r);
+            if out.len() >= limit {
+                return Ok(out);
             }
         }
         if done {
@@ -74,10 +91,7 @@ pub(super) async fn remove_acked(
     rejected: &[u64],
 ) -> Result<Vec<OutboxRecord>, StoreError> {
     let mut out = Vec::new();
-    for r in client_records(outbox, client, legacy, 0, usize::MAX).await? {
-        if r.entry.seq > upto {
-            break;
-        }
+    for r in client_records_until(outbox, client, legacy, 0, upto, usize::MAX).await? {
         idb::delete(outbox, KeyRange::Only(nkey(r.key())))?;
         if rejected.contains(&r.entry.seq) {
             out.push(r);

@@ -55,36 +55,7 @@ pub fn server_case(id: Uuid, engineer: Uuid, status: CaseStatus) -> Case {
         user_id: MANAGER,
         role: Role::Manager,
     };
-    run(
-        Mutation::Create(CreateArgs {
-            case_id: id,
-            title: "UPS alarm".into(),
-            description: String::new(),
-            customer: Customer {
-                name: "Acme".into(),
-                phone: None,
-                email: None,
-                contact: None,
-            },
-            site: Site {
-                address: "1 Harbour Road".into(),
-                notes: None,
-            },
-            product: Product {
-                model: "UPS-3000".into(),
-                serial: None,
-                warranty_until: None,
-            },
-            category: Category::SystemFault,
-            severity: Severity::new(2).unwrap(),
-            mode: ServiceMode::OnSite,
-            reported_at: t0,
-            appointment: None,
-            policy: None,
-            complaint: false,
-        }),
-        manager,
-    );
+    run(Mutation::Create(create_args(id, t0)), manager);
     run(
         Mutation::Assign(AssignArgs {
             case_id: id,
@@ -110,6 +81,37 @@ pub fn server_case(id: Uuid, engineer: Uuid, status: CaseStatus) -> Case {
         );
     }
     cases.remove(&id).unwrap()
+}
+
+/// A case the desk opens at `t0` for Acme's UPS (severity 2, on site).
+pub fn create_args(id: Uuid, t0: DateTime<Utc>) -> CreateArgs {
+    CreateArgs {
+        case_id: id,
+        title: "UPS alarm".into(),
+        description: String::new(),
+        customer: Customer {
+            name: "Acme".into(),
+            phone: None,
+            email: None,
+            contact: None,
+        },
+        site: Site {
+            address: "1 Harbour Road".into(),
+            notes: None,
+        },
+        product: Product {
+            model: "UPS-3000".into(),
+            serial: None,
+            warranty_until: None,
+        },
+        category: Category::SystemFault,
+        severity: Severity::new(2).unwrap(),
+        mode: ServiceMode::OnSite,
+        reported_at: t0,
+        appointment: None,
+        policy: None,
+        complaint: false,
+    }
 }
 
 /// `qty` of `part_no` used at `at`: no serials, not returned, correcting nothing.
