@@ -187,13 +187,27 @@ impl Store {
                     }
                 }
             }
+            // The reads that do not depend on each other go out together: a write waits for
+            // two rounds of IndexedDB requests, not one per record it reads.
             let cases_os = tx.object_store(CASES)?;
-            let mut map = BTreeMap::new();
-            for id in m.touched_case_ids() {
-                if let Some(c) = idb::get_json::<Case>(&cases_os, case_key(id)).await? {
-                    map.insert(id, c);
-                }
-            }
+            let meta_os = tx.object_store(META)?;
+            let ids = m.touched_case_ids();
+            let client_of = format!("{K_CLIENT_OF}{}", actor.user_id);
+            let (found, key, first_client, client) = futures::try_join!(
+                futures::future::try_join_all(
+                    ids.iter()
+                        .map(|id| idb::get_json::<Case>(&cases_os, case_key(*id)))
+                ),
+                idb::get_json::<u64>(&meta_os, skey(K_NEXT_SEQ)),
+                idb::get_json::<Uuid>(&meta_os, skey(K_CLIENT_ID)),
+                idb::get_json::<Uuid>(&meta_os, skey(&client_of)),
+            )?;
+            let map: BTreeMap<Uuid, Case> = ids
+                .iter()
+                .copied()
+                .zip(found)
+                .filter_map(|(id, c)| Some((id, c?)))
+                .collect();
             let policies = self.known_policies();
             let ctx = ApplyContext {
                 actor,
@@ -214,40 +228,46 @@ impl Store {
                 .into_iter()
                 .filter(|mv| mv.engineer_id == actor.user_id)
                 .collect();
-            if !moves.is_empty() {
-                let stock_os = tx.object_store(STOCK)?;
-                apply_stock_moves(&stock_os, &moves, 1).await?;
-            }
             if !blob_values.is_empty() {
                 let blobs_os = tx.object_store(BLOBS)?;
                 for (k, v) in blob_values {
                     idb::put_raw(&blobs_os, k, v)?;
                 }
             }
-            let meta_os = tx.object_store(META)?;
             // The record's key orders the whole outbox; the seq counts this user's client.
-            let key = idb::get_json::<u64>(&meta_os, skey(K_NEXT_SEQ))
-                .await?
-                .unwrap_or(1);
+            let key = key.unwrap_or(1);
             idb::put_json(&meta_os, skey(K_NEXT_SEQ), &(key + 1))?;
-            let legacy = legacy_client(&meta_os).await?;
+            let legacy = match first_client {
+                Some(id) => id,
+                None => {
+                    let id = Uuid::new_v4();
+                    idb::put_json(&meta_os, skey(K_CLIENT_ID), &id)?;
+                    id
+                }
+            };
+            let client = client.unwrap_or(legacy);
             let legacy_seq = format!("{K_CLIENT_SEQ}{legacy}");
-            if idb::get_json::<u64>(&meta_os, skey(&legacy_seq))
-                .await?
-                .is_none()
-            {
-                // Entries from before per-user clients had seq = key.
-                idb::put_json(&meta_os, skey(&legacy_seq), &(key - 1))?;
-            }
-            let client =
-                idb::get_json::<Uuid>(&meta_os, skey(&format!("{K_CLIENT_OF}{}", actor.user_id)))
-                    .await?
-                    .unwrap_or(legacy);
             let seq_key = format!("{K_CLIENT_SEQ}{client}");
-            let seq = idb::get_json::<u64>(&meta_os, skey(&seq_key))
-                .await?
-                .unwrap_or(0)
-                + 1;
+            let stock_os = tx.object_store(STOCK)?;
+            let (legacy_last, last, ()) = futures::try_join!(
+                idb::get_json::<u64>(&meta_os, skey(&legacy_seq)),
+                idb::get_json::<u64>(&meta_os, skey(&seq_key)),
+                apply_stock_moves(&stock_os, &moves, 1),
+            )?;
+            // Entries from before per-user clients had seq = key.
+            let legacy_last = match legacy_last {
+                Some(n) => n,
+                None => {
+                    idb::put_json(&meta_os, skey(&legacy_seq), &(key - 1))?;
+                    key - 1
+                }
+            };
+            let last = if client == legacy {
+                legacy_last
+            } else {
+                last.unwrap_or(0)
+            };
+            let seq = last + 1;
             idb::put_json(&meta_os, skey(&seq_key), &seq)?;
             let entry = OutboxEntry {
                 seq,
