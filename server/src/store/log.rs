@@ -238,17 +238,14 @@ pub async fn horizon(conn: &mut Conn) -> Result<Option<Position>, sqlx::Error> {
 
 /// The last position in the log (the start when it is empty), and the largest id.
 pub async fn last_position(conn: &mut Conn) -> Result<(Position, i64), sqlx::Error> {
-    let row: Option<(i64, i64)> =
-        sqlx::query_as("SELECT tx, id FROM changes ORDER BY tx DESC, id DESC LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?;
-    let max_id = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM changes")
-        .fetch_one(conn)
-        .await?;
-    Ok((
-        row.map_or(Position::default(), |(tx, id)| Position { tx, id }),
-        max_id,
-    ))
+    let (tx, id, max_id): (i64, i64, i64) = sqlx::query_as(
+        "SELECT COALESCE((SELECT tx FROM changes ORDER BY tx DESC, id DESC LIMIT 1), 0),
+                COALESCE((SELECT id FROM changes ORDER BY tx DESC, id DESC LIMIT 1), 0),
+                COALESCE((SELECT MAX(id) FROM changes), 0)",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok((Position { tx, id }, max_id))
 }
 
 /// Up to `limit` change rows after `after` that `viewer` may see, in feed order.
