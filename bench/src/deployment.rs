@@ -140,6 +140,9 @@ impl Deployment {
 }
 
 /// HAProxy in front of `servers`, on a free port; answers once it routes to a live instance.
+/// A killed instance refuses connections and is out after two checks (about a second); a
+/// busy one may take up to `timeout check` to answer its health check before it counts as
+/// down (a tighter limit took every instance out under the 2,000-device burst).
 async fn haproxy(servers: &[Server], dir: &Path) -> anyhow::Result<(Child, String)> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
@@ -147,10 +150,10 @@ async fn haproxy(servers: &[Server], dir: &Path) -> anyhow::Result<(Child, Strin
     let mut cfg = format!(
         "global\n  maxconn 8000\n\
          defaults\n  mode http\n  maxconn 8000\n  timeout connect 2s\n  timeout client 120s\n  \
-         timeout server 120s\n  retries 3\n  option redispatch\n\
+         timeout server 120s\n  timeout check 3s\n  retries 3\n  option redispatch\n\
          frontend onsite\n  bind 127.0.0.1:{port}\n  default_backend instances\n\
          backend instances\n  balance roundrobin\n  option httpchk GET /healthz\n  \
-         default-server inter 250ms fall 2 rise 2\n"
+         default-server inter 500ms fall 2 rise 1\n"
     );
     for (i, s) in servers.iter().enumerate() {
         let addr = s.url.trim_start_matches("http://");
