@@ -13,11 +13,10 @@ use indexed_db_futures::transaction::TransactionMode;
 use onsite::api::{ApiError, PushReply};
 use onsite::store::{Session, Store};
 use onsite::sync::{flush_once, FlushReport, Transport};
-use onsite_core::mutation::{
-    AssignArgs, CaseRef, PartUseArgs, ReportArgs, SetStatusArgs, TimeArgs,
-};
+use onsite_core::examples::field_work;
+use onsite_core::mutation::{AssignArgs, CaseRef, PartUseArgs, SetStatusArgs};
 use onsite_core::wire::{Entity, LoginResponse, PullResponse, PushRequest};
-use onsite_core::{Actor, CaseStatus, Mutation, Part, Role, TimeKind};
+use onsite_core::{Actor, CaseStatus, Mutation, Part, Role};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -385,33 +384,7 @@ async fn ten_thousand_queued_mutations_drained_to_the_server() {
     let now = chrono::Utc::now();
     for i in 0..QUEUED - queued {
         let case_id = case_ids[i % CASES];
-        let m = match i % 3 {
-            0 => Mutation::PartUse(PartUseArgs {
-                case_id,
-                usage_id: Uuid::new_v4(),
-                part_no: parts[i % parts.len()].clone(),
-                qty: 1,
-                serial_fitted: None,
-                serial_removed: None,
-                returned_defective: false,
-            }),
-            1 => Mutation::Time(TimeArgs {
-                case_id,
-                entry_id: Uuid::new_v4(),
-                kind: TimeKind::Work,
-                start: now - chrono::Duration::minutes(30),
-                end: now,
-            }),
-            _ => Mutation::Report(ReportArgs {
-                case_id,
-                symptom: Some("Compressor trips on high pressure".into()),
-                cause: None,
-                actions: Some(format!("Checked the condenser fan, step {i}")),
-                result: None,
-                verification: None,
-                leftover: None,
-            }),
-        };
+        let m = field_work(i, case_id, &parts[i % parts.len()], Uuid::new_v4(), now);
         store.record(me, m, vec![]).await.unwrap();
     }
     assert_eq!(store.pending_count().await.unwrap() as usize, QUEUED);

@@ -7,9 +7,9 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use onsite_core::mutation::{PartUseArgs, ReportArgs, TimeArgs};
+use onsite_core::examples::field_work;
 use onsite_core::wire::{PullResponse, PushRequest, PushResponse, PushStatus, WireMutation};
-use onsite_core::{Mutation, TimeKind, SCHEMA_VERSION};
+use onsite_core::{Mutation, SCHEMA_VERSION};
 use rand::Rng;
 use reqwest::StatusCode;
 use uuid::Uuid;
@@ -124,39 +124,12 @@ fn next_batch(
     let mut usages = Vec::new();
     let batch = (0..n)
         .map(|i| {
-            let case_id = device.case_id;
-            let m = match i % 3 {
-                0 => {
-                    let usage_id = Uuid::new_v4();
-                    sent.usages.push(usage_id);
-                    usages.push((sent.last_seq + 1, usage_id));
-                    Mutation::PartUse(PartUseArgs {
-                        case_id,
-                        usage_id,
-                        part_no: scenario.parts[rng.gen_range(0..scenario.parts.len())].clone(),
-                        qty: 1,
-                        serial_fitted: None,
-                        serial_removed: None,
-                        returned_defective: false,
-                    })
-                }
-                1 => Mutation::Time(TimeArgs {
-                    case_id,
-                    entry_id: Uuid::new_v4(),
-                    kind: TimeKind::Work,
-                    start: now - chrono::Duration::minutes(30),
-                    end: now,
-                }),
-                _ => Mutation::Report(ReportArgs {
-                    case_id,
-                    symptom: Some("Compressor trips on high pressure".into()),
-                    cause: None,
-                    actions: Some(format!("Checked the condenser fan, step {i}")),
-                    result: None,
-                    verification: None,
-                    leftover: None,
-                }),
-            };
+            let part_no = &scenario.parts[rng.gen_range(0..scenario.parts.len())];
+            let m = field_work(i, device.case_id, part_no, Uuid::new_v4(), now);
+            if let Mutation::PartUse(a) = &m {
+                sent.usages.push(a.usage_id);
+                usages.push((sent.last_seq + 1, a.usage_id));
+            }
             sent.last_seq += 1;
             m.to_wire(sent.last_seq, Uuid::new_v4(), now)
         })

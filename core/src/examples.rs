@@ -186,3 +186,42 @@ pub fn every_variant(case_id: Uuid) -> Vec<Mutation> {
     all.push(inspection());
     all
 }
+
+/// The `i`-th mutation of an engineer's working batch on `case_id`, as the load benchmarks
+/// send them: a part used (`part_no`, one), half an hour of work, a report edit, in turn;
+/// `new_id` names the usage or time entry.
+pub fn field_work(
+    i: usize,
+    case_id: Uuid,
+    part_no: &str,
+    new_id: Uuid,
+    now: DateTime<Utc>,
+) -> Mutation {
+    match i % 3 {
+        0 => Mutation::PartUse(PartUseArgs {
+            case_id,
+            usage_id: new_id,
+            part_no: part_no.into(),
+            qty: 1,
+            serial_fitted: None,
+            serial_removed: None,
+            returned_defective: false,
+        }),
+        1 => Mutation::Time(TimeArgs {
+            case_id,
+            entry_id: new_id,
+            kind: TimeKind::Work,
+            start: now - chrono::Duration::minutes(30),
+            end: now,
+        }),
+        _ => Mutation::Report(ReportArgs {
+            case_id,
+            symptom: Some("Compressor trips on high pressure".into()),
+            cause: None,
+            actions: Some(format!("Checked the condenser fan, step {i}")),
+            result: None,
+            verification: None,
+            leftover: None,
+        }),
+    }
+}

@@ -238,7 +238,16 @@ pub fn hash_blob(bytes: &[u8]) -> String {
 pub(super) async fn legacy_client(
     meta: &indexed_db_futures::object_store::ObjectStore<'_>,
 ) -> Result<Uuid, StoreError> {
-    if let Some(id) = idb::get_json::<Uuid>(meta, skey(K_CLIENT_ID)).await? {
+    let stored = idb::get_json::<Uuid>(meta, skey(K_CLIENT_ID)).await?;
+    legacy_client_or_new(meta, stored)
+}
+
+/// The device's first client as read from `meta` (`stored`), or a new one, stored now.
+pub(super) fn legacy_client_or_new(
+    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
+    stored: Option<Uuid>,
+) -> Result<Uuid, StoreError> {
+    if let Some(id) = stored {
         return Ok(id);
     }
     let id = Uuid::new_v4();

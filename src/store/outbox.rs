@@ -237,14 +237,7 @@ impl Store {
             // The record's key orders the whole outbox; the seq counts this user's client.
             let key = key.unwrap_or(1);
             idb::put_json(&meta_os, skey(K_NEXT_SEQ), &(key + 1))?;
-            let legacy = match first_client {
-                Some(id) => id,
-                None => {
-                    let id = Uuid::new_v4();
-                    idb::put_json(&meta_os, skey(K_CLIENT_ID), &id)?;
-                    id
-                }
-            };
+            let legacy = legacy_client_or_new(&meta_os, first_client)?;
             let client = client.unwrap_or(legacy);
             let legacy_seq = format!("{K_CLIENT_SEQ}{legacy}");
             let seq_key = format!("{K_CLIENT_SEQ}{client}");
