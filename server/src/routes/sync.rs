@@ -49,7 +49,9 @@ pub async fn push(
     // outcome committed (duplicates) or nothing of it (rolled back).
     let store = state.store.clone();
     let session = user.session.clone();
-    let response = tokio::spawn(async move { push::push(&store, &session, req).await })
+    let response = state
+        .store
+        .spawn_write(async move { push::push(&store, &session, req).await })
         .await
         .map_err(|e| ApiError::internal(format!("the push stopped: {e}")))??;
     Ok(ApiJson(response))

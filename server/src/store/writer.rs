@@ -125,6 +125,37 @@ type Grant = oneshot::Sender<Result<WriteTx, String>>;
 pub struct Writer {
     to: To,
     load: Arc<Load>,
+    /// SQLite: the thread the group and its writers run on.
+    thread: Option<Arc<WriterThread>>,
+}
+
+/// A runtime on a thread of its own for the single writer and the work done under its lease.
+/// Each statement is a round trip to sqlx's SQLite worker thread; on the shared runtime the
+/// lease holder, woken from that thread, queued behind every HTTP task between statements,
+/// and the one writer everything waits for stood idle meanwhile.
+struct WriterThread {
+    handle: tokio::runtime::Handle,
+    /// Dropped with the last `Writer`: the thread and its runtime end.
+    _stop: oneshot::Sender<()>,
+}
+
+impl WriterThread {
+    fn start() -> std::io::Result<WriterThread> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let handle = runtime.handle().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        std::thread::Builder::new()
+            .name("onsite-writer".into())
+            .spawn(move || {
+                let _ = runtime.block_on(stopped);
+            })?;
+        Ok(WriterThread {
+            handle,
+            _stop: stop,
+        })
+    }
 }
 
 #[derive(Clone)]
@@ -184,10 +215,12 @@ impl Writer {
         let conn = connect.open().await?;
         let (queue, rx) = mpsc::unbounded_channel();
         let load = Arc::new(Load::new(1));
-        tokio::spawn(run(conn, connect, rx, load.clone()));
+        let thread = WriterThread::start()?;
+        thread.handle.spawn(run(conn, connect, rx, load.clone()));
         Ok(Writer {
             to: To::Group(queue),
             load,
+            thread: Some(Arc::new(thread)),
         })
     }
 
@@ -197,6 +230,20 @@ impl Writer {
         Writer {
             to: To::Pool(pool),
             load,
+            thread: None,
+        }
+    }
+
+    /// Runs `work` (that writes) to its end in a task of its own, on the writer's thread
+    /// where there is one: cancelling the caller never cancels it halfway.
+    pub fn spawn<F>(&self, work: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match &self.thread {
+            Some(thread) => thread.handle.spawn(work),
+            None => tokio::spawn(work),
         }
     }
 
@@ -310,6 +357,7 @@ async fn run(
                 .map(|_| ())
                 .map_err(|e| e.to_string()),
         };
+
         if let Err(e) = &result {
             // Every lease of the group is told; the log says why for the operator.
             tracing::error!(
