@@ -148,7 +148,7 @@ impl Store {
         .context("running migrations")?;
         let epoch = ensure_epoch(&pool).await?;
         let writer = match backend {
-            Backend::Sqlite => Writer::start_grouped(options, SQLITE_WRITER_PRAGMAS)
+            Backend::Sqlite => Writer::start_grouped(options, SQLITE_WRITER_PRAGMAS, pool.clone())
                 .await
                 .with_context(|| format!("opening {database_url} for writing"))?,
             Backend::Postgres => Writer::pooled(pool.clone()),

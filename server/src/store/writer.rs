@@ -207,16 +207,25 @@ impl Load {
 
 impl Writer {
     /// The group-committing writer of a SQLite database; `setup` runs on each connection.
+    /// Checkpoints (copying the WAL into the database file) are not the writer's: they run
+    /// on a connection of `checkpoints` after each commit, beside the next group.
     pub async fn start_grouped(
         options: AnyConnectOptions,
         setup: &'static str,
+        checkpoints: AnyPool,
     ) -> Result<Writer, sqlx::Error> {
         let connect = Connect { options, setup };
-        let conn = connect.open().await?;
+        let mut conn = connect.open().await?;
+        conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
         let (queue, rx) = mpsc::unbounded_channel();
         let load = Arc::new(Load::new(1));
         let thread = WriterThread::start()?;
-        thread.handle.spawn(run(conn, connect, rx, load.clone()));
+        // Holds one pending "checkpoint now": commits meanwhile fold into it.
+        let (committed, commits) = mpsc::channel(1);
+        tokio::spawn(checkpoint(checkpoints, commits));
+        thread
+            .handle
+            .spawn(run(conn, connect, rx, load.clone(), committed));
         Ok(Writer {
             to: To::Group(queue),
             load,
@@ -307,6 +316,7 @@ async fn run(
     options: Connect,
     mut queue: mpsc::UnboundedReceiver<Grant>,
     load: Arc<Load>,
+    committed: mpsc::Sender<()>,
 ) {
     while let Some(first) = queue.recv().await {
         let opened = Instant::now();
@@ -371,6 +381,18 @@ async fn run(
         for done in durable {
             let _ = done.send(result.clone());
         }
+        let _ = committed.try_send(());
+    }
+}
+
+/// Copies committed WAL frames into the database file after each commit, without blocking
+/// the writer or the readers (`PASSIVE`), until the writer is gone. In the writer's own
+/// `COMMIT` (SQLite's automatic checkpoint) it held every lease waiting behind it.
+async fn checkpoint(pool: AnyPool, mut commits: mpsc::Receiver<()>) {
+    while commits.recv().await.is_some() {
+        if let Err(e) = pool.execute("PRAGMA wal_checkpoint(PASSIVE)").await {
+            tracing::warn!("checkpointing the WAL: {e}");
+        }
     }
 }
 
@@ -428,9 +450,15 @@ mod tests {
         conn.execute("PRAGMA journal_mode = WAL; CREATE TABLE t (v INTEGER NOT NULL)")
             .await
             .unwrap();
-        let writer = Writer::start_grouped(options.clone(), "PRAGMA synchronous = FULL")
+        let checkpoints = sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
             .await
             .unwrap();
+        let writer =
+            Writer::start_grouped(options.clone(), "PRAGMA synchronous = FULL", checkpoints)
+                .await
+                .unwrap();
         (writer, options, dir)
     }
 
@@ -503,5 +531,31 @@ mod tests {
             tx.commit().await.unwrap();
         }
         assert_eq!(values(&options).await, (0..20).collect::<Vec<i64>>());
+    }
+
+    #[tokio::test]
+    async fn committed_writes_reach_the_database_file_without_the_writer_checkpointing() {
+        let (writer, _options, dir) = writer().await;
+        let file = dir.path().join("w.db");
+        let before = std::fs::metadata(&file).unwrap().len();
+        // About 2 MiB over 20 commits; the writer's own automatic checkpoint is off.
+        for _ in 0..20 {
+            let mut tx = writer.lease().await.unwrap();
+            sqlx::query("CREATE TABLE IF NOT EXISTS pad (b BLOB)")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            sqlx::query("INSERT INTO pad (b) VALUES (zeroblob(100000))")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+        // The checkpointer copies them in; wait for that, however slow the machine.
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while std::fs::metadata(&file).unwrap().len() < before + 1_900_000 {
+            assert!(Instant::now() < deadline, "the WAL was never checkpointed");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 }
