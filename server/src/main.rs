@@ -6,6 +6,10 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use onsite_server::{demo, store, Config, Store};
 
+/// glibc's malloc spent a third of the writer thread's time freeing case documents.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 // The server must unwind: a panic in one request is answered 500 by the panic catcher and
 // never stops the process (only the wasm build aborts; see the Makefile's trunk cargo).
 #[cfg(not(panic = "unwind"))]
