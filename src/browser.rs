@@ -86,3 +86,45 @@ pub async fn storage_persist() -> Option<bool> {
     let p = storage_manager()?.persist().ok()?;
     JsFuture::from(p).await.ok()?.as_bool()
 }
+
+/// Calls `f` each time `el` comes within `margin` (CSS) of the viewport, and once at the
+/// start if it already is; until dropped.
+pub fn when_visible(
+    el: &web_sys::Element,
+    margin: &str,
+    f: impl Fn() + 'static,
+) -> Option<Visible> {
+    let callback = wasm_bindgen::closure::Closure::<dyn Fn(js_sys::Array)>::new(
+        move |entries: js_sys::Array| {
+            let seen = entries.iter().any(|e| {
+                e.unchecked_into::<web_sys::IntersectionObserverEntry>()
+                    .is_intersecting()
+            });
+            if seen {
+                f();
+            }
+        },
+    );
+    let init = web_sys::IntersectionObserverInit::new();
+    init.set_root_margin(margin);
+    let observer =
+        web_sys::IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &init)
+            .ok()?;
+    observer.observe(el);
+    Some(Visible {
+        observer,
+        _callback: callback,
+    })
+}
+
+/// An observation of `when_visible`; dropping it ends it.
+pub struct Visible {
+    observer: web_sys::IntersectionObserver,
+    _callback: wasm_bindgen::closure::Closure<dyn Fn(js_sys::Array)>,
+}
+
+impl Drop for Visible {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}

@@ -10,9 +10,12 @@ use crate::hooks::use_cases;
 use crate::i18n::{lookup, use_i18n};
 use crate::state::use_app;
 
-/// Rows rendered at once when the list appears; the rest follow `MORE_ROWS` at a time.
+/// Rows rendered at once when the list appears; then `MORE_ROWS` at a time, on their own up
+/// to `UNPROMPTED_ROWS` (any engineer's day and more), beyond that as the end of the list
+/// comes into view: 5,000 rows in the page would make every later task and the tap slow.
 const FIRST_ROWS: usize = 24;
 const MORE_ROWS: usize = 40;
+const UNPROMPTED_ROWS: usize = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ListKind {
@@ -159,13 +162,18 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
             Some(_) => ListKind::Rows,
         })
     });
-    // The first screenful at once, the rest in chunks after it (each a task of its own, so a
-    // tap between them is answered); rows are keyed, so growing the list or a sync that
-    // changed one case re-renders only what changed.
+    // The first screenful at once, more in chunks after it (each a task of its own, so a tap
+    // between them is answered); rows are keyed, so growing the list or a sync that changed
+    // one case re-renders only what changed.
     let limit = RwSignal::new(FIRST_ROWS);
+    let len = move || visible.with(|v| v.as_ref().map_or(0, |(_, l)| l.len()));
+    let settled = move || limit.get() >= len().min(UNPROMPTED_ROWS);
+    let left = Signal::derive(move || len().saturating_sub(limit.get()));
+    let more = Callback::new(move |()| {
+        limit.try_update(|n| *n += MORE_ROWS);
+    });
     Effect::new(move |_| {
-        let len = visible.with(|v| v.as_ref().map_or(0, |(_, l)| l.len()));
-        if limit.get() < len {
+        if !settled() {
             set_timeout(
                 // The list may be gone by then (a tap opened a case).
                 move || {
@@ -190,7 +198,8 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
         <section class="case-list" aria-label=i18n.text("cases.title")>
             <h1 class="page-title">
                 {i18n.text("cases.title")}
-                <small class="muted">
+                <small class="muted" data-testid="cases-count"
+                    data-total=move || visible.with(|v| v.as_ref().map(|(total, _)| total.to_string()))>
                     {move || visible.with(|v| v.as_ref().map(|(total, v)| {
                         if v.len() == *total {
                             format!(" ({total})")
@@ -218,16 +227,44 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
                 }
                 ListKind::Rows => {
                     view! {
-                        <ul class="rows">
+                        <ul class="rows" data-testid="case-rows"
+                            data-settled=move || settled().then_some("true")>
                             <For each=rows key=move |c| (c.id, c.timeline.len(), c.status.as_str(), i18n.lang.get_untracked()) let:c>
                                 <CaseRow case=c selected=selected />
                             </For>
                         </ul>
+                        <Show when=move || { left.get() > 0 }>
+                            <MoreRows left=left more=more />
+                        </Show>
                     }
                         .into_any()
                 }
             }}
         </section>
+    }
+}
+
+/// The end of a long list: shows the next rows when it scrolls into view, or when pressed.
+#[component]
+fn MoreRows(left: Signal<usize>, more: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let button: NodeRef<leptos::html::Button> = NodeRef::new();
+    // A new observer after each growth: its first report says whether the end is still in
+    // view (a tall screen, a short chunk), and then it grows again.
+    Effect::new(move |_| {
+        left.track();
+        let Some(el) = button.get() else {
+            return;
+        };
+        let observer = crate::browser::when_visible(&el, "600px", move || more.run(()));
+        let observer = StoredValue::new_local(observer);
+        on_cleanup(move || observer.set_value(None));
+    });
+    view! {
+        <button type="button" class="btn btn-ghost btn-block list-more" data-testid="list-more"
+            node_ref=button on:click=move |_| more.run(())>
+            {i18n.text("cases.more")} " (" {left} ")"
+        </button>
     }
 }
 

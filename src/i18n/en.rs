@@ -56,6 +56,7 @@ pub static EN: &[(&str, &str)] = &[
     // case list
     ("cases.title", "My cases"),
     ("cases.empty", "No cases. New assignments appear here after the next sync."),
+    ("cases.more", "Show more"),
     ("cases.pick", "Pick a case on the left."),
     // Issue 4 part 2: manager screens (filters, review queue, dashboard, van stock)
     ("nav.sections", "Sections"),

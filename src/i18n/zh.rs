@@ -58,6 +58,7 @@ pub static ZH: &[(&str, &str)] = &[
     ("nav.sign", "客户签字"),
     ("cases.title", "我的工单"),
     ("cases.empty", "暂无工单。新的派工会在下次同步后出现。"),
+    ("cases.more", "显示更多"),
     ("cases.pick", "请在左侧选择一个工单。"),
     // Issue 4 part 2: manager screens (filters, review queue, dashboard, van stock)
     ("nav.sections", "栏目"),

@@ -139,6 +139,36 @@ export class ApiSession {
     if (refused.length > 0) throw new Error(`push: not applied ${JSON.stringify(refused)}`);
   }
 
+  /** Opens `count` cases (as a manager) assigned to `engineerId`; their ids. */
+  async openCases(count: number, engineerId: string): Promise<string[]> {
+    const ids: string[] = [];
+    const mutations = [];
+    for (let i = 0; i < count; i++) {
+      const id = randomUUID();
+      ids.push(id);
+      mutations.push(
+        {
+          name: 'case.create',
+          args: {
+            case_id: id,
+            title: `Seeded case ${i}: UPS alarm on floor ${i % 30}`,
+            description: 'Seeded for a long case list.',
+            customer: { name: `Customer ${i % 40}`, phone: '+86 21 5555 0000' },
+            site: { address: `${i} Benchmark Road` },
+            product: { model: `Model-${i % 25}`, serial: `BENCH-${i}` },
+            category: 'system_fault',
+            severity: 1 + (i % 4),
+            mode: 'on_site',
+            reported_at: new Date(Date.now() - i * 60_000).toISOString(),
+          },
+        },
+        { name: 'case.assign', args: { case_id: id, engineer_id: engineerId } },
+      );
+    }
+    for (let i = 0; i < mutations.length; i += 100) await this.push(mutations.slice(i, i + 100));
+    return ids;
+  }
+
   /** Everything this user may see, following the cursor to the end. */
   async pullAll(): Promise<Change[]> {
     const changes: Change[] = [];
