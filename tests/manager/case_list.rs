@@ -1,4 +1,5 @@
-//! The case list: first rows at once, unchanged rows kept, filters (and their reset at logout).
+//! The case list: first rows at once, the rest on demand, unchanged rows kept, filters (and
+//! their reset at logout).
 
 use std::collections::BTreeSet;
 
@@ -38,8 +39,10 @@ async fn a_long_case_list_shows_its_first_rows_at_once_and_keeps_unchanged_rows(
         .collect();
     seed(&store, cases.iter().map(case_change).collect()).await;
 
+    // The list in a clipped box: its end never comes into view, so only "show more" grows
+    // it past what it shows on its own.
     let (root, state) = mount_app(store.clone(), manager(), true, || {
-        view! { <LangToggle /> <CaseList /> }
+        view! { <LangToggle /> <div style="height: 200px; overflow: hidden"><CaseList /></div> }
     });
     // The row count when rows first reach the DOM (an observer sees each render's result).
     let first = std::rc::Rc::new(std::cell::Cell::new(0usize));
@@ -62,7 +65,21 @@ async fn a_long_case_list_shows_its_first_rows_at_once_and_keeps_unchanged_rows(
         first < 150,
         "{first} rows in the first render: the rest follow"
     );
-    wait_until("all 150 rows", || by_testid(&root, "case-row").len() == 150).await;
+    // On its own the list stops short of 150 rows; its "show more" brings the rest.
+    wait_until("the list to settle", || {
+        root.query_selector("[data-testid='case-rows'][data-settled]")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    let settled = by_testid(&root, "case-row").len();
+    assert!(settled < 150, "{settled} rows without scrolling");
+    while by_testid(&root, "case-row").len() < 150 {
+        let before = by_testid(&root, "case-row").len();
+        el(&root, "list-more").click();
+        wait_until("more rows", || by_testid(&root, "case-row").len() > before).await;
+    }
+    assert!(by_testid(&root, "list-more").is_empty());
 
     // A sync that changed one case re-renders that row only; the others are the same nodes.
     let row = |id: Uuid| -> web_sys::Element {
