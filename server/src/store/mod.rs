@@ -99,15 +99,21 @@ pub struct Store {
 /// Per-connection settings of SQLite: WAL (readers never wait for the writer), `FULL`
 /// synchronous (a commit is on disk before it is answered), foreign keys, and a busy
 /// timeout for the other processes that may write (`onsite-server user add`).
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+macro_rules! sqlite_pragmas {
+    () => {
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;"
+    };
+}
+const SQLITE_PRAGMAS: &str = sqlite_pragmas!();
 
 /// The writer's connection also keeps a group's pages in memory until its `COMMIT`: a cache
 /// large enough for a group (the default 2 MiB spills dirty pages into the WAL halfway) and
 /// the savepoints' undo journal in memory instead of a temporary file.
-const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-     PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;";
+const SQLITE_WRITER_PRAGMAS: &str = concat!(
+    sqlite_pragmas!(),
+    " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
+);
 
 impl Store {
     /// Open (creating the file and its directory if missing) and migrate the database.

@@ -215,8 +215,7 @@ impl Writer {
         checkpoints: AnyPool,
     ) -> Result<Writer, sqlx::Error> {
         let connect = Connect { options, setup };
-        let mut conn = connect.open().await?;
-        conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
+        let conn = connect.open().await?;
         let (queue, rx) = mpsc::unbounded_channel();
         let load = Arc::new(Load::new(1));
         let thread = WriterThread::start()?;
@@ -307,6 +306,8 @@ impl Connect {
     async fn open(&self) -> Result<AnyConnection, sqlx::Error> {
         let mut conn = self.options.connect().await?;
         conn.execute(self.setup).await?;
+        // Checkpoints are `checkpoint`'s, on every connection this writer opens.
+        conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
         Ok(conn)
     }
 }
@@ -367,7 +368,6 @@ async fn run(
                 .map(|_| ())
                 .map_err(|e| e.to_string()),
         };
-
         if let Err(e) = &result {
             // Every lease of the group is told; the log says why for the operator.
             tracing::error!(
