@@ -167,7 +167,7 @@ async fn push(
                     p.results.len(),
                     batch.len()
                 )),
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(error_of(&e)),
             },
             Ok(r) => Err(status_of(r).await),
             Err(e) => Err(error_of(&e)),
@@ -204,7 +204,7 @@ async fn pull_until_done(
         }
         let outcome = match req.send().await {
             Ok(r) if r.status() == StatusCode::OK => {
-                r.json::<PullResponse>().await.map_err(|e| e.to_string())
+                r.json::<PullResponse>().await.map_err(|e| error_of(&e))
             }
             Ok(r) => Err(status_of(r).await),
             Err(e) => Err(error_of(&e)),
@@ -269,12 +269,20 @@ async fn status_of(r: reqwest::Response) -> String {
     )
 }
 
+/// A failure named by its cause: reqwest reports a body cut short inside the gzip decoder
+/// as "error decoding response body", whether the deadline passed or the peer hung up.
 fn error_of(e: &reqwest::Error) -> String {
     if e.is_timeout() {
-        "timeout".into()
-    } else if e.is_connect() {
-        "connect".into()
-    } else {
-        format!("request: {e}")
+        return "timeout".into();
     }
+    if e.is_connect() {
+        return "connect".into();
+    }
+    let mut causes = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        causes.push(s.to_string());
+        source = s.source();
+    }
+    format!("request: {}", causes.join(": "))
 }
