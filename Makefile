@@ -8,6 +8,8 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 
 TRUNK_VERSION := 0.21.14
+# wasm-split-cli: cuts the app's wasm at its lazy pages (src/pages/lazy.rs).
+WASM_SPLIT_VERSION := 0.2.4
 # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3}' Cargo.lock)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -32,6 +34,7 @@ deps-build:
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@command -v wasm-opt >/dev/null || $(APT_INSTALL) binaryen || ($(SUDO) apt-get update && $(APT_INSTALL) binaryen)
 	@command -v brotli >/dev/null || $(APT_INSTALL) brotli || ($(SUDO) apt-get update && $(APT_INSTALL) brotli)
+	@cargo install --list | grep -qx "wasm_split_cli_support v$(WASM_SPLIT_VERSION):" || cargo install wasm_split_cli_support --version $(WASM_SPLIT_VERSION) --features build-binary --locked
 
 deps-test: deps-build deps-browser deps-python deps-postgres
 
@@ -52,15 +55,16 @@ deps-browser:
 	@[ tests/e2e/node_modules/.package-lock.json -nt tests/e2e/package-lock.json ] || (cd tests/e2e && npm ci --no-audit --no-fund)
 
 # --- builds ---------------------------------------------------------------------------------
-# trunk runs `cargo build --bin onsite` without `-p`, and the root package is not a default
-# member (DESIGN.md: default-members are the host crates), so trunk gets a cargo that adds it.
+# trunk gets a cargo and a wasm-bindgen of ours first on its PATH: the app's build adds the
+# root package and splits the wasm at its lazy pages (.ci/trunk-cargo.sh, .ci/trunk-wasm-bindgen.sh;
+# the post_build hook stages the split files).
 TRUNK_CARGO_DIR := target/trunk-cargo
-REAL_CARGO := $(shell command -v cargo)
 
 $(TRUNK_CARGO_DIR)/cargo: Makefile
 	@mkdir -p $(@D)
-	@printf '#!/bin/sh\nif [ "$$1" = build ]; then shift; exec "%s" build -p onsite "$$@"; fi\nexec "%s" "$$@"\n' "$(REAL_CARGO)" "$(REAL_CARGO)" > $@
-	@chmod +x $@
+	@for tool in cargo wasm-bindgen; do \
+		printf '#!/bin/sh\nexec "%s" "$$@"\n' "$(CURDIR)/.ci/trunk-$$tool.sh" > $(@D)/$$tool && chmod +x $(@D)/$$tool; \
+	done
 
 # Only the wasm aborts on panic (smaller, and there is nothing to unwind to) and is optimised
 # for size; the server binary unwinds so one request's panic never stops it, and is optimised

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# First-load size of the release build in dist/: every wasm, JS and CSS file, raw, gzip -9 and
+# First-load size of the release build in dist/: every wasm, JS and CSS file but the lazy pages'
+# (split_*.wasm and chunk_*.wasm, fetched when a page first opens; precached after), raw, gzip -9 and
 # brotli -q 11 (the copies the server sends, .ci/precompress.py); then the whole precache
 # (precache.json's files) the same three ways. DESIGN.md's budgets are checked in make bench's
 # table (.ci/bench-table.py).
@@ -11,7 +12,7 @@ size_of() { # file, extension of its precompressed copy, command that compresses
 total_raw=0 total_gz=0 total_br=0
 printf '%-45s %10s %10s %10s\n' file raw gzip brotli
 for f in "$dist"/*.wasm "$dist"/*.js "$dist"/*.css; do
-  case "$(basename "$f")" in sw.js) continue ;; esac
+  case "$(basename "$f")" in sw.js | split_*.wasm | chunk_*.wasm) continue ;; esac
   raw=$(stat -c %s "$f")
   gz=$(size_of "$f" .gz "gzip -9c")
   br=$(size_of "$f" .br "brotli -c -q 11")

@@ -24,11 +24,8 @@ use crate::components::{
     AppIosInstallHint, AppNav, AppUpdateBanner, ErrorBanner, Header, StatusBar, StorageNotice,
 };
 use crate::i18n::provide_i18n;
-use crate::pages::{
-    CaseDetailPage, CaseShell, CasesPage, DashboardPage, DevicesPage, KnowledgePage, LoginPage,
-    NewCasePage, PartsPage, PrintPage, ReportPage, ReviewPage, SettingsPage, SignPage, StatusPage,
-    StockPage,
-};
+use crate::pages::lazy::page;
+use crate::pages::{CaseDetailPage, CaseShell, CasesPage, LoginPage};
 use crate::state::{AppState, UiError};
 use crate::store::Store;
 
@@ -134,20 +131,20 @@ pub fn App() -> impl IntoView {
                         <Routes fallback=|| view! { <Redirect path="/" /> }>
                             <Route path=path!("/") view=CasesPage />
                             <Route path=path!("/login") view=|| view! { <Redirect path="/" /> } />
-                            <Route path=path!("/status") view=StatusPage />
-                            <Route path=path!("/settings") view=SettingsPage />
-                            <Route path=path!("/new-case") view=NewCasePage />
-                            <Route path=path!("/review") view=ReviewPage />
-                            <Route path=path!("/dashboard") view=DashboardPage />
-                            <Route path=path!("/stock") view=StockPage />
-                            <Route path=path!("/devices") view=DevicesPage />
-                            <Route path=path!("/knowledge") view=KnowledgePage />
+                            <Route path=path!("/status") view=page!(StatusPage) />
+                            <Route path=path!("/settings") view=page!(SettingsPage) />
+                            <Route path=path!("/new-case") view=page!(NewCasePage) />
+                            <Route path=path!("/review") view=page!(ReviewPage) />
+                            <Route path=path!("/dashboard") view=page!(DashboardPage) />
+                            <Route path=path!("/stock") view=page!(StockPage) />
+                            <Route path=path!("/devices") view=page!(DevicesPage) />
+                            <Route path=path!("/knowledge") view=page!(KnowledgePage) />
                             <ParentRoute path=path!("/cases/:id") view=CaseShell>
                                 <Route path=path!("") view=CaseDetailPage />
-                                <Route path=path!("parts") view=PartsPage />
-                                <Route path=path!("report") view=ReportPage />
-                                <Route path=path!("sign") view=SignPage />
-                                <Route path=path!("print") view=PrintPage />
+                                <Route path=path!("parts") view=page!(PartsPage) />
+                                <Route path=path!("report") view=page!(ReportPage) />
+                                <Route path=path!("sign") view=page!(SignPage) />
+                                <Route path=path!("print") view=page!(PrintPage) />
                             </ParentRoute>
                         </Routes>
                     </Show>

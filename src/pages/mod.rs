@@ -5,6 +5,7 @@ pub mod cases;
 pub mod dashboard;
 pub mod devices;
 pub mod knowledge;
+pub mod lazy;
 pub mod login;
 pub mod new_case;
 pub mod parts;
