@@ -89,6 +89,84 @@ test('after one online visit the app cold-starts with no network into the case l
   });
 });
 
+test('every page loaded on demand opens with no network in a new browser process', async () => {
+  // src/pages/lazy.rs: each of these pages is a file of its own, fetched when it first opens.
+  const precache: string[] = JSON.parse(readFileSync(path.join(server.dist, 'precache.json'), 'utf8')).files.map(
+    (f: { url: string }) => f.url,
+  );
+  const onDemand = (name: string) => new RegExp(`/split___${name}_page_view_\\d+\\.wasm$`);
+  // [route, page, what shows that page whatever the case's state]
+  const t = (...ids: string[]) => ids.map((id) => `[data-testid="${id}"]`).join(', ');
+  const pages = {
+    alice: [
+      ['/status', 'status', t('status-pending')],
+      ['/settings', 'settings', t('storage-estimate', 'storage-persistent')],
+      ['/stock', 'stock', t('stock-row')],
+      ['/knowledge', 'knowledge', t('knowledge')],
+      ['CASE/parts', 'parts', t('usage-empty', 'usage-row')],
+      ['CASE/report', 'report', t('report-notice', 'report-save')],
+      ['CASE/sign', 'sign', t('sign-summary', 'sign-unsigned')],
+      ['CASE/print', 'print', t('print-button')],
+    ],
+    manager: [
+      ['/review', 'review', t('review-count')],
+      ['/dashboard', 'dashboard', t('dash-count', 'dash-bad-period')],
+      // Sessions are the server's: offline the page says it cannot reach it.
+      ['/devices', 'devices', t('devices-error')],
+      ['/new-case', 'new_case', t('new-case-form')],
+    ],
+  };
+
+  for (const list of Object.values(pages)) {
+    for (const [, name] of list) expect(precache.some((url) => onDemand(name).test(url)), name).toBe(true);
+  }
+
+  await withProfile(async (aliceProfile) => {
+    await withProfile(async (managerProfile) => {
+      const profiles = { alice: aliceProfile, manager: managerProfile };
+      const caseUrl: Record<string, string> = {};
+      for (const [user, profile] of Object.entries(profiles)) {
+        const context = await launchProfile(profile);
+        try {
+          const page = await firstPage(context);
+          await page.goto(server.baseURL);
+          await byId(page, 'login-username').fill(user);
+          await byId(page, 'login-password').fill('onsite-demo');
+          await byId(page, 'login-submit').click();
+          await expect(page.locator('[data-testid="case-row"]').first()).toBeVisible();
+          await expect(byId(page, 'sync-pending')).toHaveAttribute('data-count', '0');
+          await waitForServiceWorker(page);
+          caseUrl[user] = (await page.locator('[data-testid="case-row"]').first().getAttribute('href'))!;
+        } finally {
+          await context.close();
+        }
+      }
+
+      await server.kill();
+      for (const [user, profile] of Object.entries(profiles)) {
+        const context = await launchProfile(profile, true);
+        try {
+          const page = await firstPage(context);
+          const fetched: string[] = [];
+          page.on('request', (r) => fetched.push(r.url()));
+          await page.goto(server.baseURL);
+          await expect(page.locator('[data-testid="case-row"]').first()).toBeVisible();
+          // The first screen needs none of them.
+          expect(fetched.filter((url) => url.includes('/split___'))).toEqual([]);
+          for (const [route, name, shown] of pages[user as keyof typeof pages]) {
+            await page.goto(server.baseURL + route.replace('CASE', caseUrl[user]));
+            await expect(page.locator(shown).first(), name).toBeVisible();
+            expect(fetched.some((url) => onDemand(name).test(url)), `${name} was loaded on demand`).toBe(true);
+          }
+          await expect(byId(page, 'sync-online')).toHaveAttribute('data-online', 'false');
+        } finally {
+          await context.close();
+        }
+      }
+    });
+  });
+});
+
 test('a new build shows the update banner and taking it keeps the queued change, which syncs once', async ({ page, context }) => {
   expect(existsSync(path.join(distNext, 'index.html')), 'make test-e2e builds target/dist-next').toBe(true);
   const current = builtVersion(server.dist);
@@ -125,6 +203,16 @@ test('a new build shows the update banner and taking it keeps the queued change,
   await expect
     .poll(() => page.evaluate(() => caches.keys()), { timeout: 30_000 })
     .toEqual([`onsite-${next.version}`]);
+  // It holds the new build's lazy pages (fixed names, so the same URLs as the old build's).
+  const lazyFiles = JSON.parse(readFileSync(path.join(distNext, 'precache.json'), 'utf8'))
+    .files.map((f: { url: string }) => f.url)
+    .filter((url: string) => /^\/(split_|chunk_|__wasm_split)/.test(url));
+  expect(lazyFiles.length).toBeGreaterThan(1);
+  const cached = await page.evaluate(
+    async (name) => (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname),
+    `onsite-${next.version}`,
+  );
+  expect(cached).toEqual(expect.arrayContaining(lazyFiles));
   await page.goto(`${server.baseURL}/settings`);
   await expect(byId(page, 'app-version')).toHaveText(next.meta);
   await expect(byId(page, 'settings-pending')).toHaveAttribute('data-count', '1');
@@ -136,4 +224,9 @@ test('a new build shows the update banner and taking it keeps the queued change,
   const kase = await manager.case(caseId);
   expect(kase.status).toBe('accepted');
   expect(kase.timeline.filter((t: any) => t.event === 'case.accept')).toHaveLength(1);
+
+  // A lazy page this device never opened loads from the new build's cache with no network.
+  await context.setOffline(true);
+  await page.goto(`${server.baseURL}/stock`);
+  await expect(byId(page, 'stock-row').first()).toBeVisible();
 });
