@@ -25,7 +25,7 @@ use crate::components::{
 };
 use crate::i18n::provide_i18n;
 use crate::pages::lazy::page;
-use crate::pages::{CaseDetailPage, CaseShell, CasesPage, LoginPage};
+use crate::pages::{CaseShell, CasesPage, LoginPage};
 use crate::state::{AppState, UiError};
 use crate::store::Store;
 
@@ -140,7 +140,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/devices") view=page!(DevicesPage) />
                             <Route path=path!("/knowledge") view=page!(KnowledgePage) />
                             <ParentRoute path=path!("/cases/:id") view=CaseShell>
-                                <Route path=path!("") view=CaseDetailPage />
+                                <Route path=path!("") view=page!(CaseDetailPage) />
                                 <Route path=path!("parts") view=page!(PartsPage) />
                                 <Route path=path!("report") view=page!(ReportPage) />
                                 <Route path=path!("sign") view=page!(SignPage) />

@@ -1,12 +1,15 @@
 //! The pages loaded on demand. In the app's build (feature `split`, set by the Makefile's trunk
 //! build) each is a [`LazyRoute`](leptos_router::LazyRoute) whose view wasm-split moves out of
-//! the first load into a file of its own, fetched the first time the page opens (the service
-//! worker precaches it, so offline too). Elsewhere (browser tests, clippy) [`page!`] names the
-//! page itself: an unsplit wasm has nothing to load them from.
+//! the first load. The pages come in two groups, each one file (with what the two share in a
+//! third): the case's pages, and everything else. One file per page made 146 small files
+//! that compressed poorly (the precache grew by a third). The service worker precaches them, so
+//! they open offline too, and the case pages are preloaded once the case list is on screen.
+//! Elsewhere (browser tests, clippy) [`page!`] names the page itself: an unsplit wasm has
+//! nothing to load them from.
 //!
-//! Login, the case list and the case page stay in the first load: the engineer's first screen.
-//! The store and sync code stay there too (lazy-loading them crashes wasm-bindgen: leptos
-//! issues #4347 and #4245).
+//! Login and the case list stay in the first load: the engineer's first screen. The store and
+//! sync code stay there too (lazy-loading them crashes wasm-bindgen: leptos issues #4347 and
+//! #4245).
 
 /// The route view of a page: `page!(StockPage)`.
 #[cfg(feature = "split")]
@@ -24,36 +27,80 @@ macro_rules! page {
 pub(crate) use page;
 
 #[cfg(feature = "split")]
-macro_rules! lazy_pages {
-    ($($page:ident),* $(,)?) => {$(
-        pub struct $page;
-
-        #[leptos_router::lazy_route]
-        impl leptos_router::LazyRoute for $page {
-            fn data() -> Self {
-                $page
-            }
-
-            fn view(_this: Self) -> leptos::prelude::AnyView {
-                use leptos::prelude::*;
-                view! { <super::$page /> }.into_any()
-            }
-        }
-    )*};
-}
+pub use split::*;
 
 #[cfg(feature = "split")]
-lazy_pages!(
-    StatusPage,
-    SettingsPage,
-    NewCasePage,
-    ReviewPage,
-    DashboardPage,
-    StockPage,
-    DevicesPage,
-    KnowledgePage,
-    PartsPage,
-    ReportPage,
-    SignPage,
-    PrintPage,
-);
+mod split {
+    use leptos::prelude::*;
+
+    /// One split file per group: `group!(file, __preload_file, preload, Enum { Page, … })`
+    /// defines the file's view (`#[lazy]` names its loader `__preload_file`), `preload`, and a
+    /// route type per page.
+    macro_rules! group {
+        ($file:ident, $loader:ident, $preload:ident, $which:ident { $($page:ident),* $(,)? }) => {
+            #[derive(Clone, Copy)]
+            pub enum $which {
+                $($page),*
+            }
+
+            #[leptos::lazy]
+            fn $file(page: $which) -> AnyView {
+                match page {
+                    $($which::$page => view! { <crate::pages::$page /> }.into_any()),*
+                }
+            }
+
+            /// Fetches and instantiates the group's file ahead of its first page.
+            pub async fn $preload() {
+                $loader().await
+            }
+
+            $(
+                pub struct $page;
+
+                impl leptos_router::LazyRoute for $page {
+                    fn data() -> Self {
+                        $page
+                    }
+
+                    async fn view(_this: Self) -> AnyView {
+                        $file($which::$page).await
+                    }
+
+                    async fn preload() {
+                        $preload().await
+                    }
+                }
+            )*
+        };
+    }
+
+    group!(
+        case_pages,
+        __preload_case_pages,
+        preload_case_pages,
+        CasePage {
+            CaseDetailPage,
+            PartsPage,
+            ReportPage,
+            SignPage,
+            PrintPage,
+        }
+    );
+
+    group!(
+        other_pages,
+        __preload_other_pages,
+        preload_other_pages,
+        OtherPage {
+            StatusPage,
+            SettingsPage,
+            NewCasePage,
+            ReviewPage,
+            DashboardPage,
+            StockPage,
+            DevicesPage,
+            KnowledgePage,
+        }
+    );
+}
