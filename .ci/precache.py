@@ -13,8 +13,10 @@ of one stage concurrently). It
     `const VERSION = "..."; const PRECACHE = [...]; /*__PRECACHE__*/`,
   * writes precache.json {version, label, files: [{url, bytes}], total_bytes}.
 
-Not precached: sw.js (the browser manages the worker script itself), precache.json, and
-screenshots/ (only the install dialog shows them, always online).
+Not precached: sw.js (the browser manages the worker script itself), precache.json,
+screenshots/ and the PNG icons (only the install dialog and the home screen use them, fetched
+by the browser itself when it installs the app, online; the page shows icon.svg alone). The
+icons still count towards VERSION, so a new icon still updates the worker.
 """
 
 import hashlib
@@ -90,7 +92,7 @@ def main():
     with open(index_path, "w", encoding="utf-8") as f:
         f.write(html)
 
-    urls = ["/" + rel for rel in files]
+    urls = ["/" + rel for rel in files if not (rel.startswith("icons/") and rel.endswith(".png"))]
 
     # sw.js: the cache version and the list of files to precache.
     with open(sw_path, encoding="utf-8") as f:

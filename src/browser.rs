@@ -128,3 +128,28 @@ impl Drop for Visible {
         self.observer.disconnect();
     }
 }
+
+/// Runs `f` once the browser is idle (`requestIdleCallback`, within 2 s), or after a short
+/// timeout where there is none (Safari): for work that must not compete with the first screen.
+pub fn when_idle(f: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return f();
+    };
+    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+    let idle = js_sys::Reflect::get(&window, &JsValue::from_str("requestIdleCallback"))
+        .ok()
+        .and_then(|v| v.dyn_into::<js_sys::Function>().ok());
+    let scheduled = match idle {
+        Some(request) => {
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&options, &"timeout".into(), &2000.into());
+            request.call2(&window, &callback, &options).is_ok()
+        }
+        None => window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), 200)
+            .is_ok(),
+    };
+    if !scheduled {
+        leptos::logging::warn!("when_idle: could not schedule");
+    }
+}

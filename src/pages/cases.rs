@@ -7,10 +7,12 @@ use crate::i18n::use_i18n;
 pub fn CasesPage() -> impl IntoView {
     let i18n = use_i18n();
     let wide = super::use_wide();
-    // The case pages are a file of their own (src/pages/lazy.rs): fetched and compiled while
-    // the engineer reads the list, so the tap to a case does not wait for them.
+    // The case pages are a file of their own (src/pages/lazy.rs): fetched and compiled once
+    // the list is drawn, while the engineer reads it, so the tap to a case does not wait.
     #[cfg(feature = "split")]
-    Effect::new(|| leptos::task::spawn_local(super::lazy::preload_case_pages()));
+    Effect::new(|| {
+        crate::browser::when_idle(|| leptos::task::spawn_local(super::lazy::preload_case_pages()))
+    });
     view! {
         <div class="split">
             <div class="split-list">

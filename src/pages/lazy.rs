@@ -1,15 +1,15 @@
 //! The pages loaded on demand. In the app's build (feature `split`, set by the Makefile's trunk
 //! build) each is a [`LazyRoute`](leptos_router::LazyRoute) whose view wasm-split moves out of
-//! the first load. The pages come in two groups, each one file (with what the two share in a
-//! third): the case's pages, and everything else. One file per page made 146 small files
+//! the first load. The pages come in two groups, each one file (with what they share in a few
+//! more): the case's pages, and everything else. One file per page made 146 small files
 //! that compressed poorly (the precache grew by a third). The service worker precaches them, so
 //! they open offline too, and the case pages are preloaded once the case list is on screen.
 //! Elsewhere (browser tests, clippy) [`page!`] names the page itself: an unsplit wasm has
 //! nothing to load them from.
 //!
-//! Login and the case list stay in the first load: the engineer's first screen. The store and
-//! sync code stay there too (lazy-loading them crashes wasm-bindgen: leptos issues #4347 and
-//! #4245).
+//! Login and the case list stay in the first load: the engineer's first screen, with the store
+//! they read. The sync engine's loop is a file of its own as well (`run_loop` in
+//! src/sync/engine.rs), fetched as the session starts.
 
 /// The route view of a page: `page!(StockPage)`.
 #[cfg(feature = "split")]

@@ -73,7 +73,8 @@ fn navigator_online() -> bool {
 pub fn start(store: Store, status: RwSignal<SyncStatus>) -> SyncHandle {
     let (tx, rx) = unbounded();
     let listeners = install_listeners(&tx);
-    spawn_local(run_loop(store, status, rx, listeners));
+    // In the app's build the loop is a file of its own, fetched once the first screen is drawn.
+    crate::browser::when_idle(move || spawn_local(run_loop(store, status, rx, listeners)));
     SyncHandle { tx }
 }
 
@@ -129,6 +130,8 @@ pub async fn refresh_status(
     Ok(())
 }
 
+// In the app's build the loop is a file of its own (src/pages/lazy.rs).
+#[cfg_attr(feature = "split", leptos::lazy)]
 async fn run_loop(
     store: Store,
     status: RwSignal<SyncStatus>,

@@ -150,8 +150,10 @@ test('every page loaded on demand opens with no network in a new browser process
           page.on('request', (r) => fetched.push(r.url()));
           await page.goto(server.baseURL);
           await expect(page.locator('[data-testid="case-row"]').first()).toBeVisible();
-          // The list preloads the case pages, and needs none of the others.
+          // The list preloads the case pages, the session starts the sync engine (a file of its
+          // own too), and nothing needs the other pages.
           await expect.poll(() => fetched.some((url) => onDemand('case').test(url))).toBe(true);
+          await expect.poll(() => fetched.some((url) => /\/split_run_loop_\d+\.wasm$/.test(url))).toBe(true);
           expect(fetched.some((url) => onDemand('other').test(url))).toBe(false);
           for (const [route, group, shown] of pages[user as keyof typeof pages]) {
             fetched.length = 0;
