@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use crate::case_flag::CaseFlag;
 pub use crate::case_status::CaseStatus;
 pub use crate::severity::Severity;
 use crate::sla::SlaClock;
@@ -227,52 +228,6 @@ pub struct Escalation {
     pub reason: String,
     pub at: DateTime<Utc>,
     pub by: Uuid,
-}
-
-/// Something about a case a manager must look at; never blocks the engineer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum CaseFlag {
-    /// A second, different sign-off arrived; both are kept.
-    ConflictingSignOff { signoff_id: Uuid },
-    /// A sign-off arrived while the case was in a status that does not expect one.
-    SignOffOutOfState {
-        signoff_id: Uuid,
-        status: CaseStatus,
-    },
-    /// The report the customer confirmed (`SignOff::report_sha256`) is not the case's report
-    /// as it stood when the server applied the sign-off: something changed it in between
-    /// (another device, a manager). The sign-off is kept; the manager checks the difference.
-    SignedReportDiffers { signoff_id: Uuid },
-    /// A sign-off from an engineer the case was reassigned away from, which reached the server
-    /// after the reassignment: kept beside the case's own (`extra_sign_offs`), never in its place.
-    LateSignOff { signoff_id: Uuid, by: Uuid },
-    /// Work a former assignee recorded offline before the reassignment reached them (a part
-    /// physically used, time spent): rejected, since only the current assignee writes to a
-    /// case, and kept here so the manager can act on it.
-    LateWork {
-        mutation_id: Uuid,
-        /// The mutation's name, e.g. `part.use`.
-        event: String,
-        by: Uuid,
-        /// The mutation's arguments as the device sent them.
-        args: serde_json::Value,
-        at: DateTime<Utc>,
-    },
-    /// Van stock went below zero for this part.
-    NegativeStock { part_no: String },
-    /// The device's clock was more than `CLOCK_SKEW_LIMIT_MINUTES` away from the server's when
-    /// the server applied this mutation: its device time (SLA evidence) is not to be trusted
-    /// blindly.
-    ClockSkew {
-        /// The mutation's id, when the server knows it (set by the server after `apply`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        mutation_id: Option<Uuid>,
-        /// The mutation's name, e.g. `case.accept`.
-        event: String,
-        client_time: DateTime<Utc>,
-        server_time: DateTime<Utc>,
-    },
 }
 
 /// A device clock further than this from the server's flags the case (`CaseFlag::ClockSkew`).

@@ -47,15 +47,57 @@ pub fn lookup(lang: Lang, key: &str) -> &'static str {
 }
 
 type Index = std::collections::HashMap<&'static str, &'static str>;
+type Table = &'static [(&'static str, &'static str)];
 
 thread_local! {
     // Built on first use: a case list of 500 rows looks up thousands of keys, and a linear
     // scan of a table of hundreds of entries per lookup showed in the cold-start profile.
-    static INDEX: [Index; 2] = [EN.iter().copied().collect(), ZH.iter().copied().collect()];
+    static EN_INDEX: Index = EN.iter().copied().collect();
+    // Built when the Chinese table is there: in the app's build once `load` fetched it.
+    static ZH_INDEX: std::cell::OnceCell<Index> = const { std::cell::OnceCell::new() };
 }
 
 fn find(lang: Lang, key: &str) -> Option<&'static str> {
-    INDEX.with(|ix| ix[lang as usize].get(key).copied())
+    match lang {
+        Lang::En => EN_INDEX.with(|ix| ix.get(key).copied()),
+        Lang::Zh => ZH_INDEX.with(|ix| {
+            #[cfg(not(feature = "split"))]
+            let ix = Some(ix.get_or_init(|| index(ZH)));
+            #[cfg(feature = "split")]
+            let ix = ix.get();
+            ix.and_then(|ix| ix.get(key).copied())
+        }),
+    }
+}
+
+fn index(table: Table) -> Index {
+    table.iter().copied().collect()
+}
+
+/// Whether `lang`'s table is ready for `find`.
+pub fn loaded(lang: Lang) -> bool {
+    lang == Lang::En || cfg!(not(feature = "split")) || ZH_INDEX.with(|ix| ix.get().is_some())
+}
+
+/// The Chinese table: in the app's build a file of its own (src/pages/lazy.rs), fetched the
+/// first time Chinese is chosen, so an English device never downloads it before its first
+/// screen.
+#[cfg(feature = "split")]
+#[leptos::lazy]
+fn zh_table() -> Table {
+    ZH
+}
+
+/// Makes `lang`'s table ready; at once unless the Chinese table is still to be fetched.
+pub async fn load(lang: Lang) {
+    #[cfg(feature = "split")]
+    if !loaded(lang) {
+        let table = zh_table().await;
+        ZH_INDEX.with(|ix| {
+            ix.get_or_init(|| index(table));
+        });
+    }
+    debug_assert!(loaded(lang));
 }
 
 /// The app's language, shared through context. Copy it into closures freely.
@@ -107,12 +149,24 @@ impl I18n {
         s
     }
 
+    /// Switches language; the text changes once its table is ready (`load`).
     pub fn set(&self, lang: Lang) {
-        self.lang.set(lang);
         if let Some(storage) = local_storage() {
             let _ = storage.set_item(STORAGE_KEY, lang.code());
         }
-        set_document_lang(lang);
+        let this = *self;
+        let apply = move || {
+            this.lang.set(lang);
+            set_document_lang(lang);
+        };
+        if loaded(lang) {
+            apply();
+        } else {
+            leptos::task::spawn_local(async move {
+                load(lang).await;
+                apply();
+            });
+        }
     }
 
     pub fn toggle(&self) {

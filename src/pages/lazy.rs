@@ -2,14 +2,14 @@
 //! build) each is a [`LazyRoute`](leptos_router::LazyRoute) whose view wasm-split moves out of
 //! the first load. The pages come in two groups, each one file (with what they share in a few
 //! more): the case's pages, and everything else. One file per page made 146 small files
-//! that compressed poorly (the precache grew by a third). The service worker precaches them, so
+//! that compressed poorly (a precache 16% larger). The service worker precaches them, so
 //! they open offline too, and the case pages are preloaded once the case list is on screen.
 //! Elsewhere (browser tests, clippy) [`page!`] names the page itself: an unsplit wasm has
 //! nothing to load them from.
 //!
 //! Login and the case list stay in the first load: the engineer's first screen, with the store
-//! they read. The sync engine's loop is a file of its own as well (`run_loop` in
-//! src/sync/engine.rs), fetched as the session starts.
+//! they read. The sync engine's loop (`run_loop` in src/sync/engine.rs, started once the first
+//! screen is drawn) and the Chinese table (`i18n::load`) are files of their own as well.
 
 /// The route view of a page: `page!(StockPage)`.
 #[cfg(feature = "split")]

@@ -136,6 +136,11 @@ test('every page loaded on demand opens with no network in a new browser process
           await expect(byId(page, 'sync-pending')).toHaveAttribute('data-count', '0');
           await waitForServiceWorker(page);
           caseUrl[user] = (await page.locator('[data-testid="case-row"]').first().getAttribute('href'))!;
+          if (user === 'alice') {
+            // Alice works in Chinese: that table is a file of its own, fetched when chosen.
+            await byId(page, 'lang-toggle').click();
+            await expect(byId(page, 'nav-cases')).toHaveText('工单');
+          }
         } finally {
           await context.close();
         }
@@ -150,6 +155,9 @@ test('every page loaded on demand opens with no network in a new browser process
           page.on('request', (r) => fetched.push(r.url()));
           await page.goto(server.baseURL);
           await expect(page.locator('[data-testid="case-row"]').first()).toBeVisible();
+          // A device in Chinese fetches that table before its first screen, and only it does.
+          await expect(byId(page, 'nav-cases')).toHaveText(user === 'alice' ? '工单' : 'Cases');
+          expect(fetched.some((url) => /\/split_zh_table_\d+\.wasm$/.test(url))).toBe(user === 'alice');
           // The list preloads the case pages, the session starts the sync engine (a file of its
           // own too), and nothing needs the other pages.
           await expect.poll(() => fetched.some((url) => onDemand('case').test(url))).toBe(true);
