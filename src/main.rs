@@ -7,6 +7,7 @@ fn main() {
         leptos::mount::mount_to_body(onsite::App);
     } else {
         wasm_bindgen_futures::spawn_local(async move {
+            // Without the table (offline before the worker had it), English stands in.
             onsite::i18n::load(lang).await;
             leptos::mount::mount_to_body(onsite::App);
         });

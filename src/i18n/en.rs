@@ -8,6 +8,8 @@ pub static EN: &[(&str, &str)] = &[
     ("role.manager", "Manager"),
     ("common.loading", "Loading…"),
     ("common.dismiss", "Dismiss"),
+    ("lazy.failed", "This screen is not on this device yet. Connect to the network and try again."),
+    ("lazy.retry", "Try again"),
     ("common.confirm", "Confirm"),
     ("common.cancel", "Cancel"),
     ("common.saved", "Saved on this device"),

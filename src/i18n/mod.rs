@@ -83,21 +83,25 @@ pub fn loaded(lang: Lang) -> bool {
 /// first time Chinese is chosen, so an English device never downloads it before its first
 /// screen.
 #[cfg(feature = "split")]
-#[leptos::lazy]
-fn zh_table() -> Table {
-    ZH
+#[leptos::wasm_split::wasm_split(zh_table, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn zh_table() -> Result<Table, leptos::wasm_split::SplitLoaderError> {
+    Ok(ZH)
 }
 
 /// Makes `lang`'s table ready; at once unless the Chinese table is still to be fetched.
-pub async fn load(lang: Lang) {
+/// Whether it is: a table that cannot be fetched (offline before the service worker had it)
+/// leaves English in its place, and the next `load` tries again.
+pub async fn load(lang: Lang) -> bool {
     #[cfg(feature = "split")]
     if !loaded(lang) {
-        let table = zh_table().await;
-        ZH_INDEX.with(|ix| {
-            ix.get_or_init(|| index(table));
-        });
+        match zh_table().await {
+            Ok(table) => ZH_INDEX.with(|ix| {
+                ix.get_or_init(|| index(table));
+            }),
+            Err(e) => leptos::logging::warn!("i18n: the Chinese table: {e}"),
+        }
     }
-    debug_assert!(loaded(lang));
+    loaded(lang)
 }
 
 /// The app's language, shared through context. Copy it into closures freely.
@@ -162,9 +166,11 @@ impl I18n {
         if loaded(lang) {
             apply();
         } else {
+            // Until the table is here the language stays as it was.
             leptos::task::spawn_local(async move {
-                load(lang).await;
-                apply();
+                if load(lang).await {
+                    apply();
+                }
             });
         }
     }

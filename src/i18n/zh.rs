@@ -8,6 +8,8 @@ pub static ZH: &[(&str, &str)] = &[
     ("role.manager", "服务经理"),
     ("common.loading", "加载中…"),
     ("common.dismiss", "关闭"),
+    ("lazy.failed", "此页面尚未下载到本设备。请联网后重试。"),
+    ("lazy.retry", "重试"),
     ("common.confirm", "确认"),
     ("common.cancel", "取消"),
     ("common.saved", "已保存在本设备"),

@@ -11,7 +11,12 @@ pub fn CasesPage() -> impl IntoView {
     // the list is drawn, while the engineer reads it, so the tap to a case does not wait.
     #[cfg(feature = "split")]
     Effect::new(|| {
-        crate::browser::when_idle(|| leptos::task::spawn_local(super::lazy::preload_case_pages()))
+        crate::browser::when_idle(|| {
+            leptos::task::spawn_local(async {
+                // A failure shows when a case opens (lazy.rs); that open tries again.
+                let _ = super::lazy::preload_case_pages().await;
+            })
+        })
     });
     view! {
         <div class="split">

@@ -8,8 +8,9 @@
 //! nothing to load them from.
 //!
 //! Login and the case list stay in the first load: the engineer's first screen, with the store
-//! they read. The sync engine's loop (`run_loop` in src/sync/engine.rs, started once the first
-//! screen is drawn) and the Chinese table (`i18n::load`) are files of their own as well.
+//! they read. The sync engine's loop (`boxed_run_loop` in src/sync/engine.rs, started once the
+//! first screen is drawn) and the Chinese table (`i18n::load`) are files of their own as well.
+//! Every one of them is `fallible`: a file that cannot be fetched never stops the app.
 
 /// The route view of a page: `page!(StockPage)`.
 #[cfg(feature = "split")]
@@ -32,27 +33,29 @@ pub use split::*;
 #[cfg(feature = "split")]
 mod split {
     use leptos::prelude::*;
+    use leptos::wasm_split::SplitLoaderError;
 
-    /// One split file per group: `group!(file, __preload_file, preload, Enum { Page, … })`
-    /// defines the file's view (`#[lazy]` names its loader `__preload_file`), `preload`, and a
-    /// route type per page.
+    /// One split file per group: `group!(file, preload, Enum { Page, … })` defines the file's
+    /// view, `preload` (fetch and compile it ahead), and a route type per page. A file that
+    /// cannot be fetched (a first visit that went offline before the service worker had it)
+    /// shows [`NotLoaded`] instead of stopping the app, and the next visit tries again.
     macro_rules! group {
-        ($file:ident, $loader:ident, $preload:ident, $which:ident { $($page:ident),* $(,)? }) => {
+        ($file:ident, $preload:ident, $which:ident { $($page:ident),* $(,)? }) => {
             #[derive(Clone, Copy)]
             pub enum $which {
                 $($page),*
             }
 
-            #[leptos::lazy]
-            fn $file(page: $which) -> AnyView {
-                match page {
+            #[leptos::wasm_split::wasm_split(
+                $file,
+                wasm_split_path = ::leptos::wasm_split,
+                preload($preload),
+                fallible
+            )]
+            pub(crate) fn $file(page: $which) -> Result<AnyView, SplitLoaderError> {
+                Ok(match page {
                     $($which::$page => view! { <crate::pages::$page /> }.into_any()),*
-                }
-            }
-
-            /// Fetches and instantiates the group's file ahead of its first page.
-            pub async fn $preload() {
-                $loader().await
+                })
             }
 
             $(
@@ -64,11 +67,13 @@ mod split {
                     }
 
                     async fn view(_this: Self) -> AnyView {
-                        $file($which::$page).await
+                        $file($which::$page)
+                            .await
+                            .unwrap_or_else(|_| view! { <NotLoaded /> }.into_any())
                     }
 
                     async fn preload() {
-                        $preload().await
+                        let _ = $preload().await;
                     }
                 }
             )*
@@ -77,7 +82,6 @@ mod split {
 
     group!(
         case_pages,
-        __preload_case_pages,
         preload_case_pages,
         CasePage {
             CaseDetailPage,
@@ -90,7 +94,6 @@ mod split {
 
     group!(
         other_pages,
-        __preload_other_pages,
         preload_other_pages,
         OtherPage {
             StatusPage,
@@ -103,4 +106,21 @@ mod split {
             KnowledgePage,
         }
     );
+
+    /// In place of a page whose file could not be fetched.
+    #[component]
+    fn NotLoaded() -> impl IntoView {
+        let i18n = crate::i18n::use_i18n();
+        let reload = |_| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().reload();
+            }
+        };
+        view! {
+            <div class="card" role="alert" data-testid="page-not-loaded">
+                <p>{i18n.text("lazy.failed")}</p>
+                <button class="btn" on:click=reload>{i18n.text("lazy.retry")}</button>
+            </div>
+        }
+    }
 }

@@ -73,8 +73,8 @@ fn navigator_online() -> bool {
 pub fn start(store: Store, status: RwSignal<SyncStatus>) -> SyncHandle {
     let (tx, rx) = unbounded();
     let listeners = install_listeners(&tx);
-    // In the app's build the loop is a file of its own, fetched once the first screen is drawn.
-    crate::browser::when_idle(move || spawn_local(run_loop(store, status, rx, listeners)));
+    // Once the first screen is drawn: in the app's build the loop is a file of its own.
+    crate::browser::when_idle(move || spawn_local(load_and_run(store, status, rx, listeners)));
     SyncHandle { tx }
 }
 
@@ -130,8 +130,52 @@ pub async fn refresh_status(
     Ok(())
 }
 
-// In the app's build the loop is a file of its own (src/pages/lazy.rs).
-#[cfg_attr(feature = "split", leptos::lazy)]
+#[cfg(not(feature = "split"))]
+async fn load_and_run(
+    store: Store,
+    status: RwSignal<SyncStatus>,
+    rx: UnboundedReceiver<Cmd>,
+    listeners: Vec<EventListener>,
+) {
+    run_loop(store, status, rx, listeners).await
+}
+
+/// Fetches the engine's file (src/pages/lazy.rs), again and again with backoff while it
+/// cannot be had (a first visit that went offline before the service worker had it: there is
+/// nothing to sync with then either), and runs the loop.
+#[cfg(feature = "split")]
+async fn load_and_run(
+    store: Store,
+    status: RwSignal<SyncStatus>,
+    rx: UnboundedReceiver<Cmd>,
+    listeners: Vec<EventListener>,
+) {
+    let mut wait_ms = 1_000;
+    while load_run_loop().await.is_err() {
+        TimeoutFuture::new(wait_ms).await;
+        wait_ms = (wait_ms * 2).min(60_000);
+    }
+    if let Ok(run) = boxed_run_loop(store, status, rx, listeners).await {
+        run.await
+    }
+}
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(
+    sync_engine,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(load_run_loop),
+    fallible
+)]
+fn boxed_run_loop(
+    store: Store,
+    status: RwSignal<SyncStatus>,
+    rx: UnboundedReceiver<Cmd>,
+    listeners: Vec<EventListener>,
+) -> Result<std::pin::Pin<Box<dyn Future<Output = ()>>>, leptos::wasm_split::SplitLoaderError> {
+    Ok(Box::pin(run_loop(store, status, rx, listeners)))
+}
+
 async fn run_loop(
     store: Store,
     status: RwSignal<SyncStatus>,
