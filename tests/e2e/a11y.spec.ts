@@ -1,23 +1,12 @@
 // Readable by everyone: axe-core (injected into the page) on the main screens — the
 // engineer's at 360 px in English and Chinese, the desk's on a landscape tablet. Any
 // violation fails, with its rule, impact and the elements it found.
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page } from '@playwright/test';
 import { createRequire } from 'node:module';
 import { byId, login } from './flows';
-import { OnsiteServer } from './server';
+import { test } from './server';
 
 const axePath = createRequire(__filename).resolve('axe-core/axe.min.js');
-
-let server: OnsiteServer;
-
-test.beforeEach(async () => {
-  server = await OnsiteServer.start();
-});
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) console.log(server.output());
-  await server.stop();
-});
 
 type Found = { screen: string; id: string; impact: string; help: string; nodes: string[] };
 
@@ -35,9 +24,9 @@ async function scan(page: Page, screen: string, found: Found[]) {
   for (const v of violations) found.push({ screen, ...v });
 }
 
-async function engineerScreens(page: Page, lang: string, found: Found[]) {
+async function engineerScreens(page: Page, baseURL: string, lang: string, found: Found[]) {
   const at = (p: string) => `${lang} ${p}`;
-  await page.goto(server.baseURL + '/');
+  await page.goto(baseURL + '/');
   await expect(byId(page, 'case-row').first()).toBeVisible();
   await scan(page, at('case list'), found);
   // A case at work: its parts, report and sign-off pages have their forms.
@@ -50,13 +39,13 @@ async function engineerScreens(page: Page, lang: string, found: Found[]) {
     ['stock', '/stock', 'nav-stock'],
     ['settings', '/settings', 'nav-settings'],
   ] as const) {
-    await page.goto(server.baseURL + path);
+    await page.goto(baseURL + path);
     await expect(ready ? byId(page, ready).first() : page.locator('main h1').first()).toBeVisible();
     await scan(page, at(screen), found);
   }
 }
 
-test('axe finds no violation on the main screens, phone and tablet, English and Chinese', async ({ browser }) => {
+test('axe finds no violation on the main screens, phone and tablet, English and Chinese', async ({ server, browser }) => {
   const found: Found[] = [];
   const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
   const page = await phone.newPage();
@@ -64,9 +53,9 @@ test('axe finds no violation on the main screens, phone and tablet, English and 
   await expect(byId(page, 'login-username')).toBeVisible();
   await scan(page, 'en login', found);
   await login(page, server.baseURL, 'alice');
-  await engineerScreens(page, 'en', found);
+  await engineerScreens(page, server.baseURL, 'en', found);
   await byId(page, 'lang-toggle').click();
-  await engineerScreens(page, 'zh', found);
+  await engineerScreens(page, server.baseURL, 'zh', found);
   await phone.close();
 
   const tablet = await browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true });

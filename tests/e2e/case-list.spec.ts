@@ -1,21 +1,10 @@
 // A long case list: the first rows at once, more on their own up to a few hundred, the rest
 // as its end scrolls into view — never all of 5,000 rows in the page at once.
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { byId, login } from './flows';
-import { OnsiteServer } from './server';
+import { test } from './server';
 
-let server: OnsiteServer;
-
-test.beforeEach(async () => {
-  server = await OnsiteServer.start();
-});
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) console.log(server.output());
-  await server.stop();
-});
-
-test('a long list shows its first rows, then the rest as its end scrolls into view', async ({ page }) => {
+test('a long list shows its first rows, then the rest as its end scrolls into view', async ({ server, page }) => {
   test.setTimeout(180_000);
   const manager = await server.login('manager');
   const alice = await server.login('alice');

@@ -1,22 +1,11 @@
 // The manager's and engineer's service screens on the demo data, checked against the server:
 // the dashboard computed on the device equals the server's, van stock shows the server's
 // reorder points, and past fixes for a case's product model are on the engineer's device.
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import { byId, login } from './flows';
-import { OnsiteServer } from './server';
-
-let server: OnsiteServer;
+import { test } from './server';
 
 test.use({ timezoneId: 'UTC' }); // the dashboard's whole days are the device's local days
-
-test.beforeEach(async () => {
-  server = await OnsiteServer.start();
-});
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) console.log(server.output());
-  await server.stop();
-});
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -35,7 +24,7 @@ function near(actual: number | null, expected: number | null | undefined, what: 
   }
 }
 
-test('the dashboard on the device shows the server figures for the same period', async ({ page }) => {
+test('the dashboard on the device shows the server figures for the same period', async ({ server, page }) => {
   await login(page, server.baseURL, 'manager');
   const from = new Date(Date.now() - 120 * 24 * 3600 * 1000);
   const to = new Date();
@@ -74,7 +63,7 @@ test('the dashboard on the device shows the server figures for the same period',
   await expect(page.locator('[data-testid="dash-engineer-row"] [data-figure="name"]').first()).not.toHaveText(/^[0-9a-f]{8}$/);
 });
 
-test('van stock: the engineer sees low and negative lines first, the manager the same levels', async ({ page, browser }) => {
+test('van stock: the engineer sees low and negative lines first, the manager the same levels', async ({ server, page, browser }) => {
   await login(page, server.baseURL, 'alice');
   await byId(page, 'nav-stock').click();
   const rows = byId(page, 'stock-row');
@@ -125,7 +114,7 @@ test('van stock: the engineer sees low and negative lines first, the manager the
   await expect(byId(page, 'stock-low-count')).toHaveAttribute('data-count', String(low + 1));
 });
 
-test('past fixes for the product model are on the engineer device and searchable offline', async ({ page, context }) => {
+test('past fixes for the product model are on the engineer device and searchable offline', async ({ server, page, context }) => {
   await login(page, server.baseURL, 'alice');
   const alice = await server.login('alice');
   const changes = await alice.pullAll();

@@ -1,20 +1,9 @@
 // Onsite as an installable PWA: installable, cold-starts with no network, updates safely.
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page } from '@playwright/test';
 import { firstPage, launchProfile, settledRowCount, waitForServiceWorker, withProfile } from './profile';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { distNext, OnsiteServer } from './server';
-
-let server: OnsiteServer;
-
-test.beforeEach(async () => {
-  server = await OnsiteServer.start();
-});
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) console.log(server.output());
-  await server.stop();
-});
+import { distNext, test } from './server';
 
 const byId = (page: Page, id: string) => page.getByTestId(id);
 
@@ -25,8 +14,8 @@ function builtVersion(dist: string): { meta: string; version: string } {
   return { meta, version: meta.match(/\(([0-9a-f]+)\)$/)![1] };
 }
 
-async function loginAsAlice(page: Page) {
-  await page.goto(server.baseURL);
+async function loginAsAlice(page: Page, baseURL: string) {
+  await page.goto(baseURL);
   await byId(page, 'login-username').fill('alice');
   await byId(page, 'login-password').fill('onsite-demo');
   await byId(page, 'login-submit').click();
@@ -35,7 +24,7 @@ async function loginAsAlice(page: Page) {
 }
 
 
-test('Chromium finds the app installable and its manifest valid', async () => {
+test('Chromium finds the app installable and its manifest valid', async ({ server }) => {
   await withProfile(async (profile) => {
     const context = await launchProfile(profile);
     try {
@@ -57,13 +46,13 @@ test('Chromium finds the app installable and its manifest valid', async () => {
   });
 });
 
-test('after one online visit the app cold-starts with no network into the case list', async () => {
+test('after one online visit the app cold-starts with no network into the case list', async ({ server }) => {
   // A real cold start: a new browser process on the same profile, server stopped, offline.
   await withProfile(async (profile) => {
     let context = await launchProfile(profile);
     try {
       const page = await firstPage(context);
-      await loginAsAlice(page);
+      await loginAsAlice(page, server.baseURL);
       await waitForServiceWorker(page);
       const rows = await settledRowCount(page);
       expect(rows).toBeGreaterThan(0);
@@ -89,7 +78,7 @@ test('after one online visit the app cold-starts with no network into the case l
   });
 });
 
-test('every page loaded on demand opens with no network in a new browser process', async () => {
+test('every page loaded on demand opens with no network in a new browser process', async ({ server }) => {
   // src/pages/lazy.rs: these pages are in two files of their own, fetched when one first opens
   // (the case pages' file as soon as the case list is on screen).
   const precache: string[] = JSON.parse(readFileSync(path.join(server.dist, 'precache.json'), 'utf8')).files.map(
@@ -178,7 +167,7 @@ test('every page loaded on demand opens with no network in a new browser process
   });
 });
 
-test('a page whose file cannot be fetched says so, the app goes on, and trying again loads it', async ({ browser }) => {
+test('a page whose file cannot be fetched says so, the app goes on, and trying again loads it', async ({ server, browser }) => {
   // No service worker: the file comes from the network, which fails it.
   const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 360, height: 740 } });
   try {
@@ -204,13 +193,13 @@ test('a page whose file cannot be fetched says so, the app goes on, and trying a
   }
 });
 
-test('a new build shows the update banner and taking it keeps the queued change, which syncs once', async ({ page, context }) => {
+test('a new build shows the update banner and taking it keeps the queued change, which syncs once', async ({ server, page, context }) => {
   expect(existsSync(path.join(distNext, 'index.html')), 'make test-e2e builds target/dist-next').toBe(true);
   const current = builtVersion(server.dist);
   const next = builtVersion(distNext);
   expect(next.meta).not.toBe(current.meta);
 
-  await loginAsAlice(page);
+  await loginAsAlice(page, server.baseURL);
   await waitForServiceWorker(page);
   await page.goto(`${server.baseURL}/settings`);
   await expect(byId(page, 'app-version')).toHaveText(current.meta);

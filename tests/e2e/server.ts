@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { test as base } from '@playwright/test';
 
 const root = path.resolve(__dirname, '..', '..');
 const binary = process.env.ONSITE_SERVER_BIN ?? path.join(root, 'target', 'debug', 'onsite-server');
@@ -203,3 +204,14 @@ export class ApiSession {
     return createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex');
   }
 }
+
+/** A test with a server of its own (a fresh data directory and port), stopped after it; its log
+ *  is printed when the test failed. */
+export const test = base.extend<{ server: OnsiteServer }>({
+  server: async ({}, use, testInfo) => {
+    const server = await OnsiteServer.start();
+    await use(server);
+    if (testInfo.status !== testInfo.expectedStatus) console.log(server.output());
+    await server.stop();
+  },
+});

@@ -2,22 +2,11 @@
 // photo, a timer, an escalation, a follow-up and a sign-off, partly offline; the manager
 // reviews and closes it; the printed report shows the signature and the parts; the Chinese
 // interface shows no English on the case screens.
-import { Browser, BrowserContext, devices, expect, Page, test } from '@playwright/test';
+import { Browser, BrowserContext, devices, expect, Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { accept, backToCase, byId, login, setStatus, signOff, usePart, waitSynced, writeReport } from './flows';
-import { OnsiteServer } from './server';
-
-let server: OnsiteServer;
-
-test.beforeEach(async () => {
-  server = await OnsiteServer.start();
-});
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) console.log(server.output());
-  await server.stop();
-});
+import { test } from './server';
 
 async function phone(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ ...devices['Pixel 7'] });
@@ -96,7 +85,7 @@ async function englishOnScreen(page: Page, fragments: string[], data: string[]):
   return fragments.filter((f) => new RegExp(`(?<![A-Za-z])${escape(f)}(?![A-Za-z])`).test(text));
 }
 
-test('create offline, work partly offline, escalate, follow up, review, close, print, Chinese', async ({ browser, page, context }) => {
+test('create offline, work partly offline, escalate, follow up, review, close, print, Chinese', async ({ server, browser, page, context }) => {
   // --- the manager creates and assigns a case with no network ---------------------------
   const mgr = await phone(browser);
   await login(mgr.page, server.baseURL, 'manager');

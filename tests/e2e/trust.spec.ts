@@ -1,21 +1,10 @@
 // Sessions that end and devices that change hands, driven in Chromium against the release
 // build: a revoked phone drops its customer data but keeps its queued change; two users on
 // one device each sync with their own client and token.
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page } from '@playwright/test';
 import * as flows from './flows';
 import { accept, byId } from './flows';
-import { OnsiteServer } from './server';
-
-let server: OnsiteServer;
-
-test.beforeEach(async () => {
-  server = await OnsiteServer.start();
-});
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) console.log(server.output());
-  await server.stop();
-});
+import { test } from './server';
 
 /** Record counts of IndexedDB stores of the app's database, read in the page. */
 async function storeCounts(page: Page, stores: string[]): Promise<Record<string, number>> {
@@ -62,7 +51,7 @@ async function signIn(page: Page, username: string) {
   await expect(page.locator('[data-testid="case-row"]').first()).toBeVisible({ timeout: 30_000 });
 }
 
-test('a revoked phone drops its customer data, keeps its queued change and syncs it after the same user signs in', async ({ page, context, browser }) => {
+test('a revoked phone drops its customer data, keeps its queued change and syncs it after the same user signs in', async ({ server, page, context, browser }) => {
   await flows.login(page, server.baseURL, 'alice');
   const manager = await server.login('manager');
   const caseId = await openAssignedCase(page);
@@ -103,7 +92,7 @@ test('a revoked phone drops its customer data, keeps its queued change and syncs
   expect(after.timeline.filter((t: any) => t.event === 'case.accept')).toHaveLength(1);
 });
 
-test('two users on one device: each their own client, no customer data of the other, each change pushed with its author', async ({ page, context }) => {
+test('two users on one device: each their own client, no customer data of the other, each change pushed with its author', async ({ server, page, context }) => {
   await flows.login(page, server.baseURL, 'alice');
   const manager = await server.login('manager');
   const aliceCase = await openAssignedCase(page);

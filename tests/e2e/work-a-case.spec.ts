@@ -1,23 +1,8 @@
 // An engineer works a case with no network; it reaches the server exactly once.
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page } from '@playwright/test';
 import * as flows from './flows';
 import { accept, byId, fillReport, partUsages, setStatus, signOff, usePart } from './flows';
-import { ApiSession, OnsiteServer } from './server';
-
-let server: OnsiteServer;
-
-test.beforeEach(async () => {
-  server = await OnsiteServer.start();
-});
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) console.log(server.output());
-  await server.stop();
-});
-
-async function login(page: Page, username: string) {
-  await flows.login(page, server.baseURL, username);
-}
+import { ApiSession, test } from './server';
 
 /** Opens the first case waiting for acceptance and returns its id. */
 async function openAssignedCase(page: Page): Promise<string> {
@@ -29,8 +14,8 @@ async function openAssignedCase(page: Page): Promise<string> {
   return id!;
 }
 
-test('a case worked offline reaches the server exactly once', async ({ page, context }) => {
-  await login(page, 'alice');
+test('a case worked offline reaches the server exactly once', async ({ server, page, context }) => {
+  await flows.login(page, server.baseURL, 'alice');
   const manager: ApiSession = await server.login('manager');
   const caseId = await openAssignedCase(page);
 
@@ -71,8 +56,8 @@ test('a case worked offline reaches the server exactly once', async ({ page, con
   expect(events.filter((e: string) => e === 'case.accept')).toHaveLength(1);
 });
 
-test('the queue drains after the server restarts mid-session: nothing lost, nothing doubled', async ({ page }) => {
-  await login(page, 'alice');
+test('the queue drains after the server restarts mid-session: nothing lost, nothing doubled', async ({ server, page }) => {
+  await flows.login(page, server.baseURL, 'alice');
   const caseId = await openAssignedCase(page);
   await accept(page);
   await setStatus(page, 'en_route');
