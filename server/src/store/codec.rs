@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::Row;
 use uuid::Uuid;
 
 use super::Conn;
@@ -27,26 +26,33 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<Json, sqlx::Erro
     serde_json::value::to_raw_value(value).map_err(|e| decode_err(e.to_string()))
 }
 
+/// The stored JSON of the rows `sql` selects (`id`, `data`), by id. The database joins them
+/// into one object `{id: data, …}` and that one value crosses from the driver: on SQLite each
+/// row is a hand-off between sqlx's worker thread and the runtime, which was most of what a
+/// full pull's pages cost the server.
 pub(crate) async fn json_by_ids(
     conn: &mut Conn,
     sql: &'static str,
     ids: &[String],
 ) -> Result<BTreeMap<String, Json>, sqlx::Error> {
-    let mut out = BTreeMap::new();
     if ids.is_empty() {
-        return Ok(out);
+        return Ok(BTreeMap::new());
     }
-    let sql = super::Backend::of(conn).sql(sql);
-    let rows = sqlx::query(&sql)
+    let backend = super::Backend::of(conn);
+    let joined = match backend {
+        super::Backend::Sqlite => "group_concat(json_quote(id) || ':' || data, ',')",
+        super::Backend::Postgres => "string_agg(to_json(id)::text || ':' || data, ',')",
+    };
+    let sql = format!(
+        "SELECT '{{' || {joined} || '}}' FROM ({}) AS found",
+        backend.sql(sql)
+    );
+    let object: Option<String> = sqlx::query_scalar(&sql)
         .bind(serde_json::Value::from(ids.to_vec()).to_string())
-        .fetch_all(conn)
+        .fetch_one(conn)
         .await?;
-    for r in rows {
-        let id: String = r.try_get("id")?;
-        let data: String = r.try_get("data")?;
-        let json = serde_json::value::RawValue::from_string(data)
-            .map_err(|e| decode_err(format!("stored JSON: {e}")))?;
-        out.insert(id, json);
+    match object {
+        None => Ok(BTreeMap::new()),
+        Some(text) => decode_json(&text),
     }
-    Ok(out)
 }

@@ -3,10 +3,9 @@
 use chrono::{DateTime, Utc};
 use onsite_core::wire::{ChangeOp, RejectionRecord, WireMutation};
 use onsite_core::Role;
-use sqlx::Row;
 use uuid::Uuid;
 
-use super::codec::decode_err;
+use super::codec::{decode_err, decode_json};
 use super::{ts, Conn};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -286,26 +285,37 @@ pub async fn changes_after(
              ORDER BY tx, id LIMIT $4"
         }
     };
-    let sql = super::Backend::of(conn).sql(sql);
-    let rows = sqlx::query(&sql)
+    // One JSON array of the rows, not a row each: see `codec::json_by_ids`.
+    let backend = super::Backend::of(conn);
+    let joined = match backend {
+        super::Backend::Sqlite => "json_group_array(json_array(tx, id, entity, entity_id, op))",
+        super::Backend::Postgres => {
+            "json_agg(json_build_array(tx, id, entity, entity_id, op))::text"
+        }
+    };
+    let sql = format!(
+        "SELECT {joined} FROM ({}) AS visible_rows",
+        backend.sql(sql)
+    );
+    let rows: Option<String> = sqlx::query_scalar(&sql)
         .bind(after.tx)
         .bind(after.id)
         .bind(viewer.to_string())
         .bind(limit)
-        .fetch_all(conn)
+        .fetch_one(conn)
         .await?;
-    rows.iter()
-        .map(|r| {
-            let entity: String = r.try_get("entity")?;
-            let op: String = r.try_get("op")?;
+    let rows: Vec<(i64, i64, String, String, String)> = match rows {
+        Some(text) => decode_json(&text)?,
+        None => Vec::new(),
+    };
+    let mut rows = rows
+        .into_iter()
+        .map(|(tx, id, entity, entity_id, op)| {
             Ok(ChangeRow {
-                at: Position {
-                    tx: r.try_get("tx")?,
-                    id: r.try_get("id")?,
-                },
+                at: Position { tx, id },
                 entity: ChangeEntity::parse(&entity)
                     .ok_or_else(|| decode_err(format!("unknown entity {entity}")))?,
-                entity_id: r.try_get("entity_id")?,
+                entity_id,
                 op: if op == "delete" {
                     ChangeOp::Delete
                 } else {
@@ -313,7 +323,10 @@ pub async fn changes_after(
                 },
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    // An aggregate keeps no promise about its input's order.
+    rows.sort_unstable_by_key(|r| r.at);
+    Ok(rows)
 }
 
 /// What the server did with one mutation.
