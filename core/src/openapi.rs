@@ -1,20 +1,15 @@
 //! OpenAPI schemas of the wire and argument types (feature `openapi`: the server serves them,
 //! the app's wasm never carries them). The types derive `utoipa::ToSchema`; the functions here
 //! give the fields whose range is a constant of `limits` (the same constants `validate` checks)
-//! their schema, through `#[schema(schema_with = …)]`.
+//! their schema, through `#[schema(schema_with = …)]`. It reads only `limits` and `severity`:
+//! the schema of a list of some type is written beside that type.
 
-use utoipa::openapi::schema::{
-    Array, ArrayBuilder, KnownFormat, Object, ObjectBuilder, SchemaFormat, Type,
-};
-use utoipa::openapi::{Ref, RefOr, Schema};
+use utoipa::openapi::schema::{KnownFormat, Object, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
 
-use crate::limits::{
-    time_range_text, MAX_CHECKLIST_ITEMS, MAX_LINE, MAX_PASSWORD_BYTES, MAX_QTY, MAX_TEXT,
-};
-use crate::mutation::ChecklistTemplateItem;
+use crate::limits::{time_range_text, MAX_LINE, MAX_PASSWORD_BYTES, MAX_QTY, MAX_TEXT};
 use crate::severity::Severity;
-use crate::wire::{WireMutation, MAX_BATCH_MUTATIONS};
 
 fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
@@ -109,25 +104,6 @@ pub fn password() -> Object {
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Password)))
         .max_length(Some(MAX_PASSWORD_BYTES))
         .description(Some("At most this many bytes of UTF-8"))
-        .build()
-}
-
-/// An inspection's checklist template (unique `item_id`s).
-pub fn checklist() -> Array {
-    ArrayBuilder::new()
-        .items(ChecklistTemplateItem::schema())
-        .max_items(Some(MAX_CHECKLIST_ITEMS))
-        .description(Some(
-            "Inspection case: checklist template items (unique item_id); completing then needs every item answered by case.check",
-        ))
-        .build()
-}
-
-/// One push: at most `MAX_BATCH_MUTATIONS`.
-pub fn batch() -> Array {
-    ArrayBuilder::new()
-        .items(Ref::from_schema_name(WireMutation::name()))
-        .max_items(Some(MAX_BATCH_MUTATIONS))
         .build()
 }
 

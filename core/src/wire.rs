@@ -69,12 +69,22 @@ pub struct WireMutation {
     pub client_time: DateTime<Utc>,
 }
 
+/// One push: at most `MAX_BATCH_MUTATIONS`.
+#[cfg(feature = "openapi")]
+fn batch_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::ToSchema;
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(utoipa::openapi::Ref::from_schema_name(WireMutation::name()))
+        .max_items(Some(MAX_BATCH_MUTATIONS))
+        .build()
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     pub client_id: Uuid,
     pub schema_version: u32,
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::batch))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = batch_schema))]
     pub mutations: Vec<WireMutation>,
 }
 

@@ -51,6 +51,19 @@ pub struct ChecklistTemplateItem {
     pub text: String,
 }
 
+/// An inspection's checklist template (unique `item_id`s).
+#[cfg(feature = "openapi")]
+fn checklist_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::PartialSchema;
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(ChecklistTemplateItem::schema())
+        .max_items(Some(MAX_CHECKLIST_ITEMS))
+        .description(Some(
+            "Inspection case: checklist template items (unique item_id); completing then needs every item answered by case.check",
+        ))
+        .build()
+}
+
 /// `case.create` with an inspection checklist: the same wire name and args, plus `checklist`.
 /// (`Mutation::parse` picks this variant when `checklist` is present and non-empty.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,7 +71,7 @@ pub struct ChecklistTemplateItem {
 pub struct CreateInspectionArgs {
     #[serde(flatten)]
     pub create: CreateArgs,
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::checklist, required = false))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = checklist_schema, required = false))]
     pub checklist: Vec<ChecklistTemplateItem>,
 }
 
