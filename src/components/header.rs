@@ -2,18 +2,19 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::i18n::{use_i18n, Lang};
-use crate::state::use_app;
+use crate::state::{use_app, UiError};
 
 /// EN / 中文 switch.
 #[component]
 pub fn LangToggle() -> impl IntoView {
     let i18n = use_i18n();
+    let state = use_app();
     view! {
         <button
             class="btn btn-ghost lang-toggle"
             data-testid="lang-toggle"
             data-lang=move || i18n.lang.get().code()
-            on:click=move |_| i18n.toggle()
+            on:click=move |_| i18n.toggle(move || state.show_error(UiError::new("i18n.missing")))
             title=i18n.text("header.language")
         >
             {move || match i18n.lang.get() {

@@ -10,6 +10,7 @@ pub static EN: &[(&str, &str)] = &[
     ("common.dismiss", "Dismiss"),
     ("lazy.failed", "This screen is not on this device yet. Connect to the network and try again."),
     ("lazy.retry", "Try again"),
+    ("i18n.missing", "Chinese is not on this device yet. Connect to the network and try again."),
     ("common.confirm", "Confirm"),
     ("common.cancel", "Cancel"),
     ("common.saved", "Saved on this device"),

@@ -153,8 +153,10 @@ impl I18n {
         s
     }
 
-    /// Switches language; the text changes once its table is ready (`load`).
-    pub fn set(&self, lang: Lang) {
+    /// Switches language; the text changes once its table is ready (`load`). A table that
+    /// cannot be fetched leaves the language as it was and calls `on_missing`, for the screen
+    /// to say so.
+    pub fn set(&self, lang: Lang, on_missing: impl FnOnce() + 'static) {
         if let Some(storage) = local_storage() {
             let _ = storage.set_item(STORAGE_KEY, lang.code());
         }
@@ -170,17 +172,19 @@ impl I18n {
             leptos::task::spawn_local(async move {
                 if load(lang).await {
                     apply();
+                } else {
+                    on_missing();
                 }
             });
         }
     }
 
-    pub fn toggle(&self) {
+    pub fn toggle(&self, on_missing: impl FnOnce() + 'static) {
         let next = match self.lang.get_untracked() {
             Lang::En => Lang::Zh,
             Lang::Zh => Lang::En,
         };
-        self.set(next);
+        self.set(next, on_missing);
     }
 }
 

@@ -10,6 +10,7 @@ pub static ZH: &[(&str, &str)] = &[
     ("common.dismiss", "关闭"),
     ("lazy.failed", "此页面尚未下载到本设备。请联网后重试。"),
     ("lazy.retry", "重试"),
+    ("i18n.missing", "中文尚未下载到本设备。请联网后重试。"),
     ("common.confirm", "确认"),
     ("common.cancel", "取消"),
     ("common.saved", "已保存在本设备"),

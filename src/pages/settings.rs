@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::i18n::{use_i18n, Lang};
 use crate::pwa;
-use crate::state::use_app;
+use crate::state::{use_app, UiError};
 
 /// Bytes for people: "512 B", "3.4 MB", "1.2 GB".
 pub fn format_bytes(bytes: f64) -> String {
@@ -127,7 +127,10 @@ pub fn SettingsPage() -> impl IntoView {
                 <select
                     data-testid="settings-lang"
                     aria-label=i18n.text("settings.language")
-                    on:change=move |ev| i18n.set(Lang::from_tag(&event_target_value(&ev)))
+                    on:change=move |ev| {
+                        let missing = move || state.show_error(UiError::new("i18n.missing"));
+                        i18n.set(Lang::from_tag(&event_target_value(&ev)), missing)
+                    }
                     prop:value=move || i18n.lang.get().code()
                 >
                     <option value="en">"English"</option>

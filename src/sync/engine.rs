@@ -140,9 +140,9 @@ async fn load_and_run(
     run_loop(store, status, rx, listeners).await
 }
 
-/// Fetches the engine's file (src/pages/lazy.rs), again and again with backoff while it
-/// cannot be had (a first visit that went offline before the service worker had it: there is
-/// nothing to sync with then either), and runs the loop.
+/// Fetches the engine's file (src/pages/lazy.rs), again and again with the sync's own backoff
+/// while it cannot be had (a first visit that went offline before the service worker had it:
+/// there is nothing to sync with then either), and runs the loop.
 #[cfg(feature = "split")]
 async fn load_and_run(
     store: Store,
@@ -150,10 +150,11 @@ async fn load_and_run(
     rx: UnboundedReceiver<Cmd>,
     listeners: Vec<EventListener>,
 ) {
-    let mut wait_ms = 1_000;
+    let mut failures = 0;
     while load_run_loop().await.is_err() {
-        TimeoutFuture::new(wait_ms).await;
-        wait_ms = (wait_ms * 2).min(60_000);
+        failures += 1;
+        let wait = onsite_core::backoff::wait_ms(failures, None, js_sys::Math::random());
+        TimeoutFuture::new(wait as u32).await;
     }
     if let Ok(run) = boxed_run_loop(store, status, rx, listeners).await {
         run.await

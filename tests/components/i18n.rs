@@ -137,8 +137,8 @@ async fn status_bar_translates_the_sync_error() {
     tick().await;
     let title = || el(&root, "sync-online").get_attribute("title").unwrap();
     assert_eq!(title(), onsite::i18n::lookup(Lang::En, "sync_error.server"));
-    i18n.get_untracked().unwrap().set(Lang::Zh);
+    i18n.get_untracked().unwrap().set(Lang::Zh, || {});
     tick().await;
     assert_eq!(title(), onsite::i18n::lookup(Lang::Zh, "sync_error.server"));
-    i18n.get_untracked().unwrap().set(Lang::En);
+    i18n.get_untracked().unwrap().set(Lang::En, || {});
 }

@@ -167,7 +167,7 @@ test('every page loaded on demand opens with no network in a new browser process
   });
 });
 
-test('a page whose file cannot be fetched says so, the app goes on, and trying again loads it', async ({ server, browser }) => {
+test('a page or the Chinese table whose file cannot be fetched says so, the app goes on, and trying again loads it', async ({ server, browser }) => {
   // No service worker: the file comes from the network, which fails it.
   const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 360, height: 740 } });
   try {
@@ -188,6 +188,15 @@ test('a page whose file cannot be fetched says so, the app goes on, and trying a
     await context.unroute(/\/split_other_pages\.wasm$/);
     await byId(page, 'page-not-loaded').getByRole('button').click();
     await expect(byId(page, 'stock-row').first()).toBeVisible();
+
+    // The Chinese table the same way: the switch says it cannot, English stays, and it works later.
+    await context.route(/\/split_zh_table\.wasm$/, (route) => route.abort('internetdisconnected'));
+    await byId(page, 'lang-toggle').click();
+    await expect(byId(page, 'error-banner')).toHaveAttribute('data-error', 'i18n.missing');
+    await expect(byId(page, 'nav-cases')).toHaveText('Cases');
+    await context.unroute(/\/split_zh_table\.wasm$/);
+    await byId(page, 'lang-toggle').click();
+    await expect(byId(page, 'nav-cases')).toHaveText('工单');
   } finally {
     await context.close();
   }

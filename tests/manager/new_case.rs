@@ -181,7 +181,7 @@ async fn new_inspection_carries_the_templates_checklist_in_the_managers_language
         .await
         .unwrap();
     let (root, _) = mount_app(store.clone(), manager(), false, || {
-        onsite::i18n::use_i18n().set(Lang::Zh);
+        onsite::i18n::use_i18n().set(Lang::Zh, || {});
         view! { <Router><NewCasePage /></Router> }
     });
     wait_until("the form", || {
