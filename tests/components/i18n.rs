@@ -11,6 +11,7 @@ use wasm_bindgen_test::*;
 
 use onsite::components::{LangToggle, StatusBadge, StatusBar};
 use onsite::i18n::{provide_i18n_with, Lang, EN, ZH};
+use onsite::state::AppState;
 use onsite::sync::SyncStatus;
 
 use crate::common::{container, el};
@@ -20,6 +21,8 @@ async fn language_toggle_switches_to_chinese() {
     let root = container();
     mount_to(root.clone(), || {
         provide_i18n_with(Lang::En);
+        // The toggle reports a language it cannot load through the app's error banner.
+        provide_context(AppState::new());
         view! {
             <LangToggle />
             <StatusBadge status=CaseStatus::InProgress />
