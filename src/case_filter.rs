@@ -1,6 +1,6 @@
 //! The case list's filters, kept in `AppState` so they survive leaving the list.
 
-use onsite_core::Case;
+use onsite_core::CaseSummary;
 
 /// The case-list filters. Values are the wire codes the selects carry ("" = any), so the
 /// filter lives in `AppState` and survives navigation between the list and a case.
@@ -35,7 +35,7 @@ impl CaseFilter {
         .count()
     }
 
-    pub fn matches(&self, c: &Case) -> bool {
+    pub fn matches(&self, c: &CaseSummary) -> bool {
         if !self.mode.is_empty() && c.mode.as_str() != self.mode {
             return false;
         }
@@ -45,12 +45,12 @@ impl CaseFilter {
         if !self.severity.is_empty() && c.severity.level().to_string() != self.severity {
             return false;
         }
-        if self.escalated_only && c.current_escalation_tier() == 0 {
+        if self.escalated_only && c.escalation_tier == 0 {
             return false;
         }
         let q = self.search.trim().to_lowercase();
         if !q.is_empty() {
-            let hay = [&c.number, &c.title, &c.customer.name];
+            let hay = [&c.number, &c.title, &c.customer_name];
             if !hay.iter().any(|h| h.to_lowercase().contains(&q)) {
                 return false;
             }

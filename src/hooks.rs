@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use onsite_core::knowledge::PastFix;
-use onsite_core::Case;
+use onsite_core::{Case, CaseSummary};
 use uuid::Uuid;
 
 use crate::state::{use_app, UiError};
@@ -14,6 +14,20 @@ use crate::store::{Store, StoreError};
 
 /// Every case on the device (a manager pulls every case), reloaded after each write/sync.
 pub fn use_cases() -> LocalResource<Result<Vec<Case>, UiError>> {
+    cases_read(|store| async move { store.cases().await })
+}
+
+/// What the case list shows of every case on the device, reloaded after each write/sync.
+pub fn use_case_summaries() -> LocalResource<Result<Vec<CaseSummary>, UiError>> {
+    cases_read(|store| async move { store.case_summaries().await })
+}
+
+fn cases_read<T, F, Fut>(read: F) -> LocalResource<Result<Vec<T>, UiError>>
+where
+    T: Clone + 'static,
+    F: Fn(Store) -> Fut + Copy + 'static,
+    Fut: std::future::Future<Output = Result<Vec<T>, StoreError>> + 'static,
+{
     let state = use_app();
     LocalResource::new(move || {
         state.revision.track();
@@ -21,7 +35,7 @@ pub fn use_cases() -> LocalResource<Result<Vec<Case>, UiError>> {
         async move {
             match store {
                 Some(store) => {
-                    let cases = store.cases().await.map_err(|e| UiError::from_store(&e));
+                    let cases = read(store).await.map_err(|e| UiError::from_store(&e));
                     crate::perf_mark("onsite:cases-read");
                     cases
                 }

@@ -5,6 +5,7 @@
 pub mod backoff;
 pub mod case_flag;
 pub mod case_status;
+pub mod case_summary;
 pub mod catalog;
 pub mod dashboard;
 #[cfg(feature = "examples")]
@@ -23,6 +24,7 @@ pub mod sla;
 pub mod status;
 pub mod wire;
 
+pub use case_summary::CaseSummary;
 pub use catalog::{Part, StockLevel};
 pub use dashboard::{dashboard, Dashboard, EngineerFigures, Figures};
 pub use knowledge::PastFix;

@@ -115,7 +115,7 @@ fn after(t: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
 
 /// A case's SLA clock. `responded_at`/`resolved_at` are the device times of the accept and of
 /// the customer's confirmation: evidence of when the work happened, never used for ordering.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SlaClock {
     pub policy: String,
     pub respond_by: DateTime<Utc>,

@@ -2,11 +2,11 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use onsite_core::status::{check_desk, DeskAction};
-use onsite_core::{Case, Category, Role, ServiceMode};
+use onsite_core::{CaseSummary, Category, Role, ServiceMode};
 use uuid::Uuid;
 
 use crate::components::{EscalatedBadge, SeverityBadge, StatusBadge, TimeLeftBadge};
-use crate::hooks::use_cases;
+use crate::hooks::use_case_summaries;
 use crate::i18n::{lookup, use_i18n};
 use crate::state::use_app;
 
@@ -23,17 +23,6 @@ enum ListKind {
     FilteredOut,
     Empty,
     Rows,
-}
-
-/// Most urgent first: earliest open SLA deadline, then severity, then number.
-pub fn sort_by_urgency(cases: &mut [Case]) {
-    cases.sort_by(|a, b| {
-        a.sla
-            .urgency_key()
-            .cmp(&b.sla.urgency_key())
-            .then(a.severity.cmp(&b.severity))
-            .then(a.number.cmp(&b.number))
-    });
 }
 
 pub use crate::case_filter::CaseFilter;
@@ -136,7 +125,7 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
     let i18n = use_i18n();
     let state = use_app();
     let filter = state.case_filter;
-    let cases = use_cases();
+    let cases = use_case_summaries();
     let visible = Memo::new(move |_| {
         let actor = state.actor_tracked()?;
         let mut list = match cases.get()? {
@@ -151,7 +140,7 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
         }
         let total = list.len();
         filter.with(|f| list.retain(|c| f.matches(c)));
-        sort_by_urgency(&mut list);
+        CaseSummary::sort_by_urgency(&mut list);
         Some((total, list.into_iter().map(Arc::new).collect::<Vec<_>>()))
     });
     let kind = Memo::new(move |_| {
@@ -229,7 +218,7 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
                     view! {
                         <ul class="rows" data-testid="case-rows"
                             data-settled=move || settled().then_some("true")>
-                            <For each=rows key=move |c| (c.id, c.timeline.len(), c.status.as_str(), i18n.lang.get_untracked()) let:c>
+                            <For each=rows key=move |c| ((**c).clone(), i18n.lang.get_untracked()) let:c>
                                 <CaseRow case=c selected=selected />
                             </For>
                         </ul>
@@ -271,14 +260,17 @@ fn MoreRows(left: Signal<usize>, more: Callback<()>) -> impl IntoView {
 /// One row. Its texts are read once (not one reactive closure each: a list holds hundreds of
 /// rows); a language change re-renders the rows through the list's key.
 #[component]
-pub fn CaseRow(case: Arc<Case>, #[prop(into)] selected: Signal<Option<Uuid>>) -> impl IntoView {
+pub fn CaseRow(
+    case: Arc<CaseSummary>,
+    #[prop(into)] selected: Signal<Option<Uuid>>,
+) -> impl IntoView {
     let state = use_app();
     let i18n = use_i18n();
     let lang = i18n.lang.get_untracked();
     let t = move |key: &str| lookup(lang, key);
     let id = case.id;
     let status = case.status.as_str();
-    let tier = case.current_escalation_tier();
+    let tier = case.escalation_tier;
     let mode = case.mode.as_str();
     let category = case.category.as_str();
     let escalated = tier > 0;
@@ -310,9 +302,9 @@ pub fn CaseRow(case: Arc<Case>, #[prop(into)] selected: Signal<Option<Uuid>>) ->
                         " · "
                         <span class="row-category" data-testid="row-category" data-category=category>{t(&format!("category.{category}"))}</span>
                         " · "
-                        <span>{case.customer.name.clone()}</span>
+                        <span>{case.customer_name.clone()}</span>
                         " · "
-                        <span>{case.site.address.clone()}</span>
+                        <span>{case.site_address.clone()}</span>
                     </span>
                 </div>
             </a>

@@ -97,7 +97,7 @@ pub fn AppNav() -> impl IntoView {
         let store = if manager() { state.store() } else { None };
         async move {
             match store {
-                Some(s) => match s.cases().await {
+                Some(s) => match s.case_summaries().await {
                     Ok(cs) => cs
                         .iter()
                         .filter(|c| c.status == onsite_core::CaseStatus::Completed)

@@ -28,8 +28,8 @@ use indexed_db_futures::KeyRange;
 use onsite_core::replica::{self, PendingChange};
 use onsite_core::wire::{ChangeOp, Entity, PolicyRecord, PullResponse, RejectionRecord, UserInfo};
 use onsite_core::{
-    apply, Actor, ApplyContext, Case, Mutation, Part, PastFix, Role, SlaPolicy, StockLevel,
-    StockMove,
+    apply, Actor, ApplyContext, Case, CaseSummary, Mutation, Part, PastFix, Role, SlaPolicy,
+    StockLevel, StockMove,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

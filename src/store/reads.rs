@@ -30,6 +30,13 @@ impl Store {
         idb::get_all_json(&os).await
     }
 
+    /// What the case list shows of every case (decoded without the rest of each case).
+    pub async fn case_summaries(&self) -> Result<Vec<CaseSummary>, StoreError> {
+        let tx = self.db().transaction(CASES).build()?;
+        let os = tx.object_store(CASES)?;
+        idb::get_all_json(&os).await
+    }
+
     pub async fn case(&self, id: Uuid) -> Result<Option<Case>, StoreError> {
         let tx = self.db().transaction(CASES).build()?;
         let os = tx.object_store(CASES)?;

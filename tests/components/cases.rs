@@ -14,7 +14,6 @@ use wasm_bindgen_test::*;
 use web_sys::HtmlElement;
 
 use onsite::components::case_actions::status_actions;
-use onsite::components::case_list::sort_by_urgency;
 use onsite::components::CaseActions;
 use onsite::i18n::{provide_i18n_with, Lang};
 
@@ -296,22 +295,4 @@ fn new_case_form_needs_the_required_fields() {
     f.appointment_end = "2026-03-03T12:00".into();
     let ap = create_args(&f, id, now).unwrap().appointment.unwrap();
     assert_eq!(ap.end - ap.start, Duration::hours(2));
-}
-
-#[wasm_bindgen_test]
-fn cases_sort_by_sla_urgency() {
-    let me = engineer().user_id;
-    let mut a = case_in(CaseStatus::Assigned, me);
-    a.number = "A".into();
-    let mut b = case_in(CaseStatus::Assigned, me);
-    b.number = "B".into();
-    b.sla.respond_by = a.sla.respond_by - Duration::minutes(5);
-    let mut done = case_in(CaseStatus::Completed, me);
-    done.number = "0".into();
-    done.sla.responded_at = Some(done.reported_at);
-    done.sla.resolved_at = Some(done.reported_at);
-    let mut list = vec![done, a, b];
-    sort_by_urgency(&mut list);
-    let order: Vec<_> = list.iter().map(|c| c.number.as_str()).collect();
-    assert_eq!(order, vec!["B", "A", "0"]);
 }
