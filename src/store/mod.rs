@@ -15,7 +15,7 @@ mod schema;
 #[cfg(feature = "test-hooks")]
 pub use faults::{inject_fault, Fault};
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -172,6 +172,17 @@ struct Inner {
     version_change: RefCell<Option<gloo_events::EventListener>>,
     /// SLA policies for local effects (`case.create`), refreshed after each pull.
     policies: RefCell<Vec<SlaPolicy>>,
+    /// The clients the last write of a user went under: a guess that lets a write read its
+    /// seq counters in its first round of reads. The write checks it against what it reads.
+    last_clients: Cell<Option<WriteClients>>,
+}
+
+/// A user and the clients their writes went under (their own, and the device's first).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct WriteClients {
+    user: Uuid,
+    client: Uuid,
+    legacy: Uuid,
 }
 
 /// The device's IndexedDB database. Cheap to clone; not `Send`.

@@ -100,25 +100,43 @@ pub(super) async fn remove_acked(
     Ok(out)
 }
 
-/// Adds `sign * delta` of each move to the van-stock rows (a missing row starts at 0).
+/// Adds `sign * delta` of each move to the van-stock rows (a missing row starts at 0). `known`
+/// holds rows this transaction already read (`None`: no row); the others are read here.
 pub(super) async fn apply_stock_moves(
     stock: &indexed_db_futures::object_store::ObjectStore<'_>,
     moves: &[StockMove],
     sign: i64,
+    mut known: BTreeMap<String, Option<StockLevel>>,
 ) -> Result<(), StoreError> {
     for mv in moves {
-        let mut level = idb::get_json::<StockLevel>(stock, skey(&mv.part_no))
-            .await?
-            .unwrap_or(StockLevel {
-                part_no: mv.part_no.clone(),
-                engineer_id: mv.engineer_id,
-                qty: 0,
-                min_qty: onsite_core::catalog::DEFAULT_MIN_QTY,
-            });
+        let current = match known.remove(&mv.part_no) {
+            Some(row) => row,
+            None => idb::get_json::<StockLevel>(stock, skey(&mv.part_no)).await?,
+        };
+        let mut level = current.unwrap_or(StockLevel {
+            part_no: mv.part_no.clone(),
+            engineer_id: mv.engineer_id,
+            qty: 0,
+            min_qty: onsite_core::catalog::DEFAULT_MIN_QTY,
+        });
         level.qty += sign * mv.delta;
         idb::put_json(stock, skey(&mv.part_no), &level)?;
+        known.insert(mv.part_no.clone(), Some(level));
     }
     Ok(())
+}
+
+/// The last seq of `clients`' own client and of the device's first client (`None`: none yet).
+async fn last_seqs(
+    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
+    clients: WriteClients,
+) -> Result<(Option<u64>, Option<u64>), StoreError> {
+    let own = format!("{K_CLIENT_SEQ}{}", clients.client);
+    let legacy = format!("{K_CLIENT_SEQ}{}", clients.legacy);
+    futures::try_join!(
+        idb::get_json::<u64>(meta, skey(&own)),
+        idb::get_json::<u64>(meta, skey(&legacy)),
+    )
 }
 
 impl Store {
@@ -187,13 +205,22 @@ impl Store {
                     }
                 }
             }
-            // The reads that do not depend on each other go out together: a write waits for
-            // two rounds of IndexedDB requests, not one per record it reads.
+            // Every read goes out in one round, so a write waits for one round of IndexedDB
+            // requests: the cases, the counters, the seqs of the clients the user's last
+            // write went under (checked below), and the van-stock row the mutation names.
             let cases_os = tx.object_store(CASES)?;
             let meta_os = tx.object_store(META)?;
+            let stock_os = tx.object_store(STOCK)?;
             let ids = m.touched_case_ids();
             let client_of = format!("{K_CLIENT_OF}{}", actor.user_id);
-            let (found, key, first_client, client) = futures::try_join!(
+            let guess = self
+                .inner
+                .last_clients
+                .get()
+                .filter(|g| g.user == actor.user_id);
+            let args = m.args();
+            let named_part = args.get("part_no").and_then(|v| v.as_str());
+            let (found, key, first_client, client, guessed_seqs, named_row) = futures::try_join!(
                 futures::future::try_join_all(
                     ids.iter()
                         .map(|id| idb::get_json::<Case>(&cases_os, case_key(*id)))
@@ -201,6 +228,18 @@ impl Store {
                 idb::get_json::<u64>(&meta_os, skey(K_NEXT_SEQ)),
                 idb::get_json::<Uuid>(&meta_os, skey(K_CLIENT_ID)),
                 idb::get_json::<Uuid>(&meta_os, skey(&client_of)),
+                async {
+                    match guess {
+                        Some(g) => last_seqs(&meta_os, g).await.map(Some),
+                        None => Ok(None),
+                    }
+                },
+                async {
+                    match named_part {
+                        Some(p) => idb::get_json::<StockLevel>(&stock_os, skey(p)).await,
+                        None => Ok(None),
+                    }
+                },
             )?;
             let map: BTreeMap<Uuid, Case> = ids
                 .iter()
@@ -228,6 +267,10 @@ impl Store {
                 .into_iter()
                 .filter(|mv| mv.engineer_id == actor.user_id)
                 .collect();
+            let known_rows: BTreeMap<String, Option<StockLevel>> = named_part
+                .map(|p| (p.to_string(), named_row))
+                .into_iter()
+                .collect();
             if !blob_values.is_empty() {
                 let blobs_os = tx.object_store(BLOBS)?;
                 for (k, v) in blob_values {
@@ -238,19 +281,30 @@ impl Store {
             let key = key.unwrap_or(1);
             idb::put_json(&meta_os, skey(K_NEXT_SEQ), &(key + 1))?;
             let legacy = legacy_client_or_new(&meta_os, first_client)?;
-            let client = client.unwrap_or(legacy);
-            let legacy_seq = format!("{K_CLIENT_SEQ}{legacy}");
-            let seq_key = format!("{K_CLIENT_SEQ}{client}");
-            let stock_os = tx.object_store(STOCK)?;
-            let (legacy_last, last, ()) = futures::try_join!(
-                idb::get_json::<u64>(&meta_os, skey(&legacy_seq)),
-                idb::get_json::<u64>(&meta_os, skey(&seq_key)),
-                apply_stock_moves(&stock_os, &moves, 1),
+            let clients = WriteClients {
+                user: actor.user_id,
+                client: client.unwrap_or(legacy),
+                legacy,
+            };
+            // A second round only when the guess was wrong (a first write after signing in)
+            // or the mutation moved stock of a part it does not name.
+            let (seqs, ()) = futures::try_join!(
+                async {
+                    match guessed_seqs {
+                        Some(seqs) if guess == Some(clients) => Ok(seqs),
+                        _ => last_seqs(&meta_os, clients).await,
+                    }
+                },
+                apply_stock_moves(&stock_os, &moves, 1, known_rows),
             )?;
+            self.inner.last_clients.set(Some(clients));
+            let (last, legacy_last) = seqs;
+            let client = clients.client;
             // Entries from before per-user clients had seq = key.
             let legacy_last = match legacy_last {
                 Some(n) => n,
                 None => {
+                    let legacy_seq = format!("{K_CLIENT_SEQ}{legacy}");
                     idb::put_json(&meta_os, skey(&legacy_seq), &(key - 1))?;
                     key - 1
                 }
@@ -261,12 +315,13 @@ impl Store {
                 last.unwrap_or(0)
             };
             let seq = last + 1;
+            let seq_key = format!("{K_CLIENT_SEQ}{client}");
             idb::put_json(&meta_os, skey(&seq_key), &seq)?;
             let entry = OutboxEntry {
                 seq,
                 id: entry_id,
                 name: m.name().to_string(),
-                args: m.args(),
+                args,
                 client_time: now,
                 user_id: actor.user_id,
                 blobs: m.blob_hashes(),
@@ -350,7 +405,7 @@ impl Store {
                     .await?
                     .unwrap_or_default();
                 for rec in gone {
-                    apply_stock_moves(&stock, &rec.stock_moves, -1).await?;
+                    apply_stock_moves(&stock, &rec.stock_moves, -1, BTreeMap::new()).await?;
                     if let Ok(m) = Mutation::parse(&rec.entry.name, &rec.entry.args) {
                         stale.extend(m.touched_case_ids());
                     }

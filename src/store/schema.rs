@@ -52,6 +52,7 @@ impl Store {
                 parts: RefCell::new(None),
                 version_change: RefCell::new(None),
                 policies: RefCell::new(merge_policies(&[])),
+                last_clients: Cell::new(None),
             }),
         };
         store.reload_policies().await;

@@ -112,6 +112,15 @@ async fn each_user_on_a_device_has_a_client_and_an_outbox_of_their_own() {
     // The server said the client_id is taken (a device from before this rule): a fresh one.
     let fresh = store.client_for_login("alice", true).await.unwrap();
     assert!(fresh != a && fresh != b);
+    // Her next write goes under the fresh client, whose seqs start again at 1 (the store's
+    // guess of her client, from her last write, is checked against the stored one).
+    store
+        .activate(&session_of(ALICE, "alice", fresh))
+        .await
+        .unwrap();
+    seed_cases(&store, std::slice::from_ref(&alice_case)).await;
+    let e4 = accept_as_alice(&store, alice_case.id).await;
+    assert_eq!((e4.seq, e4.client_id), (1, Some(fresh)));
 }
 
 /// A session the server ended (revoked phone): the server's data leaves the device, queued

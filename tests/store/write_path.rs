@@ -13,7 +13,8 @@ use crate::{accept_as_alice, alice, bob};
 
 #[wasm_bindgen_test]
 async fn record_assigns_seq_atomically_with_the_local_write() {
-    let store = Store::open_named(&unique_db("seq")).await.unwrap();
+    let db = unique_db("seq");
+    let store = Store::open_named(&db).await.unwrap();
     let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
     seed_cases(&store, std::slice::from_ref(&case)).await;
 
@@ -90,6 +91,36 @@ async fn record_assigns_seq_atomically_with_the_local_write() {
         .await
         .unwrap();
     assert_eq!(e3.seq, 3);
+
+    // Another tab writes in between: each write reads the seq inside its transaction, so
+    // neither tab reuses one.
+    let other_tab = Store::open_named(&db).await.unwrap();
+    let e4 = other_tab
+        .record(
+            alice(),
+            Mutation::SetStatus(SetStatusArgs {
+                case_id: case.id,
+                status: CaseStatus::InProgress,
+                reason: None,
+            }),
+            vec![],
+        )
+        .await
+        .unwrap();
+    let e5 = store
+        .record(
+            alice(),
+            Mutation::SetStatus(SetStatusArgs {
+                case_id: case.id,
+                status: CaseStatus::OnHold,
+                reason: Some("Waiting for a part".into()),
+            }),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!((e4.seq, e5.seq), (4, 5));
+    assert_eq!(store.pending_count().await.unwrap(), 5);
 }
 
 #[wasm_bindgen_test]
