@@ -22,26 +22,16 @@ pub fn use_case_summaries() -> LocalResource<Result<Vec<CaseSummary>, UiError>> 
     cases_read(|store| async move { store.case_summaries().await })
 }
 
+/// `store_read` keeping a failed read as the resource's error (the case list shows it).
 fn cases_read<T, F, Fut>(read: F) -> LocalResource<Result<Vec<T>, UiError>>
 where
-    T: Clone + 'static,
+    T: 'static,
     F: Fn(Store) -> Fut + Copy + 'static,
     Fut: std::future::Future<Output = Result<Vec<T>, StoreError>> + 'static,
 {
-    let state = use_app();
-    LocalResource::new(move || {
-        state.revision.track();
-        let store = state.store();
-        async move {
-            match store {
-                Some(store) => {
-                    let cases = read(store).await.map_err(|e| UiError::from_store(&e));
-                    crate::perf_mark("onsite:cases-read");
-                    cases
-                }
-                None => Ok(vec![]),
-            }
-        }
+    store_read(read, |cases| {
+        crate::perf_mark("onsite:cases-read");
+        cases.map_err(|e| UiError::from_store(&e))
     })
 }
 
@@ -69,26 +59,41 @@ pub fn use_users() -> LocalResource<Vec<onsite_core::wire::UserInfo>> {
     store_list(|store| async move { store.users().await })
 }
 
-/// A list the store holds, read again after every write or sync. A read that fails shows
-/// its error in the app's banner and reads as empty.
+/// `store_read` showing a failed read in the app's banner and reading it as empty.
 fn store_list<T, F, Fut>(read: F) -> LocalResource<Vec<T>>
 where
-    T: Clone + 'static,
+    T: 'static,
     F: Fn(Store) -> Fut + Copy + 'static,
     Fut: std::future::Future<Output = Result<Vec<T>, StoreError>> + 'static,
+{
+    let state = use_app();
+    store_read(read, move |list| {
+        list.unwrap_or_else(|e| {
+            state.show_error(UiError::from_store(&e));
+            Vec::new()
+        })
+    })
+}
+
+/// A list the store holds, read again after every write or sync (empty until the store is
+/// open); `done` makes the resource's value of what the read gave.
+fn store_read<T, R, F, Fut, D>(read: F, done: D) -> LocalResource<R>
+where
+    T: 'static,
+    R: 'static,
+    F: Fn(Store) -> Fut + Copy + 'static,
+    Fut: std::future::Future<Output = Result<Vec<T>, StoreError>> + 'static,
+    D: Fn(Result<Vec<T>, StoreError>) -> R + Copy + 'static,
 {
     let state = use_app();
     LocalResource::new(move || {
         state.revision.track();
         let store = state.store();
         async move {
-            let Some(store) = store else {
-                return Vec::new();
-            };
-            read(store).await.unwrap_or_else(|e| {
-                state.show_error(UiError::from_store(&e));
-                Vec::new()
-            })
+            match store {
+                Some(store) => done(read(store).await),
+                None => done(Ok(Vec::new())),
+            }
         }
     })
 }

@@ -1,7 +1,6 @@
 //! Who the device is working for: one client_id per user, the session, the device's own
 //! settings, and dropping the server's data when the user changes or the session ends.
 
-use super::outbox::OutboxRecord;
 use super::*;
 
 impl Store {
@@ -87,10 +86,16 @@ impl Store {
             for name in SERVER_DATA {
                 idb::clear(&tx.object_store(name)?).await?;
             }
-            let queued: Vec<OutboxRecord> = idb::get_all_json(&tx.object_store(OUTBOX)?).await?;
+            // Only the blobs each queued entry names (not a whole entry's decoder).
+            #[derive(serde::Deserialize)]
+            struct Named {
+                #[serde(default)]
+                blobs: Vec<String>,
+            }
+            let queued: Vec<Named> = idb::get_all_json(&tx.object_store(OUTBOX)?).await?;
             let keep: BTreeSet<&str> = queued
                 .iter()
-                .flat_map(|r| r.entry.blobs.iter().map(String::as_str))
+                .flat_map(|r| r.blobs.iter().map(String::as_str))
                 .collect();
             let blobs = tx.object_store(BLOBS)?;
             let keys = blobs.get_all_keys::<JsValue>().primitive()?.await?;
