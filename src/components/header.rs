@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 use crate::i18n::{use_i18n, Lang};
 use crate::state::{use_app, UiError};
@@ -116,16 +116,44 @@ pub fn AppNav() -> impl IntoView {
     view! {
         <Show when=move || state.actor_tracked().is_some()>
             <nav class="app-nav" aria-label=i18n.text("nav.sections")>
-                <A href="/" exact=true attr:data-testid="nav-cases">{i18n.text("nav.cases")}</A>
+                <NavLink href="/" testid="nav-cases">{i18n.text("nav.cases")}</NavLink>
                 <Show when=manager>
-                    <A href="/review" attr:data-testid="nav-review" attr:data-count=move || count().to_string()>
+                    <NavLink href="/review" testid="nav-review" count=Signal::derive(count)>
                         {i18n.text("nav.review")}
                         <span class="nav-count" class:has-count=has_count>{move || count().to_string()}</span>
-                    </A>
-                    <A href="/dashboard" attr:data-testid="nav-dashboard">{i18n.text("nav.dashboard")}</A>
+                    </NavLink>
+                    <NavLink href="/dashboard" testid="nav-dashboard">{i18n.text("nav.dashboard")}</NavLink>
                 </Show>
-                <A href="/stock" attr:data-testid="nav-stock">{i18n.text("nav.stock")}</A>
+                <NavLink href="/stock" testid="nav-stock">{i18n.text("nav.stock")}</NavLink>
             </nav>
         </Show>
+    }
+}
+
+/// A section link, marked `aria-current="page"` while its section is open (a plain link:
+/// the router's `<A>` resolves relative paths this nav never has, at a cost in the first load).
+#[component]
+fn NavLink(
+    href: &'static str,
+    testid: &'static str,
+    #[prop(optional, into)] count: Option<Signal<usize>>,
+    children: Children,
+) -> impl IntoView {
+    let location = use_location();
+    let current = move || {
+        location.pathname.with(|p| {
+            let open = if href == "/" {
+                p == "/"
+            } else {
+                p.starts_with(href)
+            };
+            open.then_some("page")
+        })
+    };
+    view! {
+        <a href=href data-testid=testid aria-current=current
+            data-count=move || count.map(|c| c.get().to_string())>
+            {children()}
+        </a>
     }
 }

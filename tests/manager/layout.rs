@@ -31,6 +31,12 @@ async fn nav_counts_cases_waiting_for_review_and_hides_manager_links_from_engine
         vec![case_change(&done), case_change(&other), case_change(&busy)],
     )
     .await;
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/review"))
+        .unwrap();
     let (root, _) = mount_app(store.clone(), manager(), true, || {
         view! { <Router><AppNav /></Router> }
     });
@@ -46,6 +52,12 @@ async fn nav_counts_cases_waiting_for_review_and_hides_manager_links_from_engine
     assert!(review.text_content().unwrap().contains("Review"));
     assert_eq!(attr(&el(&root, "nav-dashboard"), "href"), "/dashboard");
     assert_eq!(attr(&el(&root, "nav-stock"), "href"), "/stock");
+    // The open section's link is the current page.
+    let current = |id| el(&root, id).get_attribute("aria-current");
+    assert_eq!(current("nav-review").as_deref(), Some("page"));
+    for other in ["nav-cases", "nav-dashboard", "nav-stock"] {
+        assert_eq!(current(other), None, "{other}");
+    }
 
     let (root, _) = mount_app(
         store,
