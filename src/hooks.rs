@@ -2,6 +2,7 @@
 //! revision moves (a write or a sync brought news).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -18,8 +19,11 @@ pub fn use_cases() -> LocalResource<Result<Vec<Case>, UiError>> {
 }
 
 /// What the case list shows of every case on the device, reloaded after each write/sync.
-pub fn use_case_summaries() -> LocalResource<Result<Vec<CaseSummary>, UiError>> {
-    cases_read(|store| async move { store.case_summaries().await })
+pub fn use_case_summaries() -> LocalResource<Result<Vec<Arc<CaseSummary>>, UiError>> {
+    cases_read(|store| async move {
+        let all = store.case_summaries().await?;
+        Ok(all.into_iter().map(Arc::new).collect())
+    })
 }
 
 /// `store_read` keeping a failed read as the resource's error (the case list shows it).

@@ -3,6 +3,8 @@
 //! first screen then carries no decoder for them, and a device with thousands of cases reads
 //! a fraction of each.
 
+use std::cmp::Ordering;
+
 use serde::{Deserialize, Deserializer};
 use uuid::Uuid;
 
@@ -47,15 +49,14 @@ impl CaseSummary {
         }
     }
 
-    /// Most urgent first: earliest open SLA deadline, then severity, then number.
-    pub fn sort_by_urgency(list: &mut [CaseSummary]) {
-        list.sort_by(|a, b| {
-            a.sla
-                .urgency_key()
-                .cmp(&b.sla.urgency_key())
-                .then(a.severity.cmp(&b.severity))
-                .then(a.number.cmp(&b.number))
-        });
+    /// The list's order, most urgent first: earliest open SLA deadline, then severity, then
+    /// number.
+    pub fn cmp_urgency(&self, other: &CaseSummary) -> Ordering {
+        self.sla
+            .urgency_key()
+            .cmp(&other.sla.urgency_key())
+            .then(self.severity.cmp(&other.severity))
+            .then(self.number.cmp(&other.number))
     }
 }
 
@@ -170,7 +171,7 @@ mod tests {
         let mut c = case("C");
         c.severity = Severity::new(1).unwrap();
         let mut list: Vec<_> = [&done, &a, &c, &b].map(CaseSummary::of).into();
-        CaseSummary::sort_by_urgency(&mut list);
+        list.sort_by(CaseSummary::cmp_urgency);
         let order: Vec<_> = list.iter().map(|c| c.number.as_str()).collect();
         assert_eq!(order, vec!["B", "C", "A", "0"]);
     }

@@ -128,20 +128,26 @@ pub fn CaseList(#[prop(optional, into)] selected: Signal<Option<Uuid>>) -> impl 
     let cases = use_case_summaries();
     let visible = Memo::new(move |_| {
         let actor = state.actor_tracked()?;
-        let mut list = match cases.get()? {
+        // An engineer's list is their cases; the rows are shared with the read, not copied.
+        let mine =
+            |c: &CaseSummary| actor.role != Role::Engineer || c.assignee_id == Some(actor.user_id);
+        let read = cases.with(|read| {
+            read.as_ref().map(|read| match read {
+                Ok(all) => Ok(all.iter().filter(|c| mine(c)).cloned().collect::<Vec<_>>()),
+                Err(e) => Err(e.clone()),
+            })
+        })?;
+        let mut list = match read {
             Ok(list) => list,
             Err(e) => {
                 state.error.set(Some(e));
                 return None;
             }
         };
-        if actor.role == Role::Engineer {
-            list.retain(|c| c.assignee_id == Some(actor.user_id));
-        }
         let total = list.len();
         filter.with(|f| list.retain(|c| f.matches(c)));
-        CaseSummary::sort_by_urgency(&mut list);
-        Some((total, list.into_iter().map(Arc::new).collect::<Vec<_>>()))
+        list.sort_by(|a, b| a.cmp_urgency(b));
+        Some((total, list))
     });
     let kind = Memo::new(move |_| {
         visible.with(|v| match v {
