@@ -17,21 +17,6 @@ pub fn local_time(dt: DateTime<Utc>) -> String {
     )
 }
 
-pub fn local_clock(dt: DateTime<Utc>) -> String {
-    let l = dt.with_timezone(&Local);
-    if l.date_naive() == Local::now().date_naive() {
-        format!("{:02}:{:02}", l.hour(), l.minute())
-    } else {
-        format!(
-            "{:02}-{:02} {:02}:{:02}",
-            l.month(),
-            l.day(),
-            l.hour(),
-            l.minute()
-        )
-    }
-}
-
 /// "2 d 3 h", "1 h 5 min", "12 min" (absolute value; the sign is shown by the caller).
 pub fn duration(i18n: &I18n, d: Duration) -> String {
     let mins = d.num_minutes().abs();

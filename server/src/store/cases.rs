@@ -155,12 +155,6 @@ pub async fn backfill_past_fixes(conn: &mut Conn) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-pub async fn count_cases(conn: &mut Conn) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM cases")
-        .fetch_one(conn)
-        .await
-}
-
 /// The part numbers among `part_nos` that are in the catalog.
 pub async fn parts_in_catalog(
     conn: &mut Conn,
