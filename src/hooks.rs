@@ -21,8 +21,9 @@ pub fn use_cases() -> LocalResource<Result<Vec<Case>, UiError>> {
 /// What the case list shows of every case on the device, reloaded after each write/sync.
 pub fn use_case_summaries() -> LocalResource<Result<Vec<Arc<CaseSummary>>, UiError>> {
     cases_read(|store| async move {
-        let all = store.case_summaries().await?;
-        Ok(all.into_iter().map(Arc::new).collect())
+        let all = store.case_summaries().await;
+        crate::perf_mark("onsite:cases-read");
+        Ok(all?.into_iter().map(Arc::new).collect())
     })
 }
 
@@ -33,10 +34,7 @@ where
     F: Fn(Store) -> Fut + Copy + 'static,
     Fut: std::future::Future<Output = Result<Vec<T>, StoreError>> + 'static,
 {
-    store_read(read, |cases| {
-        crate::perf_mark("onsite:cases-read");
-        cases.map_err(|e| UiError::from_store(&e))
-    })
+    store_read(read, |cases| cases.map_err(|e| UiError::from_store(&e)))
 }
 
 /// The past fixes on this device (reloaded after every sync); `None` while loading.

@@ -142,11 +142,10 @@ fn NavLink(
     let location = use_location();
     let current = move || {
         location.pathname.with(|p| {
-            let open = if href == "/" {
-                p == "/"
-            } else {
-                p.starts_with(href)
-            };
+            let open = p == href
+                || (href != "/"
+                    && p.strip_prefix(href)
+                        .is_some_and(|rest| rest.starts_with('/')));
             open.then_some("page")
         })
     };

@@ -89,7 +89,6 @@ impl Store {
             // Only the blobs each queued entry names (not a whole entry's decoder).
             #[derive(serde::Deserialize)]
             struct Named {
-                #[serde(default)]
                 blobs: Vec<String>,
             }
             let queued: Vec<Named> = idb::get_all_json(&tx.object_store(OUTBOX)?).await?;

@@ -31,12 +31,7 @@ async fn nav_counts_cases_waiting_for_review_and_hides_manager_links_from_engine
         vec![case_change(&done), case_change(&other), case_change(&busy)],
     )
     .await;
-    web_sys::window()
-        .unwrap()
-        .history()
-        .unwrap()
-        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/review"))
-        .unwrap();
+    set_path("/review");
     let (root, _) = mount_app(store.clone(), manager(), true, || {
         view! { <Router><AppNav /></Router> }
     });
@@ -72,6 +67,17 @@ async fn nav_counts_cases_waiting_for_review_and_hides_manager_links_from_engine
     assert_eq!(by_testid(&root, "nav-cases").len(), 1);
     assert!(by_testid(&root, "nav-review").is_empty());
     assert!(by_testid(&root, "nav-dashboard").is_empty());
+    set_path("/");
+}
+
+/// Points the page's URL at `path` (the router reads it when it mounts).
+fn set_path(path: &str) {
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
+        .unwrap();
 }
 
 // ---------------------------------------------------------------------------------------------
