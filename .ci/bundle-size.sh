@@ -24,6 +24,13 @@ printf '%-45s %10d %10d %10d\n' "first load total" "$total_raw" "$total_gz" "$to
 bench() { printf 'BENCH {"what": "%s", "figure": %d, "unit": "B", "budget": %s, "note": "%s"}\n' "$@"; }
 bench "first load, brotli" "$total_br" $((250 * 1024)) "the aim 200 KB"
 bench "first load, gzip" "$total_gz" null "raw $total_raw B"
+# A device set to Chinese also fetches the Chinese table before it mounts (src/i18n).
+zh="$dist/split_zh_table.wasm"
+if [ -f "$zh" ]; then
+  zh_br=$(size_of "$zh" .br "brotli -c -q 11")
+  bench "first load, brotli, a device set to Chinese" $((total_br + zh_br)) $((250 * 1024)) \
+    "with the Chinese table, $zh_br B"
+fi
 if [ -f "$dist/precache.json" ]; then
   pre_raw=0 pre_gz=0 pre_br=0
   for url in $(python3 -c 'import json,sys; print(" ".join(f["url"] for f in json.load(open(sys.argv[1]))["files"]))' "$dist/precache.json"); do
