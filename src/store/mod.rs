@@ -175,6 +175,8 @@ struct Inner {
     /// The clients the last write of a user went under: a guess that lets a write read its
     /// seq counters in its first round of reads. The write checks it against what it reads.
     last_clients: Cell<Option<WriteClients>>,
+    /// The text of the case this store's last write stored, and that case (`decode_case`).
+    last_case: RefCell<Option<(JsValue, Case)>>,
 }
 
 /// A user and the clients their writes went under (their own, and the device's first).

@@ -192,7 +192,7 @@ impl Store {
             .with_mode(TransactionMode::Readwrite)
             .with_options(opts)
             .build()?;
-        let entry = {
+        let (entry, written) = {
             if !named_elsewhere.is_empty() {
                 let blobs_os = tx.object_store(BLOBS)?;
                 for h in &named_elsewhere {
@@ -222,8 +222,7 @@ impl Store {
             let named_part = args.get("part_no").and_then(|v| v.as_str());
             let (found, key, first_client, client, guessed_seqs, named_row) = futures::try_join!(
                 futures::future::try_join_all(
-                    ids.iter()
-                        .map(|id| idb::get_json::<Case>(&cases_os, case_key(*id)))
+                    ids.iter().map(|id| idb::get_raw(&cases_os, case_key(*id)))
                 ),
                 idb::get_json::<u64>(&meta_os, skey(K_NEXT_SEQ)),
                 idb::get_json::<Uuid>(&meta_os, skey(K_CLIENT_ID)),
@@ -241,12 +240,12 @@ impl Store {
                     }
                 },
             )?;
-            let map: BTreeMap<Uuid, Case> = ids
-                .iter()
-                .copied()
-                .zip(found)
-                .filter_map(|(id, c)| Some((id, c?)))
-                .collect();
+            let mut map = BTreeMap::new();
+            for (id, stored) in ids.iter().copied().zip(found) {
+                if let Some(stored) = stored {
+                    map.insert(id, self.decode_case(&stored)?);
+                }
+            }
             let policies = self.known_policies();
             let ctx = ApplyContext {
                 actor,
@@ -259,8 +258,11 @@ impl Store {
                 kind: StoreErrorKind::Rejected(r.code),
                 message: r.to_string(),
             })?;
+            let mut written = None;
             for c in &outcome.cases {
-                idb::put_json(&cases_os, case_key(c.id), c)?;
+                let text = JsValue::from_str(&serde_json::to_string(c)?);
+                idb::put_raw(&cases_os, case_key(c.id), text.clone())?;
+                written = Some((text, c.clone()));
             }
             let moves: Vec<StockMove> = outcome
                 .stock_moves
@@ -335,14 +337,30 @@ impl Store {
             };
             let outbox_os = tx.object_store(OUTBOX)?;
             idb::put_json(&outbox_os, nkey(key), &rec)?;
-            entry
+            (entry, written)
         };
         #[cfg(feature = "test-hooks")]
         if let Some(fault) = faults::take() {
             return Err(faults::fail(tx, fault).await);
         }
         idb::commit(tx).await?;
+        *self.inner.last_case.borrow_mut() = written;
         Ok(entry)
+    }
+
+    /// A stored case: the one this store wrote last when the stored text is exactly what it
+    /// wrote (a write to the case an engineer is working on then parses nothing), else
+    /// decoded.
+    fn decode_case(&self, stored: &JsValue) -> Result<Case, StoreError> {
+        if let Some((text, case)) = self.inner.last_case.borrow().as_ref() {
+            if text == stored {
+                return Ok(case.clone());
+            }
+        }
+        let text = stored
+            .as_string()
+            .ok_or_else(|| StoreError::other("stored value is not a JSON string"))?;
+        Ok(serde_json::from_str(&text)?)
     }
 
     pub async fn pending_count(&self) -> Result<u32, StoreError> {

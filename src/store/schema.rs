@@ -53,6 +53,7 @@ impl Store {
                 version_change: RefCell::new(None),
                 policies: RefCell::new(merge_policies(&[])),
                 last_clients: Cell::new(None),
+                last_case: RefCell::new(None),
             }),
         };
         store.reload_policies().await;

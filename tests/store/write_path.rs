@@ -93,9 +93,14 @@ async fn record_assigns_seq_atomically_with_the_local_write() {
     assert_eq!(e3.seq, 3);
 
     // Another tab writes in between: each write reads the seq inside its transaction, so
-    // neither tab reuses one.
+    // neither tab reuses one, and the case as it is stored now (this store keeps the case it
+    // wrote last, used only while the stored text is still exactly that).
     let other_tab = Store::open_named(&db).await.unwrap();
     let e4 = other_tab
+        .record(alice(), report(case.id, "Fan seized"), vec![])
+        .await
+        .unwrap();
+    let e5 = store
         .record(
             alice(),
             Mutation::SetStatus(SetStatusArgs {
@@ -107,20 +112,11 @@ async fn record_assigns_seq_atomically_with_the_local_write() {
         )
         .await
         .unwrap();
-    let e5 = store
-        .record(
-            alice(),
-            Mutation::SetStatus(SetStatusArgs {
-                case_id: case.id,
-                status: CaseStatus::OnHold,
-                reason: Some("Waiting for a part".into()),
-            }),
-            vec![],
-        )
-        .await
-        .unwrap();
     assert_eq!((e4.seq, e5.seq), (4, 5));
     assert_eq!(store.pending_count().await.unwrap(), 5);
+    let both = store.case(case.id).await.unwrap().unwrap();
+    assert_eq!(both.report.symptom.as_deref(), Some("Fan seized"));
+    assert_eq!(both.status, CaseStatus::InProgress);
 }
 
 #[wasm_bindgen_test]
