@@ -178,16 +178,19 @@ pub(crate) async fn get_all_json<T: DeserializeOwned>(
     parse_all(it)
 }
 
-/// Records whose key is in `range`, in key order, at most `limit` of them.
-pub(crate) async fn get_range_json<T: DeserializeOwned>(
+/// The JSON texts of the records whose key is in `range`, in key order, at most `limit`.
+pub(crate) async fn get_range_text(
     os: &ObjectStore<'_>,
     range: KeyRange<JsValue>,
-    limit: Option<u32>,
-) -> Result<Vec<T>, StoreError> {
+    limit: u32,
+) -> Result<Vec<String>, StoreError> {
     let q = os.get_all::<JsValue>().with_query::<JsValue, _>(range);
-    let it = match limit {
-        Some(l) => q.with_limit(l).primitive()?.await?,
-        None => q.primitive()?.await?,
-    };
-    parse_all(it)
+    let mut out = Vec::new();
+    for v in q.with_limit(limit).primitive()?.await? {
+        out.push(
+            v?.as_string()
+                .ok_or_else(|| StoreError::other("stored value is not a JSON string"))?,
+        );
+    }
+    Ok(out)
 }

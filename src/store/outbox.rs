@@ -19,17 +19,32 @@ pub(super) struct OutboxRecord {
     pub(super) stock_moves: Vec<StockMove>,
 }
 
-impl OutboxRecord {
-    pub(super) fn key(&self) -> u64 {
-        self.key.unwrap_or(self.entry.seq)
-    }
-    pub(super) fn client(&self, legacy: Uuid) -> Uuid {
-        self.entry.client_id.unwrap_or(legacy)
-    }
-}
-
 /// Outbox records read per batch when looking for one client's entries.
 const OUTBOX_BATCH: u32 = 256;
+
+/// What picking a client's records needs of a stored record; the rest (the mutation's
+/// arguments above all) is decoded only for the records picked.
+#[derive(Deserialize)]
+struct RecordHead {
+    seq: u64,
+    #[serde(default)]
+    key: Option<u64>,
+    #[serde(default)]
+    client_id: Option<Uuid>,
+}
+
+/// A stored outbox record, picked by its head.
+pub(super) struct Picked {
+    key: u64,
+    seq: u64,
+    text: String,
+}
+
+impl Picked {
+    pub(super) fn record(&self) -> Result<OutboxRecord, StoreError> {
+        Ok(serde_json::from_str(&self.text)?)
+    }
+}
 
 /// The outbox records of `client` in key order (= its seq order), at most `limit`.
 pub(super) async fn client_records(
@@ -39,19 +54,24 @@ pub(super) async fn client_records(
     after_seq: u64,
     limit: usize,
 ) -> Result<Vec<OutboxRecord>, StoreError> {
-    client_records_until(outbox, client, legacy, after_seq, u64::MAX, limit).await
+    client_picks(outbox, client, legacy, after_seq, u64::MAX, limit)
+        .await?
+        .iter()
+        .map(Picked::record)
+        .collect()
 }
 
-/// `client_records` with seq ≤ `upto`: a client's records are in key order by seq, so the
-/// read stops at the first one past it instead of reading the rest of the outbox.
-async fn client_records_until(
+/// The records of `client` with `after_seq` < seq ≤ `upto`, at most `limit`: a client's
+/// records are in key order by seq, so the read stops at the first one past `upto` instead
+/// of reading the rest of the outbox.
+async fn client_picks(
     outbox: &indexed_db_futures::object_store::ObjectStore<'_>,
     client: Uuid,
     legacy: Uuid,
     after_seq: u64,
     upto: u64,
     limit: usize,
-) -> Result<Vec<OutboxRecord>, StoreError> {
+) -> Result<Vec<Picked>, StoreError> {
     let mut out = Vec::new();
     let mut after: Option<u64> = None;
     loop {
@@ -59,18 +79,23 @@ async fn client_records_until(
             Some(k) => KeyRange::LowerBound(nkey(k), true),
             None => KeyRange::LowerBound(nkey(0), false),
         };
-        let batch: Vec<OutboxRecord> =
-            idb::get_range_json(outbox, range, Some(OUTBOX_BATCH)).await?;
+        let batch = idb::get_range_text(outbox, range, OUTBOX_BATCH).await?;
         let done = batch.len() < OUTBOX_BATCH as usize;
-        after = batch.last().map(OutboxRecord::key).or(after);
-        for r in batch {
-            if r.client(legacy) != client || r.entry.seq <= after_seq {
+        for text in batch {
+            let head: RecordHead = serde_json::from_str(&text)?;
+            let key = head.key.unwrap_or(head.seq);
+            after = Some(key);
+            if head.client_id.unwrap_or(legacy) != client || head.seq <= after_seq {
                 continue;
             }
-            if r.entry.seq > upto {
+            if head.seq > upto {
                 return Ok(out);
             }
-            out.push(r);
+            out.push(Picked {
+                key,
+                seq: head.seq,
+                text,
+            });
             if out.len() >= limit {
                 return Ok(out);
             }
@@ -91,10 +116,10 @@ pub(super) async fn remove_acked(
     rejected: &[u64],
 ) -> Result<Vec<OutboxRecord>, StoreError> {
     let mut out = Vec::new();
-    for r in client_records_until(outbox, client, legacy, 0, upto, usize::MAX).await? {
-        idb::delete(outbox, KeyRange::Only(nkey(r.key())))?;
-        if rejected.contains(&r.entry.seq) {
-            out.push(r);
+    for p in client_picks(outbox, client, legacy, 0, upto, usize::MAX).await? {
+        idb::delete(outbox, KeyRange::Only(nkey(p.key)))?;
+        if rejected.contains(&p.seq) {
+            out.push(p.record()?);
         }
     }
     Ok(out)
