@@ -42,6 +42,10 @@ pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
     let state = AppState::new();
     provide_context(state);
+    // The device's language could not be fetched before the first screen (main.rs).
+    if i18n.lang.get_untracked() != crate::i18n::initial_lang() {
+        state.show_error(UiError::new("i18n.missing"));
+    }
     let pwa = pwa::Pwa::new();
     provide_context(pwa);
     pwa::start(state, pwa);

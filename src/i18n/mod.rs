@@ -157,13 +157,13 @@ impl I18n {
     /// cannot be fetched leaves the language as it was and calls `on_missing`, for the screen
     /// to say so.
     pub fn set(&self, lang: Lang, on_missing: impl FnOnce() + 'static) {
-        if let Some(storage) = local_storage() {
-            let _ = storage.set_item(STORAGE_KEY, lang.code());
-        }
         let this = *self;
         let apply = move || {
             this.lang.set(lang);
             set_document_lang(lang);
+            if let Some(storage) = local_storage() {
+                let _ = storage.set_item(STORAGE_KEY, lang.code());
+            }
         };
         if loaded(lang) {
             apply();
@@ -212,9 +212,11 @@ pub fn initial_lang() -> Lang {
         .unwrap_or(Lang::En)
 }
 
-/// Create the language signal and put it into context.
+/// Create the language signal and put it into context: the saved language if its table is
+/// here (`main` loads it first), else English (`App` says why).
 pub fn provide_i18n() -> I18n {
-    provide_i18n_with(initial_lang())
+    let lang = initial_lang();
+    provide_i18n_with(if loaded(lang) { lang } else { Lang::En })
 }
 
 /// Same, with a fixed starting language (tests).

@@ -156,8 +156,10 @@ async fn load_and_run(
         let wait = onsite_core::backoff::wait_ms(failures, None, js_sys::Math::random());
         TimeoutFuture::new(wait as u32).await;
     }
-    if let Ok(run) = boxed_run_loop(store, status, rx, listeners).await {
-        run.await
+    match boxed_run_loop(store, status, rx, listeners).await {
+        Ok(run) => run.await,
+        // Loaded just above, so not expected; the next start of the app tries again.
+        Err(e) => leptos::logging::error!("sync engine: {e}"),
     }
 }
 

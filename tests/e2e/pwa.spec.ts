@@ -194,6 +194,14 @@ test('a page or the Chinese table whose file cannot be fetched says so, the app 
     await byId(page, 'lang-toggle').click();
     await expect(byId(page, 'error-banner')).toHaveAttribute('data-error', 'i18n.missing');
     await expect(byId(page, 'nav-cases')).toHaveText('Cases');
+    // A language that could not be applied is not saved; a device saved in Chinese whose
+    // table cannot be fetched starts in English and says so.
+    expect([null, 'en']).toContain(await page.evaluate(() => localStorage.getItem('onsite.lang')));
+    await page.evaluate(() => localStorage.setItem('onsite.lang', 'zh-CN'));
+    await page.reload();
+    await expect(byId(page, 'error-banner')).toHaveAttribute('data-error', 'i18n.missing');
+    await expect(byId(page, 'nav-cases')).toHaveText('Cases');
+    await expect(byId(page, 'lang-toggle')).toHaveAttribute('data-lang', 'en');
     await context.unroute(/\/split_zh_table\.wasm$/);
     await byId(page, 'lang-toggle').click();
     await expect(byId(page, 'nav-cases')).toHaveText('工单');
