@@ -7,9 +7,11 @@
 //! Elsewhere (browser tests, clippy) [`page!`] names the page itself: an unsplit wasm has
 //! nothing to load them from.
 //!
-//! Login and the case list stay in the first load: the engineer's first screen, with the store
-//! they read. The sync engine's loop (`boxed_run_loop` in src/sync/engine.rs, started once the
-//! first screen is drawn) and the Chinese table (`i18n::load`) are files of their own as well.
+//! The login page and the case list stay in the first load: the first screen of a new device
+//! and of every later start, with the store they read. The sign-in itself (`boxed_sign_in` in
+//! src/pages/login.rs, fetched while the user types), the sync engine's loop (`boxed_run_loop`
+//! in src/sync/engine.rs, started once the first screen is drawn) and the Chinese table
+//! (`i18n::load`) are files of their own as well.
 //! Every one of them is `fallible`: a file that cannot be fetched never stops the app.
 
 /// The route view of a page: `page!(StockPage)`.

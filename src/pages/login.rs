@@ -18,6 +18,76 @@ fn login_error(e: &ApiError) -> UiError {
     }
 }
 
+/// Signs in on the server and stores the session on this device.
+async fn sign_in(store: Store, u: String, p: String) -> Result<Session, UiError> {
+    // One client_id per user on this device; the server refuses one that is
+    // another user's (a device from before that rule): then make a fresh one.
+    let mut client_id = store
+        .client_for_login(&u, false)
+        .await
+        .map_err(|e| UiError::from_store(&e))?;
+    let mut resp = api::login(u.trim(), &p, client_id).await;
+    if matches!(&resp, Err(api::ApiError::Http { status: 409, code, .. }) if code == "client_taken")
+    {
+        client_id = store
+            .client_for_login(&u, true)
+            .await
+            .map_err(|e| UiError::from_store(&e))?;
+        resp = api::login(u.trim(), &p, client_id).await;
+    }
+    let resp = resp.map_err(|e| login_error(&e))?;
+    let session = Session {
+        token: resp.token,
+        user: resp.user,
+        client_id,
+    };
+    store
+        .activate(&session)
+        .await
+        .map_err(|e| UiError::from_store(&e))?;
+    store
+        .set_session(Some(&session))
+        .await
+        .map_err(|e| UiError::from_store(&e))?;
+    Ok(session)
+}
+
+#[cfg(not(feature = "split"))]
+async fn sign_in_loaded(store: Store, u: String, p: String) -> Result<Session, UiError> {
+    sign_in(store, u, p).await
+}
+
+/// [`sign_in`] from its file, which a sign-in needs the network for anyway.
+#[cfg(feature = "split")]
+async fn sign_in_loaded(store: Store, u: String, p: String) -> Result<Session, UiError> {
+    let not_loaded = |e: leptos::wasm_split::SplitLoaderError| {
+        if crate::browser::online() {
+            UiError::with("login.failed", e.to_string())
+        } else {
+            UiError::new("login.offline")
+        }
+    };
+    boxed_sign_in(store, u, p).await.map_err(not_loaded)?.await
+}
+
+#[cfg(feature = "split")]
+type SignIn = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Session, UiError>>>>;
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(
+    sign_in,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(preload_sign_in),
+    fallible
+)]
+fn boxed_sign_in(
+    store: Store,
+    u: String,
+    p: String,
+) -> Result<SignIn, leptos::wasm_split::SplitLoaderError> {
+    Ok(Box::pin(sign_in(store, u, p)))
+}
+
 /// The first login needs the network; afterwards the stored session opens the app offline.
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -30,40 +100,22 @@ pub fn LoginPage() -> impl IntoView {
     let login = Action::new_local(move |(store, u, p): &(Store, String, String)| {
         let (store, u, p) = (store.clone(), u.clone(), p.clone());
         async move {
-            // One client_id per user on this device; the server refuses one that is
-            // another user's (a device from before that rule): then make a fresh one.
-            let mut client_id = store
-                .client_for_login(&u, false)
-                .await
-                .map_err(|e| UiError::from_store(&e))?;
-            let mut resp = api::login(u.trim(), &p, client_id).await;
-            if matches!(&resp, Err(api::ApiError::Http { status: 409, code, .. }) if code == "client_taken")
-            {
-                client_id = store
-                    .client_for_login(&u, true)
-                    .await
-                    .map_err(|e| UiError::from_store(&e))?;
-                resp = api::login(u.trim(), &p, client_id).await;
-            }
-            let resp = resp.map_err(|e| login_error(&e))?;
-            let session = Session {
-                token: resp.token,
-                user: resp.user,
-                client_id,
-            };
-            store
-                .activate(&session)
-                .await
-                .map_err(|e| UiError::from_store(&e))?;
-            store
-                .set_session(Some(&session))
-                .await
-                .map_err(|e| UiError::from_store(&e))?;
+            let session = sign_in_loaded(store, u, p).await?;
             password.set(String::new());
             state.start_session(session);
             state.bump();
             Ok::<(), UiError>(())
         }
+    });
+    // Signing in is a file of its own (src/pages/lazy.rs): fetched while the user types.
+    #[cfg(feature = "split")]
+    Effect::new(|| {
+        crate::browser::when_idle(|| {
+            leptos::task::spawn_local(async {
+                // A failure shows when the user signs in; that tries again.
+                let _ = preload_sign_in().await;
+            })
+        })
     });
     let busy = login.pending();
     let outcome = login.value();

@@ -152,6 +152,8 @@ test('every page loaded on demand opens with no network in a new browser process
           await expect.poll(() => fetched.some((url) => onDemand('case').test(url))).toBe(true);
           await expect.poll(() => fetched.some((url) => /\/split_sync_engine\.wasm$/.test(url))).toBe(true);
           expect(fetched.some((url) => onDemand('other').test(url))).toBe(false);
+          // Signing in is a file of its own too: a signed-in start does not need it.
+          expect(fetched.some((url) => /\/split_sign_in\.wasm$/.test(url))).toBe(false);
           for (const [route, group, shown] of pages[user as keyof typeof pages]) {
             fetched.length = 0;
             await page.goto(server.baseURL + route.replace('CASE', caseUrl[user]));
@@ -167,14 +169,19 @@ test('every page loaded on demand opens with no network in a new browser process
   });
 });
 
-test('a page or the Chinese table whose file cannot be fetched says so, the app goes on, and trying again loads it', async ({ server, browser }) => {
+test('a page, the sign-in or the Chinese table whose file cannot be fetched says so, the app goes on, and trying again loads it', async ({ server, browser }) => {
   // No service worker: the file comes from the network, which fails it.
   const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 360, height: 740 } });
   try {
     const page = await context.newPage();
+    await context.route(/\/split_sign_in\.wasm$/, (route) => route.abort('internetdisconnected'));
     await page.goto(server.baseURL);
     await byId(page, 'login-username').fill('alice');
     await byId(page, 'login-password').fill('onsite-demo');
+    await byId(page, 'login-submit').click();
+    await expect(byId(page, 'login-error')).toBeVisible();
+    await expect(byId(page, 'login-error')).toHaveText('Sign-in failed.');
+    await context.unroute(/\/split_sign_in\.wasm$/);
     await byId(page, 'login-submit').click();
     await expect(page.locator('[data-testid="case-row"]').first()).toBeVisible();
     await context.route(/\/split_other_pages\.wasm$/, (route) => route.abort('internetdisconnected'));
