@@ -3,6 +3,7 @@
 //! the notice is one line and goes away when dismissed; the other filters wait behind one
 //! control that says how many are set.
 
+use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use onsite::components::{AppNav, Header, StatusBar, StorageNotice};
@@ -121,5 +122,74 @@ async fn the_first_phone_screen_shows_at_least_three_cases() {
             .is_some_and(|t| t.trim() == "2")
     })
     .await;
+    style.remove();
+}
+
+/// The status bar at 360 px in both languages, with changes waiting, an old last sync and
+/// rejections: one line, and everything but the time of the last sync shows whole (that time
+/// gives way with an ellipsis). Before, the line scrolled sideways and hid the rejections.
+#[wasm_bindgen_test]
+async fn the_status_bar_at_360_px_shows_the_waiting_changes_and_the_rejections_whole() {
+    let style = document().create_element("style").unwrap();
+    style.set_text_content(Some(include_str!("../../style/main.css")));
+    document().head().unwrap().append_child(&style).unwrap();
+    let rejection = onsite_core::wire::RejectionRecord {
+        id: Uuid::new_v4(),
+        client_id: Uuid::new_v4(),
+        seq: 9,
+        mutation_id: Uuid::new_v4(),
+        name: "case.accept".into(),
+        case_id: None,
+        code: onsite_core::RejectionCode::NotAssignee,
+        message: "case is not assigned to you".into(),
+        at: Utc::now(),
+    };
+    let store = seeded_store("status-bar", &[], &[], &[]).await;
+    for lang in [Lang::En, Lang::Zh] {
+        let root = crate::common::container();
+        let status = RwSignal::new(None::<RwSignal<onsite::sync::SyncStatus>>);
+        let s = store.clone();
+        mount_to(root.clone(), move || {
+            let state = crate::common::provide_app(&s, alice(), lang);
+            status.set(Some(state.status));
+            view! { <StatusBar status=state.status /> }
+        })
+        .forget();
+        status.get_untracked().unwrap().update(|s| {
+            s.online = true;
+            s.pending = 1234;
+            s.last_sync = Some(Utc::now() - Duration::hours(30));
+            s.rejections = vec![rejection.clone(); 12];
+        });
+        let bar = all(&root, ".status-bar")[0].clone();
+        bar.set_attribute("style", "right: auto; width: 360px")
+            .unwrap();
+        wait_until("the status shown", || {
+            el(&root, "sync-rejections")
+                .text_content()
+                .unwrap_or_default()
+                .contains("12")
+        })
+        .await;
+        let line = all(&root, ".status-line")[0].clone();
+        assert!(
+            line.scroll_width() <= line.client_width(),
+            "{lang:?}: the status line is {} px wide in {} px",
+            line.scroll_width(),
+            line.client_width()
+        );
+        let right = bar.get_bounding_client_rect().right();
+        for id in ["sync-online", "sync-pending", "sync-rejections"] {
+            let e = el(&root, id);
+            let r = e.get_bounding_client_rect();
+            assert!(
+                r.right() <= right && e.scroll_width() <= e.client_width().max(r.width() as i32),
+                "{lang:?}: {id} ({:?}) ends at {} px, the bar at {right} px",
+                e.text_content(),
+                r.right()
+            );
+        }
+        root.remove();
+    }
     style.remove();
 }
