@@ -109,9 +109,12 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    // Revoked by a manager or idle too long: the engine cleared the data; sign out here too.
+    // Revoked by a manager or idle too long (the engine cleared the data), or another user
+    // signed in on this device in another tab: sign out here too.
     Effect::new(move || {
-        if state.status.with(|s| s.session_ended) && state.session.with_untracked(Option::is_some) {
+        if state.status.with(|s| s.session_ended || s.session_replaced)
+            && state.session.with_untracked(Option::is_some)
+        {
             state.session_ended_on_server();
         }
     });

@@ -69,6 +69,9 @@ impl UiError {
                 UiError::with("error.rejected", e.message.clone()).because(rejection_reason(code))
             }
             StoreErrorKind::NotFound => UiError::with("error.not_found", e.message.clone()),
+            StoreErrorKind::SessionChanged => {
+                UiError::with("error.session_changed", e.message.clone())
+            }
             StoreErrorKind::Other => UiError::with("error.store", e.message.clone()),
         }
     }
@@ -204,7 +207,11 @@ impl AppState {
 
     /// A session is known (fresh login or stored): show the app and start syncing.
     pub fn start_session(&self, session: Session) {
-        self.status.update(|s| s.session_ended = false);
+        self.status.update(|s| {
+            s.session_ended = false;
+            s.session_replaced = false;
+        });
+        let client = session.client_id;
         self.session.set(Some(session));
         self.sync.with_value(|h| {
             if let Some(h) = h {
@@ -212,7 +219,7 @@ impl AppState {
             }
         });
         if let Some(store) = self.store() {
-            let handle = crate::sync::start(store, self.status);
+            let handle = crate::sync::start(store, self.status, client);
             self.sync.set_value(Some(handle));
         }
         request_persistence(*self);
@@ -229,8 +236,9 @@ impl AppState {
         });
     }
 
-    /// The sync engine found the session ended on the server and cleared the device's copy of
-    /// server data: leave the app for the login page (which says why).
+    /// The sync engine found the session ended on the server (and cleared the device's copy of
+    /// server data), or another user's sign-in on this device replaced it: leave the app for
+    /// the login page (which says why).
     pub fn session_ended_on_server(&self) {
         self.sync.with_value(|h| {
             if let Some(h) = h {

@@ -98,11 +98,14 @@ async fn a_local_write_against_a_raw_indexeddb_put() {
     let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
     seed_cases(&store, std::slice::from_ref(&case)).await;
     store
-        .apply_pull(&page(vec![put(
-            Entity::Stock,
-            "P-1",
-            serde_json::json!({"part_no": "P-1", "engineer_id": ALICE, "qty": 100_000}),
-        )]))
+        .apply_pull(
+            store.active_client().await.unwrap(),
+            &page(vec![put(
+                Entity::Stock,
+                "P-1",
+                serde_json::json!({"part_no": "P-1", "engineer_id": ALICE, "qty": 100_000}),
+            )]),
+        )
         .await
         .unwrap();
     let alice = engineer(ALICE);
@@ -201,7 +204,10 @@ async fn parts_search_over_20000_parts_per_keystroke() {
         })
         .collect();
     for chunk in parts.chunks(1000) {
-        store.apply_pull(&page(chunk.to_vec())).await.unwrap();
+        store
+            .apply_pull(store.active_client().await.unwrap(), &page(chunk.to_vec()))
+            .await
+            .unwrap();
     }
     assert_eq!(store.part_count().await.unwrap() as usize, PARTS);
     // The first keystroke reads the catalog into memory; later ones search that copy.

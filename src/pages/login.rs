@@ -147,6 +147,11 @@ pub fn LoginPage() -> impl IntoView {
                     {i18n.text("login.session_ended")}
                 </p>
             </Show>
+            <Show when=move || state.status.with(|s| s.session_replaced)>
+                <p class="notice" role="status" data-testid="login-session-replaced">
+                    {i18n.text("login.session_replaced")}
+                </p>
+            </Show>
             <form on:submit=submit>
                 <label>
                     {i18n.text("login.username")}

@@ -49,27 +49,44 @@ impl Store {
         Ok(id)
     }
 
-    /// The session's user signed in on this device: their client becomes the one that syncs
-    /// and records, and the device's server data becomes theirs. Another user's data (cases,
-    /// stock, rejections, reference data) is cleared first; every user's queued changes stay.
-    pub async fn activate(&self, session: &Session) -> Result<(), StoreError> {
-        let owner: Option<Uuid> = self.meta_get(K_DATA_OWNER).await?;
-        if owner.is_some_and(|o| o != session.user.id) {
-            self.clear_server_data().await?;
-        }
+    /// The client that syncs and records on this device now: the signed-in user's (the
+    /// device's first client when nobody signed in yet, made on first use).
+    pub async fn active_client(&self) -> Result<Uuid, StoreError> {
         let tx = self
             .db()
             .transaction(META)
             .with_mode(TransactionMode::Readwrite)
             .build()?;
-        {
+        let (active, _) = active_client(&tx.object_store(META)?).await?;
+        idb::commit(tx).await?;
+        Ok(active)
+    }
+
+    /// The session's user signed in on this device: their client becomes the one that syncs
+    /// and records, and the device's server data becomes theirs. Another user's data (cases,
+    /// stock, rejections, reference data) is cleared in the same transaction, so a sync round
+    /// of the previous user still running in another tab can add nothing after it (its writes
+    /// are refused: [`StoreErrorKind::SessionChanged`]); every user's queued changes stay.
+    pub async fn activate(&self, session: &Session) -> Result<(), StoreError> {
+        let tx = self.server_data_tx()?;
+        let cleared = {
             let meta = tx.object_store(META)?;
+            let owner: Option<Uuid> = idb::get_json(&meta, skey(K_DATA_OWNER)).await?;
+            let other = owner.is_some_and(|o| o != session.user.id);
+            if other {
+                clear_server_data_in(&tx).await?;
+            }
             let user_key = format!("{K_CLIENT_OF}{}", session.user.id);
             idb::put_json(&meta, skey(&user_key), &session.client_id)?;
             idb::put_json(&meta, skey(K_ACTIVE_CLIENT), &session.client_id)?;
             idb::put_json(&meta, skey(K_DATA_OWNER), &session.user.id)?;
+            other
+        };
+        idb::commit(tx).await?;
+        if cleared {
+            self.server_data_cleared().await;
         }
-        idb::commit(tx).await
+        Ok(())
     }
 
     /// Drops the device's copy of server data (cases, stock, rejections, users, policies,
@@ -77,42 +94,50 @@ impl Store {
     /// ended session, or another user signing in. Queued changes and their blobs stay: they
     /// sync when their author signs in again.
     pub async fn clear_server_data(&self) -> Result<(), StoreError> {
-        let tx = self
+        let tx = self.server_data_tx()?;
+        clear_server_data_in(&tx).await?;
+        idb::commit(tx).await?;
+        self.server_data_cleared().await;
+        Ok(())
+    }
+
+    /// The server ended the session whose token is `token` (revoked, or idle too long): its
+    /// server data and the stored session go, in one transaction. Only if that session is
+    /// still this device's: another user who signed in meanwhile (another tab) keeps theirs.
+    /// Whether it was.
+    pub async fn end_session(&self, token: &str) -> Result<bool, StoreError> {
+        let tx = self.server_data_tx()?;
+        let ended = {
+            let meta = tx.object_store(META)?;
+            let stored: Option<Session> = idb::get_json(&meta, skey(K_SESSION)).await?;
+            let ended = stored.is_some_and(|s| s.token == token);
+            if ended {
+                clear_server_data_in(&tx).await?;
+                idb::delete(&meta, KeyRange::Only(skey(K_SESSION)))?;
+            }
+            ended
+        };
+        idb::commit(tx).await?;
+        if ended {
+            self.server_data_cleared().await;
+        }
+        Ok(ended)
+    }
+
+    fn server_data_tx(
+        &self,
+    ) -> Result<indexed_db_futures::transaction::Transaction<'_>, StoreError> {
+        Ok(self
             .db()
             .transaction(with_server_data(&[META, OUTBOX, BLOBS]).as_slice())
             .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        {
-            for name in SERVER_DATA {
-                idb::clear(&tx.object_store(name)?).await?;
-            }
-            // Only the blobs each queued entry names (not a whole entry's decoder).
-            #[derive(serde::Deserialize)]
-            struct Named {
-                blobs: Vec<String>,
-            }
-            let queued: Vec<Named> = idb::get_all_json(&tx.object_store(OUTBOX)?).await?;
-            let keep: BTreeSet<&str> = queued
-                .iter()
-                .flat_map(|r| r.blobs.iter().map(String::as_str))
-                .collect();
-            let blobs = tx.object_store(BLOBS)?;
-            let keys = blobs.get_all_keys::<JsValue>().primitive()?.await?;
-            for k in keys {
-                let k = k.map_err(StoreError::from)?;
-                if k.as_string().is_some_and(|h| !keep.contains(h.as_str())) {
-                    idb::delete(&blobs, KeyRange::Only(k))?;
-                }
-            }
-            let meta = tx.object_store(META)?;
-            for key in [K_CURSOR, K_LAST_SYNC, K_STALE, K_DATA_OWNER] {
-                idb::delete(&meta, KeyRange::Only(skey(key)))?;
-            }
-        }
-        idb::commit(tx).await?;
+            .build()?)
+    }
+
+    /// The in-memory copies of what a clear dropped.
+    async fn server_data_cleared(&self) {
         self.invalidate_parts();
         self.reload_policies().await;
-        Ok(())
     }
 
     /// What `navigator.storage.persist()` answered when the app asked (`None`: not asked yet).
@@ -153,4 +178,37 @@ impl Store {
     pub async fn set_session(&self, s: Option<&Session>) -> Result<(), StoreError> {
         self.meta_set(K_SESSION, s).await
     }
+}
+
+/// [`Store::clear_server_data`] inside `tx` (the server data's stores, `meta`, `outbox` and
+/// `blobs`, read-write).
+async fn clear_server_data_in(
+    tx: &indexed_db_futures::transaction::Transaction<'_>,
+) -> Result<(), StoreError> {
+    for name in SERVER_DATA {
+        idb::clear(&tx.object_store(name)?).await?;
+    }
+    // Only the blobs each queued entry names (not a whole entry's decoder).
+    #[derive(serde::Deserialize)]
+    struct Named {
+        blobs: Vec<String>,
+    }
+    let queued: Vec<Named> = idb::get_all_json(&tx.object_store(OUTBOX)?).await?;
+    let keep: BTreeSet<&str> = queued
+        .iter()
+        .flat_map(|r| r.blobs.iter().map(String::as_str))
+        .collect();
+    let blobs = tx.object_store(BLOBS)?;
+    let keys = blobs.get_all_keys::<JsValue>().primitive()?.await?;
+    for k in keys {
+        let k = k.map_err(StoreError::from)?;
+        if k.as_string().is_some_and(|h| !keep.contains(h.as_str())) {
+            idb::delete(&blobs, KeyRange::Only(k))?;
+        }
+    }
+    let meta = tx.object_store(META)?;
+    for key in [K_CURSOR, K_LAST_SYNC, K_STALE, K_DATA_OWNER] {
+        idb::delete(&meta, KeyRange::Only(skey(key)))?;
+    }
+    Ok(())
 }

@@ -49,6 +49,9 @@ pub enum StoreErrorKind {
     /// onsite-core refused the mutation (nothing was written).
     Rejected(onsite_core::RejectionCode),
     NotFound,
+    /// Another sign-in on this device (in another tab) replaced the session a sync round ran
+    /// under: the round's write was refused whole.
+    SessionChanged,
     Other,
 }
 
@@ -280,6 +283,23 @@ pub(super) async fn known_clients(
         .await?
         .unwrap_or(legacy);
     Ok(Some((active, legacy)))
+}
+
+/// The guard of a sync round's writes: `client`, the one the round pushes and pulls as, is
+/// still the one that syncs on this device. Another user signing in meanwhile (another tab)
+/// made theirs active: the round's ack or pull page must not touch their queue or data.
+pub(super) async fn expect_active(
+    meta: &indexed_db_futures::object_store::ObjectStore<'_>,
+    client: Uuid,
+) -> Result<(Uuid, Uuid), StoreError> {
+    let (active, legacy) = active_client(meta).await?;
+    if active != client {
+        return Err(StoreError {
+            kind: StoreErrorKind::SessionChanged,
+            message: format!("client {client} no longer syncs on this device ({active} does)"),
+        });
+    }
+    Ok((active, legacy))
 }
 
 /// `known_clients`, making the device's first client when it has none (a readwrite `meta`).

@@ -428,10 +428,11 @@ impl Store {
             .await
     }
 
-    /// The server acknowledged every seq <= `upto`: those entries leave the outbox. Entries in
-    /// `rejected` had their local effect undone: stock moves are reverted now, and their cases
-    /// are rebuilt from the server's version at the end of the next complete pull.
-    pub async fn ack(&self, upto: u64, rejected: &[u64]) -> Result<(), StoreError> {
+    /// The server acknowledged every seq <= `upto` of `client`: those entries leave the outbox.
+    /// Entries in `rejected` had their local effect undone: stock moves are reverted now, and
+    /// their cases are rebuilt from the server's version at the end of the next complete pull.
+    /// Refused whole ([`StoreErrorKind::SessionChanged`]) when `client` no longer syncs here.
+    pub async fn ack(&self, client: Uuid, upto: u64, rejected: &[u64]) -> Result<(), StoreError> {
         let tx = self
             .db()
             .transaction([META, STOCK, OUTBOX])
@@ -440,7 +441,7 @@ impl Store {
         {
             let outbox = tx.object_store(OUTBOX)?;
             let meta = tx.object_store(META)?;
-            let (client, legacy) = active_client(&meta).await?;
+            let (client, legacy) = expect_active(&meta, client).await?;
             let gone = remove_acked(&outbox, client, legacy, upto, rejected).await?;
             if !gone.is_empty() {
                 let stock = tx.object_store(STOCK)?;

@@ -23,8 +23,9 @@ impl Store {
         self.meta_get(K_CURSOR).await
     }
 
-    /// Applies one pull page in one transaction (see DESIGN.md, sync protocol v1).
-    pub async fn apply_pull(&self, resp: &PullResponse) -> Result<(), StoreError> {
+    /// Applies one pull page of `client` in one transaction (see DESIGN.md, sync protocol v1).
+    /// Refused whole ([`StoreErrorKind::SessionChanged`]) when `client` no longer syncs here.
+    pub async fn apply_pull(&self, client: Uuid, resp: &PullResponse) -> Result<(), StoreError> {
         let tx = self
             .db()
             .transaction(with_server_data(&[META, OUTBOX]).as_slice())
@@ -43,6 +44,7 @@ impl Store {
             let users = tx.object_store(USERS)?;
             let policies = tx.object_store(POLICIES)?;
             let past_fixes = tx.object_store(PAST_FIXES)?;
+            let (client, legacy) = expect_active(&meta, client).await?;
 
             if resp.reset {
                 for os in [
@@ -59,7 +61,6 @@ impl Store {
             }
             // Acked by the server: leave the outbox. The rest stays pending. Only the signed-in
             // user's entries are this client's, and only they are re-applied to their view.
-            let (client, legacy) = active_client(&meta).await?;
             remove_acked(&outbox, client, legacy, resp.last_seq, &[]).await?;
             let pending =
                 pending_changes(&client_records(&outbox, client, legacy, 0, usize::MAX).await?);

@@ -16,7 +16,8 @@ use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
 use super::{flush_once, HttpTransport, SyncError, SyncStatus, BLOCKED_BY_OTHER_USER};
 use crate::api::ApiError;
-use crate::store::Store;
+use crate::store::{Store, StoreErrorKind};
+use uuid::Uuid;
 
 const LOCK_NAME: &str = "onsite-sync";
 const DEBOUNCE_MS: u32 = 1_000;
@@ -70,11 +71,13 @@ fn navigator_online() -> bool {
 /// `nudge()`, every 60 s; backoff 1..60 s with full jitter (never shorter than a 503's
 /// Retry-After, `onsite_core::backoff`), forever; one tab at a time
 /// (`navigator.locks` "onsite-sync" where available). Writes its state into `status`.
-pub fn start(store: Store, status: RwSignal<SyncStatus>) -> SyncHandle {
+pub fn start(store: Store, status: RwSignal<SyncStatus>, client: Uuid) -> SyncHandle {
     let (tx, rx) = unbounded();
     let listeners = install_listeners(&tx);
     // Once the first screen is drawn: in the app's build the loop is a file of its own.
-    crate::browser::when_idle(move || spawn_local(load_and_run(store, status, rx, listeners)));
+    crate::browser::when_idle(move || {
+        spawn_local(load_and_run(store, client, status, rx, listeners))
+    });
     SyncHandle { tx }
 }
 
@@ -133,11 +136,12 @@ pub async fn refresh_status(
 #[cfg(not(feature = "split"))]
 async fn load_and_run(
     store: Store,
+    client: Uuid,
     status: RwSignal<SyncStatus>,
     rx: UnboundedReceiver<Cmd>,
     listeners: Vec<EventListener>,
 ) {
-    run_loop(store, status, rx, listeners).await
+    run_loop(store, client, status, rx, listeners).await
 }
 
 /// Fetches the engine's file (src/pages/lazy.rs), again and again with the sync's own backoff
@@ -146,6 +150,7 @@ async fn load_and_run(
 #[cfg(feature = "split")]
 async fn load_and_run(
     store: Store,
+    client: Uuid,
     status: RwSignal<SyncStatus>,
     rx: UnboundedReceiver<Cmd>,
     listeners: Vec<EventListener>,
@@ -156,7 +161,7 @@ async fn load_and_run(
         let wait = onsite_core::backoff::wait_ms(failures, None, js_sys::Math::random());
         TimeoutFuture::new(wait as u32).await;
     }
-    match boxed_run_loop(store, status, rx, listeners).await {
+    match boxed_run_loop(store, client, status, rx, listeners).await {
         Ok(run) => run.await,
         // Loaded just above, so not expected; the next start of the app tries again.
         Err(e) => leptos::logging::error!("sync engine: {e}"),
@@ -172,15 +177,17 @@ async fn load_and_run(
 )]
 fn boxed_run_loop(
     store: Store,
+    client: Uuid,
     status: RwSignal<SyncStatus>,
     rx: UnboundedReceiver<Cmd>,
     listeners: Vec<EventListener>,
 ) -> Result<std::pin::Pin<Box<dyn Future<Output = ()>>>, leptos::wasm_split::SplitLoaderError> {
-    Ok(Box::pin(run_loop(store, status, rx, listeners)))
+    Ok(Box::pin(run_loop(store, client, status, rx, listeners)))
 }
 
 async fn run_loop(
     store: Store,
+    client: Uuid,
     status: RwSignal<SyncStatus>,
     mut rx: UnboundedReceiver<Cmd>,
     listeners: Vec<EventListener>,
@@ -218,7 +225,10 @@ async fn run_loop(
                 status.update(|s| s.online = true);
             }
             Cmd::Nudge => {
-                let _ = refresh_status(&store, status).await;
+                // A failure here shows after the round (its own refresh meets it too).
+                if let Err(e) = refresh_status(&store, status).await {
+                    leptos::logging::warn!("sync status: {e}");
+                }
                 TimeoutFuture::new(DEBOUNCE_MS).await;
                 // Coalesce whatever else arrived meanwhile.
                 while let Ok(c) = rx.try_recv() {
@@ -240,7 +250,12 @@ async fn run_loop(
         }
 
         let session = match store.session().await {
-            Ok(Some(s)) => s,
+            Ok(Some(s)) if s.client_id == client => s,
+            Ok(Some(_)) => {
+                // Another user signed in on this device (another tab): theirs now.
+                replaced(status);
+                break;
+            }
             _ => {
                 // Nobody signed in: nothing may be pushed; try again later.
                 next_at = now_ms() + PERIOD_MS;
@@ -251,12 +266,13 @@ async fn run_loop(
             s.syncing = true;
             s.auth_expired = false;
         });
+        let token = session.token.clone();
         let result = with_lock(LOCK_NAME, {
             let store = store.clone();
             move || async move { flush_once(&store, &HttpTransport, &session).await }
         })
         .await;
-        let _ = refresh_status(&store, status).await;
+        let refreshed = refresh_status(&store, status).await;
         let Some(result) = result else {
             // Another tab holds the sync lock: look again soon.
             status.update(|s| s.syncing = false);
@@ -267,13 +283,21 @@ async fn run_loop(
             Ok(report) => {
                 failures = 0;
                 next_at = now_ms() + PERIOD_MS;
+                // The round went through, but the counts it would show could not be read.
+                let (error, detail) = match &refreshed {
+                    Err(e) => (Some("sync_error.store"), Some(e.to_string())),
+                    Ok(()) => (
+                        report
+                            .blocked_by_other_user
+                            .then_some(BLOCKED_BY_OTHER_USER),
+                        None,
+                    ),
+                };
                 status.update(|s| {
                     s.syncing = false;
                     s.online = navigator_online();
-                    s.last_error = report
-                        .blocked_by_other_user
-                        .then_some(BLOCKED_BY_OTHER_USER);
-                    s.last_error_detail = None;
+                    s.last_error = error;
+                    s.last_error_detail = detail;
                     s.last_error_reason = None;
                 });
             }
@@ -282,10 +306,18 @@ async fn run_loop(
                 // the device; this user's queued changes wait for them to sign in. A clear
                 // that fails is shown as the store error it is, and tried again next round.
                 let e = match e {
-                    SyncError::SessionEnded => match end_session(&store).await {
-                        Ok(()) => SyncError::SessionEnded,
+                    SyncError::SessionEnded => match store.end_session(&token).await {
+                        Ok(true) => SyncError::SessionEnded,
+                        Ok(false) => {
+                            replaced(status);
+                            break;
+                        }
                         Err(err) => SyncError::Store(err),
                     },
+                    SyncError::Store(e) if e.kind == StoreErrorKind::SessionChanged => {
+                        replaced(status);
+                        break;
+                    }
                     e => e,
                 };
                 let offline = matches!(e, SyncError::Transient(ApiError::Offline));
@@ -318,10 +350,13 @@ async fn run_loop(
     drop(listeners);
 }
 
-/// The server ended this device's session: drop its copy of server data and the session.
-async fn end_session(store: &Store) -> Result<(), crate::store::StoreError> {
-    store.clear_server_data().await?;
-    store.set_session(None).await
+/// Another user's sign-in on this device replaced the session this engine syncs for (in
+/// another tab): the engine stops, and the app signs this tab out (src/lib.rs).
+fn replaced(status: RwSignal<SyncStatus>) {
+    status.update(|s| {
+        s.syncing = false;
+        s.session_replaced = true;
+    });
 }
 
 #[wasm_bindgen]

@@ -36,6 +36,9 @@ pub struct SyncStatus {
     /// The server ended this device's session (revoked, or idle too long): the app signs out
     /// and the login page says why.
     pub session_ended: bool,
+    /// Another user signed in on this device (in another tab): this tab signs out as well,
+    /// and its login page says why. Nothing was cleared.
+    pub session_replaced: bool,
 }
 
 /// The HTTP side of sync, swappable for tests.
@@ -256,7 +259,9 @@ pub async fn flush_once<T: Transport>(
                         }
                     }
                 }
-                store.ack(resp.last_seq, &rejected).await?;
+                store
+                    .ack(session.client_id, resp.last_seq, &rejected)
+                    .await?;
                 if resp.last_seq < last_in_batch {
                     return Err(SyncError::Stuck(format!(
                         "server acknowledged up to {} of a batch ending at {last_in_batch}",
@@ -269,7 +274,7 @@ pub async fn flush_once<T: Transport>(
                 gap_retries += 1;
                 if expected > 0 {
                     // Everything before `expected` is on the server already.
-                    store.ack(expected - 1, &[]).await?;
+                    store.ack(session.client_id, expected - 1, &[]).await?;
                 }
                 let first = store.pending(1).await?;
                 let can_continue = first
@@ -298,7 +303,7 @@ pub async fn flush_once<T: Transport>(
             .pull(token, session.client_id, cursor.as_deref())
             .await
             .map_err(classify)?;
-        store.apply_pull(&resp).await?;
+        store.apply_pull(session.client_id, &resp).await?;
         report.pulls += 1;
         if !resp.has_more || cursor.as_deref() == Some(resp.cursor.as_str()) {
             break;

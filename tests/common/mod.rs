@@ -294,7 +294,10 @@ pub async fn wait_outbox(store: &Store, n: usize) -> Vec<OutboxEntry> {
 
 /// Applies `changes` as one pull.
 pub async fn seed(store: &Store, changes: Vec<Change>) {
-    store.apply_pull(&page(changes)).await.unwrap();
+    store
+        .apply_pull(store.active_client().await.unwrap(), &page(changes))
+        .await
+        .unwrap();
 }
 
 /// Applies `cases` as the server sent them.

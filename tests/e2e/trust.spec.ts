@@ -125,3 +125,32 @@ test('two users on one device: each their own client, no customer data of the ot
   await expect(byId(page, 'sync-pending')).toHaveAttribute('data-count', '0', { timeout: 60_000 });
   expect((await manager.case(aliceCase)).status).toBe('accepted');
 });
+
+test('another user signing in in a second tab signs the first tab out, which says why; nothing of either is lost', async ({ server, page, context }) => {
+  await flows.login(page, server.baseURL, 'alice');
+  const manager = await server.login('manager');
+  const aliceCase = await openAssignedCase(page);
+
+  // A second tab of the same browser: alice is signed in there too. She signs out, bob signs in.
+  const second = await context.newPage();
+  await second.goto(server.baseURL);
+  await expect(byId(second, 'logout')).toBeVisible();
+  second.once('dialog', (d) => d.accept());
+  await byId(second, 'logout').click();
+  await signIn(second, 'bob');
+
+  // The first tab's next sync round (the browser coming online runs one) finds bob's session:
+  // it signs out and says why, and syncs nothing as bob.
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await expect(byId(page, 'login-session-replaced')).toBeVisible({ timeout: 60_000 });
+  await expect(byId(page, 'login-username')).toBeVisible();
+
+  // Bob works on in his tab; alice signs in again in the first and her change still syncs.
+  const bobCase = await openAssignedCase(second);
+  await accept(second);
+  await expect.poll(async () => (await manager.case(bobCase)).status, { timeout: 60_000 }).toBe('accepted');
+  await signIn(page, 'alice');
+  await page.locator(`[data-testid="case-row"][data-case-id="${aliceCase}"]`).click();
+  await accept(page);
+  await expect.poll(async () => (await manager.case(aliceCase)).status, { timeout: 60_000 }).toBe('accepted');
+});

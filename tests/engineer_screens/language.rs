@@ -113,11 +113,14 @@ async fn chinese_case_page_shows_no_english() {
         customers: vec![],
     };
     store
-        .apply_pull(&page(vec![put(
-            Entity::Policy,
-            "standard",
-            serde_json::to_value(&standard).unwrap(),
-        )]))
+        .apply_pull(
+            store.active_client().await.unwrap(),
+            &page(vec![put(
+                Entity::Policy,
+                "standard",
+                serde_json::to_value(&standard).unwrap(),
+            )]),
+        )
         .await
         .unwrap();
 

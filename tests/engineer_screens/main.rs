@@ -56,7 +56,10 @@ async fn seeded_store(tag: &str, cases: &[Case], parts: &[Part], fixes: &[PastFi
             serde_json::to_value(f).unwrap(),
         )
     }));
-    store.apply_pull(&page(changes)).await.unwrap();
+    store
+        .apply_pull(store.active_client().await.unwrap(), &page(changes))
+        .await
+        .unwrap();
     store
 }
 

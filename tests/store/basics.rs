@@ -56,7 +56,10 @@ async fn store_round_trips_cases_parts_stock_blobs_session() {
         "P-100",
         serde_json::to_value(&stock).unwrap(),
     ));
-    store.apply_pull(&page(changes)).await.unwrap();
+    store
+        .apply_pull(store.active_client().await.unwrap(), &page(changes))
+        .await
+        .unwrap();
 
     assert_eq!(store.case(c1.id).await.unwrap(), Some(c1.clone()));
     assert_eq!(store.case(Uuid::new_v4()).await.unwrap(), None);

@@ -20,15 +20,18 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
     let b = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
     seed_cases(&store, &[a.clone(), b.clone()]).await;
     store
-        .apply_pull(&page_at(
-            vec![put(
-                Entity::Part,
-                "P-1",
-                serde_json::to_value(part("P-1", "Relay")).unwrap(),
-            )],
-            0,
-            false,
-        ))
+        .apply_pull(
+            store.active_client().await.unwrap(),
+            &page_at(
+                vec![put(
+                    Entity::Part,
+                    "P-1",
+                    serde_json::to_value(part("P-1", "Relay")).unwrap(),
+                )],
+                0,
+                false,
+            ),
+        )
         .await
         .unwrap();
     assert_eq!(store.search_parts("relay", 5).await.unwrap().len(), 1);
@@ -43,15 +46,18 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
     let mut a_server = a.clone();
     a_server.title = "UPS alarm (updated by dispatcher)".into();
     store
-        .apply_pull(&page_at(
-            vec![put(
-                Entity::Case,
-                &a.id.to_string(),
-                serde_json::to_value(&a_server).unwrap(),
-            )],
-            0,
-            false,
-        ))
+        .apply_pull(
+            store.active_client().await.unwrap(),
+            &page_at(
+                vec![put(
+                    Entity::Case,
+                    &a.id.to_string(),
+                    serde_json::to_value(&a_server).unwrap(),
+                )],
+                0,
+                false,
+            ),
+        )
         .await
         .unwrap();
     let local = store.case(a.id).await.unwrap().unwrap();
@@ -61,16 +67,19 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
 
     // Tombstone: `b` was unassigned from us.
     store
-        .apply_pull(&page_at(
-            vec![Change {
-                entity: Entity::Case,
-                op: ChangeOp::Delete,
-                id: b.id.to_string(),
-                data: serde_json::Value::Null,
-            }],
-            0,
-            false,
-        ))
+        .apply_pull(
+            store.active_client().await.unwrap(),
+            &page_at(
+                vec![Change {
+                    entity: Entity::Case,
+                    op: ChangeOp::Delete,
+                    id: b.id.to_string(),
+                    data: serde_json::Value::Null,
+                }],
+                0,
+                false,
+            ),
+        )
         .await
         .unwrap();
     assert_eq!(store.case(b.id).await.unwrap(), None);
@@ -89,15 +98,18 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
         at: Utc::now(),
     };
     store
-        .apply_pull(&page_at(
-            vec![put(
-                Entity::Rejection,
-                &rej.id.to_string(),
-                serde_json::to_value(&rej).unwrap(),
-            )],
-            0,
-            false,
-        ))
+        .apply_pull(
+            store.active_client().await.unwrap(),
+            &page_at(
+                vec![put(
+                    Entity::Rejection,
+                    &rej.id.to_string(),
+                    serde_json::to_value(&rej).unwrap(),
+                )],
+                0,
+                false,
+            ),
+        )
         .await
         .unwrap();
     assert_eq!(store.rejections().await.unwrap(), vec![rej.clone()]);
@@ -105,22 +117,25 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
     // Reset: server data is replaced by the full set; the outbox (and its effect) stays.
     let c = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
     store
-        .apply_pull(&page_at(
-            vec![
-                put(
-                    Entity::Case,
-                    &a.id.to_string(),
-                    serde_json::to_value(&a).unwrap(),
-                ),
-                put(
-                    Entity::Case,
-                    &c.id.to_string(),
-                    serde_json::to_value(&c).unwrap(),
-                ),
-            ],
-            0,
-            true,
-        ))
+        .apply_pull(
+            store.active_client().await.unwrap(),
+            &page_at(
+                vec![
+                    put(
+                        Entity::Case,
+                        &a.id.to_string(),
+                        serde_json::to_value(&a).unwrap(),
+                    ),
+                    put(
+                        Entity::Case,
+                        &c.id.to_string(),
+                        serde_json::to_value(&c).unwrap(),
+                    ),
+                ],
+                0,
+                true,
+            ),
+        )
         .await
         .unwrap();
     let mut ids: Vec<Uuid> = store.cases().await.unwrap().iter().map(|c| c.id).collect();
@@ -157,15 +172,18 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
     let mut a_acked = a.clone();
     a_acked.report.symptom = Some("smoke from the PSU".into());
     store
-        .apply_pull(&page_at(
-            vec![put(
-                Entity::Case,
-                &a.id.to_string(),
-                serde_json::to_value(&a_acked).unwrap(),
-            )],
-            1,
-            false,
-        ))
+        .apply_pull(
+            store.active_client().await.unwrap(),
+            &page_at(
+                vec![put(
+                    Entity::Case,
+                    &a.id.to_string(),
+                    serde_json::to_value(&a_acked).unwrap(),
+                )],
+                1,
+                false,
+            ),
+        )
         .await
         .unwrap();
     assert_eq!(store.pending_count().await.unwrap(), 0);
@@ -232,7 +250,10 @@ async fn pull_keeps_users_policies_and_past_fixes() {
         &fix.case_id.to_string(),
         serde_json::to_value(&fix).unwrap(),
     ));
-    store.apply_pull(&page(changes)).await.unwrap();
+    store
+        .apply_pull(store.active_client().await.unwrap(), &page(changes))
+        .await
+        .unwrap();
 
     let names: Vec<String> = store
         .users()
@@ -307,13 +328,22 @@ async fn pull_keeps_users_policies_and_past_fixes() {
     );
     del.op = ChangeOp::Delete;
     store
-        .apply_pull(&page_at(vec![del], 1, false))
+        .apply_pull(
+            store.active_client().await.unwrap(),
+            &page_at(vec![del], 1, false),
+        )
         .await
         .unwrap();
     assert!(store.past_fixes().await.unwrap().is_empty());
 
     // A reset drops the reference data with the rest of the server's data.
-    store.apply_pull(&page_at(vec![], 1, true)).await.unwrap();
+    store
+        .apply_pull(
+            store.active_client().await.unwrap(),
+            &page_at(vec![], 1, true),
+        )
+        .await
+        .unwrap();
     assert!(store.users().await.unwrap().is_empty());
     assert!(store.policies().await.unwrap().is_empty());
 }
@@ -341,7 +371,7 @@ async fn pull_skips_unknown_entities() {
     let resp: PullResponse = serde_json::from_value(body).expect("an unknown entity parses");
     assert_eq!(resp.changes[0].entity, Entity::Unknown);
     store
-        .apply_pull(&resp)
+        .apply_pull(store.active_client().await.unwrap(), &resp)
         .await
         .expect("unknown entities are skipped");
     assert_eq!(store.case(case.id).await.unwrap(), Some(case));

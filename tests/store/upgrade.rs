@@ -291,7 +291,7 @@ async fn unreadable_stored_policy_falls_back_to_built_in_ones() {
     let mut del = put(Entity::Policy, "silver", serde_json::Value::Null);
     del.op = ChangeOp::Delete;
     store
-        .apply_pull(&page(vec![del]))
+        .apply_pull(store.active_client().await.unwrap(), &page(vec![del]))
         .await
         .expect("a pull still applies");
     assert_eq!(

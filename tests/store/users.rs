@@ -1,6 +1,6 @@
 //! Users on one device: a client and an outbox each; an ended session clears the server's data.
 
-use onsite::store::{hash_blob, Session, Store};
+use onsite::store::{hash_blob, Session, Store, StoreErrorKind};
 use onsite_core::mutation::{CaseRef, PhotoAddArgs, SetStatusArgs};
 use onsite_core::wire::UserInfo;
 use onsite_core::{CaseStatus, Mutation, Role};
@@ -80,7 +80,10 @@ async fn each_user_on_a_device_has_a_client_and_an_outbox_of_their_own() {
         "bob's seqs start at 1"
     );
     assert_eq!(store.pending(10).await.unwrap(), vec![e2.clone()]);
-    store.ack(1, &[]).await.unwrap();
+    store
+        .ack(store.active_client().await.unwrap(), 1, &[])
+        .await
+        .unwrap();
     assert_eq!(
         store.pending_count().await.unwrap(),
         1,
@@ -165,4 +168,86 @@ async fn clearing_server_data_keeps_queued_changes_and_their_blobs() {
         None,
         "customer data goes"
     );
+}
+
+/// Alice's sync round is still running in one tab when Bob signs in in another: what her
+/// round writes afterwards (the ack of her push, a pull page of her cases) is refused whole.
+/// Before, the ack removed Bob's queued changes with the same seqs, never pushed, and the
+/// page put Alice's cases and cursor into Bob's data.
+#[wasm_bindgen_test]
+async fn a_sync_round_of_a_user_whom_another_sign_in_replaced_writes_nothing() {
+    let store = Store::open_named(&unique_db("replaced")).await.unwrap();
+    let a = store.client_for_login("alice", false).await.unwrap();
+    store
+        .activate(&session_of(ALICE, "alice", a))
+        .await
+        .unwrap();
+    let alice_case = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
+    let bob_case = server_case(Uuid::new_v4(), BOB, CaseStatus::Assigned);
+    seed_cases(&store, std::slice::from_ref(&alice_case)).await;
+    accept_as_alice(&store, alice_case.id).await;
+
+    let b = store.client_for_login("bob", false).await.unwrap();
+    store.activate(&session_of(BOB, "bob", b)).await.unwrap();
+    assert_eq!(store.active_client().await.unwrap(), b);
+    seed_cases(&store, std::slice::from_ref(&bob_case)).await;
+    let cursor = store.cursor().await.unwrap();
+    let bobs = store
+        .record(
+            bob(),
+            Mutation::Accept(CaseRef {
+                case_id: bob_case.id,
+            }),
+            vec![],
+        )
+        .await
+        .unwrap();
+
+    // Alice's round: the server applied her seq 1, and her pull page brings her case.
+    let refused = store.ack(a, 1, &[]).await.unwrap_err();
+    assert_eq!(refused.kind, StoreErrorKind::SessionChanged);
+    let page = crate::common::page_at(
+        vec![crate::common::put(
+            onsite_core::wire::Entity::Case,
+            &alice_case.id.to_string(),
+            serde_json::to_value(&alice_case).unwrap(),
+        )],
+        1,
+        false,
+    );
+    let refused = store.apply_pull(a, &page).await.unwrap_err();
+    assert_eq!(refused.kind, StoreErrorKind::SessionChanged);
+
+    assert_eq!(
+        store.pending(10).await.unwrap(),
+        vec![bobs],
+        "bob's queued change is still there"
+    );
+    assert_eq!(store.pending_count().await.unwrap(), 2, "and alice's");
+    assert!(store.case(alice_case.id).await.unwrap().is_none());
+    assert_eq!(store.cursor().await.unwrap(), cursor);
+    // Bob's own round goes on.
+    store.ack(b, 1, &[]).await.unwrap();
+    assert!(store.pending(10).await.unwrap().is_empty());
+}
+
+/// The server ended a session (revoked, idle): its data and the stored session go only while
+/// it is still the device's. Another user who signed in since keeps theirs.
+#[wasm_bindgen_test]
+async fn an_ended_session_clears_the_device_only_while_it_is_the_devices() {
+    let store = Store::open_named(&unique_db("end-session")).await.unwrap();
+    let b = store.client_for_login("bob", false).await.unwrap();
+    let bob_session = session_of(BOB, "bob", b);
+    store.activate(&bob_session).await.unwrap();
+    store.set_session(Some(&bob_session)).await.unwrap();
+    let bob_case = server_case(Uuid::new_v4(), BOB, CaseStatus::Assigned);
+    seed_cases(&store, std::slice::from_ref(&bob_case)).await;
+
+    assert!(!store.end_session("token-alice").await.unwrap());
+    assert_eq!(store.session().await.unwrap(), Some(bob_session));
+    assert!(store.case(bob_case.id).await.unwrap().is_some());
+
+    assert!(store.end_session("token-bob").await.unwrap());
+    assert_eq!(store.session().await.unwrap(), None);
+    assert!(store.case(bob_case.id).await.unwrap().is_none());
 }

@@ -136,15 +136,18 @@ async fn part_use_moves_van_stock_in_the_same_transaction() {
         })
     };
     store
-        .apply_pull(&page_at(
-            vec![put(
-                Entity::Stock,
-                "P-1",
-                serde_json::json!({"part_no": "P-1", "engineer_id": ALICE, "qty": 5}),
-            )],
-            0,
-            false,
-        ))
+        .apply_pull(
+            store.active_client().await.unwrap(),
+            &page_at(
+                vec![put(
+                    Entity::Stock,
+                    "P-1",
+                    serde_json::json!({"part_no": "P-1", "engineer_id": ALICE, "qty": 5}),
+                )],
+                0,
+                false,
+            ),
+        )
         .await
         .unwrap();
     store
@@ -161,15 +164,18 @@ async fn part_use_moves_van_stock_in_the_same_transaction() {
 
     // The server's count arrives before it has our usage: the pending use stays visible.
     store
-        .apply_pull(&page_at(
-            vec![put(
-                Entity::Stock,
-                "P-1",
-                serde_json::json!({"part_no": "P-1", "engineer_id": ALICE, "qty": 10}),
-            )],
-            0,
-            false,
-        ))
+        .apply_pull(
+            store.active_client().await.unwrap(),
+            &page_at(
+                vec![put(
+                    Entity::Stock,
+                    "P-1",
+                    serde_json::json!({"part_no": "P-1", "engineer_id": ALICE, "qty": 10}),
+                )],
+                0,
+                false,
+            ),
+        )
         .await
         .unwrap();
     assert_eq!(store.stock_of("P-1").await.unwrap().unwrap().qty, 8);
