@@ -22,6 +22,18 @@ pub const END_YEAR: i32 = 2100;
 /// An SLA target may be at most this many minutes (ten years).
 pub const MAX_TARGET_MINUTES: i64 = 10 * 366 * 24 * 60;
 
+/// The first character free text may not hold: a control character other than a line break
+/// (`\n`, `\r`) or a tab. (A NUL, say, cannot even be stored as PostgreSQL text.)
+pub fn stray_in_text(s: &str) -> Option<char> {
+    s.chars()
+        .find(|&c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
+/// The first character one-line text may not hold: any control character.
+pub fn stray_in_line(s: &str) -> Option<char> {
+    s.chars().find(|c| c.is_control())
+}
+
 pub fn earliest() -> DateTime<Utc> {
     date(EARLIEST_YEAR)
         .and_hms_opt(0, 0, 0)
@@ -68,6 +80,37 @@ mod tests {
             NaiveDate::from_ymd_opt(2099, 12, 31).unwrap()
         ));
         assert!(!date_in_range(NaiveDate::from_ymd_opt(2100, 1, 1).unwrap()));
+    }
+
+    #[test]
+    fn text_holds_line_breaks_and_tabs_and_a_line_no_control_character() {
+        for ok in [
+            "",
+            "plain",
+            "長い説明",
+            "a\nb\r\nc\td",
+            "emoji 🙂 and U+2028 \u{2028}",
+        ] {
+            assert_eq!(stray_in_text(ok), None, "{ok:?}");
+        }
+        for (bad, c) in [
+            ("nul\0", '\0'),
+            ("bell\u{7}", '\u{7}'),
+            ("\u{1b}[31m", '\u{1b}'),
+            ("del\u{7f}", '\u{7f}'),
+            ("next line\u{85}", '\u{85}'),
+            ("a\nb\u{0}", '\u{0}'),
+        ] {
+            assert_eq!(stray_in_text(bad), Some(c), "{bad:?}");
+            assert_eq!(
+                stray_in_line(bad),
+                Some(bad.chars().find(|c| c.is_control()).unwrap())
+            );
+        }
+        assert_eq!(stray_in_line("FAN-0001 長"), None);
+        for c in ['\n', '\r', '\t', '\0'] {
+            assert_eq!(stray_in_line(&format!("a{c}b")), Some(c));
+        }
     }
 
     #[test]

@@ -17,12 +17,22 @@ fn string() -> ObjectBuilder {
 
 /// Free text.
 pub fn text() -> Object {
-    string().max_length(Some(MAX_TEXT)).build()
+    string()
+        .max_length(Some(MAX_TEXT))
+        .description(Some(
+            "Free text: no control character but line breaks (LF, CR) and tabs",
+        ))
+        .build()
 }
 
 /// One-line text: titles, names, phone numbers, e-mail addresses, serials, part numbers.
 pub fn line() -> Object {
-    string().max_length(Some(MAX_LINE)).build()
+    string()
+        .max_length(Some(MAX_LINE))
+        .description(Some(
+            "One line: no control character (U+0000-U+001F, U+007F-U+009F)",
+        ))
+        .build()
 }
 
 /// A point in time within `limits`' range.

@@ -95,16 +95,39 @@ pub struct Rejection {
 }
 
 impl Rejection {
+    /// The message holds no control character: one that quotes what a device sent (an
+    /// unknown name, a value serde could not read) has them escaped (`printable`).
     pub fn new(code: RejectionCode, message: impl Into<String>) -> Rejection {
+        let message = message.into();
         Rejection {
             code,
-            message: message.into(),
+            message: match printable(&message) {
+                std::borrow::Cow::Borrowed(_) => message,
+                std::borrow::Cow::Owned(escaped) => escaped,
+            },
         }
     }
 
     pub fn invalid(message: impl Into<String>) -> Rejection {
         Rejection::new(RejectionCode::InvalidArgs, message)
     }
+}
+
+/// `s` with each control character escaped as in Rust source (`\n`, `\u{0}`): what a device
+/// sent, quoted in a message or a record without the characters that have no place there.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl std::fmt::Display for Rejection {
@@ -126,5 +149,17 @@ mod tests {
         }
         let newer: RejectionCode = serde_json::from_str("\"quota_exceeded\"").unwrap();
         assert_eq!(newer, RejectionCode::Other);
+    }
+
+    #[test]
+    fn a_message_quotes_control_characters_escaped() {
+        assert_eq!(printable("plain 長"), "plain 長");
+        assert_eq!(
+            printable("a\0b\nc\u{1b}\u{85}"),
+            "a\\u{0}b\\nc\\u{1b}\\u{85}"
+        );
+        let r = Rejection::new(RejectionCode::UnknownMutation, "unknown mutation `x\0`");
+        assert_eq!(r.message, "unknown mutation `x\\u{0}`");
+        assert!(!r.to_string().chars().any(char::is_control));
     }
 }

@@ -69,15 +69,34 @@ impl Admission {
         refuse_beyond(Duration::from_micros(
             per.saturating_mul(ahead) / self.pulls_at_once as u64,
         ))?;
-        self.pulls_waiting.fetch_add(1, Ordering::Relaxed);
+        // Counted while it waits, also when the request is dropped waiting (its client left).
+        let waiting = Waiting::enter(&self.pulls_waiting);
         let permit = self.pulls.acquire().await;
-        self.pulls_waiting.fetch_sub(1, Ordering::Relaxed);
+        drop(waiting);
         let permit = permit.map_err(|_| ApiError::internal("shutting down"))?;
         Ok(PullTurn {
             _permit: permit,
             started: Instant::now(),
             admission: self,
         })
+    }
+}
+
+/// One pull counted in `pulls_waiting` until it is dropped: once it has its turn, or when the
+/// request is dropped while it waits (the count would otherwise only grow, and every pull be
+/// refused as overloaded).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn enter(count: &'a AtomicUsize) -> Waiting<'a> {
+        count.fetch_add(1, Ordering::Relaxed);
+        Waiting(count)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -129,5 +148,27 @@ mod tests {
         assert!(std::future::Future::poll(waiting.as_mut(), &mut cx).is_pending());
         drop(first);
         assert!(waiting.await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_pull_given_up_while_it_waits_leaves_the_queue() {
+        let a = Admission::new(1);
+        // One at a time, 2 s each: two waiting would be 4 s ahead, over the limit.
+        a.pull_micros.store(2_000_000, Ordering::Relaxed);
+        let held = a.admit_pull().await.unwrap();
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        for _ in 0..2 {
+            // A client that disconnects while its pull waits: the future is dropped pending.
+            let mut gone = std::pin::pin!(a.admit_pull());
+            assert!(std::future::Future::poll(gone.as_mut(), &mut cx).is_pending());
+            assert_eq!(a.pulls_waiting.load(Ordering::Relaxed), 1);
+        }
+        assert_eq!(a.pulls_waiting.load(Ordering::Relaxed), 0);
+        // Nobody is really waiting: the next pull queues instead of being refused, and runs.
+        let mut next = std::pin::pin!(a.admit_pull());
+        assert!(std::future::Future::poll(next.as_mut(), &mut cx).is_pending());
+        drop(held);
+        assert!(next.await.is_ok());
+        assert_eq!(a.pulls_waiting.load(Ordering::Relaxed), 0);
     }
 }

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::limits::{date_in_range, time_in_range, time_range_text, MAX_LINE, MAX_TEXT};
+use crate::limits::{
+    date_in_range, stray_in_line, stray_in_text, time_in_range, time_range_text, MAX_LINE, MAX_TEXT,
+};
 use crate::rejection::Rejection;
 
 /// The device's clock as it came with the mutation: range-checked like every other date.
@@ -44,21 +46,44 @@ pub(super) fn required_line(field: &str, v: Option<&str>) -> Result<(), Rejectio
     optional_line(field, v)
 }
 
+/// Free text: at most `MAX_TEXT` characters, no control character but line breaks and tabs.
 pub(super) fn optional_text(field: &str, v: Option<&str>) -> Result<(), Rejection> {
-    at_most(field, v, MAX_TEXT)
-}
-
-pub(super) fn optional_line(field: &str, v: Option<&str>) -> Result<(), Rejection> {
-    at_most(field, v, MAX_LINE)
-}
-
-fn at_most(field: &str, v: Option<&str>, max: usize) -> Result<(), Rejection> {
-    match v {
-        Some(s) if s.chars().count() > max => Err(Rejection::invalid(format!(
-            "{field} is longer than {max} characters"
+    let Some(s) = v else { return Ok(()) };
+    at_most(field, s, MAX_TEXT)?;
+    match stray_in_text(s) {
+        Some(c) => Err(Rejection::invalid(format!(
+            "{field} may hold no control character but line breaks and tabs (found {})",
+            code_point(c)
         ))),
-        _ => Ok(()),
+        None => Ok(()),
     }
+}
+
+/// One-line text: at most `MAX_LINE` characters, no control character at all.
+pub(super) fn optional_line(field: &str, v: Option<&str>) -> Result<(), Rejection> {
+    let Some(s) = v else { return Ok(()) };
+    at_most(field, s, MAX_LINE)?;
+    match stray_in_line(s) {
+        Some(c) => Err(Rejection::invalid(format!(
+            "{field} is one line and may hold no control character (found {})",
+            code_point(c)
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn at_most(field: &str, s: &str, max: usize) -> Result<(), Rejection> {
+    if s.chars().count() > max {
+        return Err(Rejection::invalid(format!(
+            "{field} is longer than {max} characters"
+        )));
+    }
+    Ok(())
+}
+
+/// `U+0000`: a character named without writing it.
+fn code_point(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
 }
 
 pub fn is_sha256_hex(s: &str) -> bool {

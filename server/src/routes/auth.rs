@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
-use onsite_core::limits::{MAX_LINE, MAX_PASSWORD_BYTES};
+use onsite_core::limits::{stray_in_line, MAX_LINE, MAX_PASSWORD_BYTES};
 use onsite_core::wire::{LoginRequest, LoginResponse, UserInfo};
 
 use crate::auth::{dummy_hash, new_token, token_hash, verify_password};
@@ -16,7 +16,7 @@ use crate::AppState;
     description = "A client_id belongs to one user for good: the app makes one per user on a device. Failed logins are counted per username and per address: past the limit the answer is 429 with Retry-After before any password check.",
     responses(
         (status = 200, description = "A bearer token and the user", body = LoginResponse),
-        (status = 400, description = "invalid_json or invalid_body (malformed, username over 200 characters, password over 1024 bytes)"),
+        (status = 400, description = "invalid_json or invalid_body (malformed, username over 200 characters or with a control character, password over 1024 bytes)"),
         (status = 401, description = "invalid_credentials"),
         (status = 409, description = "client_taken: the client_id belongs to another user"),
         (status = 429, description = "login_throttled: too many failed logins; see Retry-After"),
@@ -26,10 +26,15 @@ pub async fn login(
     ClientAddr(addr): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<ApiJson<LoginResponse>> {
-    if req.username.chars().count() > MAX_LINE || req.password.len() > MAX_PASSWORD_BYTES {
+    // No username holds a control character (and PostgreSQL's text no NUL): refused before
+    // any lookup.
+    if req.username.chars().count() > MAX_LINE
+        || stray_in_line(&req.username).is_some()
+        || req.password.len() > MAX_PASSWORD_BYTES
+    {
         return Err(ApiError::bad_request(
             "invalid_body",
-            format!("username at most {MAX_LINE} characters, password at most {MAX_PASSWORD_BYTES} bytes"),
+            format!("username at most {MAX_LINE} characters and no control character, password at most {MAX_PASSWORD_BYTES} bytes"),
         ));
     }
     // Throttled before any password check: a guesser gets no answer about the password.

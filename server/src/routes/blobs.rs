@@ -9,7 +9,7 @@ use onsite_core::mutation::is_sha256_hex;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiPath, AuthUser};
-use crate::store::blobs;
+use crate::store::{blobs, Conn};
 use crate::AppState;
 
 /// Blobs larger than this are refused with 413.
@@ -71,21 +71,21 @@ pub async fn put_blob(
     }
     let now = Utc::now();
     {
+        // A repeat or an upload over the quota is answered without waiting for the writer.
         let mut conn = state.store.pool().acquire().await?;
         if blobs::uploaded_by(&mut conn, &sha256, user.user_id).await? {
             return Ok(StatusCode::OK);
         }
-        let used = blobs::uploaded_since(&mut conn, user.user_id, now - QUOTA_PERIOD).await?;
-        let quota = state.config.upload_quota_bytes;
-        if used.saturating_add(body.len() as i64) > quota {
-            return Err(ApiError::too_many(
-                "upload_quota",
-                format!("at most {quota} bytes of uploads per user in 24 hours; {used} used"),
-                QUOTA_RETRY_SECS,
-            ));
-        }
+        within_quota(&state, &mut conn, user.user_id, body.len(), now).await?;
     }
+    // Counted again where the upload is written, one upload of the user at a time: the read
+    // above may predate uploads written since (parallel PUTs would all pass it).
     let mut tx = state.store.write().await?;
+    blobs::lock_uploader(&mut tx, user.user_id).await?;
+    if blobs::uploaded_by(&mut tx, &sha256, user.user_id).await? {
+        return Ok(StatusCode::OK);
+    }
+    within_quota(&state, &mut tx, user.user_id, body.len(), now).await?;
     let created = blobs::insert(&mut tx, &sha256, &body, user.user_id, now).await?;
     tx.commit().await?;
     Ok(if created {
@@ -93,6 +93,26 @@ pub async fn put_blob(
     } else {
         StatusCode::OK
     })
+}
+
+/// `429 upload_quota` when `size` more bytes would take the user past the upload quota.
+async fn within_quota(
+    state: &AppState,
+    conn: &mut Conn,
+    user_id: uuid::Uuid,
+    size: usize,
+    now: chrono::DateTime<Utc>,
+) -> ApiResult<()> {
+    let used = blobs::uploaded_since(conn, user_id, now - QUOTA_PERIOD).await?;
+    let quota = state.config.upload_quota_bytes;
+    if used.saturating_add(size as i64) > quota {
+        return Err(ApiError::too_many(
+            "upload_quota",
+            format!("at most {quota} bytes of uploads per user in 24 hours; {used} used"),
+            QUOTA_RETRY_SECS,
+        ));
+    }
+    Ok(())
 }
 
 #[utoipa::path(get, path = "/api/v1/blobs/{sha256}", summary = "The bytes, to managers and to the engineer assigned to a case naming the blob (access follows the case, not the uploader)", tag = "blobs",

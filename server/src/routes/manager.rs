@@ -133,7 +133,7 @@ pub struct ReorderPointBody {
 #[utoipa::path(put, path = "/api/v1/stock/reorder-point", summary = "Manager only: set the reorder point (min_qty) of one part in an engineer's van", tag = "desk", request_body = ReorderPointBody,
     responses(
         (status = 200, description = "The line as now stored", body = StockLevel),
-        (status = 400, description = "invalid_json or invalid_body (malformed or missing fields), invalid_min_qty (out of range) or unknown_part"),
+        (status = 400, description = "invalid_json or invalid_body (malformed or missing fields), invalid_min_qty (out of range) or unknown_part (not in the catalog, or with a control character)"),
         (status = 403, description = "forbidden: not a manager"),
         (status = 404, description = "not_found: not an engineer"),
     ))]
@@ -154,7 +154,10 @@ pub async fn put_reorder_point(
     let part_no = body.part_no.trim();
     let mut tx = state.store.write().await?;
     check_engineer(&mut tx, body.engineer_id).await?;
-    if !cases::part_exists(&mut tx, part_no).await? {
+    // No part number holds a control character (nor can PostgreSQL's text hold a NUL).
+    if onsite_core::limits::stray_in_line(part_no).is_some()
+        || !cases::part_exists(&mut tx, part_no).await?
+    {
         return Err(ApiError::bad_request(
             "unknown_part",
             format!("part `{part_no}` is not in the catalog"),

@@ -102,10 +102,13 @@ pub struct CustomerPath {
 
 fn customer_name(raw: &str) -> Result<String, ApiError> {
     let c = raw.trim();
-    if c.is_empty() || c.chars().count() > MAX_CUSTOMER_CHARS {
+    if c.is_empty()
+        || c.chars().count() > MAX_CUSTOMER_CHARS
+        || onsite_core::limits::stray_in_line(c).is_some()
+    {
         return Err(ApiError::bad_request(
             "invalid_customer",
-            format!("the customer name must have 1 to {MAX_CUSTOMER_CHARS} characters"),
+            format!("the customer name must have 1 to {MAX_CUSTOMER_CHARS} characters and no control character"),
         ));
     }
     Ok(c.to_string())
@@ -115,7 +118,7 @@ fn customer_name(raw: &str) -> Result<String, ApiError> {
     params(CustomerPath), request_body = ContractBody,
     responses(
         (status = 200, description = "The contract", body = Contract),
-        (status = 400, description = "unknown_policy or invalid_customer"),
+        (status = 400, description = "unknown_policy or invalid_customer (empty, too long or with a control character)"),
         (status = 403, description = "forbidden: not a manager"),
     ))]
 /// Put a customer's contract on a policy: `case.create` for this customer without a policy
@@ -128,7 +131,10 @@ pub async fn put_contract(
 ) -> ApiResult<ApiJson<Contract>> {
     let customer = customer_name(&customer)?;
     let mut tx = state.store.write().await?;
-    if !policies::policy_exists(&mut tx, &body.policy).await? {
+    // No policy's name holds a control character (nor can PostgreSQL's text hold a NUL).
+    if onsite_core::limits::stray_in_line(&body.policy).is_some()
+        || !policies::policy_exists(&mut tx, &body.policy).await?
+    {
         return Err(ApiError::bad_request(
             "unknown_policy",
             format!("there is no SLA policy `{}`", body.policy),
@@ -145,6 +151,7 @@ pub async fn put_contract(
 #[utoipa::path(delete, path = "/api/v1/contracts/{customer}", summary = "Manager only: end the customer's contract (new cases run on standard)", tag = "desk", params(CustomerPath),
     responses(
         (status = 200, description = "The contract that ended", body = Contract),
+        (status = 400, description = "invalid_customer (empty, too long or with a control character)"),
         (status = 403, description = "forbidden: not a manager"),
         (status = 404, description = "not_found: the customer has no contract"),
     ))]

@@ -78,6 +78,20 @@ pub async fn uploaded_by(
         .map(|n| n != 0)
 }
 
+/// Makes this write transaction the user's only upload until it ends, so that the quota it
+/// counts stays true to its commit. On PostgreSQL the user's row is locked (`NO KEY UPDATE`:
+/// rows that only reference the user are not held up); on SQLite the one writer connection
+/// serialises every write already.
+pub async fn lock_uploader(conn: &mut Conn, user_id: Uuid) -> Result<(), sqlx::Error> {
+    if Backend::of(conn) == Backend::Postgres {
+        sqlx::query("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(user_id.to_string())
+            .fetch_optional(conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Bytes this user uploaded since `since` (the upload quota's measure).
 pub async fn uploaded_since(
     conn: &mut Conn,

@@ -352,7 +352,8 @@ pub async fn audit(conn: &mut Conn, entries: &[AuditEntry<'_>]) -> Result<(), sq
                 e.mutation.seq as i64,
                 e.mutation.id.to_string(),
                 e.user_id.to_string(),
-                &e.mutation.name,
+                // What the device sent: an unknown name may hold a NUL, which no text holds.
+                onsite_core::rejection::printable(&e.mutation.name),
                 e.mutation.args.to_string(),
                 ts(e.mutation.client_time),
                 ts(e.server_time),

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
+use onsite_core::rejection::printable;
 use onsite_core::wire::{
     PushRequest, PushResponse, PushResult, PushStatus, RejectionRecord, WireMutation,
 };
@@ -71,11 +72,18 @@ async fn push_once(
         }
         next += 1;
     }
+    // Each new mutation parsed and checked once, before anything it carries reaches a query.
+    let checked: Vec<Option<Result<Mutation, Rejection>>> = mutations
+        .iter()
+        .map(|wm| (wm.seq > last_seq).then(|| check(wm)))
+        .collect();
     let mut touched = Touched::default();
-    touched.look_up_parts(&mut tx, &mutations).await?;
+    touched
+        .look_up_parts(&mut tx, checked.iter().flatten().flatten())
+        .await?;
     let mut audit = Vec::with_capacity(mutations.len());
     let mut results = Vec::with_capacity(mutations.len());
-    for wm in &mutations {
+    for (wm, checked) in mutations.iter().zip(checked) {
         if wm.seq <= last_seq {
             // Nothing is applied again; a replayed rejection is answered as one.
             let reason = log::earlier_rejection(&mut tx, req.client_id, wm.seq).await?;
@@ -92,7 +100,10 @@ async fn push_once(
         }
         debug_assert_eq!(wm.seq, last_seq + 1, "gaps are refused above");
         let now = Utc::now();
-        let outcome = apply_one(&mut tx, session, wm, now, &mut touched).await?;
+        let outcome = match checked.unwrap_or_else(|| check(wm)) {
+            Ok(m) => apply_one(&mut tx, session, wm, m, now, &mut touched).await?,
+            Err(rejection) => Err(rejection),
+        };
         let rejected = match outcome {
             Ok(()) => None,
             Err(rejection) => {
@@ -101,7 +112,9 @@ async fn push_once(
                     client_id: req.client_id,
                     seq: wm.seq,
                     mutation_id: wm.id,
-                    name: wm.name.clone(),
+                    // An unknown name is the device's own text: recorded without control
+                    // characters (PostgreSQL's text holds no NUL).
+                    name: printable(&wm.name).into_owned(),
                     case_id: wm
                         .args
                         .get("case_id")
@@ -179,15 +192,19 @@ impl Touched {
         self.now.insert(case.id, case);
     }
 
-    /// Looks up at once every part number the push's mutations name.
+    /// Looks up at once every part number the push's mutations name (checked mutations
+    /// only: what a device sends reaches a query only once it passed `validate`).
     async fn look_up_parts(
         &mut self,
         conn: &mut Conn,
-        mutations: &[WireMutation],
+        mutations: impl Iterator<Item = &Mutation>,
     ) -> Result<(), sqlx::Error> {
         let named: BTreeSet<String> = mutations
-            .iter()
-            .filter_map(|m| m.args.get("part_no")?.as_str())
+            .filter_map(|m| match m {
+                Mutation::PartUse(a) => Some(&a.part_no),
+                Mutation::StockAdjust(a) => Some(&a.part_no),
+                _ => None,
+            })
             .map(|p| p.trim().to_string())
             .collect();
         if named.is_empty() {
@@ -238,27 +255,28 @@ pub fn client_taken() -> ApiError {
     )
 }
 
-/// Parse, check against server data, apply through onsite-core and store the outcome.
-/// The outer error is the database's; the inner one is the mutation's rejection.
+/// Parse and check what needs no data: the shape, every range, the characters of every
+/// string, the device's clock. Nothing malformed reaches a query.
+fn check(wm: &WireMutation) -> Result<Mutation, Rejection> {
+    let m = Mutation::parse(&wm.name, &wm.args)?;
+    m.validate()?;
+    onsite_core::mutation::check_client_time(wm.client_time)?;
+    Ok(m)
+}
+
+/// Check a mutation (`check`'d already) against server data, apply it through onsite-core and
+/// store the outcome. The outer error is the database's; the inner one is the mutation's
+/// rejection.
 async fn apply_one(
     conn: &mut Conn,
     session: &Session,
     wm: &WireMutation,
+    mut m: Mutation,
     now: DateTime<Utc>,
     touched: &mut Touched,
 ) -> Result<Result<(), Rejection>, sqlx::Error> {
-    let mut m = match Mutation::parse(&wm.name, &wm.args) {
-        Ok(m) => m,
-        Err(r) => return Ok(Err(r)),
-    };
-    // Shape first (no query for malformed input), then who is asking, and only then what
-    // only the database knows (a stranger learns nothing from those answers).
-    if let Err(r) = m
-        .validate()
-        .and_then(|()| onsite_core::mutation::check_client_time(wm.client_time))
-    {
-        return Ok(Err(r));
-    }
+    // Shape first (`check`: no query for malformed input), then who is asking, and only then
+    // what only the database knows (a stranger learns nothing from those answers).
     let actor = session.actor();
     touched.load(conn, &m.touched_case_ids()).await?;
     if let Err(r) = onsite_core::authorize(&m, &touched.now, &actor) {

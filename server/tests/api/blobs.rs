@@ -108,3 +108,51 @@ async fn an_oversized_blob_is_413_json() {
     let res = app.put_blob(&alice, &hash, bytes).await;
     assert_json_error(res, 413, "payload_too_large").await;
 }
+
+/// Uploads at the same moment all count against the quota: with room for three, three of a
+/// burst of parallel uploads are stored and the rest answered `429 upload_quota`, whatever
+/// order they reach the database in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_uploads_never_pass_the_quota_together() {
+    const SIZE: usize = 300;
+    const QUOTA: i64 = 1000;
+    let app = crate::helpers::spawn_configured(false, None, |c| c.upload_quota_bytes = QUOTA).await;
+    Seed::new().engineer("alice").load(&app).await;
+    let alice = app.login("alice").await;
+    let mut uploads = tokio::task::JoinSet::new();
+    for i in 0..16u8 {
+        let bytes = vec![i; SIZE];
+        let req = app
+            .http
+            .put(app.url(&format!("/api/v1/blobs/{}", sha(&bytes))))
+            .bearer_auth(&alice.token)
+            .header("content-type", "application/octet-stream")
+            .body(bytes);
+        uploads.spawn(async move {
+            let res = req.send().await.expect("put blob");
+            let status = res.status().as_u16();
+            let body = res.text().await.unwrap_or_default();
+            (status, body)
+        });
+    }
+    let mut stored = 0;
+    while let Some(done) = uploads.join_next().await {
+        let (status, body) = done.unwrap();
+        match status {
+            201 => stored += 1,
+            429 => assert!(body.contains("\"upload_quota\""), "{body}"),
+            _ => panic!("{status}: {body}"),
+        }
+    }
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    let since = chrono::Utc::now() - chrono::Duration::hours(1);
+    let used = onsite_server::store::blobs::uploaded_since(&mut conn, alice.user.id, since)
+        .await
+        .unwrap();
+    assert!(
+        used <= QUOTA,
+        "{used} bytes stored, over the quota of {QUOTA}"
+    );
+    assert_eq!(stored, QUOTA as usize / SIZE, "as many as fit");
+    assert_eq!(used, (stored * SIZE) as i64);
+}

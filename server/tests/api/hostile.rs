@@ -4,13 +4,13 @@
 
 use chrono::{DateTime, Utc};
 use onsite_core::mutation::MUTATION_NAMES;
-use onsite_core::wire::{PushRequest, WireMutation};
+use onsite_core::wire::{PushRequest, PushStatus, WireMutation};
 use onsite_core::CaseStatus;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use crate::helpers::{Device, TestApp};
+use crate::helpers::{assert_json_error, Device, TestApp};
 use crate::seed::{spawn_with, Seed};
 
 /// Any instant chrono can hold (years -262143 to +262142).
@@ -295,4 +295,185 @@ async fn deep_nesting_and_wrong_shapes_are_400_json() {
         let code = body["error"].as_str().unwrap_or_default();
         assert!(matches!(code, "invalid_json" | "invalid_body"), "{body}");
     }
+}
+
+/// A NUL or another control character in a string a device sends. PostgreSQL holds no NUL in
+/// text (a query naming one fails), so each is refused as the mutation's own rejection before
+/// any query: the push is answered, and the device's queue moves on to the next mutation.
+#[tokio::test]
+async fn control_characters_are_rejected_and_the_queue_moves_on() {
+    let seed = Seed::new()
+        .manager("manager")
+        .engineer("alice")
+        .part("FAN-0001")
+        .stock("alice", "FAN-0001", 5);
+    let app = spawn_with(seed).await;
+    let case = app
+        .case_for("alice")
+        .status(CaseStatus::InProgress)
+        .create()
+        .await;
+    let mut alice = app.login("alice").await;
+    let mut manager = app.login("manager").await;
+    let now = Utc::now();
+    let usage = |part_no: &str, serial: &str| {
+        json!({ "case_id": case, "usage_id": Uuid::new_v4(), "part_no": part_no, "qty": 1,
+            "serial_fitted": serial })
+    };
+    let bad = [
+        ("part.use", usage("FAN-\u{0}0001", "S1")),
+        ("part.use", usage("FAN-0001", "S\u{1b}1")),
+        (
+            "case.report",
+            json!({ "case_id": case, "symptom": "noise\u{0}" }),
+        ),
+        (
+            "case.report",
+            json!({ "case_id": case, "cause": "bell\u{7}" }),
+        ),
+        (
+            "case.set_status",
+            json!({ "case_id": case, "status": "on_hold", "reason": "waiting\u{0}" }),
+        ),
+        (
+            "case.check",
+            json!({ "case_id": case, "item_id": "i\n1", "result": "pass" }),
+        ),
+        (
+            "case.time",
+            json!({ "case_id": case, "entry_id": Uuid::new_v4(), "kind": "wo\u{0}rk",
+                "start": now - chrono::Duration::hours(1), "end": now }),
+        ),
+        (
+            "case.sign_off",
+            json!({ "case_id": case, "signoff_id": Uuid::new_v4(), "signer_name": "A\u{0}",
+                "unsigned_reason": "away", "report_sha256": "a".repeat(64), "signed_at": now }),
+        ),
+        ("case.accept\u{0}", json!({ "case_id": case })),
+    ];
+    let mut batch: Vec<WireMutation> = bad
+        .iter()
+        .map(|(name, args)| alice.next(name, args.clone()))
+        .collect();
+    let good = "line one\nline two\twith a tab";
+    batch.push(alice.next("case.report", json!({ "case_id": case, "symptom": good })));
+    let res = app.push(&alice, batch).await;
+    assert_eq!(res.last_seq, alice.seq);
+    let (rejected, applied) = res.results.split_at(bad.len());
+    for (r, (name, _)) in rejected.iter().zip(&bad) {
+        let reason = r.reason.as_deref().unwrap_or_default();
+        assert_eq!(r.status, PushStatus::Rejected, "{name:?}: {reason}");
+        let code = if name.contains('\u{0}') {
+            "unknown_mutation"
+        } else {
+            "invalid_args"
+        };
+        assert!(reason.starts_with(code), "{name:?}: {reason}");
+        assert!(!reason.contains('\u{0}'), "{name:?}: {reason:?}");
+    }
+    assert_eq!(applied[0].status, PushStatus::Applied, "{applied:?}");
+
+    // The manager's strings: stock, a new case, the checklist of an inspection.
+    let adjust = |part_no: &str, reason: &str| json!({ "engineer_id": alice.user.id, "part_no": part_no, "delta": 1, "reason": reason });
+    let create = |title: &str, customer: &str, item: &str| {
+        json!({ "case_id": Uuid::new_v4(), "title": title, "customer": { "name": customer },
+            "site": { "address": "1 Road\nTown" }, "product": { "model": "m" },
+            "category": "system_fault", "severity": 3, "mode": "on_site", "reported_at": now,
+            "checklist": [{ "item_id": "i1", "text": item }] })
+    };
+    let desk_bad = [
+        ("stock.adjust", adjust("FAN-0001", "restock\u{0}")),
+        ("stock.adjust", adjust("FAN\u{0}", "restock")),
+        ("case.create", create("t", "ACME\u{0}", "x")),
+        ("case.create", create("t\u{85}", "ACME", "x")),
+        ("case.create", create("t", "ACME", "look\u{0}")),
+    ];
+    let mut batch: Vec<WireMutation> = desk_bad
+        .iter()
+        .map(|(name, args)| manager.next(name, args.clone()))
+        .collect();
+    batch.push(manager.next("stock.adjust", adjust("FAN-0001", "restock\r\n")));
+    batch.push(manager.next("case.create", create("t", "ACME", "look\tlisten")));
+    let res = app.push(&manager, batch).await;
+    let (rejected, applied) = res.results.split_at(desk_bad.len());
+    for (r, (name, args)) in rejected.iter().zip(&desk_bad) {
+        let reason = r.reason.as_deref().unwrap_or_default();
+        assert_eq!(r.status, PushStatus::Rejected, "{name} {args}: {reason}");
+        assert!(
+            reason.starts_with("invalid_args"),
+            "{name} {args}: {reason}"
+        );
+    }
+    assert!(
+        applied.iter().all(|r| r.status == PushStatus::Applied),
+        "{applied:?}"
+    );
+
+    // What was applied and refused syncs back.
+    let seen = app.snapshot(&alice).await;
+    assert_eq!(seen.cases[&case].report.symptom.as_deref(), Some(good));
+    assert_eq!(seen.stock["FAN-0001"].qty, 6);
+    assert_eq!(seen.rejections.len(), bad.len());
+    let unknown = seen
+        .rejections
+        .iter()
+        .find(|r| r.code == onsite_core::RejectionCode::UnknownMutation)
+        .expect("the unknown name's rejection");
+    assert!(!unknown.name.contains('\u{0}'), "{:?}", unknown.name);
+    assert!(!unknown.message.contains('\u{0}'), "{:?}", unknown.message);
+}
+
+/// The strings a device sends outside mutations: a NUL is a 400 like any other malformed
+/// input, never a database error.
+#[tokio::test]
+async fn control_characters_outside_mutations_are_400() {
+    let seed = Seed::new()
+        .manager("manager")
+        .engineer("alice")
+        .part("FAN-0001");
+    let app = spawn_with(seed).await;
+    let manager = app.login("manager").await;
+    let alice = app.login("alice").await;
+    let res = app.login_raw("ali\u{0}ce", "onsite-demo").await;
+    assert_json_error(res, 400, "invalid_body").await;
+
+    let send = |method: reqwest::Method, path: &str, body: Value| {
+        app.http
+            .request(method, app.url(path))
+            .bearer_auth(&manager.token)
+            .json(&body)
+            .send()
+    };
+    let policy = json!({ "policy": "standard" });
+    let res = send(
+        reqwest::Method::PUT,
+        "/api/v1/contracts/ACME%00",
+        policy.clone(),
+    )
+    .await;
+    assert_json_error(res.unwrap(), 400, "invalid_customer").await;
+    let res = send(
+        reqwest::Method::DELETE,
+        "/api/v1/contracts/AC%1BME",
+        json!({}),
+    )
+    .await;
+    assert_json_error(res.unwrap(), 400, "invalid_customer").await;
+    let res = send(
+        reqwest::Method::PUT,
+        "/api/v1/contracts/ACME",
+        json!({ "policy": "standard\u{0}" }),
+    )
+    .await;
+    assert_json_error(res.unwrap(), 400, "unknown_policy").await;
+    let reorder =
+        |part_no: &str| json!({ "engineer_id": alice.user.id, "part_no": part_no, "min_qty": 2 });
+    let path = "/api/v1/stock/reorder-point";
+    let res = send(reqwest::Method::PUT, path, reorder("FAN-\u{0}0001")).await;
+    assert_json_error(res.unwrap(), 400, "unknown_part").await;
+    // The same requests without the control characters are served.
+    let res = send(reqwest::Method::PUT, path, reorder("FAN-0001")).await;
+    assert_eq!(res.unwrap().status(), 200);
+    let res = send(reqwest::Method::PUT, "/api/v1/contracts/ACME", policy).await;
+    assert_eq!(res.unwrap().status(), 200);
 }
