@@ -75,10 +75,13 @@ pub fn App() -> impl IntoView {
                         .unwrap_or(false);
                     pwa.ios_hint.set(!dismissed);
                 }
-                if let Err(e) = sync::refresh_status(&store, state.status).await {
+                // Both at once: two reads of the first screen's path.
+                let (refreshed, session) =
+                    futures::join!(sync::refresh_status(&store, state.status), store.session());
+                if let Err(e) = refreshed {
                     state.show_error(UiError::from_store(&e));
                 }
-                match store.session().await {
+                match session {
                     Ok(Some(session)) => state.start_session(session),
                     Ok(None) => {}
                     Err(e) => state.show_error(UiError::from_store(&e)),

@@ -84,7 +84,7 @@ impl Store {
         };
         idb::commit(tx).await?;
         if cleared {
-            self.server_data_cleared().await;
+            self.server_data_cleared();
         }
         Ok(())
     }
@@ -97,7 +97,7 @@ impl Store {
         let tx = self.server_data_tx()?;
         clear_server_data_in(&tx).await?;
         idb::commit(tx).await?;
-        self.server_data_cleared().await;
+        self.server_data_cleared();
         Ok(())
     }
 
@@ -119,7 +119,7 @@ impl Store {
         };
         idb::commit(tx).await?;
         if ended {
-            self.server_data_cleared().await;
+            self.server_data_cleared();
         }
         Ok(ended)
     }
@@ -135,9 +135,9 @@ impl Store {
     }
 
     /// The in-memory copies of what a clear dropped.
-    async fn server_data_cleared(&self) {
+    fn server_data_cleared(&self) {
         self.invalidate_parts();
-        self.reload_policies().await;
+        self.forget_policies();
     }
 
     /// What `navigator.storage.persist()` answered when the app asked (`None`: not asked yet).

@@ -72,6 +72,14 @@ impl StoreError {
     }
 }
 
+/// [`Store::sync_counts`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyncCounts {
+    pub pending: u32,
+    pub last_sync: Option<DateTime<Utc>>,
+    pub rejections: Vec<RejectionRecord>,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Session {
     pub token: String,
@@ -173,8 +181,9 @@ struct Inner {
     parts: RefCell<Option<PartsIndex>>,
     /// `versionchange` listener (another tab wants to upgrade the database).
     version_change: RefCell<Option<gloo_events::EventListener>>,
-    /// SLA policies for local effects (`case.create`), refreshed after each pull.
-    policies: RefCell<Vec<SlaPolicy>>,
+    /// SLA policies for local effects (`case.create`): read when a write or a pull first
+    /// needs them (not on the first screen's path), again after a pull changed them.
+    policies: RefCell<Option<Vec<SlaPolicy>>>,
     /// The clients the last write of a user went under: a guess that lets a write read its
     /// seq counters in its first round of reads. The write checks it against what it reads.
     last_clients: Cell<Option<WriteClients>>,

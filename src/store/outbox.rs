@@ -183,6 +183,7 @@ impl Store {
         blobs: Vec<(String, Vec<u8>)>,
     ) -> Result<OutboxEntry, StoreError> {
         // Everything that is not IndexedDB happens before the transaction opens.
+        self.load_policies().await;
         for (sha, bytes) in &blobs {
             if hash_blob(bytes) != *sha {
                 return Err(StoreError::other(format!(

@@ -14,6 +14,28 @@ impl Store {
         Ok(all)
     }
 
+    /// What the status bar shows, in one round of reads: the changes waiting (every user's),
+    /// the last complete sync and the rejections, oldest first.
+    pub async fn sync_counts(&self) -> Result<SyncCounts, StoreError> {
+        let tx = self.db().transaction([META, OUTBOX, REJECTIONS]).build()?;
+        let (meta, outbox, rejections) = (
+            tx.object_store(META)?,
+            tx.object_store(OUTBOX)?,
+            tx.object_store(REJECTIONS)?,
+        );
+        let (pending, last_sync, mut rejections) = futures::try_join!(
+            idb::count(&outbox),
+            idb::get_json::<DateTime<Utc>>(&meta, skey(K_LAST_SYNC)),
+            idb::get_all_json::<RejectionRecord>(&rejections),
+        )?;
+        rejections.sort_by(|a, b| a.at.cmp(&b.at).then(a.seq.cmp(&b.seq)));
+        Ok(SyncCounts {
+            pending,
+            last_sync,
+            rejections,
+        })
+    }
+
     pub async fn last_sync(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         self.meta_get(K_LAST_SYNC).await
     }
@@ -26,6 +48,7 @@ impl Store {
     /// Applies one pull page of `client` in one transaction (see DESIGN.md, sync protocol v1).
     /// Refused whole ([`StoreErrorKind::SessionChanged`]) when `client` no longer syncs here.
     pub async fn apply_pull(&self, client: Uuid, resp: &PullResponse) -> Result<(), StoreError> {
+        self.load_policies().await;
         let tx = self
             .db()
             .transaction(with_server_data(&[META, OUTBOX]).as_slice())
@@ -170,7 +193,7 @@ impl Store {
             self.invalidate_parts();
         }
         if policies_changed {
-            self.reload_policies().await;
+            self.forget_policies();
         }
         Ok(())
     }

@@ -51,19 +51,22 @@ impl Store {
                 db,
                 parts: RefCell::new(None),
                 version_change: RefCell::new(None),
-                policies: RefCell::new(merge_policies(&[])),
+                policies: RefCell::new(None),
                 last_clients: Cell::new(None),
                 last_case: RefCell::new(None),
             }),
         };
-        store.reload_policies().await;
         Ok(store)
     }
 
-    /// Refreshes the policies local effects use. A stored record that cannot be read (written
-    /// by another build, say) must not keep the app from its local data: the device then
-    /// falls back to the built-in policies until the next pull brings readable ones.
-    pub(super) async fn reload_policies(&self) {
+    /// Reads the policies local effects use, unless they are in memory already; before the
+    /// transaction that needs them ([`Store::known_policies`]). A stored record that cannot
+    /// be read (written by another build, say) must not keep the app from its local data: the
+    /// device then falls back to the built-in policies until the next pull brings readable ones.
+    pub(super) async fn load_policies(&self) {
+        if self.inner.policies.borrow().is_some() {
+            return;
+        }
         let pulled = match self.policies().await {
             Ok(p) => p,
             Err(e) => {
@@ -73,11 +76,21 @@ impl Store {
                 Vec::new()
             }
         };
-        *self.inner.policies.borrow_mut() = merge_policies(&pulled);
+        *self.inner.policies.borrow_mut() = Some(merge_policies(&pulled));
     }
 
+    /// The stored policies changed (a pull, a clear): read again when next needed.
+    pub(super) fn forget_policies(&self) {
+        self.inner.policies.borrow_mut().take();
+    }
+
+    /// The policies [`Store::load_policies`] read (the built-in ones if it was not awaited).
     pub(super) fn known_policies(&self) -> Vec<SlaPolicy> {
-        self.inner.policies.borrow().clone()
+        self.inner
+            .policies
+            .borrow()
+            .clone()
+            .unwrap_or_else(|| merge_policies(&[]))
     }
 
     /// Closes the connection (other clones of this store become unusable).

@@ -113,23 +113,14 @@ pub async fn refresh_status(
     store: &Store,
     status: RwSignal<SyncStatus>,
 ) -> Result<(), crate::store::StoreError> {
-    let pending = store.pending_count().await;
-    let last_sync = store.last_sync().await;
-    let rejections = store.rejections().await;
+    let counts = store.sync_counts().await?;
     status.update(|s| {
-        if let Ok(p) = &pending {
-            s.pending = *p;
+        s.pending = counts.pending;
+        if counts.last_sync.is_some() {
+            s.last_sync = counts.last_sync;
         }
-        if let Ok(Some(t)) = &last_sync {
-            s.last_sync = Some(*t);
-        }
-        if let Ok(r) = &rejections {
-            s.rejections = r.clone();
-        }
+        s.rejections = counts.rejections;
     });
-    pending?;
-    last_sync?;
-    rejections?;
     Ok(())
 }
 
