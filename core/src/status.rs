@@ -135,13 +135,25 @@ pub fn check_desk(actor: &Actor, _action: DeskAction) -> Result<(), Denied> {
 /// that comes before any other answer (a repeat's no-op included), so that a stranger never
 /// learns what a case holds. Only the current assignee writes an engineer's actions.
 pub fn check_who(actor: &Actor, case: &Case, action: CaseAction) -> Result<(), Denied> {
+    who(actor, case.assignee_id, action)
+}
+
+/// `check_who` for a case that does not exist: judged as a case assigned to no one, so an
+/// engineer is answered exactly as for a case that is not theirs (`NotAssignee`, or `Role`
+/// for a manager's action) and cannot tell the two apart. A manager passes for what a manager
+/// may do (and is then told the case is missing).
+pub fn check_who_missing(actor: &Actor, action: CaseAction) -> Result<(), Denied> {
+    who(actor, None, action)
+}
+
+fn who(actor: &Actor, assignee: Option<Uuid>, action: CaseAction) -> Result<(), Denied> {
     let manager_may = action.is_manager_action()
         || matches!(action, CaseAction::CorrectTime | CaseAction::FaultAnalysis);
     match actor.role {
         Role::Manager if manager_may => Ok(()),
         Role::Manager => Err(Denied::Role),
         Role::Engineer if action.is_manager_action() => Err(Denied::Role),
-        Role::Engineer if case.assignee_id != Some(actor.user_id) => Err(Denied::NotAssignee),
+        Role::Engineer if assignee != Some(actor.user_id) => Err(Denied::NotAssignee),
         Role::Engineer => Ok(()),
     }
 }

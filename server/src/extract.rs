@@ -1,5 +1,6 @@
 //! Extractors whose rejections are our JSON errors, and the bearer-token user.
 
+use axum::body::HttpBody;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -12,7 +13,30 @@ use crate::error::ApiError;
 use crate::store::users::TokenState;
 use crate::{auth, AppState};
 
-/// `axum::Json` with JSON rejections.
+/// The most bytes the body extractors of a route read (`lib.rs` `body_limit` sets it beside
+/// axum's `DefaultBodyLimit`, which cuts a body of no declared length at the same size).
+/// Checked where the body is read, which every handler does after authorization.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+impl BodyLimit {
+    /// The limit of the route `req` was sent to.
+    pub fn of(req: &Request) -> Option<BodyLimit> {
+        req.extensions().get::<BodyLimit>().copied()
+    }
+
+    /// `req` declares a longer body (`Content-Length`): refused before a byte of it is read.
+    pub fn declared_over(self, req: &Request) -> bool {
+        req.body().size_hint().lower() > self.0 as u64
+    }
+
+    /// `413 payload_too_large`, saying what `what` may be at most.
+    pub fn refusal(self, what: &str) -> ApiError {
+        ApiError::too_large(format!("{what} may be at most {} bytes", self.0))
+    }
+}
+
+/// `axum::Json` with JSON rejections; a body over the route's `BodyLimit` is `413`.
 pub struct ApiJson<T>(pub T);
 
 impl<S, T> FromRequest<S> for ApiJson<T>
@@ -23,9 +47,13 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let limit = BodyLimit::of(&req);
+        if let Some(limit) = limit.filter(|l| l.declared_over(&req)) {
+            return Err(limit.refusal("the body"));
+        }
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(r) => Err(json_rejection(r)),
+            Err(r) => Err(json_rejection(r, limit)),
         }
     }
 }
@@ -36,10 +64,13 @@ impl<T: Serialize> IntoResponse for ApiJson<T> {
     }
 }
 
-fn json_rejection(r: JsonRejection) -> ApiError {
+fn json_rejection(r: JsonRejection, limit: Option<BodyLimit>) -> ApiError {
     let text = r.body_text();
     match r.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::too_large(text),
+        StatusCode::PAYLOAD_TOO_LARGE => match limit {
+            Some(limit) => limit.refusal("the body"),
+            None => ApiError::too_large(text),
+        },
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",

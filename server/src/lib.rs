@@ -27,7 +27,6 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 pub use demo::load_demo;
@@ -97,17 +96,17 @@ impl AppState {
 pub async fn build_app(state: AppState) -> Router {
     use routes::{auth, blobs, devices, health, manager, openapi, policies, sync};
 
-    let push = Router::new()
-        .route("/api/v1/sync/push", post(sync::push))
-        .layer(DefaultBodyLimit::max(MAX_PUSH_BYTES))
-        .layer(RequestBodyLimitLayer::new(MAX_PUSH_BYTES));
-    let blob = Router::new()
-        .route(
+    let push = body_limit(
+        Router::new().route("/api/v1/sync/push", post(sync::push)),
+        MAX_PUSH_BYTES,
+    );
+    let blob = body_limit(
+        Router::new().route(
             "/api/v1/blobs/{sha256}",
             get(blobs::get_blob).put(blobs::put_blob),
-        )
-        .layer(DefaultBodyLimit::max(blobs::MAX_BLOB_BYTES))
-        .layer(RequestBodyLimitLayer::new(blobs::MAX_BLOB_BYTES));
+        ),
+        blobs::MAX_BLOB_BYTES,
+    );
     let small = Router::new()
         .route("/api/v1/login", post(auth::login))
         .route("/api/v1/logout", post(auth::logout))
@@ -131,9 +130,8 @@ pub async fn build_app(state: AppState) -> Router {
         .route(
             "/api/v1/contracts/{customer}",
             put(policies::put_contract).delete(policies::delete_contract),
-        )
-        .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
-        .layer(RequestBodyLimitLayer::new(MAX_JSON_BYTES));
+        );
+    let small = body_limit(small, MAX_JSON_BYTES);
     let api = Router::new()
         .merge(push)
         .merge(blob)
@@ -158,6 +156,19 @@ pub async fn build_app(state: AppState) -> Router {
     with_layers(api.merge(static_files::router(&state.config.dist)))
 }
 
+/// `router`'s routes read a body of at most `max` bytes. The limit is enforced where a body is
+/// read (`extract::ApiJson`, the blob upload), and every handler names its `AuthUser` or
+/// `Manager` before that: a caller who may not use the route is answered 401 or 403 and not a
+/// byte of the body is read. A declared length over the limit is refused at once
+/// (`extract::BodyLimit`), a body of no declared length is cut at it (`DefaultBodyLimit`).
+/// No layer refuses a body before the handler runs: one that did (tower-http's
+/// `RequestBodyLimitLayer`) answered 413 before 401 and 403, and on routes that read no body.
+fn body_limit(router: Router<AppState>, max: usize) -> Router<AppState> {
+    router
+        .layer(DefaultBodyLimit::max(max))
+        .layer(axum::Extension(extract::BodyLimit(max)))
+}
+
 /// What wraps every route: JSON errors from layers, the panic catcher (a panic in one request
 /// is a JSON 500; the server unwinds, so the next request is served).
 fn with_layers(router: Router) -> Router {
@@ -167,7 +178,7 @@ fn with_layers(router: Router) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-/// Errors some layer answered on its own (e.g. the body limit's 413) become our JSON.
+/// Errors answered by something other than our handlers (the router, a layer) become our JSON.
 async fn json_errors(res: Response) -> Response {
     let status = res.status();
     let is_json = res

@@ -259,6 +259,12 @@ pub(super) fn follow_up(a: &FollowUpArgs, st: &mut Step<'_>) -> Result<Effect, R
         return Ok(Effect::NoOp);
     }
     st.authorize(CaseAction::FollowUp, "open a follow-up")?;
+    // The id is taken by another case: `conflict`, which names nothing of that case and is
+    // the same whoever holds it. That the id is taken cannot be hidden: the follow-up must be
+    // stored under the id the device chose, and answering like the repeat above (a no-op)
+    // would drop the leftover while the device believes it stored. A repeat is told apart by
+    // the parent's own list, checked first, so a retry stays a no-op whoever holds the
+    // follow-up since.
     if st.cases.contains_key(&a.new_case_id) {
         return Err(Rejection::new(
             RejectionCode::Conflict,

@@ -21,7 +21,9 @@ pub use crate::limits::{MAX_CHECKLIST_ITEMS, MAX_LINE, MAX_QTY, MAX_TEXT};
 use crate::model::*;
 pub use crate::rejection::{Rejection, RejectionCode};
 use crate::sla::SlaPolicy;
-use crate::status::{check, check_desk, check_who, Actor, CaseAction, Denied, DeskAction, Role};
+use crate::status::{
+    check, check_desk, check_who, check_who_missing, Actor, CaseAction, Denied, DeskAction, Role,
+};
 use crate::wire::WireMutation;
 pub use create::{ChecklistTemplateItem, CreateArgs, CreateInspectionArgs, FollowUpArgs};
 pub use evidence::{PhotoAddArgs, SignOffArgs};
@@ -146,15 +148,21 @@ fn from_args<T: serde::de::DeserializeOwned>(
 }
 
 /// Who may not, as a rejection (`status::check`'s verdict with a message).
-fn denied(d: Denied, what: &str, case: &Case) -> Rejection {
-    let message = match d {
-        Denied::Role => format!("your role may not {what}"),
-        Denied::NotAssignee => format!("case {} is not assigned to you", case.number),
-        Denied::Status => format!(
+///
+/// Who may act (`Role`, `NotAssignee`) is told in words that name only the id the device sent,
+/// never what the case holds (its number): a case that is not the engineer's reads exactly like
+/// one that does not exist (`case`: `None`). Only someone who passed `check_who` hears of the
+/// case's status.
+fn denied(d: Denied, what: &str, case_id: Uuid, case: Option<&Case>) -> Rejection {
+    let message = match (d, case) {
+        (Denied::Role, _) => format!("your role may not {what}"),
+        (Denied::NotAssignee, _) => format!("case {case_id} is not assigned to you"),
+        (Denied::Status, Some(case)) => format!(
             "cannot {what} while case {} is {}",
             case.number,
             case.status.as_str()
         ),
+        (Denied::Status, None) => format!("cannot {what} now"),
     };
     Rejection::new(d.code(), message)
 }
@@ -333,8 +341,18 @@ pub fn authorize(
     }
     match cases.get(&m.case_id()) {
         Some(case) => who_may(m, case, actor).map(|_| ()),
-        None => Ok(()),
+        None => who_may_missing(m, actor),
     }
+}
+
+/// `who_may` for a case that does not exist: an engineer is answered as for a case that is
+/// not theirs (before the server's lookups, which would otherwise tell the two apart); a
+/// manager may go on for what a manager may do, and `apply` says the case is missing.
+fn who_may_missing(m: &Mutation, actor: &Actor) -> Result<(), Rejection> {
+    let Some(action) = m.case_action() else {
+        return manager_only(m, actor);
+    };
+    check_who_missing(actor, action).map_err(|d| denied(d, action.describe(), m.case_id(), None))
 }
 
 fn manager_only(m: &Mutation, actor: &Actor) -> Result<(), Rejection> {
@@ -365,7 +383,7 @@ fn who_may(m: &Mutation, case: &Case, actor: &Actor) -> Result<bool, Rejection> 
         {
             Ok(true)
         }
-        Err(d) => Err(denied(d, action.describe(), case)),
+        Err(d) => Err(denied(d, action.describe(), case.id, Some(case))),
     }
 }
 
@@ -393,7 +411,8 @@ pub(crate) struct Step<'a> {
 impl Step<'_> {
     /// `status::check` on the case as it was before this mutation.
     fn authorize(&self, action: CaseAction, what: &str) -> Result<(), Rejection> {
-        check(&self.ctx.actor, self.orig, action).map_err(|d| denied(d, what, self.orig))
+        check(&self.ctx.actor, self.orig, action)
+            .map_err(|d| denied(d, what, self.orig.id, Some(self.orig)))
     }
 }
 
@@ -419,6 +438,8 @@ pub fn apply(
         _ => {}
     }
     let Some(orig) = found else {
+        // Only someone who may see every case (a manager) learns that it is missing.
+        who_may_missing(m, &ctx.actor)?;
         return Err(Rejection::new(
             RejectionCode::NotFound,
             format!("case {} not found", m.case_id()),

@@ -8,7 +8,7 @@ use chrono::Utc;
 use onsite_core::mutation::is_sha256_hex;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiPath, AuthUser};
+use crate::extract::{ApiPath, AuthUser, BodyLimit};
 use crate::store::{blobs, Conn};
 use crate::AppState;
 
@@ -39,13 +39,14 @@ fn check_hash(sha256: &str) -> ApiResult<()> {
 }
 
 #[utoipa::path(put, path = "/api/v1/blobs/{sha256}", summary = "Store bytes under their SHA-256 (idempotent), at most 10 MiB", tag = "blobs",
+    description = "Answered after authorization: no token is 401 whatever the body, and the body is measured only then. 201 and 200 say only what this user did before: whether anyone else stored the same bytes is not answered.",
     params(("sha256" = String, Path, pattern = "^[0-9a-f]{64}$")),
     request_body(content = inline(BlobBytes), content_type = "application/octet-stream"),
     responses(
-        (status = 201, description = "Stored"),
-        (status = 200, description = "Already stored"),
+        (status = 201, description = "Stored: this user's first upload of these bytes (whether or not another user stored them before)"),
+        (status = 200, description = "Already stored by this user: a repeat, not counted against the quota again"),
         (status = 400, description = "hash_mismatch, invalid_hash or invalid_path"),
-        (status = 413, description = "payload_too_large: over 10 MiB"),
+        (status = 413, description = "payload_too_large: over 10 MiB (a declared Content-Length over it is refused before the body is read)"),
         (status = 429, description = "upload_quota: over the per-user upload quota of 24 hours; see Retry-After"),
     ))]
 pub async fn put_blob(
@@ -55,9 +56,15 @@ pub async fn put_blob(
     req: Request,
 ) -> ApiResult<StatusCode> {
     check_hash(&sha256)?;
+    // The body is read only now, after authorization; at most MAX_BLOB_BYTES of it (the
+    // route's `DefaultBodyLimit`), and not at all when its declared length is over.
+    let limit = BodyLimit(MAX_BLOB_BYTES);
+    if limit.declared_over(&req) {
+        return Err(limit.refusal("a blob"));
+    }
     let body = Bytes::from_request(req, &state).await.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::too_large(format!("a blob may be at most {MAX_BLOB_BYTES} bytes"))
+            limit.refusal("a blob")
         } else {
             ApiError::bad_request("invalid_body", r.body_text())
         }
@@ -86,13 +93,11 @@ pub async fn put_blob(
         return Ok(StatusCode::OK);
     }
     within_quota(&state, &mut tx, user.user_id, body.len(), now).await?;
-    let created = blobs::insert(&mut tx, &sha256, &body, user.user_id, now).await?;
+    // This user's first upload of the hash: 201 whether or not the bytes were stored already
+    // (by someone else), which is not this user's to learn.
+    blobs::insert(&mut tx, &sha256, &body, user.user_id, now).await?;
     tx.commit().await?;
-    Ok(if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    })
+    Ok(StatusCode::CREATED)
 }
 
 /// `429 upload_quota` when `size` more bytes would take the user past the upload quota.

@@ -61,6 +61,10 @@ impl Modify for Errors {
                 ErrorBody::name(),
             ))))
             .build();
+        let too_large = format!(
+            "payload_too_large: a body over {} KiB",
+            crate::MAX_JSON_BYTES / 1024
+        );
         for item in doc.paths.paths.values_mut() {
             let path_params = item.parameters.as_ref().is_some_and(|p| !p.is_empty());
             for op in operations(item) {
@@ -89,8 +93,10 @@ impl Modify for Errors {
                 if secured {
                     add("401", "unauthorized (missing or unknown token), session_revoked (logged out or revoked by a manager) or session_expired (unused for 30 days)");
                 }
+                // Only where a body is read, after authorization (`lib.rs` `body_limit`): an
+                // operation that reads no body leaves whatever it is sent unread.
                 if has_body {
-                    add("413", "payload_too_large");
+                    add("413", &too_large);
                 }
                 if has_params {
                     add(

@@ -19,15 +19,16 @@ pub async fn exists(conn: &mut Conn, sha256: &str) -> Result<bool, sqlx::Error> 
     .map(|n| n != 0)
 }
 
-/// Store a blob and note this user's upload; `false` when the bytes were already there.
+/// Store a blob (unless the bytes are there already) and note this user's upload. Whether
+/// they were there is not returned: it would tell the uploader what someone else stored.
 pub async fn insert(
     conn: &mut Conn,
     sha256: &str,
     bytes: &[u8],
     uploaded_by: Uuid,
     now: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
         "INSERT INTO blobs (sha256, bytes, size, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (sha256) DO NOTHING",
     )
@@ -38,8 +39,7 @@ pub async fn insert(
     .bind(ts(now))
     .execute(&mut *conn)
     .await?;
-    note_upload(conn, sha256, bytes.len(), uploaded_by, now).await?;
-    Ok(done.rows_affected() == 1)
+    note_upload(conn, sha256, bytes.len(), uploaded_by, now).await
 }
 
 /// This user has shown they hold these bytes (uploaded them).

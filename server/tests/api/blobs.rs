@@ -40,6 +40,27 @@ async fn putting_a_blob_twice_is_201_then_200() {
     assert_eq!(res.bytes().await.unwrap().to_vec(), bytes);
 }
 
+/// Whether someone else stored the same bytes is not the uploader's to learn: each user's
+/// first upload of a hash is 201, whether or not the bytes were there; only their own repeat
+/// is 200.
+#[tokio::test]
+async fn a_first_upload_is_201_whoever_stored_the_bytes_before() {
+    let app = spawn_with(Seed::team()).await;
+    let alice = app.login("alice").await;
+    let bob = app.login("bob").await;
+    let manager = app.login("manager").await;
+    let bytes = png(4);
+    let hash = sha(&bytes);
+    for (who, first) in [(&alice, 201), (&bob, 201), (&manager, 201)] {
+        let res = app.put_blob(who, &hash, bytes.clone()).await;
+        assert_eq!(res.status(), first, "{}'s first upload", who.user.name);
+    }
+    for who in [&alice, &bob, &manager] {
+        let res = app.put_blob(who, &hash, bytes.clone()).await;
+        assert_eq!(res.status(), 200, "{}'s repeat", who.user.name);
+    }
+}
+
 #[tokio::test]
 async fn blobs_are_readable_by_those_who_work_the_case() {
     let app = spawn_with(Seed::team()).await;

@@ -1,6 +1,6 @@
 use serde_json::Value;
 
-use crate::helpers::{assert_json_error, spawn_empty_app};
+use crate::helpers::{assert_json_error, assert_raw_error, spawn_empty_app};
 use crate::seed::{spawn_with, Seed};
 
 #[tokio::test]
@@ -58,6 +58,139 @@ async fn an_oversized_push_is_413_json() {
         .await
         .unwrap();
     assert_json_error(res, 413, "payload_too_large").await;
+}
+
+/// A body over every limit: declared in the head, never sent.
+const HUGE: &str = "Content-Length: 20000000";
+
+/// Authorization comes before any other answer, "too large" included: a body is measured only
+/// once the caller may use the route, and never read before. The bodies here are declared
+/// (`Content-Length`) or announced (chunked) but never sent, so every answer below was given
+/// without reading one.
+#[tokio::test]
+async fn an_oversized_body_is_refused_only_after_authorization() {
+    let app = spawn_with(Seed::new().engineer("alice").manager("manager")).await;
+    let alice = app.login("alice").await;
+    let manager = app.login("manager").await;
+    let blob = format!("/api/v1/blobs/{}", "a".repeat(64));
+    let json = "Content-Type: application/json";
+    let octets = "Content-Type: application/octet-stream";
+
+    // No token: 401, whatever the body.
+    for head in [
+        format!("PUT {blob} HTTP/1.1\r\n{octets}\r\n{HUGE}"),
+        format!("PUT {blob} HTTP/1.1\r\n{octets}\r\nTransfer-Encoding: chunked"),
+        format!("POST /api/v1/sync/push HTTP/1.1\r\n{json}\r\n{HUGE}"),
+        format!("PUT /api/v1/sla/policies/standard HTTP/1.1\r\n{json}\r\n{HUGE}"),
+    ] {
+        let answer = app.raw_request(&head, vec![]).await;
+        assert_raw_error(&answer, 401, "unauthorized");
+    }
+
+    // An engineer on a manager's route: 403, whatever the body.
+    for route in [
+        "PUT /api/v1/sla/policies/standard",
+        "PUT /api/v1/stock/reorder-point",
+        "PUT /api/v1/contracts/Acme",
+    ] {
+        let head = format!(
+            "{route} HTTP/1.1\r\nAuthorization: Bearer {}\r\n{json}\r\n{HUGE}",
+            alice.token
+        );
+        assert_raw_error(&app.raw_request(&head, vec![]).await, 403, "forbidden");
+    }
+
+    // Allowed and too large: 413 at once from the declared length, the body left unread.
+    for (token, route, content_type) in [
+        (&alice.token, format!("PUT {blob}"), octets),
+        (&alice.token, "POST /api/v1/sync/push".to_string(), json),
+        (
+            &manager.token,
+            "PUT /api/v1/sla/policies/standard".to_string(),
+            json,
+        ),
+        (
+            &manager.token,
+            "PUT /api/v1/stock/reorder-point".to_string(),
+            json,
+        ),
+    ] {
+        let head = format!(
+            "{route} HTTP/1.1\r\nAuthorization: Bearer {token}\r\n{content_type}\r\n{HUGE}"
+        );
+        let answer = app.raw_request(&head, vec![]).await;
+        assert_raw_error(&answer, 413, "payload_too_large");
+        let message = answer.body["message"].as_str().unwrap();
+        assert!(message.contains("at most"), "{route}: {message}");
+    }
+
+    // A route that reads no body never answers 413: what it is sent is left unread (the
+    // document lists 413 only for operations with a request body).
+    let head = format!(
+        "GET /api/v1/sla/policies HTTP/1.1\r\nAuthorization: Bearer {}\r\n{HUGE}",
+        alice.token
+    );
+    let answer = app.raw_request(&head, vec![]).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert!(answer.body.is_array(), "{answer:?}");
+}
+
+/// A body of no declared length (chunked) is read only once the caller is authorized, and
+/// only up to the route's limit: nobody streams an unbounded body into the server.
+#[tokio::test]
+async fn a_streamed_body_is_cut_at_the_limit() {
+    let app = spawn_with(Seed::new().engineer("alice")).await;
+    let alice = app.login("alice").await;
+    let mut body = Vec::new();
+    let chunk = vec![b' '; 64 * 1024];
+    for _ in 0..(2 * onsite_server::MAX_PUSH_BYTES / chunk.len()) {
+        body.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        body.extend_from_slice(&chunk);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(b"0\r\n\r\n");
+    let head = format!(
+        "POST /api/v1/sync/push HTTP/1.1\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked",
+        alice.token
+    );
+    let answer = app.raw_request(&head, body).await;
+    assert_raw_error(&answer, 413, "payload_too_large");
+}
+
+/// 413 is documented exactly where the server can answer it: the operations that read a
+/// request body (the others never read one, so nothing they are sent is too large).
+#[tokio::test]
+async fn payload_too_large_is_documented_where_a_body_is_read() {
+    let doc = onsite_server::routes::openapi::document();
+    let mut with_body = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(responses) = op["responses"].as_object() else {
+                continue;
+            };
+            let reads_body = op.get("requestBody").is_some();
+            assert_eq!(
+                responses.contains_key("413"),
+                reads_body,
+                "{method} {path}: 413 documented iff a body is read"
+            );
+            if reads_body {
+                with_body.push(format!("{method} {path}"));
+            }
+        }
+    }
+    with_body.sort();
+    assert_eq!(
+        with_body,
+        [
+            "post /api/v1/login",
+            "post /api/v1/sync/push",
+            "put /api/v1/blobs/{sha256}",
+            "put /api/v1/contracts/{customer}",
+            "put /api/v1/sla/policies/{name}",
+            "put /api/v1/stock/reorder-point",
+        ]
+    );
 }
 
 #[tokio::test]

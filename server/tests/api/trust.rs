@@ -170,6 +170,64 @@ async fn a_repeat_from_someone_else_is_refused_before_the_no_op() {
     assert_eq!(code(&reason), "forbidden_role", "{reason}");
 }
 
+/// An engineer cannot tell a case that does not exist from another engineer's: a change to
+/// either is rejected with the same code and message (the id the device sent, no case
+/// number), before the server's own lookups (an unknown part, a missing blob), and the
+/// rejections synced back match too. A manager is told the case is missing.
+#[tokio::test]
+async fn an_engineer_cannot_tell_a_missing_case_from_anothers() {
+    let app = spawn_with(with_a_part()).await;
+    let bobs = in_progress(&app, "bob").await;
+    let missing = Uuid::new_v4();
+    let mut alice = app.login("alice").await;
+    let mut manager = app.login("manager").await;
+    let number = case_as_manager(&app, &manager, bobs).await.number;
+    type Args = fn(Uuid) -> Value;
+    let changes: [(&str, Args); 5] = [
+        ("case.report", |id| json!({ "case_id": id, "symptom": "x" })),
+        ("case.accept", |id| json!({ "case_id": id })),
+        ("part.use", |id| {
+            json!({ "case_id": id, "usage_id": Uuid::new_v4(), "part_no": "NOT-IN-CATALOG",
+                "qty": 1, "returned_defective": false })
+        }),
+        (
+            "photo.add",
+            |id| json!({ "case_id": id, "photo_id": Uuid::new_v4(), "sha256": "b".repeat(64) }),
+        ),
+        (
+            "case.follow_up",
+            |id| json!({ "case_id": id, "new_case_id": Uuid::new_v4(), "leftover": "x" }),
+        ),
+    ];
+    for (name, args) in changes {
+        let theirs = app.push_rejected(&mut alice, name, args(bobs)).await;
+        let unknown = app.push_rejected(&mut alice, name, args(missing)).await;
+        assert_eq!(code(&unknown), "not_assignee", "{name}: {unknown}");
+        assert_eq!(
+            theirs.replace(&bobs.to_string(), &missing.to_string()),
+            unknown,
+            "{name}"
+        );
+        assert!(!theirs.contains(&number), "{name}: {theirs}");
+    }
+    let rejections = app.snapshot(&alice).await.rejections;
+    assert_eq!(rejections.len(), 2 * changes.len());
+    for pair in rejections.chunks(2) {
+        assert_eq!(pair[0].code, pair[1].code);
+        assert_eq!(
+            pair[0]
+                .message
+                .replace(&bobs.to_string(), &missing.to_string()),
+            pair[1].message
+        );
+    }
+    // A manager, who sees every case, is told it is missing.
+    let reason = app
+        .push_rejected(&mut manager, "case.close", json!({ "case_id": missing }))
+        .await;
+    assert_eq!(code(&reason), "not_found", "{reason}");
+}
+
 #[tokio::test]
 async fn naming_someone_elses_blob_grants_nothing() {
     let app = spawn_with(Seed::team()).await;
@@ -193,8 +251,9 @@ async fn naming_someone_elses_blob_grants_nothing() {
         .await;
     assert_eq!(code(&reason), "blob_missing", "{reason}");
     assert_json_error(app.get_blob(&bob, &hash).await, 403, "forbidden").await;
-    // Bob shows he holds the bytes by uploading them: then he may name them.
-    assert_eq!(app.put_blob(&bob, &hash, signature).await.status(), 200);
+    // Bob shows he holds the bytes by uploading them: then he may name them. His first
+    // upload is 201 like any other (that alice stored them is not his to learn).
+    assert_eq!(app.put_blob(&bob, &hash, signature).await.status(), 201);
     app.push_applied(
         &mut bob,
         "photo.add",
