@@ -1,0 +1,106 @@
+//! Who may act on a case that does not exist: an engineer cannot tell it from another's.
+
+mod common;
+
+use common::*;
+use onsite_core::mutation::*;
+use uuid::Uuid;
+
+#[test]
+fn a_missing_case_reads_like_another_engineers_case() {
+    let mut w = World::in_progress();
+    let missing = Uuid::from_u128(0xdead);
+    let number = w.case().number.clone();
+    for (theirs, unknown) in onsite_core::examples::every_variant(CASE)
+        .into_iter()
+        .zip(onsite_core::examples::every_variant(missing))
+    {
+        let name = theirs.name();
+        let same = |a: &Rejection, b: &Rejection| {
+            assert_eq!(a.code, b.code, "{name}: {a} / {b}");
+            assert_eq!(
+                a.message.replace(&CASE.to_string(), &missing.to_string()),
+                b.message,
+                "{name}"
+            );
+            for r in [a, b] {
+                assert!(!r.message.contains(&number), "{name}: {r}");
+                assert!(!r.message.contains("SR-"), "{name}: {r}");
+            }
+        };
+        let a = authorize(&theirs, &w.cases, &bob()).expect_err(name);
+        let b = authorize(&unknown, &w.cases, &bob()).expect_err(name);
+        same(&a, &b);
+        assert!(
+            matches!(
+                a.code,
+                RejectionCode::NotAssignee | RejectionCode::ForbiddenRole
+            ),
+            "{name}: {a}"
+        );
+        let a = w.run(bob(), theirs.clone()).expect_err(name);
+        let b = w.run(bob(), unknown.clone()).expect_err(name);
+        same(&a, &b);
+    }
+
+    // A manager: what no manager may do is refused for the role first; the rest is missing.
+    let m = Mutation::Close(CaseRef { case_id: missing });
+    assert_eq!(authorize(&m, &w.cases, &manager()), Ok(()));
+    let r = w.run(manager(), m).unwrap_err();
+    assert_eq!(r.code, RejectionCode::NotFound, "{r}");
+    let r = w
+        .run(manager(), Mutation::Accept(CaseRef { case_id: missing }))
+        .unwrap_err();
+    assert_eq!(r.code, RejectionCode::ForbiddenRole, "{r}");
+}
+
+/// A follow-up names a new case id of the device's choosing. A repeat (the parent lists it)
+/// is a no-op, whoever holds the new case since; an id taken by any other case is a
+/// `conflict` that says nothing of that case, the same whether it is the engineer's own or
+/// another's.
+#[test]
+fn a_follow_up_id_taken_is_a_conflict_that_names_nothing() {
+    let mut w = World::in_progress();
+    let follow_up = |new_case_id| {
+        Mutation::FollowUp(FollowUpArgs {
+            case_id: CASE,
+            new_case_id,
+            leftover: "second battery string".into(),
+        })
+    };
+    let new_id = Uuid::from_u128(200);
+    w.ok(alice(), follow_up(new_id));
+    // The follow-up goes to bob; alice's device sends hers again: still a no-op.
+    w.ok(
+        manager(),
+        Mutation::Assign(AssignArgs {
+            case_id: new_id,
+            engineer_id: BOB,
+        }),
+    );
+    assert!(w.run(alice(), follow_up(new_id)).unwrap().is_noop());
+
+    let bobs = Uuid::from_u128(300);
+    w.ok(manager(), Mutation::Create(create_args(bobs, 3)));
+    w.ok(
+        manager(),
+        Mutation::Assign(AssignArgs {
+            case_id: bobs,
+            engineer_id: BOB,
+        }),
+    );
+    let own = Uuid::from_u128(301);
+    w.ok(manager(), Mutation::Create(create_args(own, 3)));
+    w.ok(
+        manager(),
+        Mutation::Assign(AssignArgs {
+            case_id: own,
+            engineer_id: ALICE,
+        }),
+    );
+    let to_bobs = w.run(alice(), follow_up(bobs)).unwrap_err();
+    let to_own = w.run(alice(), follow_up(own)).unwrap_err();
+    assert_eq!(to_bobs, to_own);
+    assert_eq!(to_bobs.code, RejectionCode::Conflict);
+    assert!(!to_bobs.message.contains("SR-"), "{to_bobs}");
+}
