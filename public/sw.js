@@ -4,7 +4,6 @@
 const VERSION = "dev"; const PRECACHE = []; /*__PRECACHE__*/
 const CACHE = "onsite-" + VERSION;
 const PRECACHED = new Set(PRECACHE);
-const NAVIGATION_TIMEOUT_MS = 3000;
 
 self.addEventListener("install", (event) => {
   // No skipWaiting here: a new build waits until the page's update banner says so.
@@ -34,22 +33,14 @@ function shell() {
   return caches.open(CACHE).then((cache) => cache.match("/index.html"));
 }
 
-// Network first (a deploy is picked up on the next start), the cached shell when the network
-// fails, answers 5xx or takes longer than NAVIGATION_TIMEOUT_MS. The network copy is never
-// cached: the shell in the cache must match the hashed files cached with it.
+// This worker's own shell, so a page and every file it loads are of one build: the lazy
+// pages' files (split_*, chunk_*, __wasm_split.js) keep their names from build to build, and a
+// newer index.html from the network would load them from this older cache. A deploy reaches
+// the device as a new worker, which the page offers as an update (src/pwa.rs); the network
+// only when the cache has no shell.
 async function navigate(request) {
-  const network = fetch(request);
-  network.catch(() => {}); // may lose the race below and fail later
-  const timeout = new Promise((resolve) => setTimeout(resolve, NAVIGATION_TIMEOUT_MS, null));
-  let res = null;
-  try {
-    res = await Promise.race([network, timeout]);
-  } catch (e) {
-    res = null;
-  }
-  if (res && res.status < 500) return res;
   const cached = await shell();
-  return cached || res || network;
+  return cached || fetch(request);
 }
 
 self.addEventListener("fetch", (event) => {

@@ -90,9 +90,12 @@ pub fn start(state: AppState, pwa: Pwa) {
     let Some(container) = sw_container() else {
         return;
     };
-    EventListener::new(&container, "controllerchange", |_| {
-        // Only when the user asked: the first install also changes the controller.
-        if RELOAD_ON_CONTROLLER_CHANGE.with(|r| r.get()) {
+    // A page runs the build its worker served it: when another worker takes over (the user
+    // took the update here or in another tab), the page reloads into that build, whose files
+    // are the only ones left. Not when the first worker takes over a first visit's page.
+    let controlled = Cell::new(has_controller());
+    EventListener::new(&container, "controllerchange", move |_| {
+        if controlled.replace(true) || RELOAD_ON_CONTROLLER_CHANGE.with(|r| r.get()) {
             reload();
         }
     })
@@ -122,19 +125,16 @@ fn watch_registration(reg: ServiceWorkerRegistration, pwa: Pwa) {
     if reg.waiting().is_some() && has_controller() {
         pwa.update_ready.set(true);
     }
+    // A new build may already be installing (the browser looked when the page was opened,
+    // before this ran): its `updatefound` has passed.
+    if let Some(worker) = reg.installing() {
+        watch_installing(worker, pwa);
+    }
     let r = reg.clone();
     EventListener::new(&reg, "updatefound", move |_| {
-        let Some(worker) = r.installing() else {
-            return;
-        };
-        let w = worker.clone();
-        EventListener::new(&worker, "statechange", move |_| {
-            // Installed while a worker controls the page = a new build is waiting.
-            if w.state() == ServiceWorkerState::Installed && has_controller() {
-                pwa.update_ready.set(true);
-            }
-        })
-        .forget();
+        if let Some(worker) = r.installing() {
+            watch_installing(worker, pwa);
+        }
     })
     .forget();
 
@@ -158,6 +158,17 @@ fn watch_registration(reg: ServiceWorkerRegistration, pwa: Pwa) {
         }
     }
     gloo_timers::callback::Interval::new(UPDATE_EVERY_MS, check_for_update).forget();
+}
+
+/// Installed while a worker controls the page = a new build is waiting: offer it.
+fn watch_installing(worker: web_sys::ServiceWorker, pwa: Pwa) {
+    let w = worker.clone();
+    EventListener::new(&worker, "statechange", move |_| {
+        if w.state() == ServiceWorkerState::Installed && has_controller() {
+            pwa.update_ready.set(true);
+        }
+    })
+    .forget();
 }
 
 /// Asks the browser to look for a new `/sw.js` (a new build). Failures (offline) are fine.

@@ -280,3 +280,36 @@ test('a new build shows the update banner and taking it keeps the queued change,
   await page.goto(`${server.baseURL}/stock`);
   await expect(byId(page, 'stock-row').first()).toBeVisible();
 });
+
+test('after a deploy every tab runs the build its worker holds until the update is taken, then every tab runs the new one', async ({ server, page, context }) => {
+  const current = builtVersion(server.dist);
+  const next = builtVersion(distNext);
+  await loginAsAlice(page, server.baseURL);
+  await waitForServiceWorker(page);
+  const second = await context.newPage();
+  await second.goto(`${server.baseURL}/settings`);
+  await expect(byId(second, 'app-version')).toHaveText(current.meta);
+
+  // A new release is deployed. A start with the network still gets the build the worker holds
+  // (the lazy pages' files keep their names from build to build: a newer page would load them
+  // from the older cache), its lazy pages open, and the new build is offered.
+  await server.kill();
+  server.dist = distNext;
+  await server.spawn();
+  await page.goto(`${server.baseURL}/settings`);
+  await expect(byId(page, 'app-version')).toHaveText(current.meta);
+  await page.goto(`${server.baseURL}/stock`);
+  await expect(byId(page, 'stock-row').first()).toBeVisible();
+  await expect(byId(page, 'update-banner')).toBeVisible({ timeout: 60_000 });
+
+  // Taken in one tab, the update reloads the other tab too: its files are gone with the old
+  // worker's cache.
+  const reloaded = second.waitForEvent('load', { timeout: 60_000 });
+  await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), byId(page, 'update-apply').click()]);
+  await reloaded;
+  await expect(byId(second, 'app-version')).toHaveText(next.meta);
+  await page.goto(`${server.baseURL}/settings`);
+  await expect(byId(page, 'app-version')).toHaveText(next.meta);
+  await second.goto(`${server.baseURL}/stock`);
+  await expect(byId(second, 'stock-row').first()).toBeVisible();
+});
