@@ -292,6 +292,13 @@ pub fn use_app() -> AppState {
     expect_context::<AppState>()
 }
 
+/// Signing out ([`AppState::logout`]) as an `Action`: a button that runs it is disabled while
+/// it runs, so a second tap does not sign out twice.
+pub fn use_logout() -> Action<(), ()> {
+    let state = use_app();
+    Action::new_local(move |_: &()| state.logout())
+}
+
 /// Ask the browser to keep our IndexedDB data under storage pressure, once (the answer is
 /// remembered in the store's meta); later starts only read the current state. A refusal on
 /// the first ask shows a notice; the settings page explains it.
@@ -311,8 +318,9 @@ fn request_persistence(state: AppState) {
                 let answer = crate::browser::storage_persist().await;
                 state.persisted.set(answer);
                 if let Some(granted) = answer {
+                    // Not saved: the app would ask again at the next start; say why now.
                     if let Err(e) = store.set_persist_answer(granted).await {
-                        leptos::logging::warn!("could not remember the persist answer: {e}");
+                        state.show_error(UiError::from_store(&e));
                     }
                     state.persist_notice.set(!granted);
                 }

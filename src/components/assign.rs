@@ -141,9 +141,10 @@ pub fn AssignForm(
                     {engineers.into_iter().map(|e| {
                         let v = e.id.to_string();
                         let sel = picked.get_untracked() == v;
-                        let label = match &e.name {
-                            Some(name) => i18n.tf("assign.option_named", &[("name", name.clone()), ("n", e.open_cases.to_string())]),
-                            None => i18n.tf("assign.option", &[("id", short_id(e.id)), ("n", e.open_cases.to_string())]),
+                        let (name, id, open) = (e.name.clone(), e.id, e.open_cases);
+                        let label = move || match &name {
+                            Some(name) => i18n.tf("assign.option_named", &[("name", name.clone()), ("n", open.to_string())]),
+                            None => i18n.tf("assign.option", &[("id", short_id(id)), ("n", open.to_string())]),
                         };
                         view! { <option value=v selected=sel>{label}</option> }
                     }).collect_view()}

@@ -65,7 +65,7 @@ pub fn FaultAnalysisForm(
             <h2>{i18n.text("fault.title")}</h2>
             <p class="muted">
                 {match recorded {
-                    Some(t) => i18n.tf("fault.recorded_at", &[("t", t)]).into_any(),
+                    Some(t) => (move || i18n.tf("fault.recorded_at", &[("t", t.clone())])).into_any(),
                     None => i18n.text("fault.needed").into_any(),
                 }}
             </p>

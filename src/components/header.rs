@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::i18n::{use_i18n, Lang};
+use crate::i18n::use_i18n;
 use crate::state::{use_app, UiError};
 
 /// EN / 中文 switch.
@@ -17,10 +17,7 @@ pub fn LangToggle() -> impl IntoView {
             on:click=move |_| i18n.toggle(move || state.show_error(UiError::new("i18n.missing")))
             title=i18n.text("header.language")
         >
-            {move || match i18n.lang.get() {
-                Lang::En => "中文",
-                Lang::Zh => "EN",
-            }}
+            {move || i18n.t("header.other_lang")}
         </button>
     }
 }
@@ -30,6 +27,7 @@ pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let user = move || state.session.with(|s| s.as_ref().map(|s| s.user.clone()));
+    let signing_out = crate::state::use_logout();
     let logout = move |_| {
         let pending = state.status.with_untracked(|s| s.pending);
         if pending > 0 {
@@ -41,7 +39,7 @@ pub fn Header() -> impl IntoView {
                 return;
             }
         }
-        leptos::task::spawn_local(state.logout());
+        signing_out.dispatch(());
     };
     view! {
         <header class="app-header">
@@ -74,6 +72,7 @@ pub fn Header() -> impl IntoView {
                 <LangToggle />
                 <Show when=move || user().is_some()>
                     <button class="btn btn-ghost btn-icon" data-testid="logout" on:click=logout
+                        disabled=move || signing_out.pending().get()
                         aria-label=i18n.text("header.logout") title=i18n.text("header.logout")>
                         <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                             <path d="M17 7l-1.41 1.41L18.17 11H8v2h10.17l-2.58 2.58L17 17l5-5zM4 5h8V3H4c-1.1 0-2 .9-2 2v14c0 1.1.9 2 2 2h8v-2H4V5z" />

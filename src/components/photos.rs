@@ -347,7 +347,7 @@ pub fn Photos(case_id: Uuid, photos: Vec<Photo>, can_add: bool) -> impl IntoView
 pub fn BlobImg(
     sha256: String,
     testid: &'static str,
-    #[prop(optional)] alt: String,
+    #[prop(optional, into)] alt: Signal<String>,
     #[prop(optional)] class: &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();

@@ -110,8 +110,9 @@ pub fn AppIosInstallHint() -> impl IntoView {
     let on_dismiss = Callback::new(move |_| {
         if let Some(store) = state.store() {
             leptos::task::spawn_local(async move {
+                // Not saved: the hint would come back at the next start; say why now.
                 if let Err(e) = store.set_setting(pwa::IOS_HINT_DISMISSED, &true).await {
-                    leptos::logging::warn!("could not remember the dismissed hint: {e}");
+                    state.show_error(crate::state::UiError::from_store(&e));
                 }
             });
         }

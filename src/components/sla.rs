@@ -162,7 +162,13 @@ pub fn SlaCard(case: Case) -> impl IntoView {
         let name = policy_for_targets.clone();
         async move {
             let store = store?;
-            let records = store.policies().await.ok()?;
+            let records = match store.policies().await {
+                Ok(r) => r,
+                Err(e) => {
+                    state.show_error(crate::state::UiError::from_store(&e));
+                    return None;
+                }
+            };
             records
                 .into_iter()
                 .find(|r| r.policy.name == name)

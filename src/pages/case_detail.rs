@@ -11,7 +11,7 @@ use crate::components::{
     FaultAnalysisForm, Labour, PastFixes, Photos, SeverityBadge, SlaCard, StatusBadge,
     TimeLeftBadge,
 };
-use crate::hooks::{use_case, use_case_id, CaseLoad};
+use crate::hooks::{use_case, use_case_id, use_user_names, CaseLoad};
 use crate::i18n::{use_i18n, I18n};
 use crate::state::use_app;
 
@@ -92,8 +92,19 @@ fn field(i18n: I18n, key: &'static str, value: impl IntoView + 'static) -> impl 
 
 /// A timeline entry's detail as the user reads it: the codes onsite-core writes (statuses,
 /// tiers, checklist results, minutes) in the user's language; free text as typed.
+/// A user's name as this device knows it, else the short form of their id.
+fn name_of(
+    names: Signal<std::collections::BTreeMap<uuid::Uuid, String>>,
+    id: uuid::Uuid,
+) -> String {
+    names
+        .with(|n| n.get(&id).cloned())
+        .unwrap_or_else(|| short_id(id))
+}
+
 fn timeline_detail(
     i18n: I18n,
+    names: Signal<std::collections::BTreeMap<uuid::Uuid, String>>,
     checklist: &[onsite_core::ChecklistItem],
     event: &str,
     d: String,
@@ -102,6 +113,11 @@ fn timeline_detail(
         .split_once(": ")
         .map(|(a, b)| (a.to_string(), b.to_string()));
     match (event, split) {
+        // "<engineer id>"
+        ("case.assign", None) if d.parse::<uuid::Uuid>().is_ok() => {
+            let id = d.parse::<uuid::Uuid>().unwrap_or_default();
+            view! { <span class="detail">{move || name_of(names, id)}</span> }.into_any()
+        }
         // "<tier>: <reason>"
         ("case.escalate", Some((n, reason))) if n.parse::<u8>().is_ok() => {
             let key = format!("escalate.tier.{n}");
@@ -177,7 +193,7 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
     });
     let email = c.customer.email.clone().map(|e| {
         let href = format!("mailto:{e}");
-        view! { <a href=href>{e}</a> }
+        view! { <a href=href class="link-tap">{e}</a> }
     });
     let warranty = match c.product.warranty_until {
         Some(until) => {
@@ -194,7 +210,7 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
             view! {
                 <span class=class data-testid="warranty">{i18n.text(key)}</span>
                 " "
-                {i18n.tf("case.until", &[("d", until.to_string())])}
+                {move || i18n.tf("case.until", &[("d", until.to_string())])}
             }
             .into_any()
         }
@@ -210,6 +226,7 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
         .map(|a| format!("{} – {}", local_time(a.start), local_time(a.end)));
     let sign_off = c.sign_off.clone();
     let me = actor.user_id;
+    let names = use_user_names();
     let can_log = check(&actor, c, CaseAction::LogTime).is_ok();
     let can_correct = check(&actor, c, CaseAction::CorrectTime).is_ok();
     let can_photo = check(&actor, c, CaseAction::AddPhoto).is_ok();
@@ -223,16 +240,19 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
         .into_iter()
         .map(|t| {
             let ev_key = format!("event.{}", t.event);
-            let who = if t.actor_id == me {
-                i18n.t("timeline.you").to_string()
-            } else {
-                short_id(t.actor_id)
+            let actor_id = t.actor_id;
+            let who = move || {
+                if actor_id == me {
+                    i18n.t("timeline.you").to_string()
+                } else {
+                    name_of(names, actor_id)
+                }
             };
             let synced = t.server_time.is_some();
             view! {
                 <li class="timeline-entry" data-testid="timeline-entry" data-synced=synced.to_string()>
                     <span class="ev">{move || i18n.t(&ev_key)}</span>
-                    {t.detail.clone().map(|d| timeline_detail(i18n, &checklist, &t.event, d))}
+                    {t.detail.clone().map(|d| timeline_detail(i18n, names, &checklist, &t.event, d))}
                     <span class="meta">
                         {who} " · " {local_time(t.client_time)} " · "
                         <span class=if synced { "badge ok" } else { "badge warn" }>
@@ -338,7 +358,10 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
                     {match sign_off {
                         Some(s) => view! {
                             <p data-testid="signed-by">
-                                {i18n.tf("sign.signed_by", &[("name", s.signer_name.clone()), ("t", local_time(s.signed_at))])}
+                                {
+                                    let (name, at) = (s.signer_name.clone(), local_time(s.signed_at));
+                                    move || i18n.tf("sign.signed_by", &[("name", name.clone()), ("t", at.clone())])
+                                }
                             </p>
                             {s.unsigned_reason.clone().map(|r| view! { <p class="muted">{i18n.text("sign.unsigned")} ": " {r}</p> })}
                         }

@@ -86,7 +86,10 @@ fn UsageList(case: Case, can_correct: bool) -> impl IntoView {
                         <strong>{u.part_no.clone()}</strong>
                         <span class="qty">
                             "× " <span data-testid="usage-net-qty">{net}</span>
-                            {corrected.then(|| view! { <small class="muted">{i18n.tf("parts.was", &[("n", u.qty.to_string())])}</small> })}
+                            {corrected.then(|| {
+                                let was = u.qty;
+                                view! { <small class="muted">{move || i18n.tf("parts.was", &[("n", was.to_string())])}</small> }
+                            })}
                         </span>
                     </div>
                     <div class="usage-meta muted">
@@ -98,10 +101,10 @@ fn UsageList(case: Case, can_correct: bool) -> impl IntoView {
                     {can_correct.then(|| view! {
                         <div class="usage-correct">
                             <span class="muted">{i18n.text("parts.correct")}</span>
-                            <button class="btn" data-testid="usage-dec" aria-label="-1"
+                            <button class="btn" data-testid="usage-dec" aria-label=move || i18n.t("parts.qty_dec")
                                 disabled=move || busy.get() || net <= 0
                                 on:click=move |_| correct(usage_id, -1)>"−1"</button>
-                            <button class="btn" data-testid="usage-inc" aria-label="+1"
+                            <button class="btn" data-testid="usage-inc" aria-label=move || i18n.t("parts.qty_inc")
                                 disabled=move || busy.get()
                                 on:click=move |_| correct(usage_id, 1)>"+1"</button>
                         </div>
@@ -169,7 +172,14 @@ fn AddPart(case_id: Uuid) -> impl IntoView {
         let store = state.store();
         async move {
             match (store, part) {
-                (Some(store), Some(p)) => store.stock_of(&p).await.ok().flatten().map(|s| s.qty),
+                (Some(store), Some(p)) => match store.stock_of(&p).await {
+                    Ok(row) => row.map(|s| s.qty),
+                    // "Not in your van" would be a guess: say the read failed.
+                    Err(e) => {
+                        state.show_error(UiError::from_store(&e));
+                        None
+                    }
+                },
                 _ => None,
             }
         }

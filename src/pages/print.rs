@@ -119,7 +119,7 @@ pub fn PrintReport(case: Case) -> impl IntoView {
     let warranty_until = c
         .product
         .warranty_until
-        .map(|d| i18n.tf("case.until", &[("d", d.to_string())]));
+        .map(|d| move || i18n.tf("case.until", &[("d", d.to_string())]));
     let result_key = c
         .report
         .result

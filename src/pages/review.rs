@@ -92,7 +92,7 @@ pub fn ReviewItem(
     view! {
         <section class="card review-row" data-testid="review-row" data-case-id=id.to_string()>
             <h2 class="review-title">
-                <a href=format!("/cases/{id}") class="case-number">{case.number.clone()}</a>
+                <a href=format!("/cases/{id}") class="case-number link-tap">{case.number.clone()}</a>
                 " "
                 {case.title.clone()}
             </h2>
@@ -152,7 +152,7 @@ pub fn ReviewItem(
                         }
                     </p>
                     {s.signature_sha256.clone().map(|sha| view! {
-                        <BlobImg sha256=sha testid="review-signature" class="signature-image" alt=i18n.t("review.signature").to_string() />
+                        <BlobImg sha256=sha testid="review-signature" class="signature-image" alt=Signal::derive(move || i18n.t("review.signature").to_string()) />
                     })}
                     {s.unsigned_reason.clone().map(|r| view! {
                         <p class="muted">{i18n.text("sign.unsigned")} ": " {r}</p>

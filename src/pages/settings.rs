@@ -133,8 +133,8 @@ pub fn SettingsPage() -> impl IntoView {
                     }
                     prop:value=move || i18n.lang.get().code()
                 >
-                    <option value="en">"English"</option>
-                    <option value="zh-CN">"简体中文"</option>
+                    <option value="en">{i18n.text("lang.en")}</option>
+                    <option value="zh-CN">{i18n.text("lang.zh")}</option>
                 </select>
             </section>
             <section class="card">

@@ -118,7 +118,12 @@ fn SignForm(case: Case) -> impl IntoView {
             <CaseHeading case=case.clone() back=true />
             <section class="card" data-testid="sign-done">
                 <h2>{i18n.text("case.sign_off")}</h2>
-                <p>{i18n.tf("sign.signed_by", &[("name", s.signer_name.clone()), ("t", local_time(s.signed_at))])}</p>
+                <p>
+                    {
+                        let (name, at) = (s.signer_name.clone(), local_time(s.signed_at));
+                        move || i18n.tf("sign.signed_by", &[("name", name.clone()), ("t", at.clone())])
+                    }
+                </p>
                 {s.satisfaction.map(|n| view! { <p>{i18n.text("sign.satisfaction")} ": " {"★".repeat(n as usize)}</p> })}
                 {s.unsigned_reason.clone().map(|r| view! { <p>{i18n.text("sign.unsigned")} ": " {r}</p> })}
             </section>
@@ -226,7 +231,7 @@ fn SignForm(case: Case) -> impl IntoView {
                     class="star"
                     class:on=move || satisfaction.get().is_some_and(|s| s >= n)
                     aria-pressed=move || (satisfaction.get() == Some(n)).to_string()
-                    aria-label=n.to_string()
+                    aria-label=move || i18n.tf("sign.stars", &[("n", n.to_string())])
                     data-testid=format!("satisfaction-{n}")
                     on:click=move |_| satisfaction.set(Some(n))
                 >

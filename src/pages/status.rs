@@ -22,7 +22,7 @@ pub fn StatusPage() -> impl IntoView {
         }
     });
     let sync_now = move |_| state.sync_now();
-    let relogin = move |_| leptos::task::spawn_local(state.logout());
+    let relogin = crate::state::use_logout();
 
     view! {
         <section class="status-page">
@@ -72,7 +72,8 @@ pub fn StatusPage() -> impl IntoView {
                     </a>
                     <Show when=move || status.with(|s| s.auth_expired)>
                         <p class="form-error">{i18n.text("status.auth_expired")}</p>
-                        <button class="btn" data-testid="relogin" on:click=relogin>{i18n.text("status.relogin")}</button>
+                        <button class="btn" data-testid="relogin" on:click=move |_| { relogin.dispatch(()); }
+                            disabled=move || relogin.pending().get()>{i18n.text("status.relogin")}</button>
                     </Show>
                 </div>
             </div>
@@ -102,7 +103,7 @@ pub fn StatusPage() -> impl IntoView {
                                             })}
                                         </p>
                                         <small class="muted">{local_time(r.at)}</small>
-                                        {href.map(|h| view! { " · " <a href=h>{i18n.text("status.open_case")}</a> })}
+                                        {href.map(|h| view! { " · " <a href=h class="link-tap">{i18n.text("status.open_case")}</a> })}
                                     </li>
                                 }
                             }).collect_view()}

@@ -8,7 +8,6 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use onsite_core::mutation::{StockAdjustArgs, MAX_QTY};
 use onsite_core::{Mutation, Role, StockLevel};
 use uuid::Uuid;
@@ -236,7 +235,7 @@ fn ManagerStock() -> impl IntoView {
             state.session_expired();
         }
     });
-    let relogin = move |_| spawn_local(state.logout());
+    let relogin = crate::state::use_logout();
 
     // Replenish form: the value is whether the adjustment was queued (a failure is shown by
     // `perform`); cleared when another engineer is picked.
@@ -349,7 +348,8 @@ fn ManagerStock() -> impl IntoView {
                 }.into_any(),
                 Some(Levels::AuthExpired) => view! {
                     <p class="form-error" data-testid="stock-auth-expired">{i18n.text("status.auth_expired")}</p>
-                    <button class="btn" data-testid="stock-relogin" on:click=relogin>{i18n.text("status.relogin")}</button>
+                    <button class="btn" data-testid="stock-relogin" on:click=move |_| { relogin.dispatch(()); }
+                        disabled=move || relogin.pending().get()>{i18n.text("status.relogin")}</button>
                 }.into_any(),
                 Some(Levels::Failed(e)) => view! { <ErrorLine error=e class="error-text" testid="stock-error" /> }.into_any(),
                 Some(Levels::Ready(levels, _)) if levels.is_empty() => view! {

@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use chrono::Duration;
+use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
 use onsite::i18n::{Lang, EN};
@@ -229,4 +230,106 @@ async fn error_details_are_translated_reasons_not_english_text() {
     tick().await;
     let text = el(&root, "error-banner").text_content().unwrap();
     assert!(ascii_words(&text).is_empty(), "{text}");
+}
+
+/// A case page switched to Chinese while it is open: every text follows, also those made of
+/// the case's data (the warranty's date, the signer, the time of the fault analysis).
+#[wasm_bindgen_test]
+async fn a_case_page_switched_to_chinese_in_place_shows_no_english() {
+    use onsite::i18n::use_i18n;
+    let id = Uuid::from_u128(0x107);
+    let mut case = rich_case(id);
+    case.product.warranty_until = chrono::NaiveDate::from_ymd_opt(2030, 1, 31);
+    case.sign_off = Some(onsite_core::SignOff {
+        signoff_id: Uuid::from_u128(0x108),
+        signer_name: "Wang".into(),
+        signed_at: t0(),
+        satisfaction: Some(4),
+        signature_sha256: None,
+        unsigned_reason: None,
+        report_sha256: String::new(),
+        comment: None,
+    });
+    let mut allowed = BTreeSet::new();
+    for s in [
+        case.number.as_str(),
+        &case.title,
+        &case.customer.name,
+        &case.site.address,
+        &case.product.model,
+        "noisy parts help BAT Wang firmware ward update Replaced the part",
+    ] {
+        allowed.extend(ascii_words(s));
+    }
+    for item in &case.checklist {
+        allowed.extend(ascii_words(&item.text));
+    }
+    let fixes = vec![fix(0x602, "UPS-3000", "电池告警", "电池告警", "电池老化")];
+    let store = seeded_store("zh-in-place", &[case.clone()], &[], &fixes).await;
+    let root = crate::common::container();
+    let i18n_of_page = RwSignal::new(None);
+    let s = store.clone();
+    mount_to(root.clone(), move || {
+        crate::common::provide_app(&s, crate::alice(), Lang::En);
+        i18n_of_page.set(Some(use_i18n()));
+        view! { <onsite::pages::case_detail::CaseDetail case=case.clone() /> }
+    })
+    .forget();
+    wait_until("past fixes", || {
+        !by_testid(&root, "past-fix-row").is_empty()
+    })
+    .await;
+    assert!(el(&root, "signed-by")
+        .text_content()
+        .unwrap()
+        .contains("Signed"));
+
+    let i18n = i18n_of_page.get_untracked().unwrap();
+    i18n.set(Lang::Zh, || {
+        panic!("the Chinese table is in the test build")
+    });
+    let english = || -> BTreeSet<String> {
+        ascii_words(&root.text_content().unwrap())
+            .difference(&allowed)
+            .cloned()
+            .collect()
+    };
+    wait_until("the page in Chinese", || english().is_empty()).await;
+    assert!(english().is_empty(), "{:?}", english());
+    i18n.set(Lang::En, || {});
+    root.remove();
+}
+
+/// The timeline names people as the device knows them: who assigned the case to whom.
+#[wasm_bindgen_test]
+async fn the_timeline_names_the_engineer_a_case_was_assigned_to() {
+    use crate::common::{user, user_change, BOB};
+    let id = Uuid::from_u128(0x109);
+    let manager = Uuid::from_u128(0x10a);
+    let mut case = inspection_case(id);
+    case.timeline.push(TimelineEntry {
+        event: "case.assign".into(),
+        actor_id: manager,
+        client_time: t0(),
+        server_time: Some(t0()),
+        detail: Some(BOB.to_string()),
+    });
+    let store = seeded_store("timeline-names", &[case], &[], &[]).await;
+    crate::common::seed(
+        &store,
+        vec![
+            user_change(&user(BOB, "Bob Tan", onsite_core::Role::Engineer)),
+            user_change(&user(manager, "Mia Desk", onsite_core::Role::Manager)),
+        ],
+    )
+    .await;
+    let m = Mounted::new(store, id, Lang::En).await;
+    wait_until("the names", || {
+        by_testid(&m.root, "timeline-entry").iter().any(|e| {
+            let t = e.text_content().unwrap_or_default();
+            t.contains("Bob Tan") && t.contains("Mia Desk")
+        })
+    })
+    .await;
+    assert!(!m.root.text_content().unwrap().contains(&BOB.to_string()));
 }
