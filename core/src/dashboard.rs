@@ -3,8 +3,11 @@
 //! The period selects cases by `reported_at` in `[from, to)`. Cancelled cases are counted
 //! (`cancelled`) but take no part in any rate, average or breach count.
 //! - **Resolved** = the case has `sla.resolved_at` (the customer's confirmation).
-//! - **Repair timeliness rate** = resolved within the resolve target ÷ resolved (a case whose
-//!   policy has no resolve target counts as within it).
+//! - **Repair timeliness rate** = resolved within the resolve target ÷ all the cases whose
+//!   target is decided at `now`: those resolved in time, and those past their target, resolved
+//!   late or still open (SERVICE-SPEC: "resolved within target ÷ all"; an open case still
+//!   within its target can yet go either way, and counts once it is resolved or late). A case
+//!   whose policy has no resolve target counts as within it once resolved.
 //! - **Average response / resolution** (minutes from `reported_at`) over the cases that have a
 //!   response / resolution, beside the average target over the same cases (resolution target
 //!   only over those that have one).
@@ -38,7 +41,8 @@ pub struct Figures {
     pub open: u32,
     pub resolved: u32,
     pub resolved_within_target: u32,
-    /// `resolved_within_target / resolved`; `None` when nothing was resolved.
+    /// `resolved_within_target / (resolved_within_target + resolve_breaches)`: an overdue case
+    /// still open counts against it. `None` when no case is decided yet.
     pub timeliness_rate: Option<f64>,
     pub responded: u32,
     pub avg_response_minutes: Option<f64>,
@@ -237,7 +241,10 @@ pub fn figures(cases: &[&Case], now: DateTime<Utc>) -> Figures {
             f.first_time_fixes += 1;
         }
     }
-    f.timeliness_rate = avg(f64::from(f.resolved_within_target), f.resolved);
+    f.timeliness_rate = avg(
+        f64::from(f.resolved_within_target),
+        f.resolved_within_target + f.resolve_breaches,
+    );
     f.avg_response_minutes = avg(resp_sum, f.responded);
     f.avg_response_target_minutes = avg(resp_target_sum, f.responded);
     f.avg_resolution_minutes = avg(res_sum, f.resolved);

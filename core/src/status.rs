@@ -148,7 +148,13 @@ pub fn check_who_missing(actor: &Actor, action: CaseAction) -> Result<(), Denied
 
 fn who(actor: &Actor, assignee: Option<Uuid>, action: CaseAction) -> Result<(), Denied> {
     let manager_may = action.is_manager_action()
-        || matches!(action, CaseAction::CorrectTime | CaseAction::FaultAnalysis);
+        || matches!(
+            action,
+            CaseAction::CorrectTime
+                | CaseAction::FaultAnalysis
+                | CaseAction::Escalate
+                | CaseAction::FollowUp
+        );
     match actor.role {
         Role::Manager if manager_may => Ok(()),
         Role::Manager => Err(Denied::Role),
@@ -163,6 +169,10 @@ fn status_allows(role: Role, status: CaseStatus, action: CaseAction) -> bool {
     match (role, action) {
         (Role::Manager, CaseAction::CorrectTime) => status.is_active_work(),
         (Role::Manager, CaseAction::FaultAnalysis) => !status.is_final(),
+        // Up the ladder to the executive, whoever works the case, until it is closed.
+        (Role::Manager, CaseAction::Escalate) => !status.is_final(),
+        // At review, the leftover issues of a completed case become a case of their own.
+        (Role::Manager, CaseAction::FollowUp) => status == CaseStatus::Completed,
         (_, CaseAction::Assign) => status.can_become(CaseStatus::Assigned),
         (_, CaseAction::Close | CaseAction::Reopen) => status == CaseStatus::Completed,
         (_, CaseAction::Cancel) => !status.is_final(),

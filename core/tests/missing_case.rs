@@ -6,6 +6,10 @@ use common::*;
 use onsite_core::mutation::*;
 use uuid::Uuid;
 
+/// An engineer cannot tell a case that does not exist from another engineer's: for every
+/// mutation, `authorize` (what the server asks before its own lookups) and `apply` give the
+/// same code and the same message, which names only the id the device sent, never what the
+/// case holds (its number). A manager, who may see every case, is told a case is missing.
 #[test]
 fn a_missing_case_reads_like_another_engineers_case() {
     let mut w = World::in_progress();

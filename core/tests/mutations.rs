@@ -314,6 +314,68 @@ fn escalation_only_goes_up() {
     assert_eq!(w.case().current_escalation_tier(), 2);
 }
 
+/// SERVICE-SPEC, escalation: engineer → specialist → department manager → executive. A
+/// manager records an escalation on any case not closed, accepted or not; an engineer only
+/// while working it.
+#[test]
+fn a_manager_escalates_any_open_case_an_engineer_only_the_one_they_work() {
+    let mut w = World::assigned(1);
+    let esc = |tier| {
+        Mutation::Escalate(EscalateArgs {
+            case_id: CASE,
+            tier,
+            reason: "site down, nobody on it yet".into(),
+        })
+    };
+    assert_eq!(w.run(alice(), esc(1)).unwrap_err().code, "invalid_status");
+    w.ok(manager(), esc(2));
+    assert_eq!(w.case().current_escalation_tier(), 2);
+    w.ok(
+        manager(),
+        Mutation::Cancel(ReasonArgs {
+            case_id: CASE,
+            reason: "duplicate".into(),
+        }),
+    );
+    assert_eq!(w.run(manager(), esc(3)).unwrap_err().code, "invalid_status");
+}
+
+/// SERVICE-SPEC, step 9: at review the leftover issues of a completed case become a new
+/// follow-up case, which goes to the engineer who did the work. Not while the case is worked.
+#[test]
+fn a_manager_opens_a_follow_up_at_review_for_the_engineer_who_did_the_work() {
+    let mut w = World::in_progress();
+    let follow_up = |id| {
+        Mutation::FollowUp(FollowUpArgs {
+            case_id: CASE,
+            new_case_id: Uuid::from_u128(id),
+            leftover: "replace the fan next month".into(),
+        })
+    };
+    assert_eq!(
+        w.run(manager(), follow_up(300)).unwrap_err().code,
+        "invalid_status"
+    );
+    w.ok(alice(), report_result());
+    w.ok(alice(), w.sign_off(9, "Mr Wang"));
+    w.ok(alice(), set_status(CaseStatus::Completed, None));
+    w.ok(manager(), follow_up(301));
+    let follow = &w.cases[&Uuid::from_u128(301)];
+    assert_eq!(follow.follow_up_of, Some(CASE));
+    assert_eq!(follow.assignee_id, Some(ALICE));
+    assert_eq!(follow.status, CaseStatus::Assigned);
+    assert_eq!(
+        w.case().status,
+        CaseStatus::Completed,
+        "the parent waits to be closed"
+    );
+    assert_eq!(w.case().follow_ups, vec![Uuid::from_u128(301)]);
+    assert_eq!(
+        w.run(alice(), follow_up(302)).unwrap_err().code,
+        "invalid_status"
+    );
+}
+
 #[test]
 fn a_follow_up_case_is_linked_both_ways() {
     let mut w = World::in_progress();
@@ -351,12 +413,13 @@ fn reassignment_moves_the_case_and_resets_to_assigned() {
         "not_assignee"
     );
     assert!(w.case().was_assigned_to(ALICE));
+    // Bob accepts: the case was responded to when alice accepted it, and stays so.
+    let first = w.case().sla.responded_at;
+    assert!(first.is_some());
+    w.ok(bob(), Mutation::Accept(CaseRef { case_id: CASE }));
+    assert_eq!(w.case().sla.responded_at, first);
 }
 
-/// An engineer cannot tell a case that does not exist from another engineer's: for every
-/// mutation, `authorize` (what the server asks before its own lookups) and `apply` give the
-/// same code and the same message, which names only the id the device sent, never what the
-/// case holds (its number). A manager, who may see every case, is told a case is missing.
 #[test]
 fn reopen_and_cancel_need_a_reason_and_a_manager() {
     let mut w = World::in_progress();

@@ -68,10 +68,10 @@ fn write_figures(out: &mut String, title: &str, f: &Figures) {
     );
     let _ = writeln!(
         out,
-        "  repair timeliness    {} ({} of {} resolved within target)",
+        "  repair timeliness    {} ({} resolved within target, {} past it)",
         pct(f.timeliness_rate),
         f.resolved_within_target,
-        f.resolved
+        f.resolve_breaches
     );
     let _ = writeln!(
         out,

@@ -107,6 +107,7 @@ pub static EN: &[(&str, &str)] = &[
     ("dash.satisfaction", "Satisfaction"),
     ("dash.breaches", "SLA breaches"),
     ("dash.of_resolved", "{n} of {m} resolved"),
+    ("dash.in_time_of_due", "{n} of {m} due in time"),
     ("dash.target", "target {t}"),
     ("dash.rated", "{n} rated"),
     ("dash.breach_split", "{r} response · {s} resolution"),

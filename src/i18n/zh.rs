@@ -109,6 +109,7 @@ pub static ZH: &[(&str, &str)] = &[
     ("dash.satisfaction", "满意度"),
     ("dash.breaches", "超时次数"),
     ("dash.of_resolved", "已解决 {m} 单中 {n} 单"),
+    ("dash.in_time_of_due", "应解决 {m} 单中 {n} 单按时"),
     ("dash.target", "目标 {t}"),
     ("dash.rated", "{n} 单已评分"),
     ("dash.breach_split", "响应超时 {r} · 解决超时 {s}"),

@@ -183,9 +183,9 @@ pub fn DashboardView(
         <div class="figures">
             {figure(i18n, "dash-timeliness", "dash.timeliness", timeliness,
                 move || pct(timeliness.get()),
-                move || i18n.tf("dash.of_resolved", &[
+                move || i18n.tf("dash.in_time_of_due", &[
                     ("n", count(|f| f.resolved_within_target).to_string()),
-                    ("m", count(|f| f.resolved).to_string()),
+                    ("m", count(|f| f.resolved_within_target + f.resolve_breaches).to_string()),
                 ]))}
             {figure(i18n, "dash-response", "dash.response", response,
                 move || mins(&i18n, response.get()),

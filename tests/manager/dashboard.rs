@@ -55,11 +55,11 @@ async fn dashboard_figures_for_a_hand_computed_fixture() {
     tick().await;
     // A, B, C, D in the period (E is September); D cancelled.
     assert_eq!(attr(&el(&root, "dash-count"), "data-count"), "4");
-    // Timeliness: A within target, B late → 1/2.
-    assert_eq!(value(&root, "dash-timeliness"), Some(0.5));
+    // Timeliness: A within target; B resolved late and C open past its target → 1/3.
+    assert_eq!(value(&root, "dash-timeliness"), Some(1.0 / 3.0));
     assert_eq!(
         el(&root, "dash-timeliness").text_content().unwrap(),
-        "Repair timeliness50%1 of 2 resolved"
+        "Repair timeliness33%1 of 3 due in time"
     );
     // Response: (30 + 90 + 60) / 3 = 60 min; target (60 + 60 + 120) / 3 = 80.
     assert_eq!(value(&root, "dash-response"), Some(60.0));
@@ -105,7 +105,11 @@ async fn dashboard_figures_for_a_hand_computed_fixture() {
     assert_eq!(cell(ra, "satisfaction"), Some(4.0));
     assert_eq!(cell(ra, "breaches"), Some(2.0));
     assert_eq!(cell(rb, "cases"), Some(2.0));
-    assert_eq!(cell(rb, "timeliness"), None, "nothing resolved");
+    assert_eq!(
+        cell(rb, "timeliness"),
+        Some(0.0),
+        "nothing resolved, C past its target"
+    );
     assert_eq!(cell(rb, "response"), Some(60.0));
     assert_eq!(cell(rb, "satisfaction"), None);
     assert_eq!(cell(rb, "breaches"), Some(1.0));

@@ -11,7 +11,7 @@ use super::{entry, flag_clock_skew, manager_only, ApplyContext, Effect, Mutation
 use crate::model::*;
 use crate::rejection::{Rejection, RejectionCode};
 use crate::sla::SlaPolicy;
-use crate::status::{CaseAction, CaseStatus};
+use crate::status::{CaseAction, CaseStatus, Role};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -291,8 +291,15 @@ pub(super) fn follow_up(a: &FollowUpArgs, st: &mut Step<'_>) -> Result<Effect, R
         },
         &policy,
     );
-    follow.assignee_id = Some(st.ctx.actor.user_id);
-    follow.status = CaseStatus::Assigned;
+    // The engineer who opens it takes it; one a manager opens at review goes to the engineer
+    // who did the work (or waits to be assigned).
+    follow.assignee_id = match st.ctx.actor.role {
+        Role::Engineer => Some(st.ctx.actor.user_id),
+        Role::Manager => parent.assignee_id,
+    };
+    if follow.assignee_id.is_some() {
+        follow.status = CaseStatus::Assigned;
+    }
     follow.follow_up_of = Some(parent.id);
     follow
         .timeline

@@ -105,7 +105,8 @@ pub(super) fn accept(_: &CaseRef, st: &mut Step<'_>) -> Result<Effect, Rejection
     }
     st.authorize(CaseAction::Accept, "accept")?;
     st.case.status = CaseStatus::Accepted;
-    st.case.sla.responded_at = Some(st.ctx.client_time);
+    // "Respond" is the first acknowledgement: an accept after a reassignment keeps it.
+    st.case.sla.responded_at.get_or_insert(st.ctx.client_time);
     Ok(Effect::Changed)
 }
 

@@ -233,9 +233,10 @@ fn dashboard_figures_on_a_hand_computed_fixture() {
     assert_eq!(o.complaints, 2);
     // Overall: A..G = 7 cases; G cancelled; resolved A B D E = 4; open C F = 2.
     assert_eq!((o.cases, o.cancelled, o.resolved, o.open), (7, 1, 4, 2));
-    // Within target: A, D, E = 3 of 4 → 0.75.
+    // Within target: A, D, E = 3; past it: B (resolved late) and F (open, overdue) → 3 of 5.
+    // C is open and still within its target: not decided yet.
     assert_eq!(o.resolved_within_target, 3);
-    assert!(close(o.timeliness_rate, 0.75));
+    assert!(close(o.timeliness_rate, 0.6));
     // Response: (20 + 90 + 60 + 100 + 30) / 5 = 60; targets (30 + 60 + 120 + 240 + 60) / 5 = 102.
     assert_eq!(o.responded, 5);
     assert!(close(o.avg_response_minutes, 60.0));
@@ -273,10 +274,10 @@ fn dashboard_figures_on_a_hand_computed_fixture() {
     assert!(close(al.avg_satisfaction, 4.0));
     assert_eq!((al.respond_breaches, al.resolve_breaches), (1, 1));
     let bo = of(BOB);
-    // Bob (D, E, F): 2 resolved, both within → 1.0; response (100+30)/2 = 65, target (240+60)/2 = 150;
+    // Bob (D, E, F): 2 resolved, both within, F open past its target → 2/3; response (100+30)/2 = 65, target (240+60)/2 = 150;
     // resolution (2000+600)/2 = 1300, target only E's 4320; FTF 0/2; rating 4/1; breaches F, F.
     assert_eq!((bo.cases, bo.resolved, bo.open), (3, 2, 1));
-    assert!(close(bo.timeliness_rate, 1.0));
+    assert!(close(bo.timeliness_rate, 2.0 / 3.0));
     assert!(close(bo.avg_response_minutes, 65.0));
     assert!(close(bo.avg_response_target_minutes, 150.0));
     assert!(close(bo.avg_resolution_minutes, 1300.0));

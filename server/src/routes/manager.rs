@@ -40,7 +40,7 @@ fn parse_time(field: &str, v: &str) -> Result<DateTime<Utc>, ApiError> {
 }
 
 #[utoipa::path(get, path = "/api/v1/dashboard", summary = "Manager only: service figures over the cases reported in [from, to), overall and per engineer", tag = "desk", params(DashboardQuery),
-    description = "Repair timeliness rate (resolved within the resolve target / resolved), average response and resolution minutes beside the average target, first-time fix rate (resolved, never reopened, result resolved / resolved), average satisfaction (rated sign-offs), respond and resolve breaches at the time of the request, repeat faults (the same unit again within 30 days of a fix), case counts. Cancelled cases are counted and otherwise left out. Rates and averages are null when there is nothing to divide.",
+    description = "Repair timeliness rate (resolved within the resolve target / the cases decided: those, plus the ones past their target, resolved late or still open), average response and resolution minutes beside the average target, first-time fix rate (resolved, never reopened, result resolved / resolved), average satisfaction (rated sign-offs), respond and resolve breaches at the time of the request, repeat faults (the same unit again within 30 days of a fix), case counts. Cancelled cases are counted and otherwise left out. Rates and averages are null when there is nothing to divide.",
     responses(
         (status = 200, description = "The figures", body = Dashboard),
         (status = 400, description = "invalid_query: missing or non-RFC 3339 from/to, or from >= to"),

@@ -247,7 +247,13 @@ fn never_applies(who: Who, name: &str) -> bool {
         "case.cancel",
         "stock.adjust",
     ];
-    const MANAGER_MAY: [&str; 2] = ["case.time_correct", "case.fault_analysis"];
+    // SERVICE-SPEC: a manager escalates, and opens a follow-up at review.
+    const MANAGER_MAY: [&str; 4] = [
+        "case.time_correct",
+        "case.fault_analysis",
+        "case.escalate",
+        "case.follow_up",
+    ];
     match who {
         Who::Manager => !MANAGER_ONLY.contains(&name) && !MANAGER_MAY.contains(&name),
         Who::Assignee => MANAGER_ONLY.contains(&name),
