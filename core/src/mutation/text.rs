@@ -48,24 +48,39 @@ pub(super) fn required_line(field: &str, v: Option<&str>) -> Result<(), Rejectio
 
 /// Free text: at most `MAX_TEXT` characters, no control character but line breaks and tabs.
 pub(super) fn optional_text(field: &str, v: Option<&str>) -> Result<(), Rejection> {
-    let Some(s) = v else { return Ok(()) };
-    at_most(field, s, MAX_TEXT)?;
-    match stray_in_text(s) {
-        Some(c) => Err(Rejection::invalid(format!(
-            "{field} may hold no control character but line breaks and tabs (found {})",
-            code_point(c)
-        ))),
-        None => Ok(()),
-    }
+    checked(
+        field,
+        v,
+        MAX_TEXT,
+        stray_in_text,
+        "may hold no control character but line breaks and tabs",
+    )
 }
 
 /// One-line text: at most `MAX_LINE` characters, no control character at all.
 pub(super) fn optional_line(field: &str, v: Option<&str>) -> Result<(), Rejection> {
+    checked(
+        field,
+        v,
+        MAX_LINE,
+        stray_in_line,
+        "is one line and may hold no control character",
+    )
+}
+
+/// `v`, when given: at most `max` characters, none that `stray` finds (`rule` says which).
+fn checked(
+    field: &str,
+    v: Option<&str>,
+    max: usize,
+    stray: fn(&str) -> Option<char>,
+    rule: &str,
+) -> Result<(), Rejection> {
     let Some(s) = v else { return Ok(()) };
-    at_most(field, s, MAX_LINE)?;
-    match stray_in_line(s) {
+    at_most(field, s, max)?;
+    match stray(s) {
         Some(c) => Err(Rejection::invalid(format!(
-            "{field} is one line and may hold no control character (found {})",
+            "{field} {rule} (found {})",
             code_point(c)
         ))),
         None => Ok(()),
