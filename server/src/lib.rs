@@ -46,15 +46,18 @@ pub struct Config {
     pub dist: PathBuf,
     /// Bytes one user may upload as blobs in 24 hours (`429 upload_quota` beyond).
     pub upload_quota_bytes: i64,
-    /// Blobs no case names are removed once older than this.
+    /// Blobs no case names are removed once this long unwanted (since uploaded, re-uploaded
+    /// or named in a push); at least the session idle limit (`DEFAULT_BLOB_GRACE_DAYS`).
     pub blob_grace: chrono::Duration,
 }
 
 /// A day's photos are ~10 MB: 1 GiB a day leaves a wide margin and bounds an abuser.
 pub const DEFAULT_UPLOAD_QUOTA_BYTES: i64 = 1 << 30;
-/// A photo is uploaded just before the mutation that names it; a week covers a device that
-/// uploaded and then lost its connection for days.
-pub const DEFAULT_BLOB_GRACE_DAYS: i64 = 7;
+/// A photo is uploaded just before the mutation that names it, and a device marks it uploaded
+/// and never sends it again; if the push fails and the device then goes quiet, the bytes must
+/// wait for it as long as its session does (`auth::SESSION_IDLE_DAYS`): a device still signed
+/// in never finds them gone. A re-upload and a push naming them start the period over.
+pub const DEFAULT_BLOB_GRACE_DAYS: i64 = auth::SESSION_IDLE_DAYS;
 
 impl Config {
     pub fn new(database_url: impl Into<String>, dist: impl Into<PathBuf>) -> Config {

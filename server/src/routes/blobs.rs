@@ -44,7 +44,7 @@ fn check_hash(sha256: &str) -> ApiResult<()> {
     request_body(content = inline(BlobBytes), content_type = "application/octet-stream"),
     responses(
         (status = 201, description = "Stored: this user's first upload of these bytes (whether or not another user stored them before)"),
-        (status = 200, description = "Already stored by this user: a repeat, not counted against the quota again"),
+        (status = 200, description = "Already stored by this user: a repeat, not counted against the quota again; the bytes are kept as if uploaded now"),
         (status = 400, description = "hash_mismatch, invalid_hash or invalid_path"),
         (status = 413, description = "payload_too_large: over 10 MiB (a declared Content-Length over it is refused before the body is read)"),
         (status = 429, description = "upload_quota: over the per-user upload quota of 24 hours; see Retry-After"),
@@ -78,26 +78,33 @@ pub async fn put_blob(
     }
     let now = Utc::now();
     {
-        // A repeat or an upload over the quota is answered without waiting for the writer.
+        // An upload over the quota is answered without waiting for the writer.
         let mut conn = state.store.pool().acquire().await?;
-        if blobs::uploaded_by(&mut conn, &sha256, user.user_id).await? {
-            return Ok(StatusCode::OK);
+        if !blobs::uploaded_by(&mut conn, &sha256, user.user_id).await? {
+            within_quota(&state, &mut conn, user.user_id, body.len(), now).await?;
         }
-        within_quota(&state, &mut conn, user.user_id, body.len(), now).await?;
     }
     // Counted again where the upload is written, one upload of the user at a time: the read
     // above may predate uploads written since (parallel PUTs would all pass it).
     let mut tx = state.store.write().await?;
     blobs::lock_uploader(&mut tx, user.user_id).await?;
-    if blobs::uploaded_by(&mut tx, &sha256, user.user_id).await? {
-        return Ok(StatusCode::OK);
-    }
-    within_quota(&state, &mut tx, user.user_id, body.len(), now).await?;
-    // This user's first upload of the hash: 201 whether or not the bytes were stored already
-    // (by someone else), which is not this user's to learn.
-    blobs::insert(&mut tx, &sha256, &body, user.user_id, now).await?;
+    // A repeat: the bytes are wanted again, so the clean-up's grace starts over (unless a
+    // clean-up took them since the check, on PostgreSQL: then they are stored again).
+    let repeat = blobs::uploaded_by(&mut tx, &sha256, user.user_id).await?
+        && blobs::refresh(&mut tx, &sha256, now).await?;
+    let status = if repeat {
+        StatusCode::OK
+    } else {
+        within_quota(&state, &mut tx, user.user_id, body.len(), now).await?;
+        // This user's first upload of the hash: 201 whether or not the bytes were stored
+        // already (by someone else), which is not this user's to learn.
+        blobs::insert(&mut tx, &sha256, &body, user.user_id, now).await?;
+        StatusCode::CREATED
+    };
+    // Answered once committed, a repeat too: on SQLite the upload it found may be an earlier
+    // lease of this very group, durable only with the group's `COMMIT`.
     tx.commit().await?;
-    Ok(StatusCode::CREATED)
+    Ok(status)
 }
 
 /// `429 upload_quota` when `size` more bytes would take the user past the upload quota.

@@ -9,18 +9,26 @@ use uuid::Uuid;
 use super::codec::decode_err;
 use super::{ts, Backend, Conn};
 
-pub async fn exists(conn: &mut Conn, sha256: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar::<_, i64>(
-        "SELECT CASE WHEN EXISTS (SELECT 1 FROM blobs WHERE sha256 = $1) THEN 1 ELSE 0 END",
-    )
-    .bind(sha256)
-    .fetch_one(conn)
-    .await
-    .map(|n| n != 0)
+/// Marks the blob as wanted now (`created_at`, which the clean-up's grace period counts from)
+/// and holds its row until this write transaction ends: a clean-up running at the same time
+/// waits, then re-checks its age and keeps it (`collect_garbage`). Whether it exists.
+pub async fn refresh(
+    conn: &mut Conn,
+    sha256: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query("UPDATE blobs SET created_at = $2 WHERE sha256 = $1")
+        .bind(sha256)
+        .bind(ts(now))
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok(n > 0)
 }
 
-/// Store a blob (unless the bytes are there already) and note this user's upload. Whether
-/// they were there is not returned: it would tell the uploader what someone else stored.
+/// Store a blob (or, when the bytes are there already, refresh them: `refresh`) and note this
+/// user's upload. Whether they were there is not returned: it would tell the uploader what
+/// someone else stored.
 pub async fn insert(
     conn: &mut Conn,
     sha256: &str,
@@ -30,7 +38,7 @@ pub async fn insert(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO blobs (sha256, bytes, size, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (sha256) DO NOTHING",
+         ON CONFLICT (sha256) DO UPDATE SET created_at = excluded.created_at",
     )
     .bind(sha256)
     .bind(bytes)
@@ -108,20 +116,31 @@ pub async fn uploaded_since(
 }
 
 /// May this user name the blob in a mutation: it exists, and they uploaded it or may read it.
+/// If so it is refreshed (`refresh`) in this write transaction: a clean-up cannot remove it
+/// between this check and the commit that names it, nor soon after a push that named it and
+/// was then rejected for something else.
 pub async fn may_name(
     conn: &mut Conn,
     sha256: &str,
     user_id: Uuid,
     role: Role,
+    now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    if !exists(conn, sha256).await? {
+    if !(uploaded_by(conn, sha256, user_id).await? || may_read(conn, sha256, user_id, role).await?)
+    {
         return Ok(false);
     }
-    Ok(uploaded_by(conn, sha256, user_id).await? || may_read(conn, sha256, user_id, role).await?)
+    refresh(conn, sha256, now).await
 }
 
-/// Remove blobs that no case names and that are older than `grace` (uploaded, then never
-/// named: an abandoned photo, or bytes pushed to fill the disk). The number removed.
+/// Remove blobs that no case names and that were last wanted (uploaded, re-uploaded or named
+/// in a push: `refresh`) before `older_than`: an abandoned photo, or bytes pushed to fill the
+/// disk. The number removed.
+///
+/// On PostgreSQL a push that names a blob holds its row (`may_name`) until it commits; this
+/// `DELETE` waits for it, then re-checks its condition on the row as that push left it, but
+/// still reads `blob_refs` as of its own start, without the references the push added: the
+/// `created_at` condition is what keeps a blob that push just named.
 pub async fn collect_garbage(
     conn: &mut Conn,
     older_than: DateTime<Utc>,

@@ -129,13 +129,18 @@ pub async fn past_fix_json(
 
 /// Past fixes for the cases already stored, recomputed once per database (`past_fixes_redacted`:
 /// a database from before past fixes existed, or before they were published without customer
-/// data).
+/// data). The meta row is claimed first, in the caller's transaction: of several instances
+/// starting together on PostgreSQL one inserts it and does the work, the others wait for its
+/// commit and find it there (or, if it rolled back, claim it themselves); none fails on the key.
 pub async fn backfill_past_fixes(conn: &mut Conn) -> Result<(), sqlx::Error> {
-    let done: Option<String> =
-        sqlx::query_scalar("SELECT value FROM meta WHERE key = 'past_fixes_redacted'")
-            .fetch_optional(&mut *conn)
-            .await?;
-    if done.is_some() {
+    let claimed = sqlx::query(
+        "INSERT INTO meta (key, value) VALUES ('past_fixes_redacted', '1')
+         ON CONFLICT (key) DO NOTHING",
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if claimed == 0 {
         return Ok(());
     }
     let closed: Vec<String> =
@@ -148,11 +153,7 @@ pub async fn backfill_past_fixes(conn: &mut Conn) -> Result<(), sqlx::Error> {
         let id = case.id.to_string();
         sync_past_fix(&mut *conn, &id, PastFix::from_case(&case), &mut changes).await?;
     }
-    changes.record(&mut *conn).await?;
-    sqlx::query("INSERT INTO meta (key, value) VALUES ('past_fixes_redacted', '1')")
-        .execute(conn)
-        .await?;
-    Ok(())
+    changes.record(conn).await
 }
 
 /// The part numbers among `part_nos` that are in the catalog.

@@ -209,27 +209,40 @@ pub struct ChangeRow {
 /// Where the feed is final: every row a transaction below the horizon wrote is committed and
 /// visible to a snapshot taken after this call (or rolled back). On PostgreSQL ids come from a
 /// sequence and commit out of order (id 99 may commit after id 100), so rows are ordered by
-/// the writing transaction's id first: the horizon is the oldest transaction of this database
-/// still running (or the next one), and any transaction that writes later has a larger id.
-/// Call it before the read transaction begins. `None` on SQLite: one writer, ids commit in
-/// order.
+/// the writing transaction's id first (`changes.tx`, `pg_current_xact_id()`): the horizon is
+/// the oldest transaction of this database still running, or the snapshot's `xmax` when none
+/// is, and any transaction that writes later has a larger id. Call it on a connection outside
+/// any transaction, before the read transaction begins. `None` on SQLite: one writer, ids
+/// commit in order.
+///
+/// Two statements, in this order. The first takes a snapshot: every transaction below its
+/// `xmin` has ended, and every transaction below its `xmax` (one past the newest *completed*
+/// transaction, not past every running one) already had its id when it was taken. The second,
+/// a transaction of its own and so a fresh look at `pg_stat_activity`, lists the transactions
+/// of this database running now; one below `xmax` that it does not list has ended. Their ids
+/// there are 32 bits: widened against `xmin`, which no running transaction is below (and
+/// none is 2^31 or more above). Not the cluster's `xmin` alone: a transaction of another
+/// database on the same server (a migration, another application) would hold every pull here.
 pub async fn horizon(conn: &mut Conn) -> Result<Option<Position>, sqlx::Error> {
     match super::Backend::of(conn) {
         super::Backend::Sqlite => Ok(None),
         super::Backend::Postgres => {
-            // `backend_xid` is 32 bits: widened against the snapshot's 64-bit `xmax` (a
-            // running transaction is less than 2^31 behind it).
-            let tx: i64 = sqlx::query_scalar(
-                "SELECT LEAST(s.xmax, COALESCE(MIN(
-                        s.xmax - ((s.xmax - a.backend_xid::text::bigint) % 4294967296
-                                  + 4294967296) % 4294967296), s.xmax))
-                 FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax) s
-                 LEFT JOIN pg_stat_activity a
-                   ON a.datname = current_database() AND a.backend_xid IS NOT NULL
-                 GROUP BY s.xmax",
+            let (xmin, xmax): (i64, i64) = sqlx::query_as(
+                "SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint
+                 FROM pg_current_snapshot() AS s",
             )
+            .fetch_one(&mut *conn)
+            .await?;
+            let oldest: Option<i64> = sqlx::query_scalar(
+                "SELECT MIN($1 + ((a.backend_xid::text::bigint - $1) % 4294967296
+                                  + 4294967296) % 4294967296)
+                 FROM pg_stat_activity a
+                 WHERE a.datname = current_database() AND a.backend_xid IS NOT NULL",
+            )
+            .bind(xmin)
             .fetch_one(conn)
             .await?;
+            let tx = oldest.map_or(xmax, |o| o.min(xmax));
             Ok(Some(Position { tx, id: 0 }))
         }
     }

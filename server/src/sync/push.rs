@@ -285,7 +285,7 @@ async fn apply_one(
         }
         return Ok(Err(r));
     }
-    if let Some(r) = server_checks(conn, &m, session, touched).await? {
+    if let Some(r) = server_checks(conn, &m, session, touched, now).await? {
         return Ok(Err(r));
     }
     // A case opened without a policy runs on its customer's contract, else on `standard`.
@@ -390,11 +390,13 @@ async fn server_checks(
     m: &Mutation,
     session: &Session,
     touched: &mut Touched,
+    now: DateTime<Utc>,
 ) -> Result<Option<Rejection>, sqlx::Error> {
     // Naming a blob needs its bytes: an upload of one's own, or a case one may see that names
-    // it. Otherwise it is answered as missing, so a hash reveals nothing.
+    // it. Otherwise it is answered as missing, so a hash reveals nothing. Named, the blob is
+    // held from the clean-up until this push commits (`blobs::may_name`).
     for hash in m.blob_hashes() {
-        if !blobs::may_name(conn, &hash, session.user_id, session.role).await? {
+        if !blobs::may_name(conn, &hash, session.user_id, session.role, now).await? {
             return Ok(blob_missing(&hash));
         }
     }

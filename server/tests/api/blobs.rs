@@ -1,9 +1,11 @@
+use chrono::{Duration, Utc};
 use onsite_core::wire::PushStatus;
 use onsite_core::CaseStatus;
+use onsite_server::store::blobs::collect_garbage_now;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::helpers::{assert_json_error, png, sha};
+use crate::helpers::{assert_json_error, png, sha, TestApp};
 use crate::seed::{spawn_with, Seed};
 
 #[tokio::test]
@@ -176,4 +178,197 @@ async fn parallel_uploads_never_pass_the_quota_together() {
     );
     assert_eq!(stored, QUOTA as usize / SIZE, "as many as fit");
     assert_eq!(used, (stored * SIZE) as i64);
+}
+
+/// The server's grace period for blobs no case names.
+fn grace() -> Duration {
+    Duration::days(onsite_server::DEFAULT_BLOB_GRACE_DAYS)
+}
+
+/// As if the blob had last been wanted (uploaded, named) `ago` before now.
+async fn age(app: &TestApp, hash: &str, ago: Duration) {
+    let n = sqlx::query("UPDATE blobs SET created_at = $1 WHERE sha256 = $2")
+        .bind(onsite_server::store::ts(Utc::now() - ago))
+        .bind(hash)
+        .execute(app.store.pool())
+        .await
+        .unwrap()
+        .rows_affected();
+    assert_eq!(n, 1, "blob {hash}");
+}
+
+/// The clean-up as it would run `later` from now (the grace period counted from then).
+async fn clean_up_in(app: &TestApp, later: Duration) -> u64 {
+    collect_garbage_now(&app.store, grace() - later)
+        .await
+        .expect("clean-up")
+}
+
+/// A device uploads a photo, its push fails, and it stays offline for weeks: while its session
+/// lasts, the bytes wait for the push that names them.
+#[tokio::test]
+async fn a_device_still_signed_in_finds_its_upload_after_weeks_offline() {
+    let app = spawn_with(Seed::new().manager("manager").engineer("alice")).await;
+    let case = app
+        .case_for("alice")
+        .status(CaseStatus::InProgress)
+        .create()
+        .await;
+    let mut alice = app.login("alice").await;
+    let manager = app.login("manager").await;
+    let bytes = png(41);
+    let hash = sha(&bytes);
+    assert_eq!(app.put_blob(&alice, &hash, bytes).await.status(), 201);
+
+    // Nearly the session's idle limit later: uploaded then, last heard of then.
+    let quiet = Duration::days(onsite_server::auth::SESSION_IDLE_DAYS) - Duration::hours(1);
+    age(&app, &hash, quiet).await;
+    sqlx::query("UPDATE tokens SET last_used_at = $1")
+        .bind(onsite_server::store::ts(Utc::now() - quiet))
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    clean_up_in(&app, Duration::zero()).await;
+
+    app.push_applied(
+        &mut alice,
+        "photo.add",
+        json!({ "case_id": case, "photo_id": Uuid::new_v4(), "sha256": hash }),
+    )
+    .await;
+    assert_eq!(app.get_blob(&manager, &hash).await.status(), 200);
+}
+
+/// A push that names an old blob starts its grace over, even when the mutation is then
+/// rejected for something else and no case names the blob: the device still holds a mutation
+/// that may name it, and the push held the row (on PostgreSQL) until its commit.
+#[tokio::test]
+async fn a_push_naming_an_old_blob_keeps_it_from_the_next_clean_up() {
+    let app = spawn_with(Seed::new().manager("manager").engineer("alice")).await;
+    let case = app
+        .case_for("alice")
+        .status(CaseStatus::InProgress)
+        .create()
+        .await;
+    let mut alice = app.login("alice").await;
+    let manager = app.login("manager").await;
+    let (first, named, unnamed) = (png(51), png(52), png(53));
+    for bytes in [&first, &named, &unnamed] {
+        let res = app.put_blob(&alice, &sha(bytes), bytes.clone()).await;
+        assert_eq!(res.status(), 201);
+    }
+    let photo_id = Uuid::new_v4();
+    app.push_applied(
+        &mut alice,
+        "photo.add",
+        json!({ "case_id": case, "photo_id": photo_id, "sha256": sha(&first) }),
+    )
+    .await;
+    // Both just inside the grace period; a push names one, in a mutation rejected after the
+    // server's checks (another photo under the same id).
+    for bytes in [&named, &unnamed] {
+        age(&app, &sha(bytes), grace() - Duration::hours(1)).await;
+    }
+    let reason = app
+        .push_rejected(
+            &mut alice,
+            "photo.add",
+            json!({ "case_id": case, "photo_id": photo_id, "sha256": sha(&named) }),
+        )
+        .await;
+    assert!(reason.starts_with("conflict"), "{reason}");
+
+    assert_eq!(clean_up_in(&app, Duration::hours(2)).await, 1);
+    assert_eq!(app.get_blob(&manager, &sha(&named)).await.status(), 200);
+    assert_json_error(
+        app.get_blob(&manager, &sha(&unnamed)).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_eq!(app.get_blob(&manager, &sha(&first)).await.status(), 200);
+}
+
+/// Putting bytes that are already stored (a repeat, 200, or another user's first upload, 201)
+/// starts their grace over.
+#[tokio::test]
+async fn a_repeat_upload_starts_the_grace_over() {
+    let app = spawn_with(
+        Seed::new()
+            .manager("manager")
+            .engineer("alice")
+            .engineer("bob"),
+    )
+    .await;
+    let alice = app.login("alice").await;
+    let bob = app.login("bob").await;
+    let manager = app.login("manager").await;
+    let (kept, left) = (png(61), png(62));
+    for bytes in [&kept, &left] {
+        let res = app.put_blob(&alice, &sha(bytes), bytes.clone()).await;
+        assert_eq!(res.status(), 201);
+        age(&app, &sha(bytes), grace() - Duration::hours(1)).await;
+    }
+    let res = app.put_blob(&alice, &sha(&kept), kept.clone()).await;
+    assert_eq!(res.status(), 200, "a repeat");
+    assert_eq!(clean_up_in(&app, Duration::hours(2)).await, 1);
+    assert_eq!(app.get_blob(&manager, &sha(&kept)).await.status(), 200);
+    assert_json_error(app.get_blob(&manager, &sha(&left)).await, 404, "not_found").await;
+
+    age(&app, &sha(&kept), grace() - Duration::hours(1)).await;
+    let res = app.put_blob(&bob, &sha(&kept), kept.clone()).await;
+    assert_eq!(res.status(), 201, "bob's first upload of the same bytes");
+    assert_eq!(clean_up_in(&app, Duration::hours(2)).await, 0);
+    assert_eq!(app.get_blob(&manager, &sha(&kept)).await.status(), 200);
+}
+
+/// On PostgreSQL a push and the clean-up run at once: a push that has found an old blob holds
+/// it, and the clean-up that comes while it runs waits for its commit and then keeps the blob.
+#[tokio::test]
+async fn a_clean_up_during_a_push_naming_the_blob_keeps_it() {
+    let app = spawn_with(Seed::new().manager("manager").engineer("alice")).await;
+    if app.store.backend() != onsite_server::store::Backend::Postgres {
+        eprintln!(
+            "on SQLite the clean-up and a push take turns on the one writer: nothing to race"
+        );
+        return;
+    }
+    let alice = app.login("alice").await;
+    let manager = app.login("manager").await;
+    let bytes = png(71);
+    let hash = sha(&bytes);
+    assert_eq!(app.put_blob(&alice, &hash, bytes).await.status(), 201);
+    age(&app, &hash, grace() + Duration::days(1)).await;
+
+    // What a push does with a mutation naming the blob, its commit held back.
+    let mut push = app.store.write().await.unwrap();
+    let named = onsite_server::store::blobs::may_name(
+        &mut push,
+        &hash,
+        alice.user.id,
+        onsite_core::Role::Engineer,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert!(named);
+    let store = app.store.clone();
+    let clean_up = tokio::spawn(async move { collect_garbage_now(&store, grace()).await });
+    // Until the clean-up waits for the push's lock (or, without one, has finished).
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        if waiting > 0 || clean_up.is_finished() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    push.commit().await.unwrap();
+    assert_eq!(clean_up.await.unwrap().unwrap(), 0);
+    assert_eq!(app.get_blob(&manager, &hash).await.status(), 200);
 }

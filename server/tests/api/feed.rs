@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use onsite_core::wire::Entity;
 use onsite_core::CaseStatus;
 use serde_json::json;
 use uuid::Uuid;
@@ -85,5 +86,58 @@ async fn a_reader_pulling_during_concurrent_writes_misses_nothing() {
             before + PUSHES,
             "case {case}: the reader's copy misses a change ({pulls} pulls)"
         );
+    }
+}
+
+/// On PostgreSQL a transaction still running can have an id at or above the snapshot's `xmax`
+/// (one past the newest *completed* transaction). With two such transactions open, a horizon
+/// that widened their 32-bit ids against `xmax` came out hugely negative: the cursor stayed at
+/// the start with `has_more` false, and every pull sent the same page again.
+#[tokio::test]
+async fn the_cursor_moves_past_committed_rows_while_transactions_run() {
+    let app = spawn_with(Seed::new().manager("manager").engineer("alice").parts(20)).await;
+    let case = app
+        .case_for("alice")
+        .status(CaseStatus::InProgress)
+        .create()
+        .await;
+    let alice = app.login("alice").await;
+    let postgres = app.store.backend() == onsite_server::store::Backend::Postgres;
+    // Two transactions with ids, open through both pulls (none completes after them).
+    let mut open = Vec::new();
+    if postgres {
+        for _ in 0..2 {
+            let mut tx = app.store.pool().begin().await.expect("begin");
+            let _: String = sqlx::query_scalar("SELECT pg_current_xact_id()::text")
+                .fetch_one(&mut *tx)
+                .await
+                .expect("a transaction id");
+            open.push(tx);
+        }
+    } else {
+        eprintln!("on SQLite no transaction runs beside the writer's: only the pulls are checked");
+    }
+
+    let first = app.pull(&alice, None).await;
+    assert!(!first.has_more);
+    assert!(first.changes.iter().any(|c| c.id == case.to_string()));
+    assert_eq!(
+        first
+            .changes
+            .iter()
+            .filter(|c| c.entity == Entity::Part)
+            .count(),
+        20
+    );
+    let second = app.pull(&alice, Some(&first.cursor)).await;
+    assert!(!second.reset);
+    assert!(
+        second.changes.is_empty(),
+        "the cursor {} moved past nothing committed before the open transactions: {} changes again",
+        first.cursor,
+        second.changes.len()
+    );
+    for tx in open {
+        tx.rollback().await.expect("roll back");
     }
 }

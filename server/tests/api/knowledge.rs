@@ -337,3 +337,31 @@ async fn store_put_case_deletes_the_past_fix_of_a_case_that_stops_qualifying() {
         .past_fixes
         .contains_key(&id.to_string()));
 }
+
+/// Instances starting together on a fresh database (PostgreSQL, several behind a load
+/// balancer) each backfill past fixes once per database: one does it, and none fails on the
+/// `past_fixes_redacted` row the others insert.
+#[tokio::test]
+async fn instances_starting_together_on_a_fresh_database_all_start() {
+    if std::env::var(crate::helpers::POSTGRES_VAR).is_err() {
+        eprintln!(
+            "on SQLite one process writes the file: only PostgreSQL starts instances together"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = crate::helpers::fresh_database(&dir).await;
+    let starts: Vec<_> = (0..4)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move { onsite_server::Store::connect(&url).await })
+        })
+        .collect();
+    for start in starts {
+        let store = start
+            .await
+            .expect("a start")
+            .expect("every instance starts");
+        store.close().await;
+    }
+}
