@@ -2,7 +2,8 @@
 //!
 //! The period selects cases by `reported_at` in `[from, to)`. Cancelled cases are counted
 //! (`cancelled`) but take no part in any rate, average or breach count.
-//! - **Resolved** = the case has `sla.resolved_at` (the customer's confirmation).
+//! - **Resolved** = the case has `sla.resolved_at`: the customer's confirmation (their signed
+//!   sign-off), or the manager's close where the customer could not sign.
 //! - **Repair timeliness rate** = resolved within the resolve target ÷ all the cases whose
 //!   target is decided at `now`: those resolved in time, and those past their target, resolved
 //!   late or still open (SERVICE-SPEC: "resolved within target ÷ all"; an open case still

@@ -86,6 +86,40 @@ fn a_sign_off_may_record_why_the_customer_could_not_sign() {
     );
 }
 
+/// SERVICE-SPEC: "resolve" means completed and confirmed by the customer. A signed sign-off
+/// stops the resolve clock when the case is completed; one the customer could not sign leaves
+/// it running until the manager's review closes the case.
+#[test]
+fn the_resolve_clock_stops_at_the_customers_signature_or_else_at_the_close() {
+    let mut w = World::in_progress();
+    w.ok(alice(), report_result());
+    let Mutation::SignOff(mut a) = w.sign_off(9, "Front desk") else {
+        unreachable!()
+    };
+    a.sign_off.signature_sha256 = None;
+    a.sign_off.unsigned_reason = Some("customer left site".into());
+    w.ok(alice(), Mutation::SignOff(a));
+    w.ok(alice(), set_status(CaseStatus::Completed, None));
+    assert_eq!(w.case().sla.resolved_at, None, "nobody confirmed yet");
+    w.clock += chrono::Duration::hours(2);
+    w.ok(manager(), Mutation::Close(CaseRef { case_id: CASE }));
+    assert_eq!(w.case().sla.resolved_at, Some(w.clock));
+
+    let mut w = World::in_progress();
+    w.ok(alice(), report_result());
+    w.ok(alice(), w.sign_off(9, "Mr Wang"));
+    let signed = w.case().sign_off.as_ref().unwrap().signed_at;
+    w.ok(alice(), set_status(CaseStatus::Completed, None));
+    assert_eq!(w.case().sla.resolved_at, Some(signed));
+    w.clock += chrono::Duration::hours(2);
+    w.ok(manager(), Mutation::Close(CaseRef { case_id: CASE }));
+    assert_eq!(
+        w.case().sla.resolved_at,
+        Some(signed),
+        "the customer's confirmation stands"
+    );
+}
+
 #[test]
 fn only_the_assignee_works_a_case_and_only_a_manager_closes() {
     let mut w = World::in_progress();

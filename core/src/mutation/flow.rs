@@ -145,7 +145,12 @@ pub(super) fn set_status(a: &SetStatusArgs, st: &mut Step<'_>) -> Result<Effect,
                 "a customer sign-off is needed before completing",
             ));
         };
-        st.case.sla.resolved_at = Some(sign_off.signed_at);
+        // "Resolve" is the work completed and confirmed by the customer (SERVICE-SPEC): their
+        // signature. A sign-off without one (the customer was not there) leaves the clock
+        // running until the manager's review closes the case.
+        if sign_off.signature_sha256.is_some() {
+            st.case.sla.resolved_at = Some(sign_off.signed_at);
+        }
     }
     st.case.status = a.status;
     st.detail = Some(match &a.reason {
@@ -209,6 +214,8 @@ pub(super) fn close(_: &CaseRef, st: &mut Step<'_>) -> Result<Effect, Rejection>
             ));
     }
     st.case.status = CaseStatus::Closed;
+    // No customer signature confirmed the work: the manager's review does, now.
+    st.case.sla.resolved_at.get_or_insert(st.ctx.client_time);
     Ok(Effect::Changed)
 }
 

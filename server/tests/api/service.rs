@@ -8,7 +8,7 @@ use onsite_core::{CaseFlag, CaseStatus};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{sha, Device, TestApp};
+use crate::helpers::{png, sha, Device, TestApp};
 use crate::seed::{spawn_with, Seed};
 
 /// Push one mutation with the given device time.
@@ -80,9 +80,14 @@ pub(crate) async fn work_case(
         json!({ "case_id": id, "cause": "worn part", "actions": "replaced it", "result": result });
     let r = push_at(app, eng, "case.report", report, at(signed_after - 2)).await;
     assert_eq!(r, ok);
+    // The customer signs: their confirmation is what resolves the case.
+    let signature = png(rating);
+    let signature_sha = sha(&signature);
+    let put = app.put_blob(eng, &signature_sha, signature).await;
+    assert!(put.status().is_success(), "{}", put.status());
     let sign = json!({
         "case_id": id, "signoff_id": Uuid::new_v4(), "signer_name": "Ms Test",
-        "unsigned_reason": "Confirmed by phone", "report_sha256": sha(b"report"),
+        "signature_sha256": signature_sha, "report_sha256": sha(b"report"),
         "satisfaction": rating, "signed_at": at(signed_after),
     });
     let r = push_at(app, eng, "case.sign_off", sign, at(signed_after)).await;
