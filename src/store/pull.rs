@@ -6,14 +6,6 @@ use super::schema::merge_policies;
 use super::*;
 
 impl Store {
-    pub async fn rejections(&self) -> Result<Vec<RejectionRecord>, StoreError> {
-        let tx = self.db().transaction(REJECTIONS).build()?;
-        let os = tx.object_store(REJECTIONS)?;
-        let mut all: Vec<RejectionRecord> = idb::get_all_json(&os).await?;
-        all.sort_by(|a, b| a.at.cmp(&b.at).then(a.seq.cmp(&b.seq)));
-        Ok(all)
-    }
-
     /// What the status bar shows, in one round of reads: the changes waiting (every user's),
     /// the last complete sync and the rejections, oldest first.
     pub async fn sync_counts(&self) -> Result<SyncCounts, StoreError> {
@@ -34,10 +26,6 @@ impl Store {
             last_sync,
             rejections,
         })
-    }
-
-    pub async fn last_sync(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        self.meta_get(K_LAST_SYNC).await
     }
 
     /// The pull cursor (opaque), if any pull completed a page.

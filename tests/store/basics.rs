@@ -135,7 +135,7 @@ async fn store_round_trips_cases_parts_stock_blobs_session() {
     store.set_session(None).await.unwrap();
     assert_eq!(store.session().await.unwrap(), None);
     assert_eq!(store.pending_count().await.unwrap(), 1);
-    assert!(store.last_sync().await.unwrap().is_some());
+    assert!(store.sync_counts().await.unwrap().last_sync.is_some());
 }
 
 #[wasm_bindgen_test]

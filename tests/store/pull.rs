@@ -112,7 +112,10 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
         )
         .await
         .unwrap();
-    assert_eq!(store.rejections().await.unwrap(), vec![rej.clone()]);
+    assert_eq!(
+        store.sync_counts().await.unwrap().rejections,
+        vec![rej.clone()]
+    );
 
     // Reset: server data is replaced by the full set; the outbox (and its effect) stays.
     let c = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
@@ -165,7 +168,7 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
         Some("smoke from the PSU"),
         "pending mutation re-applied on top of the reset copy"
     );
-    assert_eq!(store.rejections().await.unwrap(), vec![rej]);
+    assert_eq!(store.sync_counts().await.unwrap().rejections, vec![rej]);
     assert!(store.search_parts("relay", 5).await.unwrap().is_empty());
 
     // The server acked our edit (last_seq = 1) and sends the case with it: outbox empty.

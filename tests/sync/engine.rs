@@ -6,23 +6,17 @@ use super::*;
 /// 404): it runs at start under the Web Lock, reports the error, and keeps the outbox.
 #[wasm_bindgen_test]
 async fn engine_runs_at_start_and_reports_without_dropping_anything() {
-    use leptos::prelude::{Get, RwSignal};
+    use leptos::prelude::{Get, RwSignal, With};
     let f = fixture("engine").await;
     f.record_reports(2).await;
     let status = RwSignal::new(onsite::sync::SyncStatus::default());
     let handle = onsite::sync::start(f.store.clone(), status, f.session.client_id);
-    let mut seen = None;
-    // Until the engine reports, with a deadline only a real failure reaches on a busy machine.
-    for _ in 0..600 {
-        gloo_timers::future::TimeoutFuture::new(100).await;
-        let s = status.get();
-        if s.last_error.is_some() && !s.syncing {
-            seen = Some(s);
-            break;
-        }
-    }
+    common::wait_until("the engine to run and report", || {
+        status.with(|s| s.last_error.is_some() && !s.syncing)
+    })
+    .await;
     handle.stop();
-    let s = seen.expect("the engine ran and reported");
+    let s = status.get();
     assert_eq!(s.pending, 2);
     assert!(!s.auth_expired);
     // The status carries an i18n key (translated by the UI) and the technical detail apart.

@@ -10,7 +10,7 @@ async fn all_applied_entries_leave_the_outbox() {
     assert_eq!((r.pushes, r.applied, r.pulls), (1, 3, 1));
     assert!(f.pending_seqs().await.is_empty());
     assert_eq!(f.stub.log(), vec!["push 1..3 (3)", "pull"]);
-    assert!(f.store.last_sync().await.unwrap().is_some());
+    assert!(f.store.sync_counts().await.unwrap().last_sync.is_some());
     // Nothing left: the next round only pulls.
     let r = f.flush().await.unwrap();
     assert_eq!((r.pushes, r.pulls), (0, 1));
@@ -39,7 +39,7 @@ async fn rejected_entries_are_removed_undone_and_the_rejection_is_stored() {
     let r = f.flush().await.unwrap();
     assert_eq!((r.applied, r.rejected), (1, 1));
     assert!(f.pending_seqs().await.is_empty());
-    let rejections = f.store.rejections().await.unwrap();
+    let rejections = f.store.sync_counts().await.unwrap().rejections;
     assert_eq!(rejections.len(), 1);
     assert_eq!(rejections[0].seq, 2);
     assert_eq!(rejections[0].name, "case.report");

@@ -219,24 +219,7 @@ async fn fixture(tag: &str) -> Fixture {
     };
     store.set_session(Some(&session)).await.unwrap();
     let case = server_case(Uuid::new_v4(), ALICE, true);
-    store
-        .apply_pull(
-            store.active_client().await.unwrap(),
-            &PullResponse {
-                cursor: "0".into(),
-                has_more: false,
-                reset: false,
-                last_seq: 0,
-                changes: vec![Change {
-                    entity: Entity::Case,
-                    op: ChangeOp::Put,
-                    id: case.id.to_string(),
-                    data: serde_json::to_value(&case).unwrap(),
-                }],
-            },
-        )
-        .await
-        .unwrap();
+    common::seed_cases(&store, std::slice::from_ref(&case)).await;
     Fixture {
         stub: Stub::new(client_id),
         store,

@@ -7,24 +7,7 @@ use super::*;
 async fn another_users_entries_wait_and_are_never_deleted() {
     let f = fixture("users").await;
     let bobs_case = server_case(Uuid::new_v4(), BOB, true);
-    f.store
-        .apply_pull(
-            f.store.active_client().await.unwrap(),
-            &PullResponse {
-                cursor: "0".into(),
-                has_more: false,
-                reset: false,
-                last_seq: 0,
-                changes: vec![Change {
-                    entity: Entity::Case,
-                    op: ChangeOp::Put,
-                    id: bobs_case.id.to_string(),
-                    data: serde_json::to_value(&bobs_case).unwrap(),
-                }],
-            },
-        )
-        .await
-        .unwrap();
+    common::seed_cases(&f.store, std::slice::from_ref(&bobs_case)).await;
     // Bob worked on this device before Alice signed in.
     f.store
         .record(eng(BOB), report(bobs_case.id, "bob's note"), vec![])
@@ -173,19 +156,12 @@ async fn the_engine_of_a_replaced_session_stops_and_says_so() {
     let f = fixture("engine-replaced").await;
     let status = RwSignal::new(onsite::sync::SyncStatus::default());
     let handle = onsite::sync::start(f.store.clone(), status, Uuid::new_v4());
-    let mut replaced = false;
-    for _ in 0..600 {
-        gloo_timers::future::TimeoutFuture::new(100).await;
-        if status.get().session_replaced {
-            replaced = true;
-            break;
-        }
-    }
+    common::wait_until(
+        "the engine to see the device's session is another one",
+        || status.get().session_replaced,
+    )
+    .await;
     handle.stop();
-    assert!(
-        replaced,
-        "the engine saw the device's session is another one"
-    );
     assert!(!status.get().syncing);
     assert_eq!(
         f.store.session().await.unwrap(),
