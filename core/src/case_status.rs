@@ -2,51 +2,24 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum CaseStatus {
-    New,
-    Assigned,
-    Accepted,
-    EnRoute,
-    OnSite,
-    InProgress,
-    OnHold,
-    Completed,
-    Closed,
-    Cancelled,
+crate::code_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum CaseStatus {
+        New = "new",
+        Assigned = "assigned",
+        Accepted = "accepted",
+        EnRoute = "en_route",
+        OnSite = "on_site",
+        InProgress = "in_progress",
+        OnHold = "on_hold",
+        Completed = "completed",
+        Closed = "closed",
+        Cancelled = "cancelled",
+    }
 }
 
 impl CaseStatus {
-    pub const ALL: [CaseStatus; 10] = [
-        CaseStatus::New,
-        CaseStatus::Assigned,
-        CaseStatus::Accepted,
-        CaseStatus::EnRoute,
-        CaseStatus::OnSite,
-        CaseStatus::InProgress,
-        CaseStatus::OnHold,
-        CaseStatus::Completed,
-        CaseStatus::Closed,
-        CaseStatus::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CaseStatus::New => "new",
-            CaseStatus::Assigned => "assigned",
-            CaseStatus::Accepted => "accepted",
-            CaseStatus::EnRoute => "en_route",
-            CaseStatus::OnSite => "on_site",
-            CaseStatus::InProgress => "in_progress",
-            CaseStatus::OnHold => "on_hold",
-            CaseStatus::Completed => "completed",
-            CaseStatus::Closed => "closed",
-            CaseStatus::Cancelled => "cancelled",
-        }
-    }
-
     /// The engineer is working the case: report, parts, time and photos may change.
     pub fn is_active_work(self) -> bool {
         matches!(

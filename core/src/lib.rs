@@ -3,6 +3,7 @@
 //! depend on this crate, so its rules are enforced identically on both sides.
 
 pub mod backoff;
+mod code_enum;
 pub mod case_flag;
 pub mod case_status;
 pub mod case_summary;

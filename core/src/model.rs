@@ -9,51 +9,24 @@ pub use crate::case_status::CaseStatus;
 pub use crate::severity::Severity;
 use crate::sla::SlaClock;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    SystemFault,
-    Business,
-    Feedback,
-    Security,
-}
-
-impl Category {
-    pub const ALL: [Category; 4] = [
-        Category::SystemFault,
-        Category::Business,
-        Category::Feedback,
-        Category::Security,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::SystemFault => "system_fault",
-            Category::Business => "business",
-            Category::Feedback => "feedback",
-            Category::Security => "security",
-        }
+crate::code_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum Category {
+        SystemFault = "system_fault",
+        Business = "business",
+        Feedback = "feedback",
+        Security = "security",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ServiceMode {
-    Phone,
-    Remote,
-    OnSite,
-}
-
-impl ServiceMode {
-    pub const ALL: [ServiceMode; 3] =
-        [ServiceMode::Phone, ServiceMode::Remote, ServiceMode::OnSite];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ServiceMode::Phone => "phone",
-            ServiceMode::Remote => "remote",
-            ServiceMode::OnSite => "on_site",
-        }
+crate::code_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum ServiceMode {
+        Phone = "phone",
+        Remote = "remote",
+        OnSite = "on_site",
     }
 }
 
@@ -112,13 +85,14 @@ pub struct Appointment {
     pub end: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum RepairResult {
-    Resolved,
-    Workaround,
-    Unresolved,
+crate::code_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum RepairResult {
+        Resolved = "resolved",
+        Workaround = "workaround",
+        Unresolved = "unresolved",
+    }
 }
 
 /// The service report. Each field is last-write-wins in server order.
@@ -157,12 +131,13 @@ pub struct PartUsage {
     pub recorded_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum TimeKind {
-    Travel,
-    Work,
+crate::code_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum TimeKind {
+        Travel = "travel",
+        Work = "work",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -233,24 +208,15 @@ pub struct Escalation {
 /// A device clock further than this from the server's flags the case (`CaseFlag::ClockSkew`).
 pub const CLOCK_SKEW_LIMIT_MINUTES: i64 = 10;
 
-/// An inspection checklist answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum CheckResult {
-    Pass,
-    Fail,
-    /// Not applicable.
-    Na,
-}
-
-impl CheckResult {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckResult::Pass => "pass",
-            CheckResult::Fail => "fail",
-            CheckResult::Na => "na",
-        }
+crate::code_enum! {
+    /// An inspection checklist answer.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum CheckResult {
+        Pass = "pass",
+        Fail = "fail",
+        /// Not applicable.
+        Na = "na",
     }
 }
 

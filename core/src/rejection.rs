@@ -3,69 +3,36 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A rejection's machine-readable reason; on the wire, the snake_case name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum RejectionCode {
-    /// Malformed or out-of-range arguments.
-    InvalidArgs,
-    /// The case's status does not allow it now.
-    InvalidStatus,
-    /// The case is not assigned to this engineer.
-    NotAssignee,
-    /// This role may not do it.
-    ForbiddenRole,
-    /// A case, entry or item it names does not exist.
-    NotFound,
-    /// The case is not ready (report result, sign-off, checklist, fault analysis).
-    NotReady,
-    /// A different record with the same id exists.
-    Conflict,
-    /// A name this server does not know.
-    UnknownMutation,
-    /// The part is not in the catalog (server).
-    UnknownPart,
-    /// A blob it names has not been uploaded by this user, or they may not see it (server).
-    BlobMissing,
-    /// The engineer it names does not exist (server).
-    UnknownEngineer,
-    /// A code from a newer server this build does not know.
-    #[serde(other)]
-    Other,
-}
-
-impl RejectionCode {
-    pub const ALL: [RejectionCode; 12] = [
-        RejectionCode::InvalidArgs,
-        RejectionCode::InvalidStatus,
-        RejectionCode::NotAssignee,
-        RejectionCode::ForbiddenRole,
-        RejectionCode::NotFound,
-        RejectionCode::NotReady,
-        RejectionCode::Conflict,
-        RejectionCode::UnknownMutation,
-        RejectionCode::UnknownPart,
-        RejectionCode::BlobMissing,
-        RejectionCode::UnknownEngineer,
-        RejectionCode::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RejectionCode::InvalidArgs => "invalid_args",
-            RejectionCode::InvalidStatus => "invalid_status",
-            RejectionCode::NotAssignee => "not_assignee",
-            RejectionCode::ForbiddenRole => "forbidden_role",
-            RejectionCode::NotFound => "not_found",
-            RejectionCode::NotReady => "not_ready",
-            RejectionCode::Conflict => "conflict",
-            RejectionCode::UnknownMutation => "unknown_mutation",
-            RejectionCode::UnknownPart => "unknown_part",
-            RejectionCode::BlobMissing => "blob_missing",
-            RejectionCode::UnknownEngineer => "unknown_engineer",
-            RejectionCode::Other => "other",
-        }
+crate::code_enum! {
+    /// A rejection's machine-readable reason; on the wire, the snake_case name.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum RejectionCode {
+        /// Malformed or out-of-range arguments.
+        InvalidArgs = "invalid_args",
+        /// The case's status does not allow it now.
+        InvalidStatus = "invalid_status",
+        /// The case is not assigned to this engineer.
+        NotAssignee = "not_assignee",
+        /// This role may not do it.
+        ForbiddenRole = "forbidden_role",
+        /// A case, entry or item it names does not exist.
+        NotFound = "not_found",
+        /// The case is not ready (report result, sign-off, checklist, fault analysis).
+        NotReady = "not_ready",
+        /// A different record with the same id exists.
+        Conflict = "conflict",
+        /// A name this server does not know.
+        UnknownMutation = "unknown_mutation",
+        /// The part is not in the catalog (server).
+        UnknownPart = "unknown_part",
+        /// A blob it names has not been uploaded by this user, or they may not see it (server).
+        BlobMissing = "blob_missing",
+        /// The engineer it names does not exist (server).
+        UnknownEngineer = "unknown_engineer",
+        /// A code from a newer server this build does not know.
+        #[serde(other)]
+        Other = "other",
     }
 }
 

@@ -25,54 +25,41 @@ const HOUR: i64 = 60;
 const DAY: i64 = 24 * HOUR;
 
 impl SlaPolicy {
+    /// A policy from its (respond, resolve) minutes for levels 1..4.
+    fn table(name: &str, levels: [(i64, Option<i64>); 4]) -> SlaPolicy {
+        SlaPolicy {
+            name: name.into(),
+            levels: levels.map(|(respond_minutes, resolve_minutes)| SlaTargets {
+                respond_minutes,
+                resolve_minutes,
+            }),
+        }
+    }
+
     /// The default table of the service spec.
     pub fn standard() -> SlaPolicy {
-        SlaPolicy {
-            name: "standard".into(),
-            levels: [
-                SlaTargets {
-                    respond_minutes: 30,
-                    resolve_minutes: Some(24 * HOUR),
-                },
-                SlaTargets {
-                    respond_minutes: HOUR,
-                    resolve_minutes: Some(3 * DAY),
-                },
-                SlaTargets {
-                    respond_minutes: 2 * HOUR,
-                    resolve_minutes: Some(7 * DAY),
-                },
-                SlaTargets {
-                    respond_minutes: 4 * HOUR,
-                    resolve_minutes: None,
-                },
+        SlaPolicy::table(
+            "standard",
+            [
+                (30, Some(24 * HOUR)),
+                (HOUR, Some(3 * DAY)),
+                (2 * HOUR, Some(7 * DAY)),
+                (4 * HOUR, None),
             ],
-        }
+        )
     }
 
     /// The stricter contract variant.
     pub fn strict() -> SlaPolicy {
-        SlaPolicy {
-            name: "strict".into(),
-            levels: [
-                SlaTargets {
-                    respond_minutes: 30,
-                    resolve_minutes: Some(2 * HOUR),
-                },
-                SlaTargets {
-                    respond_minutes: HOUR,
-                    resolve_minutes: Some(4 * HOUR),
-                },
-                SlaTargets {
-                    respond_minutes: 2 * HOUR,
-                    resolve_minutes: Some(3 * DAY),
-                },
-                SlaTargets {
-                    respond_minutes: 4 * HOUR,
-                    resolve_minutes: Some(7 * DAY),
-                },
+        SlaPolicy::table(
+            "strict",
+            [
+                (30, Some(2 * HOUR)),
+                (HOUR, Some(4 * HOUR)),
+                (2 * HOUR, Some(3 * DAY)),
+                (4 * HOUR, Some(7 * DAY)),
             ],
-        }
+        )
     }
 
     pub fn by_name(name: &str) -> Option<SlaPolicy> {

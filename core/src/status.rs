@@ -6,12 +6,13 @@ use uuid::Uuid;
 pub use crate::case_status::CaseStatus;
 use crate::model::Case;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Engineer,
-    Manager,
+crate::code_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum Role {
+        Engineer = "engineer",
+        Manager = "manager",
+    }
 }
 
 /// The user a mutation is applied for.

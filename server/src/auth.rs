@@ -72,18 +72,3 @@ pub fn new_token() -> String {
 pub fn token_hash(token: &str) -> String {
     onsite_core::sha256_hex(token.as_bytes())
 }
-
-pub fn role_str(role: Role) -> &'static str {
-    match role {
-        Role::Engineer => "engineer",
-        Role::Manager => "manager",
-    }
-}
-
-pub fn parse_role(s: &str) -> Option<Role> {
-    match s {
-        "engineer" => Some(Role::Engineer),
-        "manager" => Some(Role::Manager),
-        _ => None,
-    }
-}

@@ -193,10 +193,7 @@ async fn main() -> anyhow::Result<()> {
                 RoleArg::Manager => onsite_core::Role::Manager,
             };
             let id = store::users::add_user(&store, &username, &name, role, &password).await?;
-            println!(
-                "Added {username} ({name}, {}) with id {id}",
-                onsite_server::auth::role_str(role)
-            );
+            println!("Added {username} ({name}, {}) with id {id}", role.as_str());
             Ok(())
         }
     }

@@ -34,7 +34,7 @@ pub use report::{CheckArgs, FaultAnalysisArgs, ReportArgs};
 pub use text::{check_client_time, is_sha256_hex};
 
 /// The one list of mutations: wire name, variant and argument type. The enum, its serde
-/// names, `MUTATION_NAMES`, `Mutation::name`, `Mutation::args` and the parser all come from it,
+/// names, `MUTATION_NAMES`, `Mutation::name`, `args`, `validate` and the parser all come from it,
 /// so a name cannot be missing from one of them.
 macro_rules! mutations {
     ($($(#[$doc:meta])* $name:literal => $variant:ident($args:ty $(, documented as $doc_ty:ty)?),)*) => {
@@ -56,6 +56,15 @@ macro_rules! mutations {
                 match self {
                     $(Mutation::$variant(_) => $name,)*
                     Mutation::CreateInspection(_) => "case.create",
+                }
+            }
+
+            /// Checks that need no case: shapes, ranges, required text. Every string has a
+            /// length limit, every number and date a range (`crate::limits`).
+            pub fn validate(&self) -> Result<(), Rejection> {
+                match self {
+                    $(Mutation::$variant(a) => a.validate(),)*
+                    Mutation::CreateInspection(a) => a.validate(),
                 }
             }
 
@@ -299,31 +308,6 @@ impl Mutation {
             Mutation::PhotoAdd(a) => vec![a.sha256.clone()],
             Mutation::SignOff(a) => a.sign_off.signature_sha256.iter().cloned().collect(),
             _ => vec![],
-        }
-    }
-
-    /// Checks that need no case: shapes, ranges, required text. Every string has a length
-    /// limit, every number and date a range (`crate::limits`).
-    pub fn validate(&self) -> Result<(), Rejection> {
-        match self {
-            Mutation::Accept(a) | Mutation::Close(a) => a.validate(),
-            Mutation::SetStatus(a) => a.validate(),
-            Mutation::Report(a) => a.validate(),
-            Mutation::Time(a) => a.validate(),
-            Mutation::TimeCorrect(a) => a.validate(),
-            Mutation::PartUse(a) => a.validate(),
-            Mutation::PartCorrect(a) => a.validate(),
-            Mutation::PhotoAdd(a) => a.validate(),
-            Mutation::SignOff(a) => a.validate(),
-            Mutation::Escalate(a) => a.validate(),
-            Mutation::FollowUp(a) => a.validate(),
-            Mutation::Create(a) => a.validate(),
-            Mutation::CreateInspection(a) => a.validate(),
-            Mutation::Assign(a) => a.validate(),
-            Mutation::Reopen(a) | Mutation::Cancel(a) => a.validate(),
-            Mutation::FaultAnalysis(a) => a.validate(),
-            Mutation::StockAdjust(a) => a.validate(),
-            Mutation::Check(a) => a.validate(),
         }
     }
 }

@@ -5,43 +5,30 @@ use onsite_core::Part;
 /// A deterministic catalog of a little over 2,000 spare parts.
 pub fn catalog() -> Vec<Part> {
     let mut parts = Vec::new();
-    let mut add = |part_no: String, name: String, unit: &str, description: Option<String>| {
-        parts.push(Part {
-            part_no,
-            name,
-            description,
-            unit: unit.to_string(),
-        });
-    };
     let revs = ["A", "B", "C", "D"];
     for w in [
         300, 450, 550, 650, 750, 800, 900, 1100, 1200, 1400, 1600, 2000, 2400, 2700, 3000,
     ] {
         for (k, r) in revs.iter().enumerate() {
             for form in ["HP", "FX"] {
-                add(
-                    format!("PSU-{w}-{r}{form}"),
-                    format!(
-                        "Power supply {w} W, {} rev {r}",
-                        if form == "HP" { "hot-plug" } else { "fixed" }
-                    ),
-                    "pcs",
-                    Some(format!(
-                        "80 PLUS {}",
-                        ["Gold", "Platinum", "Titanium", "Silver"][k]
-                    )),
-                );
+                let plug = if form == "HP" { "hot-plug" } else { "fixed" };
+                let grade = ["Gold", "Platinum", "Titanium", "Silver"][k];
+                parts.push(Part {
+                    description: Some(format!("80 PLUS {grade}")),
+                    ..pcs(
+                        format!("PSU-{w}-{r}{form}"),
+                        format!("Power supply {w} W, {plug} rev {r}"),
+                    )
+                });
             }
         }
     }
     for mm in [40, 60, 80, 92, 120, 140, 172, 200, 250] {
         for rpm in [1800, 2400, 3600, 5000, 7000, 9000, 12000, 15000] {
-            add(
+            parts.push(pcs(
                 format!("FAN-{mm}-{rpm}"),
                 format!("Cooling fan {mm} mm, {rpm} rpm"),
-                "pcs",
-                None,
-            );
+            ));
         }
     }
     for tb in ["0.6", "1.2", "1.8", "2.4", "4", "8", "12", "16", "18", "20"] {
@@ -52,7 +39,7 @@ pub fn catalog() -> Vec<Part> {
             ("NLSAS", "7K2"),
         ] {
             for ff in ["2.5", "3.5"] {
-                add(
+                parts.push(pcs(
                     format!(
                         "HDD-{}{}-{iface}-{rpm}-{}",
                         tb.replace('.', "P"),
@@ -60,21 +47,17 @@ pub fn catalog() -> Vec<Part> {
                         ff.replace('.', "")
                     ),
                     format!("Hard disk {tb} TB {iface} {rpm} rpm, {ff}\""),
-                    "pcs",
-                    None,
-                );
+                ));
             }
         }
     }
     for gb in [240, 480, 960, 1920, 3840, 7680, 15360] {
         for iface in ["SATA", "SAS", "NVME", "M2"] {
             for dwpd in [1, 3] {
-                add(
+                parts.push(pcs(
                     format!("SSD-{gb}-{iface}-{dwpd}D"),
                     format!("Solid-state drive {gb} GB {iface}, {dwpd} DWPD"),
-                    "pcs",
-                    None,
-                );
+                ));
             }
         }
     }
@@ -82,12 +65,10 @@ pub fn catalog() -> Vec<Part> {
         for gb in [8, 16, 32, 64, 128] {
             for speed in [2666, 2933, 3200, 4800, 5600] {
                 for kind in ["RDIMM", "LRDIMM"] {
-                    add(
+                    parts.push(pcs(
                         format!("DIM-{gen}-{gb}G-{speed}-{}", &kind[..2]),
                         format!("Memory module {gen} {gb} GB {speed} MT/s {kind}"),
-                        "pcs",
-                        None,
-                    );
+                    ));
                 }
             }
         }
@@ -95,24 +76,20 @@ pub fn catalog() -> Vec<Part> {
     for ah in [5, 7, 9, 12, 18, 24, 26, 33, 40, 55, 65, 75, 100, 150, 200] {
         for v in [6, 12] {
             for kind in ["AGM", "GEL", "LFP"] {
-                add(
+                parts.push(pcs(
                     format!("BAT-{v}V-{ah}AH-{kind}"),
                     format!("UPS battery {v} V {ah} Ah {kind}"),
-                    "pcs",
-                    None,
-                );
+                ));
             }
         }
     }
     for speed in ["1G", "10G", "25G", "40G", "100G"] {
         for reach in ["SR", "LR", "ER", "ZR", "T", "DAC1M", "DAC3M", "AOC5M"] {
             for form in ["SFP", "QSFP"] {
-                add(
+                parts.push(pcs(
                     format!("SFP-{speed}-{reach}-{form}"),
                     format!("{form} transceiver {speed} {reach}"),
-                    "pcs",
-                    None,
-                );
+                ));
             }
         }
     }
@@ -129,12 +106,10 @@ pub fn catalog() -> Vec<Part> {
             ("MTK", "Maintenance kit"),
         ] {
             for variant in ["110V", "220V", "STD", "HY"] {
-                add(
+                parts.push(pcs(
                     format!("{code}-{model}-{variant}"),
                     format!("{name} for {model}, {variant}"),
-                    "pcs",
-                    None,
-                );
+                ));
             }
         }
     }
@@ -147,12 +122,10 @@ pub fn catalog() -> Vec<Part> {
         ("ELV-INV", "Elevator drive inverter board"),
     ] {
         for size in 1..=20 {
-            add(
-                format!("{code}-{size:02}"),
-                format!("{name}, size {size}"),
-                if code == "ELV-ROP" { "m" } else { "pcs" },
-                None,
-            );
+            parts.push(Part {
+                unit: if code == "ELV-ROP" { "m" } else { "pcs" }.into(),
+                ..pcs(format!("{code}-{size:02}"), format!("{name}, size {size}"))
+            });
         }
     }
     for (code, name) in [
@@ -164,20 +137,11 @@ pub fn catalog() -> Vec<Part> {
         ("CAP", "Run capacitor"),
     ] {
         for size in [10, 15, 20, 25, 32, 40, 50, 65, 80, 100, 125, 150] {
-            for grade in ["S", "H"] {
-                add(
+            for (grade, duty) in [("S", "standard"), ("H", "heavy duty")] {
+                parts.push(pcs(
                     format!("{code}-{size}-{grade}"),
-                    format!(
-                        "{name} {size}, {}",
-                        if grade == "S" {
-                            "standard"
-                        } else {
-                            "heavy duty"
-                        }
-                    ),
-                    "pcs",
-                    None,
-                );
+                    format!("{name} {size}, {duty}"),
+                ));
             }
         }
     }
@@ -189,140 +153,129 @@ pub fn catalog() -> Vec<Part> {
         ("MB", "Mainboard"),
     ] {
         for model in 1..=60 {
-            add(
+            parts.push(pcs(
                 format!("{code}-{:03}{}", model * 10, ["", "X"][model % 2]),
                 format!("{name} model {}", model * 10),
-                "pcs",
-                None,
-            );
+            ));
         }
     }
     for mm2 in ["0.75", "1.5", "2.5", "4", "6", "10", "16", "25"] {
         for cores in [2, 3, 4, 5] {
             for len in [1, 3, 5, 10] {
-                add(
+                parts.push(pcs(
                     format!("CBL-{}-{cores}C-{len}M", mm2.replace('.', "P")),
                     format!("Power cable {mm2} mm², {cores} cores, {len} m"),
-                    "pcs",
-                    None,
-                );
+                ));
             }
         }
     }
     for amps in [1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 32, 40, 50, 63] {
         for kind in ["FF", "T", "gG", "aR"] {
-            add(
+            parts.push(pcs(
                 format!("FUS-{amps}A-{kind}"),
                 format!("Fuse {amps} A, type {kind}"),
-                "pcs",
-                None,
-            );
+            ));
         }
     }
     for coil in [12, 24, 48, 110, 230] {
         for poles in [1, 2, 3, 4] {
             for amps in [5, 10, 16, 30] {
-                add(
+                parts.push(pcs(
                     format!("RLY-{coil}V-{poles}P-{amps}A"),
                     format!("Relay {coil} V coil, {poles} pole, {amps} A"),
-                    "pcs",
-                    None,
-                );
+                ));
             }
         }
     }
     for poles in 1..=4 {
         for curve in ["C", "D"] {
             for amps in [6, 10, 16, 20, 25, 32, 40, 50, 63] {
-                add(
+                parts.push(pcs(
                     format!("MCB-{poles}P-{curve}{amps}"),
                     format!("Circuit breaker {poles}P curve {curve} {amps} A"),
-                    "pcs",
-                    None,
-                );
+                ));
             }
         }
     }
     for m in [3, 4, 5, 6, 8] {
         for len in [6, 8, 10, 12, 16, 20, 25, 30] {
             for finish in ["ZN", "SS"] {
-                add(
-                    format!("SCR-M{m}-{len}-{finish}"),
-                    format!(
-                        "Screw M{m} × {len} mm, {}",
-                        if finish == "ZN" {
-                            "zinc plated"
-                        } else {
-                            "stainless"
-                        }
-                    ),
-                    "box",
-                    None,
-                );
+                let metal = if finish == "ZN" {
+                    "zinc plated"
+                } else {
+                    "stainless"
+                };
+                parts.push(Part {
+                    unit: "box".into(),
+                    ..pcs(
+                        format!("SCR-M{m}-{len}-{finish}"),
+                        format!("Screw M{m} × {len} mm, {metal}"),
+                    )
+                });
             }
         }
     }
     for id in [6, 8, 10, 12, 16, 20, 25, 32, 40, 50] {
         for cs in ["1P5", "2", "2P5", "3"] {
             for material in ["NBR", "EPDM", "FKM"] {
-                add(
+                parts.push(pcs(
                     format!("ORG-{id}-{cs}-{material}"),
                     format!("O-ring {id} mm × {} mm {material}", cs.replace('P', ".")),
-                    "pcs",
-                    None,
-                );
+                ));
             }
         }
     }
     for kva in [10, 15, 20, 25, 30, 40, 50, 60, 80, 100] {
         for volts in ["380", "400", "480"] {
             for rev in ["A", "B"] {
-                add(
+                parts.push(pcs(
                     format!("UPM-{kva}K-{volts}-{rev}"),
                     format!("UPS power module {kva} kVA {volts} V rev {rev}"),
-                    "pcs",
-                    None,
-                );
+                ));
             }
         }
     }
     for amps in [9, 12, 18, 25, 32, 40, 50, 65, 80, 95] {
         for coil in [24, 110, 230] {
-            add(
+            parts.push(pcs(
                 format!("CTR-{amps}A-{coil}V"),
                 format!("Contactor {amps} A, {coil} V coil"),
-                "pcs",
-                None,
-            );
+            ));
         }
     }
     for ports in ["24G", "48G", "24X", "48X"] {
         for model in 1..=10 {
-            add(
+            parts.push(pcs(
                 format!("LC-{ports}-{model:02}"),
                 format!(
                     "Switch line card {} ports {}, series {model}",
                     &ports[..2],
                     if ports.ends_with('G') { "1G" } else { "10G" }
                 ),
-                "pcs",
-                None,
-            );
+            ));
         }
     }
     for series in [60, 62, 63] {
         for bore in 0..=10 {
             for seal in ["ZZ", "2RS"] {
-                add(
+                parts.push(pcs(
                     format!("BRG-{series}{bore:02}-{seal}"),
                     format!("Ball bearing {series}{bore:02} {seal}"),
-                    "pcs",
-                    None,
-                );
+                ));
             }
         }
     }
     parts
+}
+
+/// A part counted in pieces, without a description (most of the catalog).
+fn pcs(part_no: String, name: String) -> Part {
+    Part {
+        part_no,
+        name,
+        description: None,
+        unit: "pcs".into(),
+    }
 }
 
 #[cfg(test)]

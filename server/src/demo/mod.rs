@@ -74,8 +74,7 @@ impl std::fmt::Display for DemoSummary {
             self.cases, self.parts, self.password
         )?;
         for l in &self.logins {
-            let role = crate::auth::role_str(l.role);
-            writeln!(f, "  {:<8} {:<16} {role}", l.username, l.name)?;
+            writeln!(f, "  {:<8} {:<16} {}", l.username, l.name, l.role.as_str())?;
         }
         Ok(())
     }
@@ -171,9 +170,7 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
         }
         let why = StockReason {
             reason: "demo van load",
-            case_id: None,
-            mutation_id: None,
-            note: None,
+            ..Default::default()
         };
         let loaded: Vec<StockMove> = load
             .iter()
@@ -191,8 +188,7 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
         let why = StockReason {
             reason: "part.use",
             case_id: Some(*case_id),
-            mutation_id: None,
-            note: None,
+            ..Default::default()
         };
         let used = [StockMove {
             engineer_id: *engineer,
@@ -206,8 +202,9 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
         .await?;
     // Reorder points: what a van should never run below, by kind of part.
     for engineer in [people.alice.user_id, people.bob.user_id] {
-        for (part_no, _) in cases::stock_of(&mut tx, engineer).await? {
-            cases::set_min_qty(&mut tx, engineer, &part_no, reorder_point(&part_no)).await?;
+        for line in cases::levels_of(&mut tx, engineer).await? {
+            let min_qty = reorder_point(&line.part_no);
+            cases::set_min_qty(&mut tx, engineer, &line.part_no, min_qty).await?;
         }
     }
     // The manager replenishes alice's van: a `stock.adjust` through onsite-core, on the ledger.
@@ -228,9 +225,8 @@ pub async fn load_demo(store: &Store) -> Result<DemoSummary, DemoError> {
     if let Mutation::StockAdjust(a) = &adjust {
         let why = StockReason {
             reason: adjust.name(),
-            case_id: None,
-            mutation_id: None,
             note: Some(&a.reason),
+            ..Default::default()
         };
         written.move_stock(&out.stock_moves, &why, None);
     }

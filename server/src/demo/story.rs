@@ -112,6 +112,7 @@ impl<'a> Builder<'a> {
     }
 
     pub(super) fn build(&mut self, i: usize, spec: &Spec, people: &People) -> anyhow::Result<()> {
+        use TimeKind::{Travel, Work};
         use S::*;
         let id = Uuid::new_v4();
         let status = spec.status;
@@ -142,6 +143,60 @@ impl<'a> Builder<'a> {
             end: reported_at + Duration::hours(4),
         });
         let inspection = spec.title.contains("inspection");
+        // The mutations of this case, one line each.
+        let set = |status: CaseStatus, reason: Option<&str>| {
+            Mutation::SetStatus(SetStatusArgs {
+                case_id: id,
+                status,
+                reason: reason.map(Into::into),
+            })
+        };
+        let cancel = |reason: &str| {
+            Mutation::Cancel(ReasonArgs {
+                case_id: id,
+                reason: reason.into(),
+            })
+        };
+        let escalate = |tier: u8, reason: &str| {
+            Mutation::Escalate(EscalateArgs {
+                case_id: id,
+                tier,
+                reason: reason.into(),
+            })
+        };
+        let time = |entry_id: Uuid, kind: TimeKind, start, end| {
+            Mutation::Time(TimeArgs {
+                case_id: id,
+                entry_id,
+                kind,
+                start,
+                end,
+            })
+        };
+        let correct = |corrects: Uuid, start, end| {
+            Mutation::TimeCorrect(TimeCorrectArgs {
+                case_id: id,
+                entry_id: Uuid::new_v4(),
+                corrects,
+                start,
+                end,
+            })
+        };
+        let photo = |sha256: &str, caption: &str| {
+            Mutation::PhotoAdd(PhotoAddArgs {
+                case_id: id,
+                photo_id: Uuid::new_v4(),
+                sha256: sha256.into(),
+                caption: Some(caption.into()),
+            })
+        };
+        let follow_up = |leftover: String| {
+            Mutation::FollowUp(FollowUpArgs {
+                case_id: id,
+                new_case_id: Uuid::new_v4(),
+                leftover,
+            })
+        };
         let create = |args: CreateArgs| {
             if inspection {
                 Mutation::CreateInspection(CreateInspectionArgs {
@@ -201,14 +256,7 @@ impl<'a> Builder<'a> {
             return Ok(());
         }
         if status == Cancelled && engineer.is_none() {
-            return self.run(
-                manager,
-                Mutation::Cancel(ReasonArgs {
-                    case_id: id,
-                    reason: "Duplicate of an earlier request".into(),
-                }),
-                15,
-            );
+            return self.run(manager, cancel("Duplicate of an earlier request"), 15);
         }
         let eng = engineer.context("an assigned demo case needs an engineer")?;
         self.run(
@@ -223,14 +271,8 @@ impl<'a> Builder<'a> {
             return Ok(());
         }
         if status == Cancelled {
-            return self.run(
-                manager,
-                Mutation::Cancel(ReasonArgs {
-                    case_id: id,
-                    reason: "Customer resolved it with their own staff".into(),
-                }),
-                20,
-            );
+            let reason = "Customer resolved it with their own staff";
+            return self.run(manager, cancel(reason), 20);
         }
         // One device in the demo runs 25 minutes fast: its accept flags the case (clock skew).
         let skew = if spec.title.starts_with("Chiller high-pressure") {
@@ -242,13 +284,6 @@ impl<'a> Builder<'a> {
         if status == Accepted {
             return Ok(());
         }
-        let set = |status: CaseStatus, reason: Option<&str>| {
-            Mutation::SetStatus(SetStatusArgs {
-                case_id: id,
-                status,
-                reason: reason.map(Into::into),
-            })
-        };
         let travel = spec.mode == M::OnSite;
         if travel {
             self.run(eng, set(EnRoute, None), 5)?;
@@ -259,15 +294,10 @@ impl<'a> Builder<'a> {
             if status == OnSite {
                 return Ok(());
             }
+            let on_the_road = self.clock - Duration::minutes(40);
             self.run(
                 eng,
-                Mutation::Time(TimeArgs {
-                    case_id: id,
-                    entry_id: Uuid::new_v4(),
-                    kind: TimeKind::Travel,
-                    start: self.clock - Duration::minutes(40),
-                    end: self.clock,
-                }),
+                time(Uuid::new_v4(), Travel, on_the_road, self.clock),
                 0,
             )?;
         }
@@ -293,15 +323,8 @@ impl<'a> Builder<'a> {
             10,
         )?;
         if spec.severity == 1 && status == InProgress {
-            self.run(
-                eng,
-                Mutation::Escalate(EscalateArgs {
-                    case_id: id,
-                    tier: 1,
-                    reason: "Business stopped; needs a technical specialist".into(),
-                }),
-                5,
-            )?;
+            let reason = "Business stopped; needs a technical specialist";
+            self.run(eng, escalate(1, reason), 5)?;
         }
         if spec.title.starts_with("Escalated") {
             // Up the whole chain: specialist, department manager, executive.
@@ -309,30 +332,13 @@ impl<'a> Builder<'a> {
                 (2, "Specialist cannot reproduce; vendor TAC case opened, needs the department manager"),
                 (3, "Government customer, outage over 2 h: executive informed per contract"),
             ] {
-                self.run(
-                    eng,
-                    Mutation::Escalate(EscalateArgs {
-                        case_id: id,
-                        tier,
-                        reason: reason.into(),
-                    }),
-                    25,
-                )?;
+                self.run(eng, escalate(tier, reason), 25)?;
             }
         }
         let part_no = self.part_for(spec.part, i);
         let uses_part = !matches!(spec.category, C::Feedback | C::Business) || status == Completed;
         if uses_part && spec.category == C::SystemFault {
-            self.run(
-                eng,
-                Mutation::PhotoAdd(PhotoAddArgs {
-                    case_id: id,
-                    photo_id: Uuid::new_v4(),
-                    sha256: self.images.before.clone(),
-                    caption: Some("Fault as found".into()),
-                }),
-                3,
-            )?;
+            self.run(eng, photo(&self.images.before, "Fault as found"), 3)?;
         }
         if uses_part {
             self.run(
@@ -353,46 +359,16 @@ impl<'a> Builder<'a> {
             return Ok(());
         }
         if status == OnHold {
-            return self.run(
-                eng,
-                set(
-                    OnHold,
-                    Some("Waiting for a replacement board from the vendor"),
-                ),
-                15,
-            );
+            let reason = Some("Waiting for a replacement board from the vendor");
+            return self.run(eng, set(OnHold, reason), 15);
         }
         if spec.title.starts_with("Storage shelf") {
             // The spare was late: escalated, on hold for a day, then finished (resolved late).
-            self.run(
-                eng,
-                Mutation::Escalate(EscalateArgs {
-                    case_id: id,
-                    tier: 1,
-                    reason: "Vendor cannot ship the PSU today; needs a specialist to source one"
-                        .into(),
-                }),
-                10,
-            )?;
-            self.run(
-                eng,
-                set(
-                    OnHold,
-                    Some("Waiting for a replacement PSU from the vendor"),
-                ),
-                5,
-            )?;
-            self.run(
-                eng,
-                Mutation::Time(TimeArgs {
-                    case_id: id,
-                    entry_id: Uuid::new_v4(),
-                    kind: TimeKind::Work,
-                    start: work_start,
-                    end: self.clock,
-                }),
-                0,
-            )?;
+            let reason = "Vendor cannot ship the PSU today; needs a specialist to source one";
+            self.run(eng, escalate(1, reason), 10)?;
+            let reason = Some("Waiting for a replacement PSU from the vendor");
+            self.run(eng, set(OnHold, reason), 5)?;
+            self.run(eng, time(Uuid::new_v4(), Work, work_start, self.clock), 0)?;
             self.run(eng, set(InProgress, None), 26 * 60)?;
             work_start = self.clock;
         }
@@ -432,62 +408,23 @@ impl<'a> Builder<'a> {
             60,
         )?;
         let work_entry = Uuid::new_v4();
-        self.run(
-            eng,
-            Mutation::Time(TimeArgs {
-                case_id: id,
-                entry_id: work_entry,
-                kind: TimeKind::Work,
-                start: work_start,
-                end: self.clock,
-            }),
-            0,
-        )?;
+        self.run(eng, time(work_entry, Work, work_start, self.clock), 0)?;
         // Time corrections: a timer left running is cut back (the entry is replaced), and a
         // travel leg booked twice is struck out. Neither edits the original entry.
         if i % 4 == 2 {
-            self.run(
-                eng,
-                Mutation::TimeCorrect(TimeCorrectArgs {
-                    case_id: id,
-                    entry_id: Uuid::new_v4(),
-                    corrects: work_entry,
-                    start: Some(work_start),
-                    end: Some(self.clock - Duration::minutes(20)),
-                }),
-                1,
-            )?;
+            let stopped = Some(self.clock - Duration::minutes(20));
+            self.run(eng, correct(work_entry, Some(work_start), stopped), 1)?;
         }
         if travel && i.is_multiple_of(3) {
             let twice = Uuid::new_v4();
             let leg = self
                 .cases
                 .get(&id)
-                .and_then(|c| c.time_entries.iter().find(|t| t.kind == TimeKind::Travel))
+                .and_then(|c| c.time_entries.iter().find(|t| t.kind == Travel))
                 .map(|t| (t.start, t.end))
                 .context("a travel entry")?;
-            self.run(
-                eng,
-                Mutation::Time(TimeArgs {
-                    case_id: id,
-                    entry_id: twice,
-                    kind: TimeKind::Travel,
-                    start: leg.0,
-                    end: leg.1,
-                }),
-                1,
-            )?;
-            self.run(
-                eng,
-                Mutation::TimeCorrect(TimeCorrectArgs {
-                    case_id: id,
-                    entry_id: Uuid::new_v4(),
-                    corrects: twice,
-                    start: None,
-                    end: None,
-                }),
-                1,
-            )?;
+            self.run(eng, time(twice, Travel, leg.0, leg.1), 1)?;
+            self.run(eng, correct(twice, None, None), 1)?;
         }
         if inspection {
             for (k, (item_id, _)) in INSPECTION_CHECKLIST.iter().enumerate() {
@@ -514,64 +451,24 @@ impl<'a> Builder<'a> {
                 )?;
             }
             // The failed item: a photo, and its leftover work becomes a follow-up case.
-            self.run(
-                eng,
-                Mutation::PhotoAdd(PhotoAddArgs {
-                    case_id: id,
-                    photo_id: Uuid::new_v4(),
-                    sha256: self.images.failed_item.clone(),
-                    caption: Some("Emergency phone: cut handset cable".into()),
-                }),
-                2,
-            )?;
+            let caption = "Emergency phone: cut handset cable";
+            self.run(eng, photo(&self.images.failed_item, caption), 2)?;
             let (_, text) = INSPECTION_CHECKLIST[3];
-            self.run(
-                eng,
-                Mutation::FollowUp(FollowUpArgs {
-                    case_id: id,
-                    new_case_id: Uuid::new_v4(),
-                    leftover: format!(
-                        "{text}: failed. No dial tone: the handset cable in the car panel is cut. \
-                         Replace the cable and test the line to the service desk."
-                    ),
-                }),
-                2,
-            )?;
+            let leftover = format!(
+                "{text}: failed. No dial tone: the handset cable in the car panel is cut. \
+                 Replace the cable and test the line to the service desk."
+            );
+            self.run(eng, follow_up(leftover), 2)?;
         }
-        self.run(
-            eng,
-            Mutation::PhotoAdd(PhotoAddArgs {
-                case_id: id,
-                photo_id: Uuid::new_v4(),
-                sha256: self.images.after.clone(),
-                caption: Some("Unit after repair".into()),
-            }),
-            2,
-        )?;
+        self.run(eng, photo(&self.images.after, "Unit after repair"), 2)?;
         if i.is_multiple_of(3) {
-            self.run(
-                eng,
-                Mutation::PhotoAdd(PhotoAddArgs {
-                    case_id: id,
-                    photo_id: Uuid::new_v4(),
-                    sha256: self.images.label.clone(),
-                    caption: Some("Rating plate and serial number".into()),
-                }),
-                1,
-            )?;
+            let caption = "Rating plate and serial number";
+            self.run(eng, photo(&self.images.label, caption), 1)?;
         }
         if result == RepairResult::Workaround && status == Closed {
             // The leftover issue becomes its own case, assigned to the same engineer.
-            self.run(
-                eng,
-                Mutation::FollowUp(FollowUpArgs {
-                    case_id: id,
-                    new_case_id: Uuid::new_v4(),
-                    leftover: "Follow-up: confirm the vendor firmware fixes the fault for good"
-                        .into(),
-                }),
-                1,
-            )?;
+            let leftover = "Follow-up: confirm the vendor firmware fixes the fault for good";
+            self.run(eng, follow_up(leftover.into()), 1)?;
         }
         let report_sha256 = self.cases[&id].report_sha256();
         let signed_at = self.clock + Duration::minutes(5);

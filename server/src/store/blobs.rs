@@ -76,14 +76,12 @@ pub async fn uploaded_by(
     sha256: &str,
     user_id: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar::<_, i64>(
-        "SELECT CASE WHEN EXISTS (SELECT 1 FROM blob_uploads WHERE sha256 = $1 AND user_id = $2) THEN 1 ELSE 0 END",
+    exists!(
+        conn,
+        "SELECT 1 FROM blob_uploads WHERE sha256 = $1 AND user_id = $2",
+        sha256,
+        user_id.to_string()
     )
-    .bind(sha256)
-    .bind(user_id.to_string())
-    .fetch_one(conn)
-    .await
-        .map(|n| n != 0)
 }
 
 /// Makes this write transaction the user's only upload until it ends, so that the quota it
@@ -206,15 +204,13 @@ pub async fn may_read(
     if role == Role::Manager {
         return Ok(true);
     }
-    sqlx::query_scalar::<_, i64>(
-        "SELECT CASE WHEN EXISTS (SELECT 1 FROM blob_refs r JOIN cases k ON k.id = r.case_id
-                        WHERE r.sha256 = $1 AND k.assignee_id = $2) THEN 1 ELSE 0 END",
+    exists!(
+        conn,
+        "SELECT 1 FROM blob_refs r JOIN cases k ON k.id = r.case_id
+         WHERE r.sha256 = $1 AND k.assignee_id = $2",
+        sha256,
+        user_id.to_string()
     )
-    .bind(sha256)
-    .bind(user_id.to_string())
-    .fetch_one(conn)
-    .await
-    .map(|n| n != 0)
 }
 
 /// `collect_garbage` in its own write transaction, for blobs older than `grace`.

@@ -8,10 +8,10 @@ use onsite_core::{Case, Part};
 use sqlx::Row;
 use uuid::Uuid;
 
-use super::codec::{decode_err, decode_json, json_by_ids, to_json, Json};
-use super::log::{record_change, ChangeEntity, Changes};
+use super::codec::{decode_err, decode_json, to_json, Json};
+use super::log::{record_change, Changes};
 use super::{ts, Backend, Conn};
-use onsite_core::wire::ChangeOp;
+use onsite_core::wire::{ChangeOp, Entity};
 
 /// The cases among `ids` that exist, read to be written: on PostgreSQL their rows stay locked
 /// until the transaction ends, so two instances never write over each other's changes.
@@ -19,13 +19,10 @@ pub async fn load_cases(
     conn: &mut Conn,
     ids: &[Uuid],
 ) -> Result<BTreeMap<Uuid, Case>, sqlx::Error> {
-    let sql = match Backend::of(conn) {
-        Backend::Sqlite => "SELECT data FROM cases WHERE id = $1",
-        Backend::Postgres => "SELECT data FROM cases WHERE id = $1 FOR UPDATE",
-    };
+    let sql = Backend::of(conn).sql("SELECT data FROM cases WHERE id = $1{for_update}");
     let mut out = BTreeMap::new();
     for id in ids {
-        let data: Option<String> = sqlx::query_scalar(sql)
+        let data: Option<String> = sqlx::query_scalar(&sql)
             .bind(id.to_string())
             .fetch_optional(&mut *conn)
             .await?;
@@ -66,7 +63,7 @@ pub async fn put_case(
     changes.case_put(&id, case.assignee_id);
     let previous = before.and_then(|b| b.assignee_id);
     if let Some(prev) = previous.filter(|p| Some(*p) != case.assignee_id) {
-        changes.add(ChangeEntity::Case, &id, ChangeOp::Delete, Some(prev));
+        changes.add(Entity::Case, &id, ChangeOp::Delete, Some(prev));
     }
     let fix = PastFix::from_case(case);
     if fix.is_some() || before.is_some_and(|b| PastFix::from_case(b).is_some()) {
@@ -97,7 +94,7 @@ async fn sync_past_fix(
             .await?
             .rows_affected();
             if changed > 0 {
-                changes.add(ChangeEntity::PastFix, id, ChangeOp::Put, None);
+                changes.add(Entity::PastFix, id, ChangeOp::Put, None);
             }
         }
         None => {
@@ -107,24 +104,11 @@ async fn sync_past_fix(
                 .await?
                 .rows_affected();
             if gone > 0 {
-                changes.add(ChangeEntity::PastFix, id, ChangeOp::Delete, None);
+                changes.add(Entity::PastFix, id, ChangeOp::Delete, None);
             }
         }
     }
     Ok(())
-}
-
-/// `PastFix` JSON by case id.
-pub async fn past_fix_json(
-    conn: &mut Conn,
-    ids: &[String],
-) -> Result<BTreeMap<String, Json>, sqlx::Error> {
-    json_by_ids(
-        conn,
-        "SELECT case_id AS id, data FROM past_fixes WHERE case_id IN (SELECT value FROM {strings})",
-        ids,
-    )
-    .await
 }
 
 /// Past fixes for the cases already stored, recomputed once per database (`past_fixes_redacted`:
@@ -171,13 +155,7 @@ pub async fn parts_in_catalog(
 }
 
 pub async fn part_exists(conn: &mut Conn, part_no: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar::<_, i64>(
-        "SELECT CASE WHEN EXISTS (SELECT 1 FROM parts WHERE part_no = $1) THEN 1 ELSE 0 END",
-    )
-    .bind(part_no)
-    .fetch_one(conn)
-    .await
-    .map(|n| n != 0)
+    exists!(conn, "SELECT 1 FROM parts WHERE part_no = $1", part_no)
 }
 
 pub async fn put_part(conn: &mut Conn, part: &Part) -> Result<(), sqlx::Error> {
@@ -190,23 +168,7 @@ pub async fn put_part(conn: &mut Conn, part: &Part) -> Result<(), sqlx::Error> {
     .bind(data)
     .execute(&mut *conn)
     .await?;
-    record_change(conn, ChangeEntity::Part, &part.part_no, ChangeOp::Put, None).await
-}
-
-/// Log the change of one engineer's van-stock line (devices pull it with the next sync).
-pub async fn log_stock_change(
-    conn: &mut Conn,
-    engineer_id: Uuid,
-    part_no: &str,
-) -> Result<(), sqlx::Error> {
-    record_change(
-        conn,
-        ChangeEntity::Stock,
-        part_no,
-        ChangeOp::Put,
-        Some(engineer_id),
-    )
-    .await
+    record_change(conn, Entity::Part, &part.part_no, ChangeOp::Put, None).await
 }
 
 /// One `stock` row (`part_no`, `qty`, `min_qty`) of `engineer_id` as a `StockLevel`.
@@ -223,6 +185,7 @@ fn stock_level_of(
 }
 
 /// Why stock moved, for the ledger.
+#[derive(Default)]
 pub struct StockReason<'a> {
     pub reason: &'a str,
     pub case_id: Option<Uuid>,
@@ -331,12 +294,7 @@ pub async fn move_stock(
     .execute(&mut *conn)
     .await?;
     for (engineer_id, part_no) in sums.keys() {
-        changes.add(
-            ChangeEntity::Stock,
-            part_no,
-            ChangeOp::Put,
-            Some(*engineer_id),
-        );
+        changes.add(Entity::Stock, part_no, ChangeOp::Put, Some(*engineer_id));
     }
     Ok(levels)
 }
@@ -358,30 +316,12 @@ pub async fn set_min_qty(
     .bind(min_qty)
     .execute(&mut *conn)
     .await?;
-    log_stock_change(conn, engineer_id, part_no).await
-}
-
-/// Case data (`onsite_core::Case` JSON) by id.
-pub async fn case_json(
-    conn: &mut Conn,
-    ids: &[String],
-) -> Result<BTreeMap<String, Json>, sqlx::Error> {
-    json_by_ids(
+    record_change(
         conn,
-        "SELECT id, data FROM cases WHERE id IN (SELECT value FROM {strings})",
-        ids,
-    )
-    .await
-}
-
-pub async fn part_json(
-    conn: &mut Conn,
-    part_nos: &[String],
-) -> Result<BTreeMap<String, Json>, sqlx::Error> {
-    json_by_ids(
-        conn,
-        "SELECT part_no AS id, data FROM parts WHERE part_no IN (SELECT value FROM {strings})",
-        part_nos,
+        Entity::Stock,
+        part_no,
+        ChangeOp::Put,
+        Some(engineer_id),
     )
     .await
 }
@@ -407,21 +347,6 @@ pub async fn stock_json(
         out.insert(level.part_no.clone(), to_json(&level)?);
     }
     Ok(out)
-}
-
-/// Stock of one engineer (demo checks, tools).
-pub async fn stock_of(
-    conn: &mut Conn,
-    engineer_id: Uuid,
-) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let rows =
-        sqlx::query("SELECT part_no, qty FROM stock WHERE engineer_id = $1 ORDER BY part_no")
-            .bind(engineer_id.to_string())
-            .fetch_all(conn)
-            .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("part_no")?, r.try_get("qty")?)))
-        .collect()
 }
 
 /// One engineer's van-stock lines with their reorder points, by part number (the manager's

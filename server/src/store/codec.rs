@@ -38,15 +38,11 @@ pub(crate) async fn json_by_ids(
     if ids.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let backend = super::Backend::of(conn);
-    let joined = match backend {
-        super::Backend::Sqlite => "group_concat(json_quote(id) || ':' || data, ',')",
-        super::Backend::Postgres => "string_agg(to_json(id)::text || ':' || data, ',')",
-    };
-    let sql = format!(
-        "SELECT '{{' || {joined} || '}}' FROM ({}) AS found",
-        backend.sql(sql)
-    );
+    let object = [
+        "'{' || group_concat(json_quote(id) || ':' || data, ',') || '}'",
+        "'{' || string_agg(to_json(id)::text || ':' || data, ',') || '}'",
+    ];
+    let sql = super::Backend::of(conn).json_agg(object, sql);
     let object: Option<String> = sqlx::query_scalar(&sql)
         .bind(serde_json::Value::from(ids.to_vec()).to_string())
         .fetch_one(conn)

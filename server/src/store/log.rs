@@ -1,91 +1,52 @@
 //! The change log pull reads, the mutation audit trail and rejection records.
 
 use chrono::{DateTime, Utc};
-use onsite_core::wire::{ChangeOp, RejectionRecord, WireMutation};
+use onsite_core::wire::{ChangeOp, Entity, RejectionRecord, WireMutation};
 use onsite_core::Role;
 use uuid::Uuid;
 
 use super::codec::{decode_err, decode_json};
 use super::{ts, Conn};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChangeEntity {
-    Case,
-    Part,
-    Stock,
-    Rejection,
-    /// A user's public face (`UserInfo`); every user sees every user.
-    User,
-    /// An SLA policy and its customers (`PolicyRecord`); everyone pulls them, engineers
-    /// with `customers: []` (`policies::sees_customers`).
-    Policy,
-    /// A closed, solved case as knowledge (`PastFix`); everyone sees them.
-    PastFix,
-}
-
-impl ChangeEntity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChangeEntity::Case => "case",
-            ChangeEntity::Part => "part",
-            ChangeEntity::Stock => "stock",
-            ChangeEntity::Rejection => "rejection",
-            ChangeEntity::User => "user",
-            ChangeEntity::Policy => "policy",
-            ChangeEntity::PastFix => "past_fix",
-        }
-    }
-    fn parse(s: &str) -> Option<ChangeEntity> {
-        Some(match s {
-            "case" => ChangeEntity::Case,
-            "part" => ChangeEntity::Part,
-            "stock" => ChangeEntity::Stock,
-            "rejection" => ChangeEntity::Rejection,
-            "user" => ChangeEntity::User,
-            "policy" => ChangeEntity::Policy,
-            "past_fix" => ChangeEntity::PastFix,
-            _ => return None,
-        })
-    }
-    pub fn wire(self) -> onsite_core::wire::Entity {
-        use onsite_core::wire::Entity;
-        match self {
-            ChangeEntity::Case => Entity::Case,
-            ChangeEntity::Part => Entity::Part,
-            ChangeEntity::Stock => Entity::Stock,
-            ChangeEntity::Rejection => Entity::Rejection,
-            ChangeEntity::User => Entity::User,
-            ChangeEntity::Policy => Entity::Policy,
-            ChangeEntity::PastFix => Entity::PastFix,
-        }
-    }
-}
-
 /// The `audience` of the rows every user pulls (an engineer's pull finds them by index).
 const EVERYONE: &str = "*";
 
-impl ChangeEntity {
-    /// Every user sees every row of these.
-    fn for_everyone(self) -> bool {
-        matches!(
-            self,
-            ChangeEntity::Part | ChangeEntity::User | ChangeEntity::Policy | ChangeEntity::PastFix
-        )
-    }
+/// Every user sees every row of these: parts, users (their public face, `UserInfo`), SLA
+/// policies (`PolicyRecord`; engineers get `customers: []`, `policies::sees_customers`) and
+/// past fixes. Cases, stock and rejections are addressed (`changes_after`).
+fn for_everyone(entity: Entity) -> bool {
+    matches!(
+        entity,
+        Entity::Part | Entity::User | Entity::Policy | Entity::PastFix
+    )
 }
 
-fn op_str(op: ChangeOp) -> &'static str {
-    match op {
-        ChangeOp::Put => "put",
-        ChangeOp::Delete => "delete",
-    }
-}
+/// The stored JSON (`id`, `data`) of the entities kept as one document each, which a pull
+/// passes through as it is (`codec::json_by_ids`).
+pub const DOCUMENTS: [(Entity, &str); 4] = [
+    (
+        Entity::Case,
+        "SELECT id, data FROM cases WHERE id IN (SELECT value FROM {strings})",
+    ),
+    (
+        Entity::Part,
+        "SELECT part_no AS id, data FROM parts WHERE part_no IN (SELECT value FROM {strings})",
+    ),
+    (
+        Entity::Rejection,
+        "SELECT id, data FROM rejections WHERE id IN (SELECT value FROM {strings})",
+    ),
+    (
+        Entity::PastFix,
+        "SELECT case_id AS id, data FROM past_fixes WHERE case_id IN (SELECT value FROM {strings})",
+    ),
+];
 
 /// Append a change-log row. Older rows for the same (entity, id, op, user) are removed:
 /// pull only ever needs the newest, and the log stays as small as the data it describes.
 pub async fn record_change(
     conn: &mut Conn,
-    entity: ChangeEntity,
+    entity: Entity,
     entity_id: &str,
     op: ChangeOp,
     user_id: Option<Uuid>,
@@ -101,7 +62,7 @@ pub async fn record_change(
 pub struct Changes(Vec<Change>);
 
 struct Change {
-    entity: ChangeEntity,
+    entity: Entity,
     entity_id: String,
     op: ChangeOp,
     user_id: Option<Uuid>,
@@ -110,14 +71,8 @@ struct Change {
 
 impl Changes {
     /// A row addressed to `user_id`, or to no one in particular (`None`).
-    pub fn add(
-        &mut self,
-        entity: ChangeEntity,
-        entity_id: &str,
-        op: ChangeOp,
-        user_id: Option<Uuid>,
-    ) {
-        let audience = (user_id.is_none() && entity.for_everyone()).then(|| EVERYONE.to_string());
+    pub fn add(&mut self, entity: Entity, entity_id: &str, op: ChangeOp, user_id: Option<Uuid>) {
+        let audience = (user_id.is_none() && for_everyone(entity)).then(|| EVERYONE.to_string());
         self.push(entity, entity_id, op, user_id, audience);
     }
 
@@ -125,12 +80,12 @@ impl Changes {
     /// (`audience`).
     pub fn case_put(&mut self, case_id: &str, assignee: Option<Uuid>) {
         let audience = assignee.map(|u| u.to_string());
-        self.push(ChangeEntity::Case, case_id, ChangeOp::Put, None, audience);
+        self.push(Entity::Case, case_id, ChangeOp::Put, None, audience);
     }
 
     fn push(
         &mut self,
-        entity: ChangeEntity,
+        entity: Entity,
         entity_id: &str,
         op: ChangeOp,
         user_id: Option<Uuid>,
@@ -158,10 +113,11 @@ impl Changes {
             .0
             .iter()
             .map(|c| {
+                // The names are the wire's (`"case"`, `"past_fix"`; `"put"`, `"delete"`).
                 serde_json::json!([
-                    c.entity.as_str(),
+                    c.entity,
                     c.entity_id,
-                    op_str(c.op),
+                    c.op,
                     c.user_id.map(|u| u.to_string()),
                     c.audience,
                 ])
@@ -201,7 +157,7 @@ pub struct Position {
 #[derive(Debug, Clone)]
 pub struct ChangeRow {
     pub at: Position,
-    pub entity: ChangeEntity,
+    pub entity: Entity,
     pub entity_id: String,
     pub op: ChangeOp,
 }
@@ -299,17 +255,11 @@ pub async fn changes_after(
         }
     };
     // One JSON array of the rows, not a row each: see `codec::json_by_ids`.
-    let backend = super::Backend::of(conn);
-    let joined = match backend {
-        super::Backend::Sqlite => "json_group_array(json_array(tx, id, entity, entity_id, op))",
-        super::Backend::Postgres => {
-            "json_agg(json_build_array(tx, id, entity, entity_id, op))::text"
-        }
-    };
-    let sql = format!(
-        "SELECT {joined} FROM ({}) AS visible_rows",
-        backend.sql(sql)
-    );
+    let array = [
+        "json_group_array(json_array(tx, id, entity, entity_id, op))",
+        "json_agg(json_build_array(tx, id, entity, entity_id, op))::text",
+    ];
+    let sql = super::Backend::of(conn).json_agg(array, sql);
     let rows: Option<String> = sqlx::query_scalar(&sql)
         .bind(after.tx)
         .bind(after.id)
@@ -317,26 +267,22 @@ pub async fn changes_after(
         .bind(limit)
         .fetch_one(conn)
         .await?;
-    let rows: Vec<(i64, i64, String, String, String)> = match rows {
+    let rows: Vec<(i64, i64, Entity, String, ChangeOp)> = match rows {
         Some(text) => decode_json(&text)?,
         None => Vec::new(),
     };
-    let mut rows = rows
+    if rows.iter().any(|r| r.2 == Entity::Unknown) {
+        return Err(decode_err("an unknown entity in the change log".into()));
+    }
+    let mut rows: Vec<ChangeRow> = rows
         .into_iter()
-        .map(|(tx, id, entity, entity_id, op)| {
-            Ok(ChangeRow {
-                at: Position { tx, id },
-                entity: ChangeEntity::parse(&entity)
-                    .ok_or_else(|| decode_err(format!("unknown entity {entity}")))?,
-                entity_id,
-                op: if op == "delete" {
-                    ChangeOp::Delete
-                } else {
-                    ChangeOp::Put
-                },
-            })
+        .map(|(tx, id, entity, entity_id, op)| ChangeRow {
+            at: Position { tx, id },
+            entity,
+            entity_id,
+            op,
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect();
     // An aggregate keeps no promise about its input's order.
     rows.sort_unstable_by_key(|r| r.at);
     Ok(rows)
@@ -429,24 +375,5 @@ pub async fn insert_rejection(
     .bind(ts(rec.at))
     .execute(&mut *conn)
     .await?;
-    record_change(
-        conn,
-        ChangeEntity::Rejection,
-        &id,
-        ChangeOp::Put,
-        Some(user_id),
-    )
-    .await
-}
-
-pub async fn rejection_json(
-    conn: &mut Conn,
-    ids: &[String],
-) -> Result<std::collections::BTreeMap<String, super::Json>, sqlx::Error> {
-    super::codec::json_by_ids(
-        conn,
-        "SELECT id, data FROM rejections WHERE id IN (SELECT value FROM {strings})",
-        ids,
-    )
-    .await
+    record_change(conn, Entity::Rejection, &id, ChangeOp::Put, Some(user_id)).await
 }

@@ -8,9 +8,25 @@
 //! On PostgreSQL each write is a transaction of its own. Reads run on a pool of their own
 //! (WAL, MVCC: readers never wait for the writer).
 
+/// Whether the `SELECT` (`$n` bound to the arguments in order) finds a row.
+macro_rules! exists {
+    ($conn:expr, $select:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_scalar::<_, i64>(concat!(
+            "SELECT CASE WHEN EXISTS (",
+            $select,
+            ") THEN 1 ELSE 0 END"
+        ))
+        $(.bind($arg))*
+        .fetch_one($conn)
+        .await
+        .map(|n| n != 0)
+    };
+}
+
 pub mod blobs;
 pub mod cases;
 mod codec;
+pub(crate) use codec::json_by_ids;
 pub use codec::Json;
 pub mod log;
 pub mod policies;
@@ -58,34 +74,63 @@ impl Backend {
         }
     }
 
-    /// `sql` in this backend's spelling. The shared SQL names JSON arrays bound as `$1` by two
-    /// placeholders: `{strings}`, a one-column `value` table of an array of strings
-    /// (`WHERE id IN (SELECT value FROM {strings})`), and `{elements}`, the elements as JSON
-    /// `value` with their position `key` (both tables are named `j`). `{after}` (`{after_c}` for table alias `c`) is a
-    /// change row after the feed position `($1, $2)` = (tx, id): on SQLite tx is always 0,
-    /// and `tx = $1 AND id > $2` lets it use the indexes as ranges, which a row-value
-    /// comparison does not.
+    /// `sql` in this backend's spelling: each `PLACEHOLDERS` name it holds replaced.
     pub(crate) fn sql(self, sql: &str) -> String {
-        let (strings, elements, after, after_c) = match self {
-            Backend::Sqlite => (
-                "json_each($1) AS j",
-                "json_each($1) AS j",
-                "tx = $1 AND id > $2",
-                "c.tx = $1 AND c.id > $2",
-            ),
-            Backend::Postgres => (
-                "json_array_elements_text($1::json) AS j(value)",
-                "json_array_elements($1::json) WITH ORDINALITY AS j(value, key)",
-                "(tx, id) > ($1, $2)",
-                "(c.tx, c.id) > ($1, $2)",
-            ),
-        };
-        sql.replace("{strings}", strings)
-            .replace("{elements}", elements)
-            .replace("{after_c}", after_c)
-            .replace("{after}", after)
+        let mut out = sql.to_string();
+        for (name, spellings) in PLACEHOLDERS {
+            if out.contains(name) {
+                out = out.replace(name, self.pick(spellings));
+            }
+        }
+        out
+    }
+
+    /// A `SELECT` of `sql`'s rows joined by the database into one text by `aggregate`: one
+    /// value crosses from the driver (`codec::json_by_ids`).
+    pub(crate) fn json_agg(self, aggregate: [&str; 2], sql: &str) -> String {
+        let aggregate = self.pick(aggregate);
+        format!("SELECT {aggregate} FROM ({}) AS joined", self.sql(sql))
+    }
+
+    /// This backend's spelling of `[SQLite, PostgreSQL]`.
+    fn pick(self, [sqlite, postgres]: [&str; 2]) -> &str {
+        match self {
+            Backend::Sqlite => sqlite,
+            Backend::Postgres => postgres,
+        }
     }
 }
+
+/// The placeholders of the shared SQL, spelt `[SQLite, PostgreSQL]`. JSON arrays bound as `$1`:
+/// `{strings}`, a one-column `value` table of an array of strings (`WHERE id IN (SELECT value
+/// FROM {strings})`), and `{elements}`, the elements as JSON `value` with their position `key`
+/// (both tables are named `j`). `{after}` (`{after_c}` for table alias `c`) is a change row
+/// after the feed position `($1, $2)` = (tx, id): on SQLite tx is always 0, and
+/// `tx = $1 AND id > $2` lets it use the indexes as ranges, which a row-value comparison does
+/// not. `{for_update}` locks the rows read until the transaction ends (SQLite has one writer
+/// at a time, so there is nothing more to lock).
+const PLACEHOLDERS: [(&str, [&str; 2]); 5] = [
+    (
+        "{strings}",
+        [
+            "json_each($1) AS j",
+            "json_array_elements_text($1::json) AS j(value)",
+        ],
+    ),
+    (
+        "{elements}",
+        [
+            "json_each($1) AS j",
+            "json_array_elements($1::json) WITH ORDINALITY AS j(value, key)",
+        ],
+    ),
+    ("{after}", ["tx = $1 AND id > $2", "(tx, id) > ($1, $2)"]),
+    (
+        "{after_c}",
+        ["c.tx = $1 AND c.id > $2", "(c.tx, c.id) > ($1, $2)"],
+    ),
+    ("{for_update}", ["", " FOR UPDATE"]),
+];
 
 /// The database handle the app state carries. Cheap to clone.
 #[derive(Clone)]

@@ -5,13 +5,12 @@
 use std::collections::BTreeMap;
 
 use onsite_core::sla::SlaTargets;
-use onsite_core::wire::ChangeOp;
-use onsite_core::wire::PolicyRecord;
+use onsite_core::wire::{ChangeOp, Entity, PolicyRecord};
 use onsite_core::{Role, SlaPolicy};
 use sqlx::Row;
 
 use super::codec::{decode_err, to_json, Json};
-use super::log::{record_change, ChangeEntity};
+use super::log::record_change;
 use super::Conn;
 
 /// Longest policy name and customer name the endpoints take.
@@ -80,13 +79,7 @@ pub async fn all_policies(conn: &mut Conn) -> Result<Vec<SlaPolicy>, sqlx::Error
 }
 
 pub async fn policy_exists(conn: &mut Conn, name: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar::<_, i64>(
-        "SELECT CASE WHEN EXISTS (SELECT 1 FROM sla_policies WHERE name = $1) THEN 1 ELSE 0 END",
-    )
-    .bind(name)
-    .fetch_one(conn)
-    .await
-    .map(|n| n != 0)
+    exists!(conn, "SELECT 1 FROM sla_policies WHERE name = $1", name)
 }
 
 /// Policies with the customers whose contract names them; `names = None` = all.
@@ -122,7 +115,7 @@ async fn log_changed_records(conn: &mut Conn, before: &Records) -> Result<(), sq
     let after = records(&mut *conn, None).await?;
     for (name, record) in &after {
         if before.get(name) != Some(record) {
-            record_change(&mut *conn, ChangeEntity::Policy, name, ChangeOp::Put, None).await?;
+            record_change(&mut *conn, Entity::Policy, name, ChangeOp::Put, None).await?;
         }
     }
     Ok(())
@@ -166,31 +159,28 @@ pub async fn contract_policy(
     Ok(find_contract(conn, customer).await?.map(|(_, p)| p))
 }
 
-/// Give `customer` a contract on `policy` (which must exist); returns the previous policy.
+/// Give `customer` a contract on `policy` (which must exist).
 /// Logs the records whose customer lists changed: the old and the new policy's on a move,
 /// the policy's own when the customer is re-spelt under it, none when nothing changed.
 pub async fn set_contract(
     conn: &mut Conn,
     customer: &str,
     policy: &str,
-) -> Result<Option<String>, sqlx::Error> {
+) -> Result<(), sqlx::Error> {
     let before = records(&mut *conn, None).await?;
     let customer = customer.trim();
-    let existing = find_contract(&mut *conn, customer).await?;
-    if let Some((stored, _)) = &existing {
+    if let Some((stored, _)) = find_contract(&mut *conn, customer).await? {
         sqlx::query("DELETE FROM contracts WHERE customer = $1")
             .bind(stored)
             .execute(&mut *conn)
             .await?;
     }
-    let previous = existing.map(|(_, p)| p);
     sqlx::query("INSERT INTO contracts (customer, policy) VALUES ($1, $2)")
         .bind(customer)
         .bind(policy)
         .execute(&mut *conn)
         .await?;
-    log_changed_records(conn, &before).await?;
-    Ok(previous)
+    log_changed_records(conn, &before).await
 }
 
 /// End `customer`'s contract; returns the policy it had (`None` = there was none).

@@ -6,8 +6,8 @@ use sqlx::Row;
 use uuid::Uuid;
 
 use super::codec::{decode_err, parse_uuid, to_json, Json};
-use super::{ts, Conn, Store};
-use crate::auth::{parse_role, role_str, Session};
+use super::{ts, Backend, Conn, Store};
+use crate::auth::Session;
 
 #[derive(Debug, Clone)]
 pub struct UserRow {
@@ -18,14 +18,19 @@ pub struct UserRow {
     pub password_hash: String,
 }
 
+/// The `role` column of a row.
+fn role_of(r: &sqlx::any::AnyRow) -> Result<Role, sqlx::Error> {
+    let role: String = r.try_get("role")?;
+    Role::parse(&role).ok_or_else(|| decode_err(format!("unknown role {role}")))
+}
+
 fn user_from_row(r: &sqlx::any::AnyRow) -> Result<UserRow, sqlx::Error> {
     let id: String = r.try_get("id")?;
-    let role: String = r.try_get("role")?;
     Ok(UserRow {
         id: parse_uuid(&id)?,
         username: r.try_get("username")?,
         name: r.try_get("name")?,
-        role: parse_role(&role).ok_or_else(|| decode_err(format!("unknown role {role}")))?,
+        role: role_of(r)?,
         password_hash: r.try_get("password_hash")?,
     })
 }
@@ -42,7 +47,7 @@ pub async fn insert_user(
     .bind(user.id.to_string())
     .bind(&user.username)
     .bind(&user.name)
-    .bind(role_str(user.role))
+    .bind(user.role.as_str())
     .bind(&user.password_hash)
     .bind(ts(now))
     .execute(&mut *conn)
@@ -50,7 +55,7 @@ pub async fn insert_user(
     let id = user.id.to_string();
     super::log::record_change(
         conn,
-        super::log::ChangeEntity::User,
+        onsite_core::wire::Entity::User,
         &id,
         onsite_core::wire::ChangeOp::Put,
         None,
@@ -67,7 +72,7 @@ pub async fn user_json(
     if ids.is_empty() {
         return Ok(out);
     }
-    let sql = super::Backend::of(conn)
+    let sql = Backend::of(conn)
         .sql("SELECT id, name, role FROM users WHERE id IN (SELECT value FROM {strings})");
     let rows = sqlx::query(&sql)
         .bind(serde_json::Value::from(ids.to_vec()).to_string())
@@ -75,11 +80,10 @@ pub async fn user_json(
         .await?;
     for r in rows {
         let id: String = r.try_get("id")?;
-        let role: String = r.try_get("role")?;
         let info = onsite_core::wire::UserInfo {
             id: parse_uuid(&id)?,
             name: r.try_get("name")?,
-            role: parse_role(&role).ok_or_else(|| decode_err(format!("unknown role {role}")))?,
+            role: role_of(&r)?,
         };
         out.insert(id, to_json(&info)?);
     }
@@ -111,11 +115,11 @@ pub async fn all_users(conn: &mut Conn) -> Result<Vec<UserRow>, sqlx::Error> {
 }
 
 pub async fn is_engineer(conn: &mut Conn, id: Uuid) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar::<_, i64>("SELECT CASE WHEN EXISTS (SELECT 1 FROM users WHERE id = $1 AND role = 'engineer') THEN 1 ELSE 0 END")
-        .bind(id.to_string())
-        .fetch_one(conn)
-        .await
-        .map(|n| n != 0)
+    exists!(
+        conn,
+        "SELECT 1 FROM users WHERE id = $1 AND role = 'engineer'",
+        id.to_string()
+    )
 }
 
 /// Bind a device to the user logging in on it. A client_id belongs to one user for good:
@@ -144,21 +148,23 @@ pub async fn bind_client(
 }
 
 pub async fn last_seq(conn: &mut Conn, client_id: Uuid) -> Result<Option<u64>, sqlx::Error> {
-    let v: Option<i64> = sqlx::query_scalar("SELECT last_seq FROM clients WHERE client_id = $1")
-        .bind(client_id.to_string())
-        .fetch_optional(conn)
-        .await?;
-    Ok(v.map(|s| s.max(0) as u64))
+    seq_of(
+        conn,
+        client_id,
+        "SELECT last_seq FROM clients WHERE client_id = $1",
+    )
+    .await
 }
 
-/// `last_seq`, with the device's row locked until the transaction ends: two pushes of one
-/// device (a retry racing its original on another instance) run one after the other. SQLite
-/// has one writer at a time, so there is nothing more to lock.
+/// `last_seq`, with the device's row locked until the transaction ends (`{for_update}`): two
+/// pushes of one device (a retry racing its original on another instance) run one after the
+/// other.
 pub async fn lock_last_seq(conn: &mut Conn, client_id: Uuid) -> Result<Option<u64>, sqlx::Error> {
-    let sql = match super::Backend::of(conn) {
-        super::Backend::Sqlite => "SELECT last_seq FROM clients WHERE client_id = $1",
-        super::Backend::Postgres => "SELECT last_seq FROM clients WHERE client_id = $1 FOR UPDATE",
-    };
+    let sql = "SELECT last_seq FROM clients WHERE client_id = $1{for_update}";
+    seq_of(conn, client_id, &Backend::of(conn).sql(sql)).await
+}
+
+async fn seq_of(conn: &mut Conn, client_id: Uuid, sql: &str) -> Result<Option<u64>, sqlx::Error> {
     let v: Option<i64> = sqlx::query_scalar(sql)
         .bind(client_id.to_string())
         .fetch_optional(conn)
@@ -372,15 +378,13 @@ impl Store {
         if last_used_at.is_some_and(|t| now - t > idle_limit) {
             return Ok(TokenState::Expired);
         }
-        let role: String = r.try_get("role")?;
         Ok(TokenState::Live {
             session: Session {
                 token_hash: token_hash.to_string(),
                 user_id: parse_uuid(&user_id)?,
                 client_id: parse_uuid(&r.try_get::<String, _>("client_id")?)?,
                 name: r.try_get("name")?,
-                role: parse_role(&role)
-                    .ok_or_else(|| decode_err(format!("unknown role {role}")))?,
+                role: role_of(&r)?,
             },
             last_used_at,
         })

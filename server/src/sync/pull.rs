@@ -1,6 +1,6 @@
 //! Pull: the change feed a device reads, filtered to what its user may see.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use onsite_core::wire::{ChangeOp, Entity};
 use serde::Serialize;
@@ -9,8 +9,8 @@ use uuid::Uuid;
 use crate::auth::Session;
 use crate::error::ApiError;
 use crate::store::cases;
-use crate::store::log::{self, ChangeEntity, ChangeRow, Position};
-use crate::store::{policies, users, Backend, Json, Store};
+use crate::store::log::{self, ChangeRow, Position};
+use crate::store::{json_by_ids, policies, users, Backend, Json, Store};
 
 /// A page of the change feed: `onsite_core::wire::PullResponse` as it is written, with each
 /// change's data passed through as stored (no decoding and encoding of every document).
@@ -95,7 +95,7 @@ pub async fn pull(
 
     // Keep only the newest visible row per entity: a later put supersedes an earlier
     // delete and the other way round.
-    let mut newest: HashMap<(ChangeEntity, &str), Position> = HashMap::new();
+    let mut newest: HashMap<(Entity, &str), Position> = HashMap::new();
     for r in &rows {
         newest.insert((r.entity, r.entity_id.as_str()), r.at);
     }
@@ -104,41 +104,24 @@ pub async fn pull(
         .filter(|r| newest.get(&(r.entity, r.entity_id.as_str())) == Some(&r.at))
         .collect();
 
-    let ids = |e: ChangeEntity| -> Vec<String> {
+    let ids = |e: Entity| -> Vec<String> {
         kept.iter()
             .filter(|r| r.entity == e && r.op == ChangeOp::Put)
             .map(|r| r.entity_id.clone())
             .collect()
     };
-    let mut data: BTreeMap<ChangeEntity, BTreeMap<String, Json>> = BTreeMap::new();
-    data.insert(
-        ChangeEntity::Case,
-        cases::case_json(&mut tx, &ids(ChangeEntity::Case)).await?,
-    );
-    data.insert(
-        ChangeEntity::Part,
-        cases::part_json(&mut tx, &ids(ChangeEntity::Part)).await?,
-    );
-    data.insert(
-        ChangeEntity::Stock,
-        cases::stock_json(&mut tx, session.user_id, &ids(ChangeEntity::Stock)).await?,
-    );
-    data.insert(
-        ChangeEntity::Rejection,
-        log::rejection_json(&mut tx, &ids(ChangeEntity::Rejection)).await?,
-    );
-    data.insert(
-        ChangeEntity::User,
-        users::user_json(&mut tx, &ids(ChangeEntity::User)).await?,
-    );
-    data.insert(
-        ChangeEntity::Policy,
-        policies::record_json(&mut tx, &ids(ChangeEntity::Policy), session.role).await?,
-    );
-    data.insert(
-        ChangeEntity::PastFix,
-        cases::past_fix_json(&mut tx, &ids(ChangeEntity::PastFix)).await?,
-    );
+    let mut data = HashMap::new();
+    for (entity, sql) in log::DOCUMENTS {
+        data.insert(entity, json_by_ids(&mut tx, sql, &ids(entity)).await?);
+    }
+    let stock = cases::stock_json(&mut tx, session.user_id, &ids(Entity::Stock)).await?;
+    let people = users::user_json(&mut tx, &ids(Entity::User)).await?;
+    let records = policies::record_json(&mut tx, &ids(Entity::Policy), session.role).await?;
+    data.extend([
+        (Entity::Stock, stock),
+        (Entity::User, people),
+        (Entity::Policy, records),
+    ]);
 
     let mut changes = Vec::with_capacity(kept.len());
     for r in kept {
@@ -150,7 +133,7 @@ pub async fn pull(
             },
         };
         changes.push(PageChange {
-            entity: r.entity.wire(),
+            entity: r.entity,
             op: r.op,
             id: r.entity_id.clone(),
             data: value,
