@@ -190,6 +190,28 @@ async fn error_of(resp: Response) -> ApiError {
     }
 }
 
+async fn ok_of(resp: Response) -> Result<(), ApiError> {
+    if resp.ok() {
+        Ok(())
+    } else {
+        Err(error_of(resp).await)
+    }
+}
+
+/// Sends `b` (armed with a deadline, then made a request by `finish`) and decodes the JSON
+/// answer, all within `ms`.
+async fn json_call<T: serde::de::DeserializeOwned>(
+    ms: u32,
+    b: RequestBuilder,
+    finish: impl FnOnce(RequestBuilder) -> Result<Request, gloo_net::Error>,
+) -> Result<T, ApiError> {
+    let deadline = Deadline::new();
+    let req = finish(deadline.arm(b));
+    deadline
+        .run(ms, async move { json_of(send(req).await?).await })
+        .await
+}
+
 async fn json_of<T: serde::de::DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
     if !resp.ok() {
         return Err(error_of(resp).await);
@@ -208,14 +230,10 @@ pub async fn login(
         password: password.into(),
         client_id,
     };
-    let deadline = Deadline::new();
-    let req = deadline.arm(Request::post("/api/v1/login")).json(&body);
-    deadline
-        .run(
-            timeout_for(0),
-            async move { json_of(send(req).await?).await },
-        )
-        .await
+    json_call(timeout_for(0), Request::post("/api/v1/login"), |b| {
+        b.json(&body)
+    })
+    .await
 }
 
 /// Revokes the token on the server. Best effort: the app forgets the session either way.
@@ -227,10 +245,9 @@ pub async fn logout(token: &str) -> Result<(), ApiError> {
     deadline
         .run(timeout_for(0), async move {
             let resp = send(req).await?;
-            if resp.ok() || resp.status() == 404 {
-                Ok(())
-            } else {
-                Err(error_of(resp).await)
+            match resp.status() {
+                404 => Ok(()),
+                _ => ok_of(resp).await,
             }
         })
         .await
@@ -282,16 +299,8 @@ pub async fn pull(
     if let Some(c) = cursor {
         params.push(("cursor", c));
     }
-    let deadline = Deadline::new();
-    let req = deadline
-        .arm(auth(Request::get("/api/v1/sync/pull"), token))
-        .query(params)
-        .build();
-    deadline
-        .run(2 * BASE_TIMEOUT_MS, async move {
-            json_of(send(req).await?).await
-        })
-        .await
+    let b = auth(Request::get("/api/v1/sync/pull"), token);
+    json_call(2 * BASE_TIMEOUT_MS, b, |b| b.query(params).build()).await
 }
 
 pub async fn put_blob(token: &str, sha256: &str, bytes: &[u8]) -> Result<(), ApiError> {
@@ -306,12 +315,7 @@ pub async fn put_blob(token: &str, sha256: &str, bytes: &[u8]) -> Result<(), Api
         .body(body);
     deadline
         .run(timeout_for(bytes.len()), async move {
-            let resp = send(req).await?;
-            if resp.ok() {
-                Ok(())
-            } else {
-                Err(error_of(resp).await)
-            }
+            ok_of(send(req).await?).await
         })
         .await
 }
@@ -336,41 +340,18 @@ pub async fn get_blob(token: &str, sha256: &str) -> Result<Vec<u8>, ApiError> {
         .await
 }
 
-/// `GET path?engineer_id=` as JSON (the manager's per-engineer stock reads).
-async fn get_for_engineer<T: serde::de::DeserializeOwned>(
-    path: &str,
-    token: &str,
-    engineer_id: Uuid,
-) -> Result<T, ApiError> {
-    let id = engineer_id.to_string();
-    let deadline = Deadline::new();
-    let req = deadline
-        .arm(auth(Request::get(path), token))
-        .query([("engineer_id", id.as_str())])
-        .build();
-    deadline
-        .run(2 * BASE_TIMEOUT_MS, async move {
-            json_of(send(req).await?).await
-        })
-        .await
-}
-
-/// `GET /api/v1/stock/ledger?engineer_id=`: every van-stock movement of one engineer, oldest
-/// first (managers only).
-pub async fn stock_ledger(
-    token: &str,
-    engineer_id: Uuid,
-) -> Result<onsite_core::wire::StockLedgerResponse, ApiError> {
-    get_for_engineer("/api/v1/stock/ledger", token, engineer_id).await
-}
-
 /// `GET /api/v1/stock/levels?engineer_id=`: one engineer's van-stock levels with their
 /// reorder points (`min_qty`), as the server holds them (managers only).
 pub async fn stock_levels(
     token: &str,
     engineer_id: Uuid,
 ) -> Result<Vec<onsite_core::StockLevel>, ApiError> {
-    get_for_engineer("/api/v1/stock/levels", token, engineer_id).await
+    let id = engineer_id.to_string();
+    let b = auth(Request::get("/api/v1/stock/levels"), token);
+    json_call(2 * BASE_TIMEOUT_MS, b, |b| {
+        b.query([("engineer_id", id.as_str())]).build()
+    })
+    .await
 }
 
 /// `PUT /api/v1/stock/reorder-point`: set one part's reorder point in an engineer's van
@@ -386,28 +367,14 @@ pub async fn set_reorder_point(
         "part_no": part_no,
         "min_qty": min_qty,
     });
-    let deadline = Deadline::new();
-    let req = deadline
-        .arm(auth(Request::put("/api/v1/stock/reorder-point"), token))
-        .json(&body);
-    deadline
-        .run(2 * BASE_TIMEOUT_MS, async move {
-            json_of(send(req).await?).await
-        })
-        .await
+    let b = auth(Request::put("/api/v1/stock/reorder-point"), token);
+    json_call(2 * BASE_TIMEOUT_MS, b, |b| b.json(&body)).await
 }
 
 /// `GET /api/v1/devices`: every device with its user and last contact (managers only).
 pub async fn devices(token: &str) -> Result<Vec<onsite_core::wire::Device>, ApiError> {
-    let deadline = Deadline::new();
-    let req = deadline
-        .arm(auth(Request::get("/api/v1/devices"), token))
-        .build();
-    deadline
-        .run(2 * BASE_TIMEOUT_MS, async move {
-            json_of(send(req).await?).await
-        })
-        .await
+    let b = auth(Request::get("/api/v1/devices"), token);
+    json_call(2 * BASE_TIMEOUT_MS, b, RequestBuilder::build).await
 }
 
 /// What a manager revokes: one device, or every device of one user.
@@ -424,12 +391,8 @@ pub async fn revoke(token: &str, target: RevokeTarget) -> Result<u64, ApiError> 
         RevokeTarget::Device(id) => format!("/api/v1/devices/{id}/revoke"),
         RevokeTarget::User(id) => format!("/api/v1/users/{id}/revoke"),
     };
-    let deadline = Deadline::new();
-    let req = deadline.arm(auth(Request::post(&path), token)).build();
-    deadline
-        .run(2 * BASE_TIMEOUT_MS, async move {
-            let r: onsite_core::wire::RevokeResponse = json_of(send(req).await?).await?;
-            Ok(r.revoked)
-        })
-        .await
+    let b = auth(Request::post(&path), token);
+    let r: onsite_core::wire::RevokeResponse =
+        json_call(2 * BASE_TIMEOUT_MS, b, RequestBuilder::build).await?;
+    Ok(r.revoked)
 }

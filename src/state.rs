@@ -62,6 +62,15 @@ impl UiError {
         self
     }
 
+    /// A failed request: `key` says what failed, the server's reason (where known) why.
+    pub fn from_api(key: &'static str, e: &crate::api::ApiError) -> UiError {
+        UiError {
+            key,
+            reason: e.reason_key(),
+            detail: Some(e.to_string()),
+        }
+    }
+
     pub fn from_store(e: &StoreError) -> UiError {
         match e.kind {
             StoreErrorKind::QuotaExceeded => UiError::with("error.quota", e.message.clone()),

@@ -9,14 +9,13 @@
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use onsite::api::{ApiError, PushReply};
 use onsite::store::{Session, Store};
 use onsite::sync::{flush_once, FlushReport, Transport};
 use onsite_core::examples::field_work;
-use onsite_core::mutation::{AssignArgs, CaseRef, PartUseArgs, SetStatusArgs};
-use onsite_core::wire::{Entity, LoginResponse, PullResponse, PushRequest};
-use onsite_core::{Actor, CaseStatus, Mutation, Part, Role};
+use onsite_core::mutation::SetStatusArgs;
+use onsite_core::wire::{LoginResponse, PullResponse, PushRequest};
+use onsite_core::{Actor, CaseStatus, Mutation, Role};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -24,7 +23,10 @@ use wasm_bindgen_test::*;
 #[path = "common/mod.rs"]
 mod common;
 
-use common::{engineer, page, part_change, put, seed_cases, server_case, unique_db, ALICE};
+use common::{
+    accept, assign, engineer, idb_put, part, part_change, part_use, rec, seed, seed_case,
+    server_case, set_status, stock_change, stock_level, unique_db, ALICE,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -72,19 +74,7 @@ impl RawDb {
     }
 
     async fn put(&self, key: &str, json: &str) {
-        let tx = self
-            .0
-            .transaction("records")
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .unwrap();
-        let os = tx.object_store("records").unwrap();
-        os.put(JsValue::from_str(json))
-            .with_key(JsValue::from_str(key))
-            .without_key_type()
-            .primitive()
-            .unwrap();
-        tx.commit().await.unwrap();
+        idb_put(&self.0, &[("records", JsValue::from_str(key), json)]).await;
     }
 }
 
@@ -96,18 +86,12 @@ async fn a_local_write_against_a_raw_indexeddb_put() {
     let store = Store::open_named(&unique_db("bench-write")).await.unwrap();
     let raw = RawDb::open().await;
     let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
-    seed_cases(&store, std::slice::from_ref(&case)).await;
-    store
-        .apply_pull(
-            store.active_client().await.unwrap(),
-            &page(vec![put(
-                Entity::Stock,
-                "P-1",
-                serde_json::json!({"part_no": "P-1", "engineer_id": ALICE, "qty": 100_000}),
-            )]),
-        )
-        .await
-        .unwrap();
+    seed_case(&store, &case).await;
+    seed(
+        &store,
+        vec![stock_change(&stock_level("P-1", ALICE, 100_000, 1))],
+    )
+    .await;
     let alice = engineer(ALICE);
     let mut on_hold = false;
     for (kind, budget_row) in [
@@ -117,15 +101,7 @@ async fn a_local_write_against_a_raw_indexeddb_put() {
         let (mut ours, mut plain) = (Vec::new(), Vec::new());
         for i in 0..WARM_UP + WRITES {
             let m = if kind == "part used" {
-                Mutation::PartUse(PartUseArgs {
-                    case_id: case.id,
-                    usage_id: Uuid::new_v4(),
-                    part_no: "P-1".into(),
-                    qty: 1,
-                    serial_fitted: None,
-                    serial_removed: None,
-                    returned_defective: false,
-                })
+                part_use(case.id, "P-1", 1)
             } else {
                 on_hold = !on_hold;
                 Mutation::SetStatus(SetStatusArgs {
@@ -195,19 +171,14 @@ async fn parts_search_over_20000_parts_per_keystroke() {
     let store = Store::open_named(&unique_db("bench-parts")).await.unwrap();
     let parts: Vec<_> = (0..PARTS)
         .map(|i| {
-            part_change(&Part {
-                part_no: format!("P-{i:05}"),
-                name: format!("{} #{i}", NAMES[i % NAMES.len()]),
-                description: None,
-                unit: "pcs".into(),
-            })
+            part_change(&part(
+                &format!("P-{i:05}"),
+                &format!("{} #{i}", NAMES[i % NAMES.len()]),
+            ))
         })
         .collect();
     for chunk in parts.chunks(1000) {
-        store
-            .apply_pull(store.active_client().await.unwrap(), &page(chunk.to_vec()))
-            .await
-            .unwrap();
+        seed(&store, chunk.to_vec()).await;
     }
     assert_eq!(store.part_count().await.unwrap() as usize, PARTS);
     // The first keystroke reads the catalog into memory; later ones search that copy.
@@ -345,19 +316,8 @@ async fn ten_thousand_queued_mutations_drained_to_the_server() {
     for (i, id) in case_ids.iter().enumerate() {
         let mut create = common::create_args(*id, chrono::Utc::now());
         create.title = format!("Drain bench case {i}");
-        desk.record(desk_actor, Mutation::Create(create), vec![])
-            .await
-            .unwrap();
-        desk.record(
-            desk_actor,
-            Mutation::Assign(AssignArgs {
-                case_id: *id,
-                engineer_id: alice.user.id,
-            }),
-            vec![],
-        )
-        .await
-        .unwrap();
+        rec(&desk, desk_actor, Mutation::Create(create)).await;
+        rec(&desk, desk_actor, assign(*id, alice.user.id)).await;
     }
     flush_once(&desk, &http, &manager).await.unwrap();
     assert_eq!(desk.pending_count().await.unwrap(), 0);
@@ -375,23 +335,15 @@ async fn ten_thousand_queued_mutations_drained_to_the_server() {
     let me = engineer(alice.user.id);
     let mut queued = 0;
     for id in &case_ids {
-        store
-            .record(me, Mutation::Accept(CaseRef { case_id: *id }), vec![])
-            .await
-            .unwrap();
-        let start = Mutation::SetStatus(SetStatusArgs {
-            case_id: *id,
-            status: CaseStatus::InProgress,
-            reason: None,
-        });
-        store.record(me, start, vec![]).await.unwrap();
+        rec(&store, me, accept(*id)).await;
+        rec(&store, me, set_status(*id, CaseStatus::InProgress)).await;
         queued += 2;
     }
     let now = chrono::Utc::now();
     for i in 0..QUEUED - queued {
         let case_id = case_ids[i % CASES];
         let m = field_work(i, case_id, &parts[i % parts.len()], Uuid::new_v4(), now);
-        store.record(me, m, vec![]).await.unwrap();
+        rec(&store, me, m).await;
     }
     assert_eq!(store.pending_count().await.unwrap() as usize, QUEUED);
 

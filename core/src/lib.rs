@@ -3,11 +3,11 @@
 //! depend on this crate, so its rules are enforced identically on both sides.
 
 pub mod backoff;
-mod code_enum;
 pub mod case_flag;
 pub mod case_status;
 pub mod case_summary;
 pub mod catalog;
+mod code_enum;
 pub mod dashboard;
 #[cfg(feature = "examples")]
 #[doc(hidden)]

@@ -140,6 +140,18 @@ crate::code_enum! {
     }
 }
 
+/// Travel and work minutes over the live entries (corrected and struck-out entries left out).
+pub fn labour_of(entries: &[TimeEntry]) -> (i64, i64) {
+    let sum = |kind: TimeKind| {
+        entries
+            .iter()
+            .filter(|e| e.kind == kind && e.is_live())
+            .map(TimeEntry::minutes)
+            .sum()
+    };
+    (sum(TimeKind::Travel), sum(TimeKind::Work))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeEntry {
     pub entry_id: Uuid,
@@ -360,16 +372,9 @@ impl Case {
         self.time_entries.iter().filter(|t| t.is_live())
     }
 
-    pub fn minutes(&self, kind: TimeKind) -> i64 {
-        self.effective_time_entries()
-            .filter(|t| t.kind == kind)
-            .map(TimeEntry::minutes)
-            .sum()
-    }
-
     /// Live labour minutes: (travel, work).
     pub fn labour_minutes(&self) -> (i64, i64) {
-        (self.minutes(TimeKind::Travel), self.minutes(TimeKind::Work))
+        labour_of(&self.time_entries)
     }
 
     /// A manager may close a severity-1 case only once it has a fault analysis.

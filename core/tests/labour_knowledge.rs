@@ -10,16 +10,6 @@ use onsite_core::wire::PolicyRecord;
 use onsite_core::*;
 use uuid::Uuid;
 
-fn log(entry: u128, kind: TimeKind, start_min: i64, mins: i64) -> Mutation {
-    Mutation::Time(TimeArgs {
-        case_id: CASE,
-        entry_id: Uuid::from_u128(entry),
-        kind,
-        start: t0() + Duration::minutes(start_min),
-        end: t0() + Duration::minutes(start_min + mins),
-    })
-}
-
 fn correct(entry: u128, corrects: u128, span: Option<(i64, i64)>) -> Mutation {
     Mutation::TimeCorrect(TimeCorrectArgs {
         case_id: CASE,
@@ -33,30 +23,22 @@ fn correct(entry: u128, corrects: u128, span: Option<(i64, i64)>) -> Mutation {
 #[test]
 fn a_correction_replaces_an_entry_and_totals_count_only_live_entries() {
     let mut w = World::in_progress();
-    w.ok(alice(), log(1, TimeKind::Travel, 0, 45));
-    w.ok(alice(), log(2, TimeKind::Work, 60, 600));
+    w.ok(alice(), time_log(1, TimeKind::Travel, 0, 45));
+    w.ok(alice(), time_log(2, TimeKind::Work, 60, 600));
     assert_eq!(w.case().labour_minutes(), (45, 600));
 
     // Work was 2 h, not 10 h: the new entry replaces it, keeping the kind.
     w.ok(alice(), correct(3, 2, Some((60, 120))));
     assert_eq!(w.case().labour_minutes(), (45, 120));
-    let old = w
-        .case()
-        .time_entries
-        .iter()
-        .find(|t| t.entry_id == Uuid::from_u128(2));
+    let old = w.time_entry(2);
     assert_eq!(
-        old.unwrap().superseded_by,
+        old.superseded_by,
         Some(Uuid::from_u128(3)),
         "kept, not edited"
     );
-    let new = w
-        .case()
-        .time_entries
-        .iter()
-        .find(|t| t.entry_id == Uuid::from_u128(3));
-    assert_eq!(new.unwrap().kind, TimeKind::Work);
-    assert_eq!(new.unwrap().corrects, Some(Uuid::from_u128(2)));
+    let new = w.time_entry(3);
+    assert_eq!(new.kind, TimeKind::Work);
+    assert_eq!(new.corrects, Some(Uuid::from_u128(2)));
 
     // Travel was logged by mistake: struck out with no replacement.
     w.ok(alice(), correct(4, 1, None));
@@ -68,22 +50,17 @@ fn a_correction_replaces_an_entry_and_totals_count_only_live_entries() {
 #[test]
 fn time_corrections_replay_once_and_never_twice_over_one_entry() {
     let mut w = World::in_progress();
-    w.ok(alice(), log(1, TimeKind::Work, 0, 90));
+    w.ok(alice(), time_log(1, TimeKind::Work, 0, 90));
     w.ok(alice(), correct(2, 1, Some((0, 60))));
     let before = w.case().clone();
     // The same correction again (a replay) changes nothing.
-    assert!(w
-        .run(alice(), correct(2, 1, Some((0, 60))))
-        .unwrap()
-        .cases
-        .is_empty());
+    let replay = w.run(alice(), correct(2, 1, Some((0, 60))));
+    assert!(replay.unwrap().cases.is_empty());
     assert_eq!(w.case(), &before);
     // A different correction reusing the id conflicts.
-    let r = w.run(alice(), correct(2, 1, Some((0, 30)))).unwrap_err();
-    assert_eq!(r.code, "conflict");
+    assert_eq!(w.err(alice(), correct(2, 1, Some((0, 30)))), "conflict");
     // A second correction of the already-corrected entry conflicts: correct the new one.
-    let r = w.run(alice(), correct(5, 1, Some((0, 30)))).unwrap_err();
-    assert_eq!(r.code, "conflict");
+    assert_eq!(w.err(alice(), correct(5, 1, Some((0, 30)))), "conflict");
     w.ok(alice(), correct(6, 2, Some((0, 30))));
     assert_eq!(w.case().labour_minutes(), (0, 30));
     // A strike-out replays as a no-op too.
@@ -99,7 +76,7 @@ fn time_corrections_replay_once_and_never_twice_over_one_entry() {
 #[test]
 fn time_corrections_are_validated_and_authorized() {
     let mut w = World::in_progress();
-    w.ok(alice(), log(1, TimeKind::Work, 0, 90));
+    w.ok(alice(), time_log(1, TimeKind::Work, 0, 90));
     for bad in [
         correct(1, 1, None),
         correct(2, 1, Some((0, 0))),
@@ -112,62 +89,38 @@ fn time_corrections_are_validated_and_authorized() {
             end: None,
         }),
     ] {
-        assert_eq!(w.run(alice(), bad).unwrap_err().code, "invalid_args");
+        assert_eq!(w.err(alice(), bad), "invalid_args");
     }
-    assert_eq!(
-        w.run(alice(), correct(2, 99, None)).unwrap_err().code,
-        "not_found"
-    );
-    assert_eq!(
-        w.run(bob(), correct(2, 1, None)).unwrap_err().code,
-        "not_assignee"
-    );
+    assert_eq!(w.err(alice(), correct(2, 99, None)), "not_found");
+    assert_eq!(w.err(bob(), correct(2, 1, None)), "not_assignee");
     // A manager fixes labour while the case is worked; once completed the time is part of
     // what the customer signed, so it takes a reopen — for the engineer and the manager alike.
     w.ok(manager(), correct(3, 1, Some((0, 75))));
     assert_eq!(w.case().labour_minutes(), (0, 75));
-    w.ok(alice(), report_result());
-    w.ok(alice(), w.sign_off(9, "Mr Wang"));
-    w.ok(alice(), set_status(CaseStatus::Completed, None));
+    w.complete();
     for who in [alice(), manager()] {
         assert_eq!(
-            w.run(who, correct(4, 3, Some((0, 70)))).unwrap_err().code,
+            w.err(who, correct(4, 3, Some((0, 70)))),
             "invalid_status",
             "no correction under a customer's signature"
         );
     }
-    w.ok(
-        manager(),
-        Mutation::Reopen(ReasonArgs {
-            case_id: CASE,
-            reason: "labour to be corrected".into(),
-        }),
-    );
+    w.ok(manager(), reopen("labour to be corrected"));
     w.ok(alice(), correct(4, 3, Some((0, 70))));
     assert_eq!(w.case().labour_minutes(), (0, 70));
     w.ok(alice(), w.sign_off(10, "Mr Wang"));
     w.ok(alice(), set_status(CaseStatus::Completed, None));
-    w.ok(manager(), Mutation::Close(CaseRef { case_id: CASE }));
-    assert_eq!(
-        w.run(manager(), correct(5, 4, None)).unwrap_err().code,
-        "invalid_status"
-    );
+    w.ok(manager(), close());
+    assert_eq!(w.err(manager(), correct(5, 4, None)), "invalid_status");
 }
 
 fn closed_case(result: RepairResult) -> World {
     let mut w = World::in_progress();
-    w.ok(
-        alice(),
-        Mutation::PartUse(PartUseArgs {
-            case_id: CASE,
-            usage_id: Uuid::from_u128(50),
-            part_no: "BAT-12V-9AH".into(),
-            qty: 2,
-            serial_fitted: None,
-            serial_removed: None,
-            returned_defective: true,
-        }),
-    );
+    let Mutation::PartUse(mut used) = part_use(50, "BAT-12V-9AH", 2) else {
+        unreachable!()
+    };
+    used.returned_defective = true;
+    w.ok(alice(), Mutation::PartUse(used));
     w.ok(
         alice(),
         Mutation::Report(ReportArgs {
@@ -192,7 +145,7 @@ fn only_a_closed_resolved_or_worked_around_case_is_a_past_fix() {
         PastFix::from_case(w.case()).is_none(),
         "completed is not yet reviewed"
     );
-    w.ok(manager(), Mutation::Close(CaseRef { case_id: CASE }));
+    w.ok(manager(), close());
     let fix = PastFix::from_case(w.case()).expect("a closed resolved case is a fix");
     assert_eq!(fix.product_model, w.case().product.model);
     assert_eq!(fix.cause, "Battery string worn out");
@@ -202,22 +155,21 @@ fn only_a_closed_resolved_or_worked_around_case_is_a_past_fix() {
         ("BAT-12V-9AH", 2)
     );
 
-    let mut w = closed_case(RepairResult::Workaround);
-    w.ok(manager(), Mutation::Close(CaseRef { case_id: CASE }));
-    assert!(PastFix::from_case(w.case()).is_some());
-
-    let mut w = closed_case(RepairResult::Unresolved);
-    w.ok(manager(), Mutation::Close(CaseRef { case_id: CASE }));
-    assert!(
-        PastFix::from_case(w.case()).is_none(),
-        "an unresolved case teaches nothing"
-    );
+    // An unresolved case teaches nothing.
+    for (result, fix) in [
+        (RepairResult::Workaround, true),
+        (RepairResult::Unresolved, false),
+    ] {
+        let mut w = closed_case(result);
+        w.ok(manager(), close());
+        assert_eq!(PastFix::from_case(w.case()).is_some(), fix, "{result:?}");
+    }
 }
 
 #[test]
 fn past_fixes_are_searched_by_model_and_every_word() {
     let mut w = closed_case(RepairResult::Resolved);
-    w.ok(manager(), Mutation::Close(CaseRef { case_id: CASE }));
+    w.ok(manager(), close());
     let mut a = PastFix::from_case(w.case()).unwrap();
     a.resolved_at = Some(t0());
     let mut b = a.clone();

@@ -52,10 +52,8 @@ fn a_missing_case_reads_like_another_engineers_case() {
     assert_eq!(authorize(&m, &w.cases, &manager()), Ok(()));
     let r = w.run(manager(), m).unwrap_err();
     assert_eq!(r.code, RejectionCode::NotFound, "{r}");
-    let r = w
-        .run(manager(), Mutation::Accept(CaseRef { case_id: missing }))
-        .unwrap_err();
-    assert_eq!(r.code, RejectionCode::ForbiddenRole, "{r}");
+    let r = w.err(manager(), Mutation::Accept(CaseRef { case_id: missing }));
+    assert_eq!(r, RejectionCode::ForbiddenRole);
 }
 
 /// A follow-up names a new case id of the device's choosing. A repeat (the parent lists it)
@@ -65,43 +63,17 @@ fn a_missing_case_reads_like_another_engineers_case() {
 #[test]
 fn a_follow_up_id_taken_is_a_conflict_that_names_nothing() {
     let mut w = World::in_progress();
-    let follow_up = |new_case_id| {
-        Mutation::FollowUp(FollowUpArgs {
-            case_id: CASE,
-            new_case_id,
-            leftover: "second battery string".into(),
-        })
-    };
+    let follow_up = |new_case_id| follow_up(new_case_id, "second battery string");
     let new_id = Uuid::from_u128(200);
     w.ok(alice(), follow_up(new_id));
     // The follow-up goes to bob; alice's device sends hers again: still a no-op.
-    w.ok(
-        manager(),
-        Mutation::Assign(AssignArgs {
-            case_id: new_id,
-            engineer_id: BOB,
-        }),
-    );
+    w.ok(manager(), assign(new_id, BOB));
     assert!(w.run(alice(), follow_up(new_id)).unwrap().is_noop());
 
     let bobs = Uuid::from_u128(300);
-    w.ok(manager(), Mutation::Create(create_args(bobs, 3)));
-    w.ok(
-        manager(),
-        Mutation::Assign(AssignArgs {
-            case_id: bobs,
-            engineer_id: BOB,
-        }),
-    );
+    w.create_assigned(bobs, 3, BOB);
     let own = Uuid::from_u128(301);
-    w.ok(manager(), Mutation::Create(create_args(own, 3)));
-    w.ok(
-        manager(),
-        Mutation::Assign(AssignArgs {
-            case_id: own,
-            engineer_id: ALICE,
-        }),
-    );
+    w.create_assigned(own, 3, ALICE);
     let to_bobs = w.run(alice(), follow_up(bobs)).unwrap_err();
     let to_own = w.run(alice(), follow_up(own)).unwrap_err();
     assert_eq!(to_bobs, to_own);

@@ -14,28 +14,21 @@ fn a_case_is_worked_from_creation_to_close() {
         w.case().sla.responded_at.is_some(),
         "accept records the response"
     );
-    w.ok(
-        alice(),
-        Mutation::PartUse(PartUseArgs {
-            case_id: CASE,
-            usage_id: Uuid::from_u128(7),
-            part_no: "BAT-12V-9AH".into(),
-            qty: 4,
-            serial_fitted: Some("NEW1".into()),
-            serial_removed: Some("OLD1".into()),
-            returned_defective: true,
-        }),
-    );
+    let Mutation::PartUse(mut used) = part_use(7, "BAT-12V-9AH", 4) else {
+        unreachable!()
+    };
+    used.serial_fitted = Some("NEW1".into());
+    used.serial_removed = Some("OLD1".into());
+    used.returned_defective = true;
+    w.ok(alice(), Mutation::PartUse(used));
     assert_eq!(w.stock[&(ALICE, "BAT-12V-9AH".to_string())], -4);
-    w.ok(alice(), report_result());
-    w.ok(alice(), w.sign_off(9, "Mr Wang"));
-    w.ok(alice(), set_status(CaseStatus::Completed, None));
+    w.complete();
     assert_eq!(w.case().status, CaseStatus::Completed);
     assert_eq!(
         w.case().sla.resolved_at,
         Some(w.case().sign_off.as_ref().unwrap().signed_at)
     );
-    w.ok(manager(), Mutation::Close(CaseRef { case_id: CASE }));
+    w.ok(manager(), close());
     assert_eq!(w.case().status, CaseStatus::Closed);
     let events: Vec<_> = w.case().timeline.iter().map(|t| t.event.as_str()).collect();
     assert_eq!(
@@ -57,30 +50,27 @@ fn a_case_is_worked_from_creation_to_close() {
 #[test]
 fn completing_needs_a_result_and_a_sign_off() {
     let mut w = World::in_progress();
-    let r = w
-        .run(alice(), set_status(CaseStatus::Completed, None))
-        .unwrap_err();
-    assert_eq!(r.code, "not_ready");
+    let completed = || set_status(CaseStatus::Completed, None);
+    assert_eq!(w.err(alice(), completed()), "not_ready");
     w.ok(alice(), report_result());
-    assert!(!available_actions(&alice(), w.case())
-        .contains(&CaseAction::SetStatus(CaseStatus::Completed)));
+    let may_complete = |w: &World| {
+        available_actions(&alice(), w.case())
+            .contains(&CaseAction::SetStatus(CaseStatus::Completed))
+    };
+    assert!(!may_complete(&w));
     w.ok(alice(), w.sign_off(9, "Mr Wang"));
-    assert!(available_actions(&alice(), w.case())
-        .contains(&CaseAction::SetStatus(CaseStatus::Completed)));
+    assert!(may_complete(&w));
 }
 
 #[test]
 fn a_sign_off_may_record_why_the_customer_could_not_sign() {
     let mut w = World::in_progress();
-    let Mutation::SignOff(mut a) = w.sign_off(9, "Front desk") else {
-        unreachable!()
-    };
-    a.sign_off.signature_sha256 = None;
-    a.sign_off.unsigned_reason = Some("customer left site".into());
-    w.ok(alice(), Mutation::SignOff(a.clone()));
-    a.sign_off.unsigned_reason = None;
+    w.ok(
+        alice(),
+        w.unsigned_sign_off(9, "Front desk", Some("customer left site")),
+    );
     assert_eq!(
-        w.run(alice(), Mutation::SignOff(a)).unwrap_err().code,
+        w.err(alice(), w.unsigned_sign_off(9, "Front desk", None)),
         "invalid_args",
         "neither signature nor reason"
     );
@@ -93,16 +83,14 @@ fn a_sign_off_may_record_why_the_customer_could_not_sign() {
 fn the_resolve_clock_stops_at_the_customers_signature_or_else_at_the_close() {
     let mut w = World::in_progress();
     w.ok(alice(), report_result());
-    let Mutation::SignOff(mut a) = w.sign_off(9, "Front desk") else {
-        unreachable!()
-    };
-    a.sign_off.signature_sha256 = None;
-    a.sign_off.unsigned_reason = Some("customer left site".into());
-    w.ok(alice(), Mutation::SignOff(a));
+    w.ok(
+        alice(),
+        w.unsigned_sign_off(9, "Front desk", Some("customer left site")),
+    );
     w.ok(alice(), set_status(CaseStatus::Completed, None));
     assert_eq!(w.case().sla.resolved_at, None, "nobody confirmed yet");
     w.clock += chrono::Duration::hours(2);
-    w.ok(manager(), Mutation::Close(CaseRef { case_id: CASE }));
+    w.ok(manager(), close());
     assert_eq!(w.case().sla.resolved_at, Some(w.clock));
 
     let mut w = World::in_progress();
@@ -112,7 +100,7 @@ fn the_resolve_clock_stops_at_the_customers_signature_or_else_at_the_close() {
     w.ok(alice(), set_status(CaseStatus::Completed, None));
     assert_eq!(w.case().sla.resolved_at, Some(signed));
     w.clock += chrono::Duration::hours(2);
-    w.ok(manager(), Mutation::Close(CaseRef { case_id: CASE }));
+    w.ok(manager(), close());
     assert_eq!(
         w.case().sla.resolved_at,
         Some(signed),
@@ -123,50 +111,29 @@ fn the_resolve_clock_stops_at_the_customers_signature_or_else_at_the_close() {
 #[test]
 fn only_the_assignee_works_a_case_and_only_a_manager_closes() {
     let mut w = World::in_progress();
-    let r = w.run(bob(), report_result()).unwrap_err();
-    assert_eq!(r.code, "not_assignee");
-    w.ok(alice(), report_result());
-    w.ok(alice(), w.sign_off(9, "Mr Wang"));
-    w.ok(alice(), set_status(CaseStatus::Completed, None));
-    let r = w
-        .run(alice(), Mutation::Close(CaseRef { case_id: CASE }))
-        .unwrap_err();
-    assert_eq!(r.code, "forbidden_role");
-    let r = w
-        .run(manager(), set_status(CaseStatus::InProgress, None))
-        .unwrap_err();
-    assert_eq!(r.code, "forbidden_role");
+    assert_eq!(w.err(bob(), report_result()), "not_assignee");
+    w.complete();
+    assert_eq!(w.err(alice(), close()), "forbidden_role");
+    let in_progress = set_status(CaseStatus::InProgress, None);
+    assert_eq!(w.err(manager(), in_progress), "forbidden_role");
 }
 
 #[test]
 fn an_engineer_may_skip_travel_steps_but_not_jump_back() {
     let mut w = World::assigned(3);
-    assert_eq!(
-        w.run(alice(), set_status(CaseStatus::InProgress, None))
-            .unwrap_err()
-            .code,
-        "invalid_status",
-        "accept first"
-    );
-    w.ok(alice(), Mutation::Accept(CaseRef { case_id: CASE }));
-    w.ok(alice(), set_status(CaseStatus::InProgress, None));
-    assert_eq!(
-        w.run(alice(), set_status(CaseStatus::EnRoute, None))
-            .unwrap_err()
-            .code,
-        "invalid_status"
-    );
+    let to = |s| set_status(s, None);
+    let r = w.err(alice(), to(CaseStatus::InProgress));
+    assert_eq!(r, "invalid_status", "accept first");
+    w.ok(alice(), accept());
+    w.ok(alice(), to(CaseStatus::InProgress));
+    assert_eq!(w.err(alice(), to(CaseStatus::EnRoute)), "invalid_status");
 }
 
 #[test]
 fn on_hold_needs_a_reason() {
     let mut w = World::in_progress();
-    assert_eq!(
-        w.run(alice(), set_status(CaseStatus::OnHold, None))
-            .unwrap_err()
-            .code,
-        "invalid_args"
-    );
+    let r = w.err(alice(), set_status(CaseStatus::OnHold, None));
+    assert_eq!(r, "invalid_args");
     w.ok(
         alice(),
         set_status(CaseStatus::OnHold, Some("waiting for parts")),
@@ -229,13 +196,7 @@ fn a_sign_off_of_a_report_that_changed_since_is_kept_and_flagged() {
 #[test]
 fn a_sign_off_is_never_rejected_for_a_state_conflict() {
     let mut w = World::in_progress();
-    w.ok(
-        manager(),
-        Mutation::Cancel(ReasonArgs {
-            case_id: CASE,
-            reason: "duplicate request".into(),
-        }),
-    );
+    w.ok(manager(), cancel("duplicate request"));
     w.ok(alice(), w.sign_off(9, "Mr Wang"));
     let c = w.case();
     assert!(c.sign_off.is_some());
@@ -247,53 +208,23 @@ fn a_sign_off_is_never_rejected_for_a_state_conflict() {
         }
     ));
     // Another engineer is still refused: authorization is not a state conflict.
-    assert_eq!(
-        w.run(bob(), sign_off(10, "x")).unwrap_err().code,
-        "not_assignee"
-    );
+    assert_eq!(w.err(bob(), sign_off(10, "x")), "not_assignee");
 }
 
 #[test]
 fn parts_are_corrected_never_edited() {
     let mut w = World::in_progress();
     let used = Uuid::from_u128(7);
-    let part_use = Mutation::PartUse(PartUseArgs {
-        case_id: CASE,
-        usage_id: used,
-        part_no: "FAN-80".into(),
-        qty: 3,
-        serial_fitted: None,
-        serial_removed: None,
-        returned_defective: false,
-    });
-    w.ok(alice(), part_use.clone());
-    let correct = |id: u128, delta: i64| {
-        Mutation::PartCorrect(PartCorrectArgs {
-            case_id: CASE,
-            usage_id: Uuid::from_u128(id),
-            corrects: used,
-            qty_delta: delta,
-        })
-    };
+    w.ok(alice(), part_use(7, "FAN-80", 3));
+    let correct = |id: u128, delta: i64| part_correct(id, used, delta);
     w.ok(alice(), correct(8, -1));
     assert_eq!(w.case().usage_net_qty(used), Some(2));
     assert_eq!(w.case().net_parts(), vec![("FAN-80".to_string(), 2)]);
     assert_eq!(w.stock[&(ALICE, "FAN-80".to_string())], -2);
     assert_eq!(w.case().parts[0].qty, 3, "the original line is untouched");
-    assert_eq!(
-        w.run(alice(), correct(9, -3)).unwrap_err().code,
-        "invalid_args",
-        "below zero"
-    );
+    assert_eq!(w.err(alice(), correct(9, -3)), "invalid_args", "below zero");
     // Reusing a usage id with different content is a conflict, not an edit.
-    let Mutation::PartUse(mut changed) = part_use else {
-        unreachable!()
-    };
-    changed.qty = 5;
-    assert_eq!(
-        w.run(alice(), Mutation::PartUse(changed)).unwrap_err().code,
-        "conflict"
-    );
+    assert_eq!(w.err(alice(), part_use(7, "FAN-80", 5)), "conflict");
 }
 
 #[test]
@@ -324,13 +255,7 @@ fn report_fields_are_last_write_wins_per_field() {
 #[test]
 fn escalation_only_goes_up() {
     let mut w = World::in_progress();
-    let esc = |tier| {
-        Mutation::Escalate(EscalateArgs {
-            case_id: CASE,
-            tier,
-            reason: "needs a specialist".into(),
-        })
-    };
+    let esc = |tier| escalate(tier, "needs a specialist");
     w.ok(alice(), esc(1));
     assert!(w.run(alice(), esc(1)).unwrap().is_noop());
     w.ok(alice(), esc(2));
@@ -338,13 +263,9 @@ fn escalation_only_goes_up() {
         w.run(alice(), esc(1)).unwrap().is_noop(),
         "the same escalation again changes nothing"
     );
-    let lower = Mutation::Escalate(EscalateArgs {
-        case_id: CASE,
-        tier: 1,
-        reason: "another reason".into(),
-    });
-    assert_eq!(w.run(alice(), lower).unwrap_err().code, "invalid_status");
-    assert_eq!(w.run(alice(), esc(4)).unwrap_err().code, "invalid_args");
+    let lower = escalate(1, "another reason");
+    assert_eq!(w.err(alice(), lower), "invalid_status");
+    assert_eq!(w.err(alice(), esc(4)), "invalid_args");
     assert_eq!(w.case().current_escalation_tier(), 2);
 }
 
@@ -354,24 +275,12 @@ fn escalation_only_goes_up() {
 #[test]
 fn a_manager_escalates_any_open_case_an_engineer_only_the_one_they_work() {
     let mut w = World::assigned(1);
-    let esc = |tier| {
-        Mutation::Escalate(EscalateArgs {
-            case_id: CASE,
-            tier,
-            reason: "site down, nobody on it yet".into(),
-        })
-    };
-    assert_eq!(w.run(alice(), esc(1)).unwrap_err().code, "invalid_status");
+    let esc = |tier| escalate(tier, "site down, nobody on it yet");
+    assert_eq!(w.err(alice(), esc(1)), "invalid_status");
     w.ok(manager(), esc(2));
     assert_eq!(w.case().current_escalation_tier(), 2);
-    w.ok(
-        manager(),
-        Mutation::Cancel(ReasonArgs {
-            case_id: CASE,
-            reason: "duplicate".into(),
-        }),
-    );
-    assert_eq!(w.run(manager(), esc(3)).unwrap_err().code, "invalid_status");
+    w.ok(manager(), cancel("duplicate"));
+    assert_eq!(w.err(manager(), esc(3)), "invalid_status");
 }
 
 /// SERVICE-SPEC, step 9: at review the leftover issues of a completed case become a new
@@ -379,20 +288,9 @@ fn a_manager_escalates_any_open_case_an_engineer_only_the_one_they_work() {
 #[test]
 fn a_manager_opens_a_follow_up_at_review_for_the_engineer_who_did_the_work() {
     let mut w = World::in_progress();
-    let follow_up = |id| {
-        Mutation::FollowUp(FollowUpArgs {
-            case_id: CASE,
-            new_case_id: Uuid::from_u128(id),
-            leftover: "replace the fan next month".into(),
-        })
-    };
-    assert_eq!(
-        w.run(manager(), follow_up(300)).unwrap_err().code,
-        "invalid_status"
-    );
-    w.ok(alice(), report_result());
-    w.ok(alice(), w.sign_off(9, "Mr Wang"));
-    w.ok(alice(), set_status(CaseStatus::Completed, None));
+    let follow_up = |id| follow_up(Uuid::from_u128(id), "replace the fan next month");
+    assert_eq!(w.err(manager(), follow_up(300)), "invalid_status");
+    w.complete();
     w.ok(manager(), follow_up(301));
     let follow = &w.cases[&Uuid::from_u128(301)];
     assert_eq!(follow.follow_up_of, Some(CASE));
@@ -404,10 +302,7 @@ fn a_manager_opens_a_follow_up_at_review_for_the_engineer_who_did_the_work() {
         "the parent waits to be closed"
     );
     assert_eq!(w.case().follow_ups, vec![Uuid::from_u128(301)]);
-    assert_eq!(
-        w.run(alice(), follow_up(302)).unwrap_err().code,
-        "invalid_status"
-    );
+    assert_eq!(w.err(alice(), follow_up(302)), "invalid_status");
 }
 
 #[test]
@@ -416,11 +311,7 @@ fn a_follow_up_case_is_linked_both_ways() {
     let new_id = Uuid::from_u128(200);
     w.ok(
         alice(),
-        Mutation::FollowUp(FollowUpArgs {
-            case_id: CASE,
-            new_case_id: new_id,
-            leftover: "replace second battery string next month".into(),
-        }),
+        follow_up(new_id, "replace second battery string next month"),
     );
     let follow = &w.cases[&new_id];
     assert_eq!(follow.follow_up_of, Some(CASE));
@@ -433,47 +324,23 @@ fn a_follow_up_case_is_linked_both_ways() {
 #[test]
 fn reassignment_moves_the_case_and_resets_to_assigned() {
     let mut w = World::in_progress();
-    w.ok(
-        manager(),
-        Mutation::Assign(AssignArgs {
-            case_id: CASE,
-            engineer_id: BOB,
-        }),
-    );
+    w.ok(manager(), assign(CASE, BOB));
     assert_eq!(w.case().assignee_id, Some(BOB));
     assert_eq!(w.case().status, CaseStatus::Assigned);
-    assert_eq!(
-        w.run(alice(), report_result()).unwrap_err().code,
-        "not_assignee"
-    );
+    assert_eq!(w.err(alice(), report_result()), "not_assignee");
     assert!(w.case().was_assigned_to(ALICE));
     // Bob accepts: the case was responded to when alice accepted it, and stays so.
     let first = w.case().sla.responded_at;
     assert!(first.is_some());
-    w.ok(bob(), Mutation::Accept(CaseRef { case_id: CASE }));
+    w.ok(bob(), accept());
     assert_eq!(w.case().sla.responded_at, first);
 }
 
 #[test]
 fn reopen_and_cancel_need_a_reason_and_a_manager() {
-    let mut w = World::in_progress();
-    w.ok(alice(), report_result());
-    w.ok(alice(), w.sign_off(9, "Mr Wang"));
-    w.ok(alice(), set_status(CaseStatus::Completed, None));
-    let reopen = |reason: &str| {
-        Mutation::Reopen(ReasonArgs {
-            case_id: CASE,
-            reason: reason.into(),
-        })
-    };
-    assert_eq!(
-        w.run(manager(), reopen(" ")).unwrap_err().code,
-        "invalid_args"
-    );
-    assert_eq!(
-        w.run(alice(), reopen("not fixed")).unwrap_err().code,
-        "forbidden_role"
-    );
+    let mut w = World::completed(2);
+    assert_eq!(w.err(manager(), reopen(" ")), "invalid_args");
+    assert_eq!(w.err(alice(), reopen("not fixed")), "forbidden_role");
     w.ok(manager(), reopen("fault came back"));
     assert_eq!(w.case().status, CaseStatus::InProgress);
     assert!(
@@ -521,10 +388,7 @@ fn sla_is_started_from_the_policy_at_creation() {
     );
     let mut bad = create_args(Uuid::from_u128(5), 1);
     bad.policy = Some("gold".into());
-    assert_eq!(
-        w.run(manager(), Mutation::Create(bad)).unwrap_err().code,
-        "invalid_args"
-    );
+    assert_eq!(w.err(manager(), Mutation::Create(bad)), "invalid_args");
 }
 
 #[test]
@@ -547,17 +411,8 @@ fn every_mutation_name_is_known_to_the_parser() {
 
 #[test]
 fn a_changed_sign_off_under_a_set_aside_id_is_a_flagged_conflict() {
-    let mut w = World::in_progress();
-    w.ok(alice(), report_result());
-    w.ok(alice(), w.sign_off(9, "Mr Wang"));
-    w.ok(alice(), set_status(CaseStatus::Completed, None));
-    w.ok(
-        manager(),
-        Mutation::Reopen(ReasonArgs {
-            case_id: CASE,
-            reason: "fault came back".into(),
-        }),
-    );
+    let mut w = World::completed(2);
+    w.ok(manager(), reopen("fault came back"));
     // Same id as the set-aside sign-off, different content: never the case's sign-off.
     w.ok(alice(), w.sign_off(9, "Someone else"));
     let c = w.case();
@@ -581,9 +436,7 @@ fn only_user_feedback_can_be_a_complaint() {
     args.complaint = true;
     let mut w = World::new();
     assert_eq!(
-        w.run(manager(), Mutation::Create(args.clone()))
-            .unwrap_err()
-            .code,
+        w.err(manager(), Mutation::Create(args.clone())),
         "invalid_args"
     );
     assert!(w.cases.is_empty());

@@ -28,66 +28,21 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 fn varied() -> impl Strategy<Value = Mutation> {
     let small_id = || (0u128..4).prop_map(|n| Uuid::from_u128(1000 + n));
     prop_oneof![
-        Just(Mutation::Accept(CaseRef { case_id: CASE })),
-        (status(), proptest::option::of("[a-z ]{0,8}")).prop_map(|(s, r)| Mutation::SetStatus(
-            SetStatusArgs {
-                case_id: CASE,
-                status: s,
-                reason: r
-            }
-        )),
+        Just(accept()),
+        (status(), proptest::option::of("[a-z ]{0,8}"))
+            .prop_map(|(s, r)| set_status(s, r.as_deref())),
         Just(report_result()),
-        (small_id(), 1i64..5).prop_map(|(id, qty)| Mutation::PartUse(PartUseArgs {
-            case_id: CASE,
-            usage_id: id,
-            part_no: "FAN-80".into(),
-            qty,
-            serial_fitted: None,
-            serial_removed: None,
-            returned_defective: false,
-        })),
-        (small_id(), small_id(), -3i64..3).prop_map(|(id, target, d)| Mutation::PartCorrect(
-            PartCorrectArgs {
-                case_id: CASE,
-                usage_id: id,
-                corrects: target,
-                qty_delta: d,
-            }
-        )),
+        (0u128..4, 1i64..5).prop_map(|(n, qty)| part_use(1000 + n, "FAN-80", qty)),
+        (0u128..4, small_id(), -3i64..3).prop_map(|(n, to, d)| part_correct(1000 + n, to, d)),
         (0u128..3, proptest::bool::ANY)
             .prop_map(|(n, named)| sign_off(n, if named { "Mr Wang" } else { "Mrs Li" })),
-        (0u8..5).prop_map(|tier| Mutation::Escalate(EscalateArgs {
-            case_id: CASE,
-            tier,
-            reason: "stuck".into()
-        })),
-        (0u128..3).prop_map(|n| Mutation::FollowUp(FollowUpArgs {
-            case_id: CASE,
-            new_case_id: Uuid::from_u128(2000 + n),
-            leftover: "check again".into()
-        })),
-        prop_oneof![Just(ALICE), Just(BOB), Just(MANAGER)].prop_map(|e| Mutation::Assign(
-            AssignArgs {
-                case_id: CASE,
-                engineer_id: e
-            }
-        )),
-        Just(Mutation::Close(CaseRef { case_id: CASE })),
-        Just(Mutation::Reopen(ReasonArgs {
-            case_id: CASE,
-            reason: "fault came back".into()
-        })),
-        Just(Mutation::Cancel(ReasonArgs {
-            case_id: CASE,
-            reason: "customer withdrew".into()
-        })),
-        Just(Mutation::Time(TimeArgs {
-            case_id: CASE,
-            entry_id: Uuid::from_u128(3000),
-            kind: TimeKind::Work,
-            start: t0(),
-            end: t0() + chrono::Duration::minutes(45),
-        })),
+        (0u8..5).prop_map(|tier| escalate(tier, "stuck")),
+        (0u128..3).prop_map(|n| follow_up(Uuid::from_u128(2000 + n), "check again")),
+        prop_oneof![Just(ALICE), Just(BOB), Just(MANAGER)].prop_map(|e| assign(CASE, e)),
+        Just(close()),
+        Just(reopen("fault came back")),
+        Just(cancel("customer withdrew")),
+        Just(time_log(3000, TimeKind::Work, 0, 45)),
     ]
 }
 

@@ -26,10 +26,7 @@ fn policies() -> Vec<SlaPolicy> {
 #[test]
 fn a_pending_change_is_reapplied_on_the_servers_copy() {
     let server = World::assigned(2).cases;
-    let queue = [pending(
-        alice(),
-        Mutation::Accept(CaseRef { case_id: CASE }),
-    )];
+    let queue = [pending(alice(), accept())];
     let ids = BTreeSet::from([CASE]);
     let view = rebuild(server.clone(), &ids, &queue, &policies());
     assert_eq!(view[&CASE].status, CaseStatus::Accepted);
@@ -45,24 +42,11 @@ fn a_change_that_no_longer_applies_is_skipped_and_the_rest_still_apply() {
     // The manager reassigned the case to bob meanwhile: alice's queued accept no longer
     // applies; her report on another case does.
     let mut w = World::assigned(2);
-    w.ok(
-        manager(),
-        Mutation::Assign(AssignArgs {
-            case_id: CASE,
-            engineer_id: BOB,
-        }),
-    );
+    w.ok(manager(), assign(CASE, BOB));
     let other = Uuid::from_u128(101);
-    w.ok(manager(), Mutation::Create(create_args(other, 3)));
-    w.ok(
-        manager(),
-        Mutation::Assign(AssignArgs {
-            case_id: other,
-            engineer_id: ALICE,
-        }),
-    );
+    w.create_assigned(other, 3, ALICE);
     let queue = [
-        pending(alice(), Mutation::Accept(CaseRef { case_id: CASE })),
+        pending(alice(), accept()),
         pending(alice(), Mutation::Accept(CaseRef { case_id: other })),
     ];
     let ids = BTreeSet::from([CASE, other]);
@@ -75,14 +59,7 @@ fn a_change_that_no_longer_applies_is_skipped_and_the_rest_still_apply() {
 fn a_follow_up_rebuilds_both_cases_and_a_case_without_a_source_is_gone() {
     let mut w = World::in_progress();
     let new_case = Uuid::from_u128(2000);
-    let follow = pending(
-        alice(),
-        Mutation::FollowUp(FollowUpArgs {
-            case_id: CASE,
-            new_case_id: new_case,
-            leftover: "second fan".into(),
-        }),
-    );
+    let follow = pending(alice(), follow_up(new_case, "second fan"));
     let ids = cases_to_rebuild(BTreeSet::from([CASE]), std::slice::from_ref(&follow));
     assert_eq!(ids, BTreeSet::from([CASE, new_case]));
     let view = rebuild(w.cases.clone(), &ids, &[follow], &policies());
@@ -108,7 +85,7 @@ fn stock_shows_the_servers_count_plus_this_devices_pending_moves() {
         part_no: part.into(),
         delta,
     };
-    let mut used = pending(alice(), Mutation::Accept(CaseRef { case_id: CASE }));
+    let mut used = pending(alice(), accept());
     used.stock_moves = vec![
         mv("FAN-80", ALICE, -2),
         mv("BAT-1", ALICE, -1),

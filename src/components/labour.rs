@@ -17,34 +17,9 @@ use crate::i18n::use_i18n;
 use crate::state::{use_app, UiError};
 use crate::store::Store;
 
-/// Travel and work minutes over the live entries (what `Case::labour_minutes` counts:
-/// corrected and struck-out entries are left out).
-pub fn time_totals(entries: &[TimeEntry]) -> (i64, i64) {
-    let sum = |k: TimeKind| {
-        entries
-            .iter()
-            .filter(|e| e.kind == k && e.is_live())
-            .map(TimeEntry::minutes)
-            .sum::<i64>()
-    };
-    (sum(TimeKind::Travel), sum(TimeKind::Work))
-}
-
-/// The case's travel and work minutes (corrected entries count once).
-pub fn case_labour(case: &onsite_core::Case) -> (i64, i64) {
-    case.labour_minutes()
-}
-
-pub fn kind_code(k: TimeKind) -> &'static str {
-    match k {
-        TimeKind::Travel => "travel",
-        TimeKind::Work => "work",
-    }
-}
-
 /// The settings key of a running timer (its start time).
 pub fn timer_key(case_id: Uuid, kind: TimeKind) -> String {
-    format!("timer:{case_id}:{}", kind_code(kind))
+    format!("timer:{case_id}:{}", kind.as_str())
 }
 
 /// The longest entry onsite-core accepts; a timer left running longer is cut there.
@@ -170,7 +145,7 @@ pub fn TimeEntries(
     #[prop(optional, into)] busy: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let totals = Memo::new(move |_| entries.with(|e| time_totals(e)));
+    let totals = Memo::new(move |_| entries.with(|e| onsite_core::labour_of(e)));
     let editing: RwSignal<Option<Uuid>> = RwSignal::new(None);
     let e_start = RwSignal::new(String::new());
     let e_end = RwSignal::new(String::new());
@@ -201,7 +176,7 @@ pub fn TimeEntries(
                 list.sort_by_key(|e| std::cmp::Reverse(e.start));
                 list.into_iter()
                     .map(|e| {
-                        let code = kind_code(e.kind);
+                        let code = e.kind.as_str();
                         let key = format!("time.kind.{code}");
                         let mins = e.minutes();
                         let live = e.is_live();
@@ -399,7 +374,7 @@ pub fn Labour(
     let busy = Signal::derive(move || timing.get() || adding.get() || correcting.get());
 
     let timer_button = move |k: TimeKind| {
-        let code = kind_code(k);
+        let code = k.as_str();
         let start_key = format!("time.start_{code}");
         let stop_key = format!("time.stop_{code}");
         view! {

@@ -9,6 +9,7 @@ pub mod checklist;
 pub mod error_banner;
 pub mod escalation;
 pub mod fault_analysis;
+pub mod fields;
 pub mod fmt;
 pub mod forms;
 pub mod header;

@@ -8,13 +8,12 @@ use uuid::Uuid;
 use crate::components::fmt::local_time;
 use crate::hooks::use_past_fixes;
 use crate::i18n::use_i18n;
-use crate::pages::report::result_code;
 
 /// One past fix, summary first; tap for the details.
 #[component]
 pub fn PastFixRow(fix: PastFix) -> impl IntoView {
     let i18n = use_i18n();
-    let result_key = format!("result.{}", result_code(fix.result));
+    let result_key = format!("result.{}", fix.result.as_str());
     let parts = fix
         .parts
         .iter()

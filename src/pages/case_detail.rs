@@ -4,14 +4,15 @@ use leptos_router::components::Outlet;
 use onsite_core::status::check;
 use onsite_core::{Actor, Case, CaseAction, Mutation};
 
-use super::{use_wide, CaseMissing};
+use super::use_wide;
+use crate::components::fields::field;
 use crate::components::fmt::{duration, local_time, short_id};
 use crate::components::{
     AssignCard, CaseActions, CaseList, Checklist, EscalateForm, EscalatedBadge, EscalationList,
     FaultAnalysisForm, Labour, PastFixes, Photos, SeverityBadge, SlaCard, StatusBadge,
     TimeLeftBadge,
 };
-use crate::hooks::{use_case, use_case_id, use_user_names, CaseLoad};
+use crate::hooks::{use_case_id, use_user_names};
 use crate::i18n::{use_i18n, I18n};
 use crate::state::use_app;
 
@@ -73,21 +74,7 @@ pub fn CaseHeading(case: Case, #[prop(optional)] back: bool) -> impl IntoView {
 
 #[component]
 pub fn CaseDetailPage() -> impl IntoView {
-    let id = use_case_id();
-    let case = use_case(id, true);
-    move || match case.get() {
-        CaseLoad::Ready(c) => view! { <CaseDetail case=*c /> }.into_any(),
-        other => view! { <CaseMissing load=other /> }.into_any(),
-    }
-}
-
-fn field(i18n: I18n, key: &'static str, value: impl IntoView + 'static) -> impl IntoView {
-    view! {
-        <div class="field">
-            <dt>{i18n.text(key)}</dt>
-            <dd>{value}</dd>
-        </div>
-    }
+    super::case_page(true, |case| view! { <CaseDetail case /> })
 }
 
 /// A timeline entry's detail as the user reads it: the codes onsite-core writes (statuses,

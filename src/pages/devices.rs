@@ -14,13 +14,7 @@ use crate::state::{use_app, UiError};
 fn load_error(e: &ApiError) -> UiError {
     match e {
         ApiError::Offline => UiError::new("devices.offline"),
-        e => {
-            let err = UiError::with("devices.failed", e.to_string());
-            match e.reason_key() {
-                Some(r) => err.because(r),
-                None => err,
-            }
-        }
+        e => UiError::from_api("devices.failed", e),
     }
 }
 

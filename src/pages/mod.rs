@@ -19,7 +19,9 @@ pub mod stock;
 
 use leptos::prelude::*;
 
-use crate::hooks::CaseLoad;
+use onsite_core::Case;
+
+use crate::hooks::{use_case, use_case_id, CaseLoad};
 
 pub use case_detail::{CaseDetailPage, CaseShell};
 pub use cases::CasesPage;
@@ -51,6 +53,17 @@ pub fn use_wide() -> ReadSignal<bool> {
         on_cleanup(move || listener.set_value(None));
     }
     wide
+}
+
+/// A page of the route's case: `render` once it is loaded, else why it is not. `live`: it
+/// follows the store; a form being typed into loads its case once, so a background sync
+/// cannot wipe what is typed.
+fn case_page<V: IntoView + 'static>(live: bool, render: fn(Case) -> V) -> impl IntoView {
+    let case = use_case(use_case_id(), live);
+    move || match case.get() {
+        CaseLoad::Ready(c) => render(*c).into_any(),
+        other => view! { <CaseMissing load=other /> }.into_any(),
+    }
 }
 
 /// Shown while a case loads or when it is missing.

@@ -59,14 +59,8 @@ pub fn create_args(
     let customer = non_empty(&f.customer).ok_or("new_case.need_customer")?;
     let address = non_empty(&f.address).ok_or("new_case.need_address")?;
     let model = non_empty(&f.model).ok_or("new_case.need_model")?;
-    let category = Category::ALL
-        .into_iter()
-        .find(|c| c.as_str() == f.category)
-        .unwrap_or(Category::SystemFault);
-    let mode = ServiceMode::ALL
-        .into_iter()
-        .find(|m| m.as_str() == f.mode)
-        .unwrap_or(ServiceMode::OnSite);
+    let category = Category::parse(&f.category).unwrap_or(Category::SystemFault);
+    let mode = ServiceMode::parse(&f.mode).unwrap_or(ServiceMode::OnSite);
     let severity = f
         .severity
         .parse::<u8>()

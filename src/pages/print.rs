@@ -7,23 +7,16 @@ use chrono::Local;
 use leptos::prelude::*;
 use onsite_core::{Case, CheckResult};
 
-use super::report::result_code;
-use super::CaseMissing;
+use crate::components::fields::{field, report_fields, text_field};
 use crate::components::fmt::{duration, local_time};
 use crate::components::photos::BlobImg;
 use crate::components::sla::CaseFlags;
-use crate::hooks::{use_case, use_case_id, CaseLoad};
-use crate::i18n::{use_i18n, I18n};
+use crate::i18n::use_i18n;
 use crate::state::use_app;
 
 #[component]
 pub fn PrintPage() -> impl IntoView {
-    let id = use_case_id();
-    let case = use_case(id, true);
-    move || match case.get() {
-        CaseLoad::Ready(c) => view! { <PrintReport case=*c /> }.into_any(),
-        other => view! { <CaseMissing load=other /> }.into_any(),
-    }
+    super::case_page(true, |case| view! { <PrintReport case /> })
 }
 
 /// Asks the browser to print the page (the print stylesheet leaves only the report).
@@ -33,20 +26,6 @@ pub fn print_window() {
             leptos::logging::warn!("window.print failed: {e:?}");
         }
     }
-}
-
-fn line(i18n: I18n, key: &'static str, value: impl IntoView + 'static) -> impl IntoView {
-    view! {
-        <div class="field">
-            <dt>{i18n.text(key)}</dt>
-            <dd>{value}</dd>
-        </div>
-    }
-}
-
-fn text_line(i18n: I18n, key: &'static str, v: Option<String>) -> Option<impl IntoView> {
-    v.filter(|s| !s.trim().is_empty())
-        .map(|v| line(i18n, key, view! { <span class="pre">{v}</span> }))
 }
 
 /// The printable report of one case.
@@ -108,7 +87,7 @@ pub fn PrintReport(case: Case) -> impl IntoView {
         })
         .collect_view();
 
-    let (travel, work) = crate::components::labour::case_labour(c);
+    let (travel, work) = c.labour_minutes();
     let dur = move |m: i64| move || duration(&i18n, chrono::Duration::minutes(m));
 
     let warranty_key = match c.product.warranty_until {
@@ -120,10 +99,6 @@ pub fn PrintReport(case: Case) -> impl IntoView {
         .product
         .warranty_until
         .map(|d| move || i18n.tf("case.until", &[("d", d.to_string())]));
-    let result_key = c
-        .report
-        .result
-        .map(|r| format!("result.{}", result_code(r)));
     let sign_off = c.sign_off.clone();
     let current_hash = c.report_sha256();
     let r = c.report.clone();
@@ -163,24 +138,24 @@ pub fn PrintReport(case: Case) -> impl IntoView {
                 <section class="print-section" data-testid="print-customer">
                     <h2>{i18n.text("case.customer")}</h2>
                     <dl>
-                        {line(i18n, "case.customer_name", c.customer.name.clone())}
-                        {c.customer.contact.clone().map(|v| line(i18n, "case.contact", v))}
-                        {c.customer.phone.clone().map(|v| line(i18n, "case.phone", v))}
-                        {c.customer.email.clone().map(|v| line(i18n, "case.email", v))}
-                        {line(i18n, "case.address", c.site.address.clone())}
+                        {field(i18n, "case.customer_name", c.customer.name.clone())}
+                        {c.customer.contact.clone().map(|v| field(i18n, "case.contact", v))}
+                        {c.customer.phone.clone().map(|v| field(i18n, "case.phone", v))}
+                        {c.customer.email.clone().map(|v| field(i18n, "case.email", v))}
+                        {field(i18n, "case.address", c.site.address.clone())}
                     </dl>
                 </section>
                 <section class="print-section" data-testid="print-product">
                     <h2>{i18n.text("case.product")}</h2>
                     <dl>
-                        {line(i18n, "case.model", c.product.model.clone())}
-                        {c.product.serial.clone().map(|v| line(i18n, "case.serial", v))}
-                        {line(i18n, "case.warranty", view! {
+                        {field(i18n, "case.model", c.product.model.clone())}
+                        {c.product.serial.clone().map(|v| field(i18n, "case.serial", v))}
+                        {field(i18n, "case.warranty", view! {
                             {i18n.text(warranty_key)} " " {warranty_until}
                         })}
-                        {line(i18n, "case.category", move || i18n.t(&category_key))}
-                        {line(i18n, "case.severity", move || i18n.t(&severity_key))}
-                        {line(i18n, "case.mode", move || i18n.t(&mode_key))}
+                        {field(i18n, "case.category", move || i18n.t(&category_key))}
+                        {field(i18n, "case.severity", move || i18n.t(&severity_key))}
+                        {field(i18n, "case.mode", move || i18n.t(&mode_key))}
                     </dl>
                 </section>
             </div>
@@ -188,21 +163,16 @@ pub fn PrintReport(case: Case) -> impl IntoView {
             <section class="print-section" data-testid="print-times">
                 <h2>{i18n.text("print.times")}</h2>
                 <dl class="print-cols">
-                    {line(i18n, "case.reported_at", local_time(c.reported_at))}
-                    {line(i18n, "sla.responded_at", c.sla.responded_at.map(local_time).unwrap_or_else(|| "—".into()))}
-                    {line(i18n, "sla.resolved_at", c.sla.resolved_at.map(local_time).unwrap_or_else(|| "—".into()))}
+                    {field(i18n, "case.reported_at", local_time(c.reported_at))}
+                    {field(i18n, "sla.responded_at", c.sla.responded_at.map(local_time).unwrap_or_else(|| "—".into()))}
+                    {field(i18n, "sla.resolved_at", c.sla.resolved_at.map(local_time).unwrap_or_else(|| "—".into()))}
                 </dl>
             </section>
 
             <section class="print-section" data-testid="print-report-fields">
                 <h2>{i18n.text("report.title")}</h2>
                 <dl>
-                    {text_line(i18n, "report.symptom", r.symptom.clone())}
-                    {text_line(i18n, "report.cause", r.cause.clone())}
-                    {text_line(i18n, "report.actions", r.actions.clone())}
-                    {result_key.map(|k| line(i18n, "report.result", move || i18n.t(&k)))}
-                    {text_line(i18n, "report.verification", r.verification.clone())}
-                    {text_line(i18n, "report.leftover", r.leftover.clone())}
+                    {report_fields(i18n, &r)}
                 </dl>
             </section>
 
@@ -241,9 +211,9 @@ pub fn PrintReport(case: Case) -> impl IntoView {
                 <section class="print-section" data-testid="print-fault-analysis">
                     <h2>{i18n.text("fault.title")}</h2>
                     <dl>
-                        {text_line(i18n, "fault.cause", Some(f.cause.clone()))}
-                        {text_line(i18n, "fault.impact", Some(f.impact.clone()))}
-                        {text_line(i18n, "fault.prevention", Some(f.prevention.clone()))}
+                        {text_field(i18n, "fault.cause", Some(f.cause.clone()))}
+                        {text_field(i18n, "fault.impact", Some(f.impact.clone()))}
+                        {text_field(i18n, "fault.prevention", Some(f.prevention.clone()))}
                     </dl>
                 </section>
             })}
@@ -270,9 +240,9 @@ pub fn PrintReport(case: Case) -> impl IntoView {
             <section class="print-section" data-testid="print-labour">
                 <h2>{i18n.text("time.title")}</h2>
                 <dl class="print-cols">
-                    {line(i18n, "time.total_travel", view! { <span data-testid="print-travel" data-minutes=travel.to_string()>{dur(travel)}</span> })}
-                    {line(i18n, "time.total_work", view! { <span data-testid="print-work" data-minutes=work.to_string()>{dur(work)}</span> })}
-                    {line(i18n, "print.total", view! { <span>{dur(travel + work)}</span> })}
+                    {field(i18n, "time.total_travel", view! { <span data-testid="print-travel" data-minutes=travel.to_string()>{dur(travel)}</span> })}
+                    {field(i18n, "time.total_work", view! { <span data-testid="print-work" data-minutes=work.to_string()>{dur(work)}</span> })}
+                    {field(i18n, "print.total", view! { <span>{dur(travel + work)}</span> })}
                 </dl>
             </section>
 
@@ -302,12 +272,12 @@ pub fn PrintReport(case: Case) -> impl IntoView {
                                     alt=s.signer_name.clone() />
                             })}
                             <dl>
-                                {line(i18n, "print.signer", view! { <span data-testid="print-signer">{s.signer_name.clone()}</span> })}
-                                {line(i18n, "print.signed_at", view! { <span data-testid="print-signed-at">{local_time(s.signed_at)}</span> })}
-                                {s.unsigned_reason.clone().map(|r| line(i18n, "sign.unsigned", r))}
-                                {s.satisfaction.map(|n| line(i18n, "sign.satisfaction", format!("{}/5", n)))}
-                                {s.comment.clone().map(|v| line(i18n, "sign.comment", v))}
-                                {line(i18n, "print.report_hash", view! {
+                                {field(i18n, "print.signer", view! { <span data-testid="print-signer">{s.signer_name.clone()}</span> })}
+                                {field(i18n, "print.signed_at", view! { <span data-testid="print-signed-at">{local_time(s.signed_at)}</span> })}
+                                {s.unsigned_reason.clone().map(|r| field(i18n, "sign.unsigned", r))}
+                                {s.satisfaction.map(|n| field(i18n, "sign.satisfaction", format!("{}/5", n)))}
+                                {s.comment.clone().map(|v| field(i18n, "sign.comment", v))}
+                                {field(i18n, "print.report_hash", view! {
                                     <code class="hash" data-testid="print-report-hash"
                                         data-matches=matches.to_string()>{s.report_sha256.clone()}</code>
                                     <small class="muted">

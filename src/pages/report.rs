@@ -4,28 +4,9 @@ use onsite_core::status::check;
 use onsite_core::{Case, CaseAction, Mutation, RepairResult, Report};
 
 use super::case_detail::CaseHeading;
-use super::CaseMissing;
 use crate::components::forms::{labelled_textarea, submit_checked};
-use crate::hooks::{use_case, use_case_id, CaseLoad};
 use crate::i18n::use_i18n;
 use crate::state::use_app;
-
-pub fn result_code(r: RepairResult) -> &'static str {
-    match r {
-        RepairResult::Resolved => "resolved",
-        RepairResult::Workaround => "workaround",
-        RepairResult::Unresolved => "unresolved",
-    }
-}
-
-fn parse_result(s: &str) -> Option<RepairResult> {
-    match s {
-        "resolved" => Some(RepairResult::Resolved),
-        "workaround" => Some(RepairResult::Workaround),
-        "unresolved" => Some(RepairResult::Unresolved),
-        _ => None,
-    }
-}
 
 /// Only the fields that differ from `old`; `None` when nothing changed.
 pub fn report_changes(case_id: uuid::Uuid, old: &Report, new: &Report) -> Option<ReportArgs> {
@@ -54,13 +35,7 @@ pub fn report_changes(case_id: uuid::Uuid, old: &Report, new: &Report) -> Option
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
-    let id = use_case_id();
-    // Loaded once: a background sync must not wipe what is being typed.
-    let case = use_case(id, false);
-    move || match case.get() {
-        CaseLoad::Ready(c) => view! { <ReportForm case=*c /> }.into_any(),
-        other => view! { <CaseMissing load=other /> }.into_any(),
-    }
+    super::case_page(false, |case| view! { <ReportForm case /> })
 }
 
 #[component]
@@ -80,7 +55,7 @@ fn ReportForm(case: Case) -> impl IntoView {
     let actions = text(&r.actions);
     let verification = text(&r.verification);
     let leftover = text(&r.leftover);
-    let result = RwSignal::new(r.result.map(result_code).unwrap_or("").to_string());
+    let result = RwSignal::new(r.result.map(RepairResult::as_str).unwrap_or("").to_string());
     // "No changes" (found before saving); "saved" is the save action's value.
     let notice: RwSignal<Option<&'static str>> = RwSignal::new(None);
     let can_follow_up = state
@@ -111,7 +86,7 @@ fn ReportForm(case: Case) -> impl IntoView {
         symptom: Some(symptom.get_untracked()),
         cause: Some(cause.get_untracked()),
         actions: Some(actions.get_untracked()),
-        result: parse_result(&result.get_untracked()),
+        result: RepairResult::parse(&result.get_untracked()),
         verification: Some(verification.get_untracked()),
         leftover: Some(leftover.get_untracked()),
     };

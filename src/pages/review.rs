@@ -8,6 +8,7 @@ use onsite_core::mutation::{CaseRef, ReasonArgs};
 use onsite_core::status::check;
 use onsite_core::{Actor, Case, CaseAction, CaseStatus, Mutation, Role};
 
+use crate::components::fields::report_fields;
 use crate::components::fmt::{duration, local_time, non_empty};
 use crate::components::forms::ReasonForm;
 use crate::components::photos::BlobImg;
@@ -15,7 +16,6 @@ use crate::components::sla::flag_code;
 use crate::components::{Photos, SeverityBadge};
 use crate::hooks::use_cases;
 use crate::i18n::use_i18n;
-use crate::pages::report::result_code;
 use crate::state::use_app;
 
 /// Completed cases, the longest waiting first (by the customer's confirmation, else the
@@ -49,26 +49,7 @@ pub fn ReviewItem(
     let asking = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
 
-    let r = &case.report;
-    let report_line = |key: &'static str, v: &Option<String>| {
-        v.clone().map(|v| {
-            view! {
-                <div class="field">
-                    <dt>{i18n.text(key)}</dt>
-                    <dd class="pre">{v}</dd>
-                </div>
-            }
-        })
-    };
-    let result = r.result.map(|res| {
-        let key = format!("result.{}", result_code(res));
-        view! {
-            <div class="field">
-                <dt>{i18n.text("report.result")}</dt>
-                <dd data-testid="review-result" data-result=result_code(res)>{move || i18n.t(&key)}</dd>
-            </div>
-        }
-    });
+    let _r = &case.report;
     let parts: Vec<(String, i64)> = case
         .net_parts()
         .into_iter()
@@ -104,12 +85,7 @@ pub fn ReviewItem(
                 })}
             </div>
             <dl class="review-report">
-                {report_line("report.symptom", &r.symptom)}
-                {report_line("report.cause", &r.cause)}
-                {report_line("report.actions", &r.actions)}
-                {result}
-                {report_line("report.verification", &r.verification)}
-                {report_line("report.leftover", &r.leftover)}
+                {report_fields(i18n, &case.report)}
             </dl>
             <h3>{i18n.text("review.parts")}</h3>
             {if parts.is_empty() {

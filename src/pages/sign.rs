@@ -8,25 +8,18 @@ use onsite_core::{sha256_hex, Case, CaseAction, Mutation, SignOff};
 use uuid::Uuid;
 
 use super::case_detail::CaseHeading;
-use super::report::result_code;
-use super::CaseMissing;
+use crate::components::fields::{field, report_fields};
 use crate::components::fmt::{local_time, non_empty};
 use crate::components::forms::submit_checked;
 use crate::components::signature_pad::canvas_png;
 use crate::components::SignaturePad;
-use crate::hooks::{use_case, use_case_id, CaseLoad};
 use crate::i18n::use_i18n;
 use crate::state::{use_app, UiError};
 
 #[component]
 pub fn SignPage() -> impl IntoView {
-    let id = use_case_id();
     // Loaded once: the pad must survive background syncs.
-    let case = use_case(id, false);
-    move || match case.get() {
-        CaseLoad::Ready(c) => view! { <SignForm case=*c /> }.into_any(),
-        other => view! { <CaseMissing load=other /> }.into_any(),
-    }
+    super::case_page(false, |case| view! { <SignForm case /> })
 }
 
 /// What the customer is confirming.
@@ -34,17 +27,6 @@ pub fn SignPage() -> impl IntoView {
 fn ReportSummary(case: Case) -> impl IntoView {
     let i18n = use_i18n();
     let r = case.report.clone();
-    let line = move |key: &'static str, v: Option<String>| {
-        v.filter(|s| !s.trim().is_empty()).map(|v| {
-            view! {
-                <div class="field">
-                    <dt>{i18n.text(key)}</dt>
-                    <dd>{v}</dd>
-                </div>
-            }
-        })
-    };
-    let result_key = r.result.map(|x| format!("result.{}", result_code(x)));
     let parts = case
         .net_parts()
         .into_iter()
@@ -56,15 +38,8 @@ fn ReportSummary(case: Case) -> impl IntoView {
         <section class="card summary" data-testid="sign-summary">
             <h2>{i18n.text("sign.summary")}</h2>
             <dl>
-                {line("report.symptom", r.symptom.clone())}
-                {line("report.cause", r.cause.clone())}
-                {line("report.actions", r.actions.clone())}
-                {result_key.map(|k| view! {
-                    <div class="field"><dt>{i18n.text("report.result")}</dt><dd>{move || i18n.t(&k)}</dd></div>
-                })}
-                {line("report.verification", r.verification.clone())}
-                {line("report.leftover", r.leftover.clone())}
-                {line("parts.used", (!parts.is_empty()).then_some(parts))}
+                {report_fields(i18n, &r)}
+                {(!parts.is_empty()).then(|| field(i18n, "parts.used", parts))}
             </dl>
         </section>
     }

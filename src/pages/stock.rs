@@ -154,13 +154,7 @@ pub fn levels_error(e: &ApiError) -> Levels {
     match e {
         ApiError::Offline => Levels::Offline,
         ApiError::Unauthorized => Levels::AuthExpired,
-        e => {
-            let err = UiError::with("stock.failed", e.to_string());
-            Levels::Failed(match e.reason_key() {
-                Some(r) => err.because(r),
-                None => err,
-            })
-        }
+        e => Levels::Failed(UiError::from_api("stock.failed", e)),
     }
 }
 
@@ -449,10 +443,9 @@ pub fn reorder_point_error(e: &ApiError) -> UiError {
         ApiError::Http { code, .. } if code == "invalid_min_qty" => "stock.bad_min_qty",
         _ => "stock.reorder_failed",
     };
-    let err = UiError::with(key, e.to_string());
-    match (key, e.reason_key()) {
-        ("stock.reorder_failed", Some(r)) => err.because(r),
-        _ => err,
+    match key {
+        "stock.reorder_failed" => UiError::from_api(key, e),
+        _ => UiError::with(key, e.to_string()),
     }
 }
 

@@ -6,11 +6,7 @@ use super::*;
 impl Store {
     /// The device's first client_id (made on first use).
     pub async fn client_id(&self) -> Result<Uuid, StoreError> {
-        let tx = self
-            .db()
-            .transaction(META)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
+        let tx = self.write_tx(&[META])?;
         let id = legacy_client(&tx.object_store(META)?).await?;
         idb::commit(tx).await?;
         Ok(id)
@@ -21,11 +17,7 @@ impl Store {
     /// first client_id; `fresh` makes a new one (the server said the old one is taken).
     pub async fn client_for_login(&self, username: &str, fresh: bool) -> Result<Uuid, StoreError> {
         let name_key = format!("{K_CLIENT_FOR}{}", username.trim().to_lowercase());
-        let tx = self
-            .db()
-            .transaction(META)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
+        let tx = self.write_tx(&[META])?;
         let id = {
             let meta = tx.object_store(META)?;
             let known = idb::get_json::<Uuid>(&meta, skey(&name_key)).await?;
@@ -52,11 +44,7 @@ impl Store {
     /// The client that syncs and records on this device now: the signed-in user's (the
     /// device's first client when nobody signed in yet, made on first use).
     pub async fn active_client(&self) -> Result<Uuid, StoreError> {
-        let tx = self
-            .db()
-            .transaction(META)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
+        let tx = self.write_tx(&[META])?;
         let (active, _) = active_client(&tx.object_store(META)?).await?;
         idb::commit(tx).await?;
         Ok(active)
@@ -89,20 +77,10 @@ impl Store {
         Ok(())
     }
 
-    /// Drops the device's copy of server data (cases, stock, rejections, users, policies,
-    /// past fixes, cached blobs no queued change needs) and the pull cursor: a revoked or
-    /// ended session, or another user signing in. Queued changes and their blobs stay: they
-    /// sync when their author signs in again.
-    pub async fn clear_server_data(&self) -> Result<(), StoreError> {
-        let tx = self.server_data_tx()?;
-        clear_server_data_in(&tx).await?;
-        idb::commit(tx).await?;
-        self.server_data_cleared();
-        Ok(())
-    }
-
     /// The server ended the session whose token is `token` (revoked, or idle too long): its
-    /// server data and the stored session go, in one transaction. Only if that session is
+    /// server data (cases, stock, rejections, users, policies, past fixes, cached blobs no
+    /// queued change needs) and the stored session go, in one transaction; queued changes and
+    /// their blobs stay, to sync when their author signs in again. Only if that session is
     /// still this device's: another user who signed in meanwhile (another tab) keeps theirs.
     /// Whether it was.
     pub async fn end_session(&self, token: &str) -> Result<bool, StoreError> {
@@ -127,11 +105,7 @@ impl Store {
     fn server_data_tx(
         &self,
     ) -> Result<indexed_db_futures::transaction::Transaction<'_>, StoreError> {
-        Ok(self
-            .db()
-            .transaction(with_server_data(&[META, OUTBOX, BLOBS]).as_slice())
-            .with_mode(TransactionMode::Readwrite)
-            .build()?)
+        self.write_tx(&with_server_data(&[META, OUTBOX, BLOBS]))
     }
 
     /// The in-memory copies of what a clear dropped.
@@ -154,9 +128,7 @@ impl Store {
         &self,
         key: &str,
     ) -> Result<Option<T>, StoreError> {
-        let tx = self.db().transaction(SETTINGS).build()?;
-        let os = tx.object_store(SETTINGS)?;
-        idb::get_json(&os, skey(key)).await
+        self.read_key(SETTINGS, skey(key)).await
     }
 
     pub async fn set_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
@@ -180,8 +152,8 @@ impl Store {
     }
 }
 
-/// [`Store::clear_server_data`] inside `tx` (the server data's stores, `meta`, `outbox` and
-/// `blobs`, read-write).
+/// Drops the device's copy of server data inside `tx` (the server data's stores, `meta`,
+/// `outbox` and `blobs`, read-write): the cursor, and the cached blobs no queued change names.
 async fn clear_server_data_in(
     tx: &indexed_db_futures::transaction::Transaction<'_>,
 ) -> Result<(), StoreError> {

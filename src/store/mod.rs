@@ -214,13 +214,42 @@ impl Store {
         &self.inner.db
     }
 
+    /// A readwrite transaction over `stores`.
+    pub(super) fn write_tx(
+        &self,
+        stores: &[&str],
+    ) -> Result<indexed_db_futures::transaction::Transaction<'_>, StoreError> {
+        Ok(self
+            .db()
+            .transaction(stores)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?)
+    }
+
+    /// Every record of `store`, in a read transaction of its own.
+    pub(super) async fn read_all<T: serde::de::DeserializeOwned>(
+        &self,
+        store: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        let tx = self.db().transaction(store).build()?;
+        idb::get_all_json(&tx.object_store(store)?).await
+    }
+
+    /// The record of `store` at `key`, in a read transaction of its own.
+    pub(super) async fn read_key<T: serde::de::DeserializeOwned>(
+        &self,
+        store: &str,
+        key: JsValue,
+    ) -> Result<Option<T>, StoreError> {
+        let tx = self.db().transaction(store).build()?;
+        idb::get_json(&tx.object_store(store)?, key).await
+    }
+
     pub(super) async fn meta_get<T: serde::de::DeserializeOwned>(
         &self,
         key: &str,
     ) -> Result<Option<T>, StoreError> {
-        let tx = self.db().transaction(META).build()?;
-        let os = tx.object_store(META)?;
-        idb::get_json(&os, skey(key)).await
+        self.read_key(META, skey(key)).await
     }
 
     /// One write to one store in its own readwrite transaction (settings, meta, cached blobs:
@@ -230,11 +259,7 @@ impl Store {
         store: &str,
         write: impl FnOnce(&indexed_db_futures::object_store::ObjectStore<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let tx = self
-            .db()
-            .transaction(store)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
+        let tx = self.write_tx(&[store])?;
         {
             let os = tx.object_store(store)?;
             write(&os)?;

@@ -434,11 +434,7 @@ impl Store {
     /// their cases are rebuilt from the server's version at the end of the next complete pull.
     /// Refused whole ([`StoreErrorKind::SessionChanged`]) when `client` no longer syncs here.
     pub async fn ack(&self, client: Uuid, upto: u64, rejected: &[u64]) -> Result<(), StoreError> {
-        let tx = self
-            .db()
-            .transaction([META, STOCK, OUTBOX])
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
+        let tx = self.write_tx(&[META, STOCK, OUTBOX])?;
         {
             let outbox = tx.object_store(OUTBOX)?;
             let meta = tx.object_store(META)?;

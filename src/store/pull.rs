@@ -37,11 +37,7 @@ impl Store {
     /// Refused whole ([`StoreErrorKind::SessionChanged`]) when `client` no longer syncs here.
     pub async fn apply_pull(&self, client: Uuid, resp: &PullResponse) -> Result<(), StoreError> {
         self.load_policies().await;
-        let tx = self
-            .db()
-            .transaction(with_server_data(&[META, OUTBOX]).as_slice())
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
+        let tx = self.write_tx(&with_server_data(&[META, OUTBOX]))?;
         let mut parts_changed = resp.reset;
         let mut policies_changed = resp.reset;
         {

@@ -6,50 +6,39 @@ use super::*;
 impl Store {
     /// Every user (id, name, role), by name.
     pub async fn users(&self) -> Result<Vec<UserInfo>, StoreError> {
-        let tx = self.db().transaction(USERS).build()?;
-        let mut users: Vec<UserInfo> = idb::get_all_json(&tx.object_store(USERS)?).await?;
+        let mut users: Vec<UserInfo> = self.read_all(USERS).await?;
         users.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(users)
     }
 
     /// SLA policies as the server holds them, with the customers on each contract.
     pub async fn policies(&self) -> Result<Vec<PolicyRecord>, StoreError> {
-        let tx = self.db().transaction(POLICIES).build()?;
-        idb::get_all_json(&tx.object_store(POLICIES)?).await
+        self.read_all(POLICIES).await
     }
 
     /// The knowledge base: closed, resolved cases (search with `onsite_core::knowledge`).
     pub async fn past_fixes(&self) -> Result<Vec<PastFix>, StoreError> {
-        let tx = self.db().transaction(PAST_FIXES).build()?;
-        idb::get_all_json(&tx.object_store(PAST_FIXES)?).await
+        self.read_all(PAST_FIXES).await
     }
 
     pub async fn cases(&self) -> Result<Vec<Case>, StoreError> {
-        let tx = self.db().transaction(CASES).build()?;
-        let os = tx.object_store(CASES)?;
-        idb::get_all_json(&os).await
+        self.read_all(CASES).await
     }
 
     /// What the case list shows of every case (decoded without the rest of each case).
     pub async fn case_summaries(&self) -> Result<Vec<CaseSummary>, StoreError> {
-        let tx = self.db().transaction(CASES).build()?;
-        let os = tx.object_store(CASES)?;
-        idb::get_all_json(&os).await
+        self.read_all(CASES).await
     }
 
     pub async fn case(&self, id: Uuid) -> Result<Option<Case>, StoreError> {
-        let tx = self.db().transaction(CASES).build()?;
-        let os = tx.object_store(CASES)?;
-        idb::get_json(&os, case_key(id)).await
+        self.read_key(CASES, case_key(id)).await
     }
 
     pub(super) async fn parts_index(&self) -> Result<PartsIndex, StoreError> {
         if let Some(ix) = self.inner.parts.borrow().as_ref() {
             return Ok(ix.clone());
         }
-        let tx = self.db().transaction(PARTS).build()?;
-        let os = tx.object_store(PARTS)?;
-        let mut parts: Vec<Part> = idb::get_all_json(&os).await?;
+        let mut parts: Vec<Part> = self.read_all(PARTS).await?;
         parts.sort_by(|a, b| a.part_no.cmp(&b.part_no));
         let ix: PartsIndex = Rc::new(
             parts
@@ -99,15 +88,11 @@ impl Store {
     }
 
     pub async fn stock(&self) -> Result<Vec<StockLevel>, StoreError> {
-        let tx = self.db().transaction(STOCK).build()?;
-        let os = tx.object_store(STOCK)?;
-        idb::get_all_json(&os).await
+        self.read_all(STOCK).await
     }
 
     pub async fn stock_of(&self, part_no: &str) -> Result<Option<StockLevel>, StoreError> {
-        let tx = self.db().transaction(STOCK).build()?;
-        let os = tx.object_store(STOCK)?;
-        idb::get_json(&os, skey(part_no)).await
+        self.read_key(STOCK, skey(part_no)).await
     }
 
     pub async fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {

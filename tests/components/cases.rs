@@ -2,33 +2,23 @@
 //! order of the list.
 
 use chrono::{Duration, TimeZone, Utc};
-use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
-use onsite_core::{
-    Actor, Case, CaseStatus, Category, Mutation, RepairResult, Role, ServiceMode, SignOff,
-};
+use onsite_core::{Actor, Case, CaseStatus, Category, Mutation, RepairResult, ServiceMode};
 use uuid::Uuid;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlElement;
 
 use onsite::components::case_actions::status_actions;
 use onsite::components::CaseActions;
-use onsite::i18n::{provide_i18n_with, Lang};
 
-use crate::common::{container, el};
-use crate::{case_in, engineer, testids};
+use crate::common::{
+    all, attr, click, el, manager_actor, mount_collecting, sign_off, testids, text, type_into,
+};
+use crate::{case_in, engineer};
 
 fn mount_actions(case: Case, actor: Actor) -> (HtmlElement, RwSignal<Vec<Mutation>>) {
-    let root = container();
-    let got: RwSignal<Vec<Mutation>> = RwSignal::new(vec![]);
-    mount_to(root.clone(), move || {
-        provide_i18n_with(Lang::En);
-        view! { <CaseActions case=case actor=actor on_action=move |m: Mutation| got.update(|v| v.push(m)) /> }
-    })
-    .forget();
-    (root, got)
+    mount_collecting(move |got| view! { <CaseActions case=case actor=actor on_action=got /> })
 }
 
 #[wasm_bindgen_test]
@@ -37,12 +27,11 @@ async fn assigned_case_offers_only_accept() {
     let (root, got) = mount_actions(case_in(CaseStatus::Assigned, me.user_id), me);
     tick().await;
     assert_eq!(testids(&root, "action-"), vec!["action-accept"]);
-    el(&root, "action-accept").click();
-    tick().await;
+    click(&root, "action-accept").await;
     let m = got.get_untracked();
     assert_eq!(m.len(), 1);
     assert!(matches!(&m[0], Mutation::Accept(a) if a.case_id == Uuid::from_u128(42)));
-    assert_eq!(el(&root, "action-accept").text_content().unwrap(), "Accept");
+    assert_eq!(text(&root, "action-accept"), "Accept");
 }
 
 #[wasm_bindgen_test]
@@ -54,16 +43,14 @@ async fn in_progress_offers_on_hold_and_completed_only_when_ready() {
 
     let mut ready = case_in(CaseStatus::InProgress, me.user_id);
     ready.report.result = Some(RepairResult::Resolved);
-    ready.sign_off = Some(SignOff {
-        signoff_id: Uuid::from_u128(9),
-        signer_name: "Li Wei".into(),
-        signature_sha256: Some("a".repeat(64)),
-        unsigned_reason: None,
-        report_sha256: ready.report_sha256(),
-        satisfaction: Some(5),
-        comment: None,
-        signed_at: Utc::now(),
-    });
+    let signature = "a".repeat(64);
+    ready.sign_off = Some(sign_off(
+        &ready,
+        "Li Wei",
+        Some(&signature),
+        Some(5),
+        Utc::now(),
+    ));
     let (root, _) = mount_actions(ready, me);
     tick().await;
     assert_eq!(
@@ -77,20 +64,14 @@ async fn on_hold_asks_for_a_reason_first() {
     let me = engineer();
     let (root, got) = mount_actions(case_in(CaseStatus::InProgress, me.user_id), me);
     tick().await;
-    el(&root, "action-on_hold").click();
-    tick().await;
+    click(&root, "action-on_hold").await;
     assert!(
         got.get_untracked().is_empty(),
         "no mutation before a reason"
     );
-    let input: web_sys::HtmlInputElement = el(&root, "action-reason").unchecked_into();
-    input.set_value("waiting for parts");
-    input
-        .dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
+    type_into(&el(&root, "action-reason"), "waiting for parts");
     tick().await;
-    el(&root, "action-on_hold-confirm").click();
-    tick().await;
+    click(&root, "action-on_hold-confirm").await;
     let m = got.get_untracked();
     assert_eq!(m.len(), 1);
     match &m[0] {
@@ -110,10 +91,7 @@ async fn other_engineers_and_managers_get_their_own_actions() {
     tick().await;
     assert!(testids(&root, "action-").is_empty());
 
-    let manager = Actor {
-        user_id: Uuid::from_u128(1),
-        role: Role::Manager,
-    };
+    let manager = manager_actor();
     let completed = case_in(CaseStatus::Completed, me.user_id);
     assert_eq!(
         status_actions(&manager, &completed).len(),
@@ -138,27 +116,9 @@ fn escalated(mut case: Case, tier: u8) -> Case {
     case
 }
 
-fn tier_options(root: &HtmlElement) -> Vec<String> {
-    let list = root
-        .query_selector_all("[data-testid='escalate-tier'] option")
-        .unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
-        .filter_map(|e| e.get_attribute("value"))
-        .collect()
-}
-
 fn mount_escalate(case: Case, actor: Actor) -> (HtmlElement, RwSignal<Vec<Mutation>>) {
     use onsite::components::EscalateForm;
-    let root = container();
-    let got: RwSignal<Vec<Mutation>> = RwSignal::new(vec![]);
-    mount_to(root.clone(), move || {
-        provide_i18n_with(Lang::En);
-        view! { <EscalateForm case=case actor=actor on_escalate=move |m: Mutation| got.update(|v| v.push(m)) /> }
-    })
-    .forget();
-    (root, got)
+    mount_collecting(move |got| view! { <EscalateForm case=case actor=actor on_escalate=got /> })
 }
 
 #[wasm_bindgen_test]
@@ -175,27 +135,21 @@ async fn escalation_offers_only_tiers_above_the_current_one() {
 
     let (root, got) = mount_escalate(escalated(fresh.clone(), 1), me);
     tick().await;
-    el(&root, "action-escalate").click();
-    tick().await;
-    assert_eq!(tier_options(&root), vec!["2", "3"]);
-    let labels = el(&root, "escalate-tier").text_content().unwrap();
+    click(&root, "action-escalate").await;
+    let options = all(&root, "[data-testid='escalate-tier'] option");
+    let tiers: Vec<String> = options.iter().map(|o| attr(o, "value")).collect();
+    assert_eq!(tiers, vec!["2", "3"]);
+    let labels = text(&root, "escalate-tier");
     assert!(labels.contains("Department manager") && labels.contains("Executive"));
     assert!(!labels.contains("Technical specialist"));
     // No reason, no escalation.
     assert!(el(&root, "escalate-submit").has_attribute("disabled"));
-    let reason = el(&root, "escalate-reason");
-    js_sys::Reflect::set(
-        &reason,
-        &"value".into(),
-        &"customer director calls daily".into(),
-    )
-    .unwrap();
-    reason
-        .dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
+    type_into(
+        &el(&root, "escalate-reason"),
+        "customer director calls daily",
+    );
     tick().await;
-    el(&root, "escalate-submit").click();
-    tick().await;
+    click(&root, "escalate-submit").await;
     let m = got.get_untracked();
     assert_eq!(m.len(), 1);
     assert!(
@@ -206,19 +160,15 @@ async fn escalation_offers_only_tiers_above_the_current_one() {
 #[wasm_bindgen_test]
 async fn escalation_is_hidden_at_the_top_tier_and_for_others() {
     let me = engineer();
-    let (root, _) = mount_escalate(
-        escalated(case_in(CaseStatus::InProgress, me.user_id), 3),
-        me,
-    );
-    tick().await;
-    assert!(testids(&root, "action-escalate").is_empty());
-    // Not yet accepted work, or another engineer's case: no escalation.
-    let (root, _) = mount_escalate(case_in(CaseStatus::Assigned, me.user_id), me);
-    tick().await;
-    assert!(testids(&root, "action-escalate").is_empty());
-    let (root, _) = mount_escalate(case_in(CaseStatus::InProgress, Uuid::from_u128(99)), me);
-    tick().await;
-    assert!(testids(&root, "action-escalate").is_empty());
+    let top = escalated(case_in(CaseStatus::InProgress, me.user_id), 3);
+    // Not yet accepted work, or another engineer's case: no escalation either.
+    let not_accepted = case_in(CaseStatus::Assigned, me.user_id);
+    let others = case_in(CaseStatus::InProgress, Uuid::from_u128(99));
+    for case in [top, not_accepted, others] {
+        let (root, _) = mount_escalate(case, me);
+        tick().await;
+        assert!(testids(&root, "action-escalate").is_empty());
+    }
 }
 
 #[wasm_bindgen_test]
@@ -236,30 +186,18 @@ async fn manager_assigns_a_new_case_to_a_known_engineer() {
     );
     let mut new = case_in(CaseStatus::New, alice);
     new.assignee_id = None;
-    let manager = Actor {
-        user_id: Uuid::from_u128(1),
-        role: Role::Manager,
-    };
-    let root = container();
-    let got: RwSignal<Vec<Mutation>> = RwSignal::new(vec![]);
     let (c, k) = (new.clone(), known.clone());
-    mount_to(root.clone(), move || {
-        provide_i18n_with(Lang::En);
-        view! { <AssignForm case=c actor=manager engineers=k on_assign=move |m: Mutation| got.update(|v| v.push(m)) /> }
-    })
-    .forget();
+    let (root, got) = mount_collecting(move |got| {
+        view! { <AssignForm case=c actor=manager_actor() engineers=k on_assign=got /> }
+    });
     tick().await;
-    el(&root, "assign-submit").click();
-    tick().await;
+    click(&root, "assign-submit").await;
     let m = got.get_untracked();
     assert!(matches!(&m[..], [Mutation::Assign(a)] if a.engineer_id == bob && a.case_id == new.id));
     // An engineer gets no assign form.
-    let root = container();
-    mount_to(root.clone(), move || {
-        provide_i18n_with(Lang::En);
-        view! { <AssignForm case=new actor=engineer() engineers=known on_assign=|_m: Mutation| {} /> }
-    })
-    .forget();
+    let (root, _) = mount_collecting(move |got| {
+        view! { <AssignForm case=new actor=engineer() engineers=known on_assign=got /> }
+    });
     tick().await;
     assert!(testids(&root, "assign-").is_empty());
 }

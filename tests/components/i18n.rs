@@ -14,37 +14,29 @@ use onsite::i18n::{provide_i18n_with, Lang, EN, ZH};
 use onsite::state::AppState;
 use onsite::sync::SyncStatus;
 
-use crate::common::{container, el};
+use crate::common::{attr, click, container, el, mount_en, text};
 
 #[wasm_bindgen_test]
 async fn language_toggle_switches_to_chinese() {
-    let root = container();
-    mount_to(root.clone(), || {
-        provide_i18n_with(Lang::En);
+    let root = mount_en(|| {
         // The toggle reports a language it cannot load through the app's error banner.
         provide_context(AppState::new());
         view! {
             <LangToggle />
             <StatusBadge status=CaseStatus::InProgress />
         }
-    })
-    .forget();
+    });
     tick().await;
     let badge = || {
-        root.query_selector("[data-status='in_progress']")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .unwrap()
+        let e = root.query_selector("[data-status='in_progress']").unwrap();
+        e.unwrap().text_content().unwrap()
     };
     assert_eq!(badge(), "In progress");
-    assert_eq!(el(&root, "lang-toggle").text_content().unwrap(), "中文");
-    el(&root, "lang-toggle").click();
-    tick().await;
+    assert_eq!(text(&root, "lang-toggle"), "中文");
+    click(&root, "lang-toggle").await;
     assert_eq!(badge(), "处理中");
-    assert_eq!(el(&root, "lang-toggle").text_content().unwrap(), "EN");
-    el(&root, "lang-toggle").click();
-    tick().await;
+    assert_eq!(text(&root, "lang-toggle"), "EN");
+    click(&root, "lang-toggle").await;
     assert_eq!(badge(), "In progress");
 }
 
@@ -58,44 +50,23 @@ fn translation_tables_have_the_same_keys_and_cover_domain_names() {
         en.symmetric_difference(&zh).collect::<Vec<_>>(),
         Vec::<&&str>::new()
     );
-    let mut needed: Vec<String> = vec![];
-    needed.extend(
-        CaseStatus::ALL
-            .iter()
-            .map(|s| format!("status.{}", s.as_str())),
-    );
-    needed.extend(MUTATION_NAMES.iter().map(|n| format!("event.{n}")));
-    needed.extend(
-        Category::ALL
-            .iter()
-            .map(|c| format!("category.{}", c.as_str())),
-    );
-    needed.extend(
-        ServiceMode::ALL
-            .iter()
-            .map(|m| format!("mode.{}", m.as_str())),
-    );
-    needed.extend((1..=4).map(|l| format!("severity.{l}")));
-    needed.extend(
-        [
-            "accept",
-            "en_route",
-            "on_site",
-            "in_progress",
-            "on_hold",
-            "completed",
-            "close",
-            "reopen",
-            "cancel",
-        ]
-        .iter()
-        .map(|a| format!("action.{a}")),
-    );
-    needed.extend(
-        ["resolved", "workaround", "unresolved"]
-            .iter()
-            .map(|r| format!("result.{r}")),
-    );
+    let prefixed = |prefix: &str, names: &[&str]| -> Vec<String> {
+        names.iter().map(|n| format!("{prefix}.{n}")).collect()
+    };
+    let statuses: Vec<&str> = CaseStatus::ALL.iter().map(|s| s.as_str()).collect();
+    let categories: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+    let modes: Vec<&str> = ServiceMode::ALL.iter().map(|m| m.as_str()).collect();
+    let mut needed = prefixed("status", &statuses);
+    needed.extend(prefixed("event", MUTATION_NAMES));
+    needed.extend(prefixed("category", &categories));
+    needed.extend(prefixed("mode", &modes));
+    needed.extend(prefixed("severity", &["1", "2", "3", "4"]));
+    let actions = "accept en_route on_site in_progress on_hold completed close reopen cancel";
+    needed.extend(prefixed("action", &actions.split(' ').collect::<Vec<_>>()));
+    needed.extend(prefixed(
+        "result",
+        &["resolved", "workaround", "unresolved"],
+    ));
     // Sync errors reach the UI as keys (no English outside the tables).
     needed.extend(
         [
@@ -138,7 +109,7 @@ async fn status_bar_translates_the_sync_error() {
     })
     .forget();
     tick().await;
-    let title = || el(&root, "sync-online").get_attribute("title").unwrap();
+    let title = || attr(&el(&root, "sync-online"), "title");
     assert_eq!(title(), onsite::i18n::lookup(Lang::En, "sync_error.server"));
     i18n.get_untracked().unwrap().set(Lang::Zh, || {});
     tick().await;

@@ -4,11 +4,9 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use onsite_core::{Actor, Case, CaseStatus, Role};
+use onsite_core::{Actor, Case, CaseStatus};
 use uuid::Uuid;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::HtmlElement;
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -20,22 +18,8 @@ mod work;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn testids(root: &HtmlElement, prefix: &str) -> Vec<String> {
-    let list = root
-        .query_selector_all(&format!("[data-testid^='{prefix}']"))
-        .unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
-        .filter_map(|e| e.get_attribute("data-testid"))
-        .collect()
-}
-
 fn engineer() -> Actor {
-    Actor {
-        user_id: Uuid::from_u128(7),
-        role: Role::Engineer,
-    }
+    common::engineer(Uuid::from_u128(7))
 }
 
 /// A case assigned to `assignee`, put in `status` directly (a fixture: the state machine is

@@ -2,7 +2,6 @@
 //! signature's bytes, what is kept on the device.
 
 use chrono::{Duration, TimeZone, Utc};
-use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
 use onsite_core::{RepairResult, Report};
@@ -11,11 +10,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 use onsite::components::signature_pad::base64_decode;
-use onsite::i18n::{provide_i18n_with, Lang};
 use onsite::pages::report::report_changes;
 
-use crate::common::{container, el};
-use crate::testids;
+use crate::common::{attr, el, mount_en, testids, text, time_entry as entry};
 
 #[wasm_bindgen_test]
 fn report_sends_only_changed_fields() {
@@ -43,22 +40,10 @@ fn report_sends_only_changed_fields() {
     assert_eq!(args.actions, None);
 }
 
-fn entry(kind: onsite_core::TimeKind, start_min: i64, mins: i64) -> onsite_core::TimeEntry {
-    let base = Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap();
-    onsite_core::TimeEntry {
-        entry_id: Uuid::new_v4(),
-        kind,
-        start: base + Duration::minutes(start_min),
-        end: base + Duration::minutes(start_min + mins),
-        corrects: None,
-        superseded_by: None,
-    }
-}
-
 #[wasm_bindgen_test]
 async fn time_entries_show_travel_and_work_totals() {
-    use onsite::components::labour::time_totals;
     use onsite::components::TimeEntries;
+    use onsite_core::labour_of;
     use onsite_core::TimeKind;
     let entries = vec![
         entry(TimeKind::Travel, 0, 35),
@@ -66,31 +51,20 @@ async fn time_entries_show_travel_and_work_totals() {
         entry(TimeKind::Work, 200, 25),
         entry(TimeKind::Travel, 300, 40),
     ];
-    assert_eq!(time_totals(&entries), (75, 115));
-    let root = container();
+    assert_eq!(labour_of(&entries), (75, 115));
     let list = RwSignal::new(entries);
-    mount_to(root.clone(), move || {
-        provide_i18n_with(Lang::En);
-        view! { <TimeEntries entries=list /> }
-    })
-    .forget();
+    let root = mount_en(move || view! { <TimeEntries entries=list /> });
     tick().await;
+    let minutes = |testid| attr(&el(&root, testid), "data-minutes");
     assert_eq!(testids(&root, "time-entry").len(), 4);
-    let travel = el(&root, "time-total-travel");
-    let work = el(&root, "time-total-work");
-    assert_eq!(travel.get_attribute("data-minutes").as_deref(), Some("75"));
-    assert_eq!(work.get_attribute("data-minutes").as_deref(), Some("115"));
-    assert_eq!(travel.text_content().unwrap(), "1 h 15 min");
+    assert_eq!(minutes("time-total-travel"), "75");
+    assert_eq!(minutes("time-total-work"), "115");
+    assert_eq!(text(&root, "time-total-travel"), "1 h 15 min");
     // A new entry updates the totals.
     list.update(|l| l.push(entry(TimeKind::Work, 400, 5)));
     tick().await;
     assert_eq!(testids(&root, "time-entry").len(), 5);
-    assert_eq!(
-        el(&root, "time-total-work")
-            .get_attribute("data-minutes")
-            .as_deref(),
-        Some("120")
-    );
+    assert_eq!(minutes("time-total-work"), "120");
 }
 
 #[wasm_bindgen_test]

@@ -1,15 +1,17 @@
 //! Work recorded on the case page: checklist answers, the fault analysis, time corrections.
 
 use chrono::{Duration, Utc};
-use leptos::task::tick;
 use onsite::i18n::Lang;
 use onsite_core::{CaseStatus, CheckResult, Severity, TimeKind};
+use serde_json::json;
 use uuid::Uuid;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlElement;
 
-use crate::common::{all, attr, by_testid, el, server_case, type_into, wait_until, ALICE};
+use crate::common::{
+    all, assert_entry, attr, by_testid, click, el, input_value, server_case, type_into, wait_until,
+    ALICE,
+};
 use crate::{inspection_case, seeded_store, time_entry, Mounted};
 
 #[wasm_bindgen_test]
@@ -30,9 +32,8 @@ async fn checklist_answers_record_case_check_and_a_failed_item_opens_a_follow_up
     // Pass the first item.
     el(&items[0], "check-pass").click();
     let o = m.wait_outbox(1).await;
-    assert_eq!(o[0].name, "case.check");
-    assert_eq!(o[0].args["item_id"], "battery");
-    assert_eq!(o[0].args["result"], "pass");
+    let passed = json!({ "item_id": "battery", "result": "pass" });
+    assert_entry(&o[0], "case.check", passed);
     // The page takes one write at a time: its buttons are disabled until the first one is
     // done. Wait for that (a click on a disabled button goes nowhere).
     let fail = el(&items[1], "check-fail");
@@ -45,10 +46,9 @@ async fn checklist_answers_record_case_check_and_a_failed_item_opens_a_follow_up
     type_into(&el(&items[1], "check-note"), "bearing noise at full load");
     el(&items[1], "check-fail").click();
     let o = m.wait_outbox(2).await;
-    assert_eq!(o[1].name, "case.check");
-    assert_eq!(o[1].args["item_id"], "fan");
-    assert_eq!(o[1].args["result"], "fail");
-    assert_eq!(o[1].args["note"], "bearing noise at full load");
+    let failed =
+        json!({ "item_id": "fan", "result": "fail", "note": "bearing noise at full load" });
+    assert_entry(&o[1], "case.check", failed);
 
     // The stored case has both answers; the page shows them and offers the follow-up.
     let stored = m.store.case(id).await.unwrap().unwrap();
@@ -97,41 +97,34 @@ async fn fault_analysis_form_records_case_fault_analysis_on_a_severity_1_case() 
     let form = el(&m.root, "fault-analysis");
     assert_eq!(attr(&form, "data-recorded"), "false");
     // Incomplete: nothing is recorded, the form says why.
-    type_into(&el(&m.root, "fault-cause"), "UPS firmware bug");
-    el(&m.root, "fault-save").click();
-    tick().await;
-    assert_eq!(
-        attr(&el(&m.root, "fault-error"), "data-error"),
-        "fault.need_all"
-    );
+    let analysis = [
+        ("cause", "UPS firmware bug"),
+        ("impact", "Hospital wing without power 40 min"),
+        ("prevention", "Firmware 2.1 on all units"),
+    ];
+    let cause = analysis[0].1;
+    type_into(&el(&m.root, "fault-cause"), cause);
+    click(&m.root, "fault-save").await;
+    let error = attr(&el(&m.root, "fault-error"), "data-error");
+    assert_eq!(error, "fault.need_all");
     assert!(m.outbox().await.is_empty());
 
-    type_into(
-        &el(&m.root, "fault-impact"),
-        "Hospital wing without power 40 min",
-    );
-    type_into(
-        &el(&m.root, "fault-prevention"),
-        "Firmware 2.1 on all units",
-    );
+    for (field, text) in &analysis[1..] {
+        type_into(&el(&m.root, &format!("fault-{field}")), text);
+    }
     el(&m.root, "fault-save").click();
     let o = m.wait_outbox(1).await;
     assert_eq!(o[0].name, "case.fault_analysis");
-    assert_eq!(o[0].args["cause"], "UPS firmware bug");
-    assert_eq!(o[0].args["impact"], "Hospital wing without power 40 min");
-    assert_eq!(o[0].args["prevention"], "Firmware 2.1 on all units");
+    for (field, text) in analysis {
+        assert_eq!(o[0].args[field], text, "{field}");
+    }
     // Shown filled once recorded.
     m.reload().await;
-    assert_eq!(
-        attr(&el(&m.root, "fault-analysis"), "data-recorded"),
-        "true"
-    );
+    let recorded = attr(&el(&m.root, "fault-analysis"), "data-recorded");
+    assert_eq!(recorded, "true");
     // (Leptos sets `prop:value` of a re-rendered view a moment later.)
     wait_until("the recorded cause shown", || {
-        el(&m.root, "fault-cause")
-            .unchecked_into::<web_sys::HtmlTextAreaElement>()
-            .value()
-            == "UPS firmware bug"
+        input_value(&el(&m.root, "fault-cause")) == cause
     })
     .await;
 }
@@ -151,7 +144,8 @@ fn minutes_of(root: &HtmlElement, testid: &str) -> String {
 
 #[wasm_bindgen_test]
 async fn time_corrections_record_case_time_correct_and_change_the_totals() {
-    use onsite::components::labour::{time_totals, to_local_input};
+    use onsite::components::labour::to_local_input;
+    use onsite_core::labour_of;
     let id = Uuid::from_u128(0x104);
     let mut c = server_case(id, ALICE, CaseStatus::InProgress);
     let travel = time_entry(TimeKind::Travel, 0, 30);
@@ -167,8 +161,8 @@ async fn time_corrections_record_case_time_correct_and_change_the_totals() {
     let travel_li = entry_li(&m.root, travel.entry_id);
     el(&travel_li, "time-entry-remove").click();
     let o = m.wait_outbox(1).await;
-    assert_eq!(o[0].name, "case.time_correct");
-    assert_eq!(o[0].args["corrects"], travel.entry_id.to_string());
+    let struck = json!({ "corrects": travel.entry_id });
+    assert_entry(&o[0], "case.time_correct", struck);
     assert!(o[0].args.get("start").is_none() && o[0].args.get("end").is_none());
     m.reload().await;
     assert_eq!(minutes_of(&m.root, "time-total-travel"), "0");
@@ -187,7 +181,7 @@ async fn time_corrections_record_case_time_correct_and_change_the_totals() {
     wait_until("the edit form prefilled", || {
         by_testid(&m.root, "time-edit-start")
             .first()
-            .is_some_and(|e| e.unchecked_ref::<web_sys::HtmlInputElement>().value() == prefilled)
+            .is_some_and(|e| input_value(e) == prefilled)
     })
     .await;
     type_into(
@@ -196,8 +190,8 @@ async fn time_corrections_record_case_time_correct_and_change_the_totals() {
     );
     el(&m.root, "time-edit-save").click();
     let o = m.wait_outbox(2).await;
-    assert_eq!(o[1].name, "case.time_correct");
-    assert_eq!(o[1].args["corrects"], work.entry_id.to_string());
+    let corrected = json!({ "corrects": work.entry_id });
+    assert_entry(&o[1], "case.time_correct", corrected);
     let end: chrono::DateTime<Utc> = serde_json::from_value(o[1].args["end"].clone()).unwrap();
     assert_eq!(end, work.start + Duration::minutes(90));
     m.reload().await;
@@ -205,6 +199,6 @@ async fn time_corrections_record_case_time_correct_and_change_the_totals() {
     assert_eq!(minutes_of(&m.root, "time-total-travel"), "0");
     let stored = m.store.case(id).await.unwrap().unwrap();
     assert_eq!(stored.labour_minutes(), (0, 90));
-    assert_eq!(time_totals(&stored.time_entries), stored.labour_minutes());
+    assert_eq!(labour_of(&stored.time_entries), stored.labour_minutes());
     assert_eq!(stored.time_entries.len(), 3, "kept, never edited in place");
 }

@@ -3,7 +3,7 @@
 //! the notice is one line and goes away when dismissed; the other filters wait behind one
 //! control that says how many are set.
 
-use leptos::mount::mount_to;
+use chrono::Utc;
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use onsite::components::{AppNav, Header, StatusBar, StorageNotice};
@@ -11,9 +11,11 @@ use onsite::pages::CasesPage;
 use onsite::state::use_app;
 
 use super::*;
-use wasm_bindgen::JsCast;
 
-use crate::common::{all, attr, by_testid, el, mount_app, set_value, wait_until};
+use crate::common::{
+    all, app_stylesheet, attr, by_testid, el, mount_app, mount_app_in, rejection, set_checked,
+    set_value, text, wait_count, wait_until,
+};
 
 const PHONE_HEIGHT: f64 = 640.0;
 
@@ -33,9 +35,7 @@ fn Shell() -> impl IntoView {
 
 #[wasm_bindgen_test]
 async fn the_first_phone_screen_shows_at_least_three_cases() {
-    let style = document().create_element("style").unwrap();
-    style.set_text_content(Some(include_str!("../../style/main.css")));
-    document().head().unwrap().append_child(&style).unwrap();
+    let style = app_stylesheet();
     let cases: Vec<Case> = (0..6u128)
         .map(|i| {
             let mut c = server_case(
@@ -51,7 +51,7 @@ async fn the_first_phone_screen_shows_at_least_three_cases() {
     let (root, state) = mount_app(store, alice(), true, || view! { <Shell /> });
     root.set_attribute("style", "width: 360px").unwrap();
     state.persist_notice.set(true);
-    wait_until("the case rows", || by_testid(&root, "case-row").len() == 6).await;
+    wait_count(&root, "case-row", 6).await;
 
     let top = root.get_bounding_client_rect().top();
     let status_bar = all(&root, ".status-bar")
@@ -111,10 +111,7 @@ async fn the_first_phone_screen_shows_at_least_three_cases() {
     .await;
     assert_eq!(attr(&toggle, "aria-expanded"), "true");
     set_value(&el(&root, "filter-severity"), "2");
-    let esc: web_sys::HtmlInputElement = el(&root, "filter-escalated").unchecked_into();
-    esc.set_checked(true);
-    esc.dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    set_checked(&el(&root, "filter-escalated"), true);
     wait_until("two filters counted", || {
         by_testid(&root, "filter-count")
             .first()
@@ -130,32 +127,14 @@ async fn the_first_phone_screen_shows_at_least_three_cases() {
 /// gives way with an ellipsis). Before, the line scrolled sideways and hid the rejections.
 #[wasm_bindgen_test]
 async fn the_status_bar_at_360_px_shows_the_waiting_changes_and_the_rejections_whole() {
-    let style = document().create_element("style").unwrap();
-    style.set_text_content(Some(include_str!("../../style/main.css")));
-    document().head().unwrap().append_child(&style).unwrap();
-    let rejection = onsite_core::wire::RejectionRecord {
-        id: Uuid::new_v4(),
-        client_id: Uuid::new_v4(),
-        seq: 9,
-        mutation_id: Uuid::new_v4(),
-        name: "case.accept".into(),
-        case_id: None,
-        code: onsite_core::RejectionCode::NotAssignee,
-        message: "case is not assigned to you".into(),
-        at: Utc::now(),
-    };
+    let style = app_stylesheet();
+    let rejection = rejection(9, None);
     let store = seeded_store("status-bar", &[], &[], &[]).await;
     for lang in [Lang::En, Lang::Zh] {
-        let root = crate::common::container();
-        let status = RwSignal::new(None::<RwSignal<onsite::sync::SyncStatus>>);
-        let s = store.clone();
-        mount_to(root.clone(), move || {
-            let state = crate::common::provide_app(&s, alice(), lang);
-            status.set(Some(state.status));
-            view! { <StatusBar status=state.status /> }
-        })
-        .forget();
-        status.get_untracked().unwrap().update(|s| {
+        let (root, state) = mount_app_in(lang, &store, alice(), true, || {
+            view! { <StatusBar status=use_app().status /> }
+        });
+        state.status.update(|s| {
             s.online = true;
             s.pending = 1234;
             s.last_sync = Some(Utc::now() - Duration::hours(30));
@@ -165,10 +144,7 @@ async fn the_status_bar_at_360_px_shows_the_waiting_changes_and_the_rejections_w
         bar.set_attribute("style", "right: auto; width: 360px")
             .unwrap();
         wait_until("the status shown", || {
-            el(&root, "sync-rejections")
-                .text_content()
-                .unwrap_or_default()
-                .contains("12")
+            text(&root, "sync-rejections").contains("12")
         })
         .await;
         let line = all(&root, ".status-line")[0].clone();

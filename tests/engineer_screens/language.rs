@@ -3,19 +3,22 @@
 use std::collections::BTreeSet;
 
 use chrono::Duration;
-use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
 use onsite::i18n::{Lang, EN};
-use onsite_core::wire::Entity;
+use onsite_core::wire::PolicyRecord;
 use onsite_core::{
-    Case, CaseFlag, CheckResult, FaultAnalysis, Photo, Severity, TimeKind, TimelineEntry,
+    Case, CaseFlag, CheckResult, FaultAnalysis, Photo, Severity, SignOff, SlaPolicy, TimeKind,
+    TimelineEntry,
 };
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
-use crate::common::{attr, by_testid, el, mount_store_error, page, put, wait_until, ALICE};
-use crate::{fix, inspection_case, seeded_store, t0, time_entry, Mounted};
+use crate::common::{
+    attr, by_testid, el, mount_app, mount_store_error, policy_change, seed, sign_off, text, user,
+    user_change, wait_until, ALICE, BOB,
+};
+use crate::{alice, fix, inspection_case, seeded_store, t0, time_entry, Mounted};
 
 /// ASCII words (2+ letters) in a text.
 fn ascii_words(text: &str) -> BTreeSet<String> {
@@ -23,6 +26,24 @@ fn ascii_words(text: &str) -> BTreeSet<String> {
         .filter(|w| w.len() >= 2)
         .map(str::to_string)
         .collect()
+}
+
+/// The words the case page may show in Chinese too: `case`'s own data (number, title,
+/// customer, address, model, checklist texts, fault analysis) and those of `extra`.
+fn allowed_words(case: &Case, extra: &str) -> BTreeSet<String> {
+    let mut texts = vec![
+        case.number.as_str(),
+        &case.title,
+        &case.customer.name,
+        &case.site.address,
+        &case.product.model,
+        extra,
+    ];
+    texts.extend(case.checklist.iter().map(|i| i.text.as_str()));
+    if let Some(fa) = &case.fault_analysis {
+        texts.extend([fa.cause.as_str(), &fa.impact, &fa.prevention]);
+    }
+    texts.into_iter().flat_map(ascii_words).collect()
 }
 
 /// A case with something in every section of the case page.
@@ -71,14 +92,15 @@ fn rich_case(id: Uuid) -> Case {
         server_time: Some(t0()),
         detail: detail.map(str::to_string),
     };
-    c.timeline
-        .push(entry("case.set_status", Some("on_hold: parts")));
-    c.timeline
-        .push(entry("case.set_status", Some("in_progress")));
-    c.timeline.push(entry("case.check", Some("fan: fail")));
-    c.timeline
-        .push(entry("case.time_correct", Some("30 → 0 min")));
-    c.timeline.push(entry("case.escalate", Some("1: help")));
+    for (event, detail) in [
+        ("case.set_status", "on_hold: parts"),
+        ("case.set_status", "in_progress"),
+        ("case.check", "fan: fail"),
+        ("case.time_correct", "30 → 0 min"),
+        ("case.escalate", "1: help"),
+    ] {
+        c.timeline.push(entry(event, Some(detail)));
+    }
     c
 }
 
@@ -86,51 +108,21 @@ fn rich_case(id: Uuid) -> Case {
 async fn chinese_case_page_shows_no_english() {
     let id = Uuid::from_u128(0x106);
     let case = rich_case(id);
-    // Words the case's own data brings (names, addresses, notes as typed): allowed.
-    let mut allowed = BTreeSet::new();
-    for s in [
-        case.number.as_str(),
-        &case.title,
-        &case.customer.name,
-        &case.site.address,
-        &case.product.model,
-        "noisy parts help BAT",
-        // the past fix's actions (fixture text)
-        "Replaced the part",
-    ] {
-        allowed.extend(ascii_words(s));
-    }
-    for item in &case.checklist {
-        allowed.extend(ascii_words(&item.text));
-    }
-    let fa = case.fault_analysis.clone().unwrap();
-    for s in [&fa.cause, &fa.impact, &fa.prevention] {
-        allowed.extend(ascii_words(s));
-    }
+    // Words the case's own data brings (names, addresses, notes as typed, the past fix's
+    // actions): allowed.
+    let allowed = allowed_words(&case, "noisy parts help BAT Replaced the part");
     let fixes = vec![fix(0x601, "UPS-3000", "电池告警", "电池告警", "电池老化")];
     let store = seeded_store("zh", &[case], &[], &fixes).await;
-    let standard = onsite_core::wire::PolicyRecord {
-        policy: onsite_core::SlaPolicy::standard(),
+    let standard = PolicyRecord {
+        policy: SlaPolicy::standard(),
         customers: vec![],
     };
-    store
-        .apply_pull(
-            store.active_client().await.unwrap(),
-            &page(vec![put(
-                Entity::Policy,
-                "standard",
-                serde_json::to_value(&standard).unwrap(),
-            )]),
-        )
-        .await
-        .unwrap();
+    seed(&store, vec![policy_change(&standard)]).await;
 
     // In English the page is full of words from the English table (so the check can fail)…
     let en = Mounted::new(store.clone(), id, Lang::En).await;
-    wait_until("past fixes (en)", || {
-        !by_testid(&en.root, "past-fix-row").is_empty()
-    })
-    .await;
+    let has = |root: &web_sys::HtmlElement, testid: &str| !by_testid(root, testid).is_empty();
+    wait_until("past fixes (en)", || has(&en.root, "past-fix-row")).await;
     let en_words: BTreeSet<String> = ascii_words(&en.root.text_content().unwrap())
         .difference(&allowed)
         .cloned()
@@ -143,36 +135,21 @@ async fn chinese_case_page_shows_no_english() {
 
     // …in Chinese none is left.
     let zh = Mounted::new(store, id, Lang::Zh).await;
-    wait_until("past fixes (zh)", || {
-        !by_testid(&zh.root, "past-fix-row").is_empty()
-    })
-    .await;
+    wait_until("past fixes (zh)", || has(&zh.root, "past-fix-row")).await;
     wait_until("photo state", || {
         !zh.root.text_content().unwrap().contains("Loading")
     })
     .await;
-    for testid in [
-        "checklist",
-        "fault-analysis",
-        "sla",
-        "labour",
-        "past-fixes",
-        "photos",
-        "timeline-entry",
-    ] {
-        assert!(!by_testid(&zh.root, testid).is_empty(), "{testid} rendered");
+    let sections = "checklist fault-analysis sla labour past-fixes photos timeline-entry";
+    for testid in sections.split(' ') {
+        assert!(has(&zh.root, testid), "{testid} rendered");
     }
     assert_eq!(by_testid(&zh.root, "case-flag").len(), 4);
     assert_eq!(attr(&el(&zh.root, "sla-policy"), "data-policy"), "standard");
     // The policy's severity-1 targets from the synced policies, in Chinese too.
-    wait_until("policy targets", || {
-        !by_testid(&zh.root, "sla-targets").is_empty()
-    })
-    .await;
-    assert_eq!(
-        attr(&el(&zh.root, "sla-targets"), "data-respond-minutes"),
-        "30"
-    );
+    wait_until("policy targets", || has(&zh.root, "sla-targets")).await;
+    let respond = attr(&el(&zh.root, "sla-targets"), "data-respond-minutes");
+    assert_eq!(respond, "30");
     let text = zh.root.text_content().unwrap();
     let english: BTreeSet<String> = ascii_words(&text).difference(&allowed).cloned().collect();
     assert!(
@@ -189,9 +166,7 @@ async fn chinese_case_page_shows_no_english() {
         assert!(!text.contains(phrase), "{phrase} on the Chinese page");
     }
     let words = ascii_words(&text);
-    for word in [
-        "Standard", "standard", "Pass", "pass", "fail", "min", "Travel", "Work",
-    ] {
+    for word in "Standard standard Pass pass fail min Travel Work".split(' ') {
         assert!(!words.contains(word), "{word} on the Chinese page");
     }
 }
@@ -205,15 +180,13 @@ async fn error_details_are_translated_reasons_not_english_text() {
         "not_assignee: case SR-0000002a is not assigned to you",
     )
     .await;
-    let banner = el(&root, "error-banner");
-    assert_eq!(attr(&banner, "data-reason"), "rejection.not_assignee");
-    let text = banner.text_content().unwrap();
-    assert!(
-        text.contains(onsite::i18n::lookup(Lang::Zh, "rejection.not_assignee")),
-        "{text}"
-    );
-    assert!(!text.contains("assigned"), "{text}");
-    assert!(ascii_words(&text).is_empty(), "{text}");
+    let reason = attr(&el(&root, "error-banner"), "data-reason");
+    assert_eq!(reason, "rejection.not_assignee");
+    let shown = text(&root, "error-banner");
+    let reason = onsite::i18n::lookup(Lang::Zh, "rejection.not_assignee");
+    assert!(shown.contains(reason), "{shown}");
+    assert!(!shown.contains("assigned"), "{shown}");
+    assert!(ascii_words(&shown).is_empty(), "{shown}");
 
     // A photo that is not an image: a translated reason, the browser's message kept aside.
     let not_image = web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(
@@ -228,8 +201,8 @@ async fn error_details_are_translated_reasons_not_english_text() {
     assert!(e.detail.is_some());
     error.set(Some(e));
     tick().await;
-    let text = el(&root, "error-banner").text_content().unwrap();
-    assert!(ascii_words(&text).is_empty(), "{text}");
+    let shown = text(&root, "error-banner");
+    assert!(ascii_words(&shown).is_empty(), "{shown}");
 }
 
 /// A case page switched to Chinese while it is open: every text follows, also those made of
@@ -240,49 +213,23 @@ async fn a_case_page_switched_to_chinese_in_place_shows_no_english() {
     let id = Uuid::from_u128(0x107);
     let mut case = rich_case(id);
     case.product.warranty_until = chrono::NaiveDate::from_ymd_opt(2030, 1, 31);
-    case.sign_off = Some(onsite_core::SignOff {
-        signoff_id: Uuid::from_u128(0x108),
-        signer_name: "Wang".into(),
-        signed_at: t0(),
-        satisfaction: Some(4),
-        signature_sha256: None,
-        unsigned_reason: None,
+    case.sign_off = Some(SignOff {
         report_sha256: String::new(),
-        comment: None,
+        ..sign_off(&case, "Wang", None, Some(4), t0())
     });
-    let mut allowed = BTreeSet::new();
-    for s in [
-        case.number.as_str(),
-        &case.title,
-        &case.customer.name,
-        &case.site.address,
-        &case.product.model,
-        "noisy parts help BAT Wang firmware ward update Replaced the part",
-    ] {
-        allowed.extend(ascii_words(s));
-    }
-    for item in &case.checklist {
-        allowed.extend(ascii_words(&item.text));
-    }
+    let allowed = allowed_words(&case, "noisy parts help BAT Wang Replaced the part");
     let fixes = vec![fix(0x602, "UPS-3000", "电池告警", "电池告警", "电池老化")];
     let store = seeded_store("zh-in-place", &[case.clone()], &[], &fixes).await;
-    let root = crate::common::container();
     let i18n_of_page = RwSignal::new(None);
-    let s = store.clone();
-    mount_to(root.clone(), move || {
-        crate::common::provide_app(&s, crate::alice(), Lang::En);
+    let (root, _) = mount_app(store, alice(), true, move || {
         i18n_of_page.set(Some(use_i18n()));
-        view! { <onsite::pages::case_detail::CaseDetail case=case.clone() /> }
-    })
-    .forget();
+        view! { <onsite::pages::case_detail::CaseDetail case=case /> }
+    });
     wait_until("past fixes", || {
         !by_testid(&root, "past-fix-row").is_empty()
     })
     .await;
-    assert!(el(&root, "signed-by")
-        .text_content()
-        .unwrap()
-        .contains("Signed"));
+    assert!(text(&root, "signed-by").contains("Signed"));
 
     let i18n = i18n_of_page.get_untracked().unwrap();
     i18n.set(Lang::Zh, || {
@@ -303,7 +250,6 @@ async fn a_case_page_switched_to_chinese_in_place_shows_no_english() {
 /// The timeline names people as the device knows them: who assigned the case to whom.
 #[wasm_bindgen_test]
 async fn the_timeline_names_the_engineer_a_case_was_assigned_to() {
-    use crate::common::{user, user_change, BOB};
     let id = Uuid::from_u128(0x109);
     let manager = Uuid::from_u128(0x10a);
     let mut case = inspection_case(id);
@@ -315,14 +261,9 @@ async fn the_timeline_names_the_engineer_a_case_was_assigned_to() {
         detail: Some(BOB.to_string()),
     });
     let store = seeded_store("timeline-names", &[case], &[], &[]).await;
-    crate::common::seed(
-        &store,
-        vec![
-            user_change(&user(BOB, "Bob Tan", onsite_core::Role::Engineer)),
-            user_change(&user(manager, "Mia Desk", onsite_core::Role::Manager)),
-        ],
-    )
-    .await;
+    let bob = user(BOB, "Bob Tan", onsite_core::Role::Engineer);
+    let desk = user(manager, "Mia Desk", onsite_core::Role::Manager);
+    seed(&store, vec![user_change(&bob), user_change(&desk)]).await;
     let m = Mounted::new(store, id, Lang::En).await;
     wait_until("the names", || {
         by_testid(&m.root, "timeline-entry").iter().any(|e| {

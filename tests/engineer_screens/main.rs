@@ -7,19 +7,15 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use chrono::{Duration, TimeZone, Utc};
-use leptos::mount::mount_to;
+use chrono::Duration;
 use leptos::prelude::*;
 use leptos::task::tick;
 use onsite::i18n::Lang;
 use onsite::pages::case_detail::CaseDetail;
 use onsite::store::{OutboxEntry, Store};
 use onsite_core::knowledge::{PastFix, PastFixPart};
-use onsite_core::wire::{Change, Entity, UserInfo};
-use onsite_core::{
-    Case, CaseStatus, Category, ChecklistItem, Part, RepairResult, Role, Severity, TimeEntry,
-    TimeKind,
-};
+use onsite_core::wire::UserInfo;
+use onsite_core::{Case, CaseStatus, Category, ChecklistItem, Part, RepairResult, Role, Severity};
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 use web_sys::HtmlElement;
@@ -34,8 +30,8 @@ mod past_fixes;
 mod print;
 
 use common::{
-    case_change, container, page, part_change, provide_app, put, server_case, unique_db, user,
-    ALICE,
+    case_change, mount_app_in, part_change, past_fix_change, seed, server_case, t0, time_entry,
+    unique_db, user, ALICE,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -47,19 +43,10 @@ fn alice() -> UserInfo {
 /// A store holding `cases` (as the server sent them), `parts` and `fixes`.
 async fn seeded_store(tag: &str, cases: &[Case], parts: &[Part], fixes: &[PastFix]) -> Store {
     let store = Store::open_named(&unique_db(tag)).await.unwrap();
-    let mut changes: Vec<Change> = cases.iter().map(case_change).collect();
+    let mut changes: Vec<_> = cases.iter().map(case_change).collect();
     changes.extend(parts.iter().map(part_change));
-    changes.extend(fixes.iter().map(|f| {
-        put(
-            Entity::PastFix,
-            &f.case_id.to_string(),
-            serde_json::to_value(f).unwrap(),
-        )
-    }));
-    store
-        .apply_pull(store.active_client().await.unwrap(), &page(changes))
-        .await
-        .unwrap();
+    changes.extend(fixes.iter().map(past_fix_change));
+    seed(&store, changes).await;
     store
 }
 
@@ -72,31 +59,12 @@ struct Mounted {
     shown: RwSignal<Option<Case>>,
 }
 
-/// Mounts `view` over `store`, signed in as alice, in English.
-fn mount_as_alice<V: IntoView + 'static>(
-    store: &Store,
-    view: impl FnOnce() -> V + 'static,
-) -> HtmlElement {
-    let root = container();
-    let s = store.clone();
-    mount_to(root.clone(), move || {
-        provide_app(&s, alice(), Lang::En);
-        view()
-    })
-    .forget();
-    root
-}
-
 impl Mounted {
     async fn new(store: Store, case_id: Uuid, lang: Lang) -> Mounted {
-        let root = container();
         let shown: RwSignal<Option<Case>> = RwSignal::new(None);
-        let s = store.clone();
-        mount_to(root.clone(), move || {
-            provide_app(&s, alice(), lang);
+        let (root, _) = mount_app_in(lang, &store, alice(), true, move || {
             move || shown.get().map(|c| view! { <CaseDetail case=c /> })
-        })
-        .forget();
+        });
         let m = Mounted {
             root,
             store,
@@ -123,37 +91,18 @@ impl Mounted {
     }
 }
 
-fn t0() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
-}
-
-fn time_entry(kind: TimeKind, start_min: i64, mins: i64) -> TimeEntry {
-    TimeEntry {
-        entry_id: Uuid::new_v4(),
-        kind,
-        start: t0() + Duration::minutes(start_min),
-        end: t0() + Duration::minutes(start_min + mins),
-        corrects: None,
-        superseded_by: None,
-    }
-}
-
 fn inspection_case(id: Uuid) -> Case {
     let mut c = server_case(id, ALICE, CaseStatus::InProgress);
     c.title = "Quarterly UPS inspection".into();
+    let item = |item_id: &str, text: &str| ChecklistItem {
+        item_id: item_id.into(),
+        text: text.into(),
+        result: None,
+        note: None,
+    };
     c.checklist = vec![
-        ChecklistItem {
-            item_id: "battery".into(),
-            text: "Battery terminals clean and tight".into(),
-            result: None,
-            note: None,
-        },
-        ChecklistItem {
-            item_id: "fan".into(),
-            text: "Cooling fan runs quietly".into(),
-            result: None,
-            note: None,
-        },
+        item("battery", "Battery terminals clean and tight"),
+        item("fan", "Cooling fan runs quietly"),
     ];
     c
 }

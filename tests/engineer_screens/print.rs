@@ -4,13 +4,16 @@ use chrono::Duration;
 use leptos::prelude::*;
 use leptos::task::tick;
 use onsite::store::hash_blob;
-use onsite_core::{Case, CaseStatus, Part, PartUsage, RepairResult, SignOff, TimeKind};
+use onsite_core::{Case, CaseStatus, PartUsage, RepairResult, TimeKind};
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-use crate::common::{attr, by_testid, el, part_qtys, part_usage, server_case, wait_until, ALICE};
-use crate::{mount_as_alice, seeded_store, t0, time_entry};
+use crate::common::{
+    attr, by_testid, el, mount_app, part, part_qtys, part_usage, server_case, sign_off, text,
+    wait_until, ALICE,
+};
+use crate::{alice, seeded_store, t0, time_entry};
 
 /// A tiny valid PNG (1×1) for the signature blob.
 fn png() -> Vec<u8> {
@@ -46,17 +49,8 @@ fn signed_case(id: Uuid, signature: &str) -> Case {
     ];
     c.sla.responded_at = Some(t0() + Duration::minutes(10));
     c.sla.resolved_at = Some(t0() + Duration::hours(3));
-    let report_sha256 = c.report_sha256();
-    c.sign_off = Some(SignOff {
-        signoff_id: Uuid::from_u128(0x303),
-        signer_name: "Li Wei".into(),
-        signature_sha256: Some(signature.into()),
-        unsigned_reason: None,
-        report_sha256,
-        satisfaction: Some(5),
-        comment: None,
-        signed_at: t0() + Duration::hours(3),
-    });
+    let signed_at = t0() + Duration::hours(3);
+    c.sign_off = Some(sign_off(&c, "Li Wei", Some(signature), Some(5), signed_at));
     c
 }
 
@@ -69,25 +63,20 @@ async fn print_page_shows_parts_signature_and_the_signed_report_hash() {
     let case = signed_case(id, &sha);
     let expected_hash = case.sign_off.as_ref().unwrap().report_sha256.clone();
     assert_eq!(expected_hash, case.report_sha256());
-    let parts = vec![
-        Part {
-            part_no: "BAT-12V9".into(),
-            name: "Battery 12 V 9 Ah".into(),
-            description: None,
-            unit: "pcs".into(),
-        },
-        Part {
-            part_no: "FUSE-10A".into(),
-            name: "Fuse 10 A".into(),
-            description: None,
-            unit: "pcs".into(),
-        },
+    let parts = [
+        part("BAT-12V9", "Battery 12 V 9 Ah"),
+        part("FUSE-10A", "Fuse 10 A"),
     ];
     let store = seeded_store("print", std::slice::from_ref(&case), &parts, &[]).await;
     store.cache_blob(&sha, &bytes).await.unwrap();
 
     let c = case.clone();
-    let root = mount_as_alice(&store, move || view! { <PrintReport case=c /> });
+    let (root, _) = mount_app(
+        store.clone(),
+        alice(),
+        true,
+        || view! { <PrintReport case=c /> },
+    );
     tick().await;
     assert!(!by_testid(&root, "print-report").is_empty());
     assert!(!by_testid(&root, "print-button").is_empty());
@@ -115,28 +104,29 @@ async fn print_page_shows_parts_signature_and_the_signed_report_hash() {
     let img = el(&root, "print-signature");
     assert_eq!(img.tag_name().to_lowercase(), "img");
     assert!(attr(&img, "src").starts_with("blob:"));
-    assert_eq!(el(&root, "print-signer").text_content().unwrap(), "Li Wei");
-    let hash = el(&root, "print-report-hash");
-    assert_eq!(hash.text_content().unwrap(), expected_hash);
-    assert_eq!(attr(&hash, "data-matches"), "true");
+    assert_eq!(text(&root, "print-signer"), "Li Wei");
+    assert_eq!(text(&root, "print-report-hash"), expected_hash);
+    assert_eq!(
+        attr(&el(&root, "print-report-hash"), "data-matches"),
+        "true"
+    );
     // Labour totals, product and customer.
     assert_eq!(attr(&el(&root, "print-travel"), "data-minutes"), "25");
     assert_eq!(attr(&el(&root, "print-work"), "data-minutes"), "70");
-    let text = el(&root, "print-report").text_content().unwrap();
-    for want in [
-        "Acme",
-        "UPS-3000",
-        "SN-77812",
-        "Worn battery",
-        "Replaced the battery pack",
-    ] {
-        assert!(text.contains(want), "missing {want}");
+    let report = text(&root, "print-report");
+    for want in "Acme|UPS-3000|SN-77812|Worn battery|Replaced the battery pack".split('|') {
+        assert!(report.contains(want), "missing {want}");
     }
 
     // A report changed after signing is called out.
     let mut changed = case.clone();
     changed.report.cause = Some("Something else".into());
-    let root = mount_as_alice(&store, move || view! { <PrintReport case=changed /> });
+    let (root, _) = mount_app(
+        store,
+        alice(),
+        true,
+        || view! { <PrintReport case=changed /> },
+    );
     tick().await;
     assert_eq!(
         attr(&el(&root, "print-report-hash"), "data-matches"),

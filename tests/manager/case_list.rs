@@ -3,20 +3,19 @@
 
 use std::collections::BTreeSet;
 
-use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
-use onsite::i18n::{provide_i18n_with, Lang};
+use onsite::i18n::Lang;
 use onsite::store::Store;
 use onsite_core::{Case, CaseStatus, Category, Escalation, ServiceMode, Severity};
 use uuid::Uuid;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{HtmlElement, HtmlInputElement};
+use web_sys::HtmlElement;
 
 use crate::common::{
-    attr, attrs, by_testid, case_change, container, el, mount_app, seed, server_case, set_value,
-    unique_db, wait_until, ALICE, BOB,
+    attr, attrs, by_testid, case_change, click, el, input_value, mount_app, mount_en, seed,
+    seed_cases, server_case, set_checked, set_value, text, unique_db, wait_count, wait_until,
+    ALICE, BOB,
 };
 use crate::manager;
 
@@ -37,7 +36,7 @@ async fn a_long_case_list_shows_its_first_rows_at_once_and_keeps_unchanged_rows(
             c
         })
         .collect();
-    seed(&store, cases.iter().map(case_change).collect()).await;
+    seed_cases(&store, &cases).await;
 
     // The list in a clipped box: its end never comes into view, so only "show more" grows
     // it past what it shows on its own.
@@ -151,11 +150,7 @@ async fn filters_narrow_the_case_list_and_survive_remounting() {
     c.category = Category::Security;
     c.severity = Severity::new(1).unwrap();
     c.title = "Firewall breach".into();
-    seed(
-        &store,
-        vec![case_change(&a), case_change(&b), case_change(&c)],
-    )
-    .await;
+    seed_cases(&store, &[a.clone(), b.clone(), c.clone()]).await;
 
     let (root, state) = mount_app(store, manager(), true, || view! { <CaseList /> });
     let ids = |root: &HtmlElement| {
@@ -163,64 +158,45 @@ async fn filters_narrow_the_case_list_and_survive_remounting() {
         v.sort();
         v
     };
-    wait_until("three rows", || by_testid(&root, "case-row").len() == 3).await;
+    wait_count(&root, "case-row", 3).await;
     // Mode and category are on every row.
     let row_b = root
         .query_selector(&format!("[data-case-id='{}']", b.id))
         .unwrap()
         .unwrap();
     assert_eq!(attr(&el(&row_b, "row-mode"), "data-mode"), "phone");
-    assert_eq!(
-        el(&row_b, "row-mode").text_content().unwrap(),
-        "Phone / e-mail"
-    );
-    assert_eq!(
-        attr(&el(&row_b, "row-category"), "data-category"),
-        "business"
-    );
-    assert_eq!(
-        el(&row_b, "row-category").text_content().unwrap(),
-        "Business / process"
-    );
+    assert_eq!(text(&row_b, "row-mode"), "Phone / e-mail");
+    let category = attr(&el(&row_b, "row-category"), "data-category");
+    assert_eq!(category, "business");
+    assert_eq!(text(&row_b, "row-category"), "Business / process");
     assert_eq!(by_testid(&root, "row-mode").len(), 3);
     assert_eq!(by_testid(&root, "row-category").len(), 3);
 
-    set_value(&el(&root, "filter-mode"), "phone");
+    // One filter at a time, each cleared before the next.
+    for (filter, value, only) in [
+        ("filter-mode", "phone", &b),
+        ("filter-category", "security", &c),
+        ("filter-severity", "2", &a),
+    ] {
+        set_value(&el(&root, filter), value);
+        tick().await;
+        assert_eq!(ids(&root), vec![only.id.to_string()], "{filter}");
+        set_value(&el(&root, filter), "");
+    }
+    let esc = el(&root, "filter-escalated");
+    set_checked(&esc, true);
     tick().await;
     assert_eq!(ids(&root), vec![b.id.to_string()]);
-
-    set_value(&el(&root, "filter-mode"), "");
-    set_value(&el(&root, "filter-category"), "security");
-    tick().await;
-    assert_eq!(ids(&root), vec![c.id.to_string()]);
-
-    set_value(&el(&root, "filter-category"), "");
-    set_value(&el(&root, "filter-severity"), "2");
-    tick().await;
-    assert_eq!(ids(&root), vec![a.id.to_string()]);
-
-    set_value(&el(&root, "filter-severity"), "");
-    let esc: HtmlInputElement = el(&root, "filter-escalated").unchecked_into();
-    esc.set_checked(true);
-    esc.dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
-    tick().await;
-    assert_eq!(ids(&root), vec![b.id.to_string()]);
-    esc.set_checked(false);
-    esc.dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
+    set_checked(&esc, false);
 
     // Search: customer, title and number (distinct per id), case-insensitively.
     assert_ne!(a.number, b.number);
-    set_value(&el(&root, "filter-search"), "harbour");
-    tick().await;
-    assert_eq!(ids(&root), vec![b.id.to_string()]);
-    set_value(&el(&root, "filter-search"), "FIREWALL");
-    tick().await;
-    assert_eq!(ids(&root), vec![c.id.to_string()]);
-    set_value(&el(&root, "filter-search"), &a.number.to_lowercase());
-    tick().await;
-    assert_eq!(ids(&root), vec![a.id.to_string()]);
+    let number = a.number.to_lowercase();
+    for (search, only) in [("harbour", &b), ("FIREWALL", &c), (number.as_str(), &a)] {
+        set_value(&el(&root, "filter-search"), search);
+        tick().await;
+        assert_eq!(ids(&root), vec![only.id.to_string()], "{search}");
+    }
 
     // Nothing matches: a message, not the "no cases" one.
     set_value(&el(&root, "filter-search"), "no such thing");
@@ -234,24 +210,19 @@ async fn filters_narrow_the_case_list_and_survive_remounting() {
     set_value(&el(&root, "filter-mode"), "on_site");
     tick().await;
     assert_eq!(ids(&root), vec![a.id.to_string()]);
-    let again = container();
-    mount_to(again.clone(), move || {
-        provide_i18n_with(Lang::En);
+    let again = mount_en(move || {
         provide_context(state);
         view! { <CaseList /> }
-    })
-    .forget();
+    });
     wait_until("the remounted list", || {
         !by_testid(&again, "case-row").is_empty()
     })
     .await;
     assert_eq!(ids(&again), vec![a.id.to_string()]);
-    let mode = js_sys::Reflect::get(&el(&again, "filter-mode"), &"value".into()).unwrap();
-    assert_eq!(mode.as_string().as_deref(), Some("on_site"));
+    assert_eq!(input_value(&el(&again, "filter-mode")), "on_site");
 
     // Clearing brings every case back.
-    el(&again, "filter-clear").click();
-    tick().await;
+    click(&again, "filter-clear").await;
     assert_eq!(by_testid(&again, "case-row").len(), 3);
 }
 

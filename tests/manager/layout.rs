@@ -6,14 +6,13 @@ use chrono::{TimeZone, Utc};
 use leptos::prelude::*;
 use leptos::task::tick;
 use onsite::store::Store;
-use onsite_core::wire::Entity;
 use onsite_core::{CaseFlag, CaseStatus, Role, Severity};
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
 use crate::common::{
-    all, attr, by_testid, case_change, el, mount_app, put, seed, server_case, unique_db, user,
-    wait_until, ALICE, BOB,
+    all, app_stylesheet, attr, by_testid, case_change, el, mount_app, seed, seed_cases,
+    server_case, unique_db, user, user_change, wait_until, ALICE, BOB,
 };
 use crate::{completed, dashboard_fixture, manager};
 
@@ -26,11 +25,7 @@ async fn nav_counts_cases_waiting_for_review_and_hides_manager_links_from_engine
     let done = completed(0x61 << 96, t);
     let other = completed(0x62 << 96, t);
     let busy = server_case(Uuid::from_u128(0x63 << 96), BOB, CaseStatus::InProgress);
-    seed(
-        &store,
-        vec![case_change(&done), case_change(&other), case_change(&busy)],
-    )
-    .await;
+    seed_cases(&store, &[done, other, busy]).await;
     set_path("/review");
     let (root, _) = mount_app(store.clone(), manager(), true, || {
         view! { <Router><AppNav /></Router> }
@@ -54,14 +49,8 @@ async fn nav_counts_cases_waiting_for_review_and_hides_manager_links_from_engine
         assert_eq!(current(other), None, "{other}");
     }
 
-    let (root, _) = mount_app(
-        store,
-        user(ALICE, "Alice Chen", Role::Engineer),
-        true,
-        || {
-            view! { <Router><AppNav /></Router> }
-        },
-    );
+    let alice = user(ALICE, "Alice Chen", Role::Engineer);
+    let (root, _) = mount_app(store, alice, true, || view! { <Router><AppNav /></Router> });
     tick().await;
     assert_eq!(by_testid(&root, "nav-stock").len(), 1);
     assert_eq!(by_testid(&root, "nav-cases").len(), 1);
@@ -89,9 +78,7 @@ async fn manager_screens_fit_a_360px_phone_with_44px_targets() {
     use onsite::components::{AppNav, CaseList};
     use onsite::pages::dashboard::DashboardView;
     use onsite::pages::{ReviewPage, StockPage};
-    let style = document().create_element("style").unwrap();
-    style.set_text_content(Some(include_str!("../../style/main.css")));
-    document().head().unwrap().append_child(&style).unwrap();
+    let style = app_stylesheet();
 
     let store = Store::open_named(&unique_db("phone")).await.unwrap();
     let t = Utc.with_ymd_and_hms(2026, 11, 3, 10, 0, 0).unwrap();
@@ -101,22 +88,11 @@ async fn manager_screens_fit_a_360px_phone_with_44px_targets() {
     done.flags = vec![CaseFlag::NegativeStock {
         part_no: "BAT-12V9".into(),
     }];
-    seed(
-        &store,
-        vec![
-            case_change(&done),
-            put(
-                Entity::User,
-                &BOB.to_string(),
-                serde_json::to_value(user(BOB, "Bob Li", Role::Engineer)).unwrap(),
-            ),
-        ],
-    )
-    .await;
+    let bob = user(BOB, "Bob Li", Role::Engineer);
+    seed(&store, vec![case_change(&done), user_change(&bob)]).await;
     let cases = dashboard_fixture();
     let now = Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap();
     let (root, _) = mount_app(store, manager(), false, move || {
-        let cases = cases.clone();
         view! {
             <Router>
                 <AppNav />

@@ -21,7 +21,7 @@ mod new_case;
 mod review;
 mod stock;
 
-use common::{server_case, user, ALICE, BOB, MANAGER};
+use common::{server_case, sign_off, user, ALICE, BOB, MANAGER};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -56,14 +56,8 @@ fn dash_case(id: u128, engineer: Uuid, reported: DateTime<Utc>) -> Case {
 
 fn rated(c: &Case, stars: u8) -> Option<SignOff> {
     Some(SignOff {
-        signoff_id: Uuid::new_v4(),
-        signer_name: "Customer".into(),
-        signature_sha256: None,
         unsigned_reason: Some("fixture".into()),
-        report_sha256: c.report_sha256(),
-        satisfaction: Some(stars),
-        comment: None,
-        signed_at: c.reported_at,
+        ..sign_off(c, "Customer", None, Some(stars), c.reported_at)
     })
 }
 

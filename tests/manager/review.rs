@@ -5,13 +5,14 @@ use leptos::prelude::*;
 use leptos::task::tick;
 use onsite::store::{hash_blob, Store};
 use onsite_core::{CaseFlag, CaseStatus, PartUsage, Photo, Severity, SignOff};
+use serde_json::json;
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 use web_sys::Element;
 
 use crate::common::{
-    attr, attrs, by_testid, case_change, el, mount_app, part_qtys, part_usage, seed, server_case,
-    set_value, unique_db, wait_until, BOB,
+    assert_entry, attr, attrs, by_testid, click, el, mount_app, part_qtys, part_usage, seed_cases,
+    server_case, set_value, sign_off, text, unique_db, wait_count, wait_until, BOB,
 };
 use crate::{completed, manager};
 
@@ -63,14 +64,14 @@ async fn review_queue_shows_the_work_and_close_records_case_close() {
         caption: Some("Old batteries".into()),
     }];
     work.sign_off = Some(SignOff {
-        signoff_id: Uuid::from_u128(0x801),
-        signer_name: "Li Wei".into(),
-        signature_sha256: Some(sig_sha.clone()),
-        unsigned_reason: None,
-        report_sha256: work.report_sha256(),
-        satisfaction: Some(4),
         comment: Some("Quick and tidy".into()),
-        signed_at: t + Duration::hours(5),
+        ..sign_off(
+            &work,
+            "Li Wei",
+            Some(&sig_sha),
+            Some(4),
+            t + Duration::hours(5),
+        )
     });
     work.flags = vec![CaseFlag::ClockSkew {
         mutation_id: None,
@@ -84,17 +85,10 @@ async fn review_queue_shows_the_work_and_close_records_case_close() {
     sev1.severity = Severity::new(1).unwrap();
     // Not completed: not in the queue.
     let busy = server_case(Uuid::from_u128(0x53), BOB, CaseStatus::InProgress);
-    seed(
-        &store,
-        vec![case_change(&work), case_change(&sev1), case_change(&busy)],
-    )
-    .await;
+    seed_cases(&store, &[work.clone(), sev1.clone(), busy]).await;
 
     let (root, _state) = mount_app(store.clone(), manager(), false, || view! { <ReviewPage /> });
-    wait_until("two review rows", || {
-        by_testid(&root, "review-row").len() == 2
-    })
-    .await;
+    wait_count(&root, "review-row", 2).await;
     // Oldest first.
     assert_eq!(
         attrs(&root, "review-row", "data-case-id"),
@@ -119,17 +113,14 @@ async fn review_queue_shows_the_work_and_close_records_case_close() {
     // Labour: live entries only (40 min travel, 90 min work).
     assert_eq!(attr(&el(&w, "review-travel"), "data-minutes"), "40");
     assert_eq!(attr(&el(&w, "review-work"), "data-minutes"), "90");
-    assert_eq!(el(&w, "review-work").text_content().unwrap(), "1 h 30 min");
+    assert_eq!(text(&w, "review-work"), "1 h 30 min");
     // Report, signer, satisfaction, flags.
     assert!(w
         .text_content()
         .unwrap()
         .contains("Battery string worn out"));
-    assert_eq!(attr(&el(&w, "review-result"), "data-result"), "resolved");
-    assert!(el(&w, "review-signer")
-        .text_content()
-        .unwrap()
-        .contains("Li Wei"));
+    assert_eq!(attr(&el(&w, "report-result"), "data-result"), "resolved");
+    assert!(text(&w, "review-signer").contains("Li Wei"));
     assert_eq!(attr(&el(&w, "review-satisfaction"), "data-value"), "4");
     assert_eq!(attrs(&w, "review-flag", "data-flag"), vec!["clock_skew"]);
     // The signature and the photo come from the blobs store (offline here).
@@ -157,37 +148,27 @@ async fn review_queue_shows_the_work_and_close_records_case_close() {
 
     // Close: recorded through the one write path (case + outbox entry).
     el(&w, "review-close").click();
-    wait_until("the case to leave the queue", || {
-        by_testid(&root, "review-row").len() == 1
-    })
-    .await;
+    wait_count(&root, "review-row", 1).await;
     let pending = store.pending(10).await.unwrap();
     assert_eq!(pending.len(), 1);
-    assert_eq!(pending[0].name, "case.close");
-    assert_eq!(pending[0].args["case_id"], work.id.to_string());
-    assert_eq!(
-        store.case(work.id).await.unwrap().unwrap().status,
-        CaseStatus::Closed
-    );
+    assert_entry(&pending[0], "case.close", json!({ "case_id": work.id }));
+    let status = |id| {
+        let store = &store;
+        async move { store.case(id).await.unwrap().unwrap().status }
+    };
+    assert_eq!(status(work.id).await, CaseStatus::Closed);
 
     // Reopen asks for a reason first.
     let s = row(sev1.id);
-    el(&s, "review-reopen").click();
-    tick().await;
+    click(&s, "review-reopen").await;
     assert!(el(&s, "review-reopen-confirm").has_attribute("disabled"));
     set_value(&el(&s, "review-reason"), "Customer still sees the alarm");
     tick().await;
     el(&s, "review-reopen-confirm").click();
-    wait_until("the queue to empty", || {
-        by_testid(&root, "review-empty").len() == 1
-    })
-    .await;
+    wait_count(&root, "review-empty", 1).await;
     let pending = store.pending(10).await.unwrap();
     assert_eq!(pending.len(), 2);
-    assert_eq!(pending[1].name, "case.reopen");
-    assert_eq!(pending[1].args["reason"], "Customer still sees the alarm");
-    assert_eq!(
-        store.case(sev1.id).await.unwrap().unwrap().status,
-        CaseStatus::InProgress
-    );
+    let reason = json!({ "reason": "Customer still sees the alarm" });
+    assert_entry(&pending[1], "case.reopen", reason);
+    assert_eq!(status(sev1.id).await, CaseStatus::InProgress);
 }

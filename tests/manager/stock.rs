@@ -3,25 +3,17 @@
 use leptos::prelude::*;
 use leptos::task::tick;
 use onsite::store::Store;
-use onsite_core::wire::Entity;
 use onsite_core::{Role, StockLevel};
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::HtmlInputElement;
 
 use crate::common::{
-    all, attr, attrs, by_testid, el, mount_app, put, seed, seed_users, set_value, unique_db, user,
-    wait_until, ALICE, BOB,
+    all, attr, attrs, by_testid, click, el, input_value, mount_app, seed, seed_users, set_value,
+    stock_change, stock_level, text, unique_db, user, wait_count, wait_until, ALICE, BOB,
 };
 use crate::manager;
 
 fn level(part: &str, qty: i64, min: i64) -> StockLevel {
-    StockLevel {
-        part_no: part.into(),
-        engineer_id: ALICE,
-        qty,
-        min_qty: min,
-    }
+    stock_level(part, ALICE, qty, min)
 }
 
 #[wasm_bindgen_test]
@@ -35,24 +27,10 @@ async fn engineer_sees_negative_and_low_stock_first_with_warnings() {
         level("D-400", 3, 5),
         level("E-500", 2, 1),
     ];
-    seed(
-        &store,
-        levels
-            .iter()
-            .map(|l| put(Entity::Stock, &l.part_no, serde_json::to_value(l).unwrap()))
-            .collect(),
-    )
-    .await;
-    let (root, _) = mount_app(
-        store,
-        user(ALICE, "Alice Chen", Role::Engineer),
-        false,
-        || view! { <StockPage /> },
-    );
-    wait_until("five stock rows", || {
-        by_testid(&root, "stock-row").len() == 5
-    })
-    .await;
+    seed(&store, levels.iter().map(stock_change).collect()).await;
+    let alice = user(ALICE, "Alice Chen", Role::Engineer);
+    let (root, _) = mount_app(store, alice, false, || view! { <StockPage /> });
+    wait_count(&root, "stock-row", 5).await;
     assert_eq!(
         attrs(&root, "stock-row", "data-part-no"),
         vec!["C-300", "B-200", "D-400", "A-100", "E-500"]
@@ -74,9 +52,8 @@ async fn engineer_sees_negative_and_low_stock_first_with_warnings() {
     assert!(rows[1].text_content().unwrap().contains("Low"));
     assert!(rows[2].text_content().unwrap().contains("Low"));
     assert!(!rows[3].text_content().unwrap().contains("Low"));
-    let count = el(&root, "stock-low-count");
-    assert_eq!(attr(&count, "data-count"), "3");
-    assert!(count.text_content().unwrap().contains("3 part(s) low"));
+    assert_eq!(attr(&el(&root, "stock-low-count"), "data-count"), "3");
+    assert!(text(&root, "stock-low-count").contains("3 part(s) low"));
     // No manager controls for an engineer.
     assert!(by_testid(&root, "stock-engineer").is_empty());
     assert!(by_testid(&root, "stock-adjust-submit").is_empty());
@@ -125,18 +102,12 @@ async fn manager_sees_levels_with_the_servers_reorder_points() {
         &[user(ALICE, "Alice Chen", Role::Engineer), manager()],
     )
     .await;
-    let level = |part: &str, qty: i64, min_qty: i64| StockLevel {
-        part_no: part.into(),
-        engineer_id: ALICE,
-        qty,
-        min_qty,
-    };
     let body =
         serde_json::to_string(&[level("P-2", 10, 2), level("P-1", 3, 5), level("P-3", -1, 1)])
             .unwrap();
     let original = stub_stock_levels(200, &body);
     let (root, _) = mount_app(store, manager(), true, || view! { <StockPage /> });
-    wait_until("three rows", || by_testid(&root, "stock-row").len() == 3).await;
+    wait_count(&root, "stock-row", 3).await;
     restore_fetch(original);
     assert_eq!(
         attrs(&root, "stock-row", "data-part-no"),
@@ -169,7 +140,7 @@ async fn manager_stock_errors_are_translated_and_401_asks_to_sign_in_again() {
         r#"{"error":"forbidden","message":"managers only, you are not one"}"#,
     );
     let (root, _) = mount_app(store.clone(), manager(), true, || view! { <StockPage /> });
-    wait_until("the error", || by_testid(&root, "stock-error").len() == 1).await;
+    wait_count(&root, "stock-error", 1).await;
     restore_fetch(original);
     let e = el(&root, "stock-error");
     assert_eq!(attr(&e, "data-error"), "stock.failed");
@@ -182,10 +153,7 @@ async fn manager_stock_errors_are_translated_and_401_asks_to_sign_in_again() {
 
     let original = stub_stock_levels(401, r#"{"error":"unauthorized","message":"token expired"}"#);
     let (root, state) = mount_app(store, manager(), true, || view! { <StockPage /> });
-    wait_until("the sign-in prompt", || {
-        by_testid(&root, "stock-auth-expired").len() == 1
-    })
-    .await;
+    wait_count(&root, "stock-auth-expired", 1).await;
     restore_fetch(original);
     wait_until("the session-expired status", || {
         state.status.with_untracked(|s| s.auth_expired)
@@ -227,18 +195,14 @@ async fn manager_replenish_queues_a_stock_adjust_offline() {
         "engineers only, by name"
     );
     // Offline: the server's levels cannot be read; the page says so plainly.
-    wait_until("the offline notice", || {
-        by_testid(&root, "stock-offline").len() == 1
-    })
-    .await;
+    wait_count(&root, "stock-offline", 1).await;
 
     set_value(&el(&root, "stock-engineer"), &BOB.to_string());
     set_value(&el(&root, "stock-adjust-part"), "BAT-12V9");
     set_value(&el(&root, "stock-adjust-qty"), "0");
     set_value(&el(&root, "stock-adjust-reason"), "Weekly top-up");
     tick().await;
-    el(&root, "stock-adjust-submit").click();
-    tick().await;
+    click(&root, "stock-adjust-submit").await;
     assert_eq!(
         attr(&el(&root, "stock-adjust-error"), "data-error"),
         "stock.bad_qty"
@@ -248,10 +212,7 @@ async fn manager_replenish_queues_a_stock_adjust_offline() {
     set_value(&el(&root, "stock-adjust-qty"), "6");
     tick().await;
     el(&root, "stock-adjust-submit").click();
-    wait_until("the queued notice", || {
-        by_testid(&root, "stock-adjust-queued").len() == 1
-    })
-    .await;
+    wait_count(&root, "stock-adjust-queued", 1).await;
     assert!(by_testid(&root, "stock-adjust-error").is_empty());
     let pending = store.pending(10).await.unwrap();
     assert_eq!(pending.len(), 1);
@@ -266,6 +227,5 @@ async fn manager_replenish_queues_a_stock_adjust_offline() {
         })
     );
     // The form is cleared for the next one.
-    let part: HtmlInputElement = el(&root, "stock-adjust-part").unchecked_into();
-    assert_eq!(part.value(), "");
+    assert_eq!(input_value(&el(&root, "stock-adjust-part")), "");
 }

@@ -1,16 +1,16 @@
 //! What the store keeps: every kind of record round-trips, and survives closing and reopening.
 
 use onsite::store::{hash_blob, Session, Store};
-use onsite_core::mutation::PhotoAddArgs;
-use onsite_core::wire::{Change, Entity, UserInfo};
-use onsite_core::{CaseStatus, Mutation, Role, StockLevel};
+use onsite_core::wire::Change;
+use onsite_core::{CaseStatus, Mutation};
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
+use crate::alice;
 use crate::common::{
-    case_change, page, part_change, put, report, seed_cases, server_case, unique_db, ALICE,
+    case_change, part, part_change, photo_add, rec, report, seed, seed_case, server_case, session,
+    stock_change, stock_level, unique_db, ALICE,
 };
-use crate::{alice, part};
 
 #[wasm_bindgen_test]
 async fn store_round_trips_cases_parts_stock_blobs_session() {
@@ -25,12 +25,7 @@ async fn store_round_trips_cases_parts_stock_blobs_session() {
     assert_eq!(store.session().await.unwrap(), None);
     let session = Session {
         token: "tok".into(),
-        user: UserInfo {
-            id: ALICE,
-            name: "Alice".into(),
-            role: Role::Engineer,
-        },
-        client_id: cid,
+        ..session(ALICE, "Alice", cid)
     };
     store.set_session(Some(&session)).await.unwrap();
     assert_eq!(store.session().await.unwrap(), Some(session.clone()));
@@ -43,23 +38,11 @@ async fn store_round_trips_cases_parts_stock_blobs_session() {
         part("P-200", "Battery pack"),
         part("X-9", "fuse holder"),
     ];
-    let stock = StockLevel {
-        part_no: "P-100".into(),
-        engineer_id: ALICE,
-        qty: 7,
-        min_qty: 2,
-    };
+    let stock = stock_level("P-100", ALICE, 7, 2);
     let mut changes: Vec<Change> = [&c1, &c2].into_iter().map(case_change).collect();
     changes.extend(parts.iter().map(part_change));
-    changes.push(put(
-        Entity::Stock,
-        "P-100",
-        serde_json::to_value(&stock).unwrap(),
-    ));
-    store
-        .apply_pull(store.active_client().await.unwrap(), &page(changes))
-        .await
-        .unwrap();
+    changes.push(stock_change(&stock));
+    seed(&store, changes).await;
 
     assert_eq!(store.case(c1.id).await.unwrap(), Some(c1.clone()));
     assert_eq!(store.case(Uuid::new_v4()).await.unwrap(), None);
@@ -70,13 +53,8 @@ async fn store_round_trips_cases_parts_stock_blobs_session() {
     assert_eq!(all, want);
 
     assert_eq!(store.part_count().await.unwrap(), 3);
-    let found: Vec<String> = store
-        .search_parts("FUSE", 10)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|p| p.part_no)
-        .collect();
+    let found = store.search_parts("FUSE", 10).await.unwrap();
+    let found: Vec<&str> = found.iter().map(|p| p.part_no.as_str()).collect();
     assert_eq!(found, vec!["P-100", "X-9"]);
     let by_no = store.search_parts("p-2", 10).await.unwrap();
     assert_eq!(by_no, vec![parts[1].clone()]);
@@ -91,35 +69,21 @@ async fn store_round_trips_cases_parts_stock_blobs_session() {
     // blobs: bytes back equal (stored with the photo.add that names them)
     let bytes: Vec<u8> = (0..=255u8).cycle().take(10_000).collect();
     let sha = hash_blob(&bytes);
+    let Mutation::PhotoAdd(mut front) = photo_add(c1.id, &sha) else {
+        unreachable!()
+    };
+    front.caption = Some("front panel".into());
+    let blobs = vec![(sha.clone(), bytes.clone())];
     store
-        .record(
-            alice(),
-            Mutation::PhotoAdd(PhotoAddArgs {
-                case_id: c1.id,
-                photo_id: Uuid::new_v4(),
-                sha256: sha.clone(),
-                caption: Some("front panel".into()),
-            }),
-            vec![(sha.clone(), bytes.clone())],
-        )
+        .record(alice(), Mutation::PhotoAdd(front), blobs)
         .await
         .unwrap();
     assert_eq!(store.blob(&sha).await.unwrap(), Some(bytes.clone()));
     assert_eq!(store.blob(&hash_blob(b"other")).await.unwrap(), None);
     assert_eq!(store.case(c1.id).await.unwrap().unwrap().photos.len(), 1);
     // a blob whose bytes do not match its hash is refused before anything is written
-    let bad = store
-        .record(
-            alice(),
-            Mutation::PhotoAdd(PhotoAddArgs {
-                case_id: c1.id,
-                photo_id: Uuid::new_v4(),
-                sha256: sha.clone(),
-                caption: None,
-            }),
-            vec![(sha.clone(), b"not these bytes".to_vec())],
-        )
-        .await;
+    let wrong = vec![(sha.clone(), b"not these bytes".to_vec())];
+    let bad = store.record(alice(), photo_add(c1.id, &sha), wrong).await;
     assert!(bad.is_err());
     assert_eq!(store.pending_count().await.unwrap(), 1);
 
@@ -143,12 +107,9 @@ async fn outbox_survives_closing_and_reopening() {
     let name = unique_db("reopen");
     let store = Store::open_named(&name).await.unwrap();
     let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
-    seed_cases(&store, std::slice::from_ref(&case)).await;
+    seed_case(&store, &case).await;
     for i in 0..5 {
-        store
-            .record(alice(), report(case.id, &format!("symptom {i}")), vec![])
-            .await
-            .unwrap();
+        rec(&store, alice(), report(case.id, &format!("symptom {i}"))).await;
     }
     let before = store.pending(100).await.unwrap();
     assert_eq!(before.len(), 5);
@@ -157,20 +118,8 @@ async fn outbox_survives_closing_and_reopening() {
 
     let store = Store::open_named(&name).await.unwrap();
     assert_eq!(store.pending(100).await.unwrap(), before);
-    assert_eq!(
-        store
-            .case(case.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .report
-            .symptom
-            .as_deref(),
-        Some("symptom 4")
-    );
-    let next = store
-        .record(alice(), report(case.id, "after reopen"), vec![])
-        .await
-        .unwrap();
+    let stored = store.case(case.id).await.unwrap().unwrap();
+    assert_eq!(stored.report.symptom.as_deref(), Some("symptom 4"));
+    let next = rec(&store, alice(), report(case.id, "after reopen")).await;
     assert_eq!(next.seq, 6);
 }

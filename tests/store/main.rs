@@ -4,10 +4,7 @@
 //! Run: CHROMEDRIVER=/usr/bin/chromedriver cargo test -p onsite --target wasm32-unknown-unknown --test store
 #![cfg(target_arch = "wasm32")]
 
-use onsite::store::Store;
-use onsite_core::mutation::CaseRef;
-use onsite_core::{Actor, Mutation, Part};
-use uuid::Uuid;
+use onsite_core::Actor;
 use wasm_bindgen_test::*;
 
 #[path = "../common/mod.rs"]
@@ -28,21 +25,4 @@ fn alice() -> Actor {
 }
 fn bob() -> Actor {
     engineer(BOB)
-}
-
-fn part(no: &str, name: &str) -> Part {
-    Part {
-        part_no: no.into(),
-        name: name.into(),
-        description: None,
-        unit: "pcs".into(),
-    }
-}
-
-/// Records alice's `case.accept`.
-async fn accept_as_alice(store: &Store, case_id: Uuid) -> onsite::store::OutboxEntry {
-    store
-        .record(alice(), Mutation::Accept(CaseRef { case_id }), vec![])
-        .await
-        .unwrap()
 }

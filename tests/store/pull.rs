@@ -3,15 +3,17 @@
 
 use chrono::{TimeZone, Utc};
 use onsite::store::Store;
-use onsite_core::wire::{Change, ChangeOp, Entity, PullResponse, RejectionRecord, UserInfo};
-use onsite_core::{Actor, CaseStatus, Mutation, Role, SlaPolicy};
+use onsite_core::wire::{Entity, PolicyRecord, PullResponse};
+use onsite_core::{CaseStatus, Mutation, Role, SlaPolicy};
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
+use crate::alice;
 use crate::common::{
-    self, page, page_at, put, report, seed_cases, server_case, unique_db, user_change, ALICE, BOB,
+    self, case_change, del, manager_actor, part, part_change, past_fix_change, policy_change, rec,
+    rejection, rejection_change, report, seed, seed_at, seed_cases, server_case, unique_db, user,
+    user_change, ALICE, BOB,
 };
-use crate::{alice, part};
 
 #[wasm_bindgen_test]
 async fn pull_puts_deletes_resets_and_reapplies_pending() {
@@ -19,176 +21,57 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
     let a = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
     let b = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
     seed_cases(&store, &[a.clone(), b.clone()]).await;
-    store
-        .apply_pull(
-            store.active_client().await.unwrap(),
-            &page_at(
-                vec![put(
-                    Entity::Part,
-                    "P-1",
-                    serde_json::to_value(part("P-1", "Relay")).unwrap(),
-                )],
-                0,
-                false,
-            ),
-        )
-        .await
-        .unwrap();
+    seed(&store, vec![part_change(&part("P-1", "Relay"))]).await;
     assert_eq!(store.search_parts("relay", 5).await.unwrap().len(), 1);
 
     // A pending local edit on `a`.
-    store
-        .record(alice(), report(a.id, "smoke from the PSU"), vec![])
-        .await
-        .unwrap();
+    rec(&store, alice(), report(a.id, "smoke from the PSU")).await;
 
     // The server changes `a` (someone else's edit) before it has ours: both show.
     let mut a_server = a.clone();
     a_server.title = "UPS alarm (updated by dispatcher)".into();
-    store
-        .apply_pull(
-            store.active_client().await.unwrap(),
-            &page_at(
-                vec![put(
-                    Entity::Case,
-                    &a.id.to_string(),
-                    serde_json::to_value(&a_server).unwrap(),
-                )],
-                0,
-                false,
-            ),
-        )
-        .await
-        .unwrap();
+    seed(&store, vec![case_change(&a_server)]).await;
     let local = store.case(a.id).await.unwrap().unwrap();
     assert_eq!(local.title, a_server.title);
     assert_eq!(local.report.symptom.as_deref(), Some("smoke from the PSU"));
     assert_eq!(store.pending_count().await.unwrap(), 1);
 
     // Tombstone: `b` was unassigned from us.
-    store
-        .apply_pull(
-            store.active_client().await.unwrap(),
-            &page_at(
-                vec![Change {
-                    entity: Entity::Case,
-                    op: ChangeOp::Delete,
-                    id: b.id.to_string(),
-                    data: serde_json::Value::Null,
-                }],
-                0,
-                false,
-            ),
-        )
-        .await
-        .unwrap();
+    seed(&store, vec![del(Entity::Case, &b.id.to_string())]).await;
     assert_eq!(store.case(b.id).await.unwrap(), None);
     assert_eq!(store.cases().await.unwrap().len(), 1);
 
     // A rejection record syncs back.
-    let rej = RejectionRecord {
-        id: Uuid::new_v4(),
-        client_id: Uuid::new_v4(),
-        seq: 9,
-        mutation_id: Uuid::new_v4(),
-        name: "case.accept".into(),
-        case_id: Some(a.id),
-        code: onsite_core::RejectionCode::NotAssignee,
-        message: "case is not assigned to you".into(),
-        at: Utc::now(),
-    };
-    store
-        .apply_pull(
-            store.active_client().await.unwrap(),
-            &page_at(
-                vec![put(
-                    Entity::Rejection,
-                    &rej.id.to_string(),
-                    serde_json::to_value(&rej).unwrap(),
-                )],
-                0,
-                false,
-            ),
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        store.sync_counts().await.unwrap().rejections,
-        vec![rej.clone()]
-    );
+    let rej = rejection(9, Some(a.id));
+    seed(&store, vec![rejection_change(&rej)]).await;
+    let rejections = || async { store.sync_counts().await.unwrap().rejections };
+    assert_eq!(rejections().await, vec![rej.clone()]);
 
     // Reset: server data is replaced by the full set; the outbox (and its effect) stays.
     let c = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
-    store
-        .apply_pull(
-            store.active_client().await.unwrap(),
-            &page_at(
-                vec![
-                    put(
-                        Entity::Case,
-                        &a.id.to_string(),
-                        serde_json::to_value(&a).unwrap(),
-                    ),
-                    put(
-                        Entity::Case,
-                        &c.id.to_string(),
-                        serde_json::to_value(&c).unwrap(),
-                    ),
-                ],
-                0,
-                true,
-            ),
-        )
-        .await
-        .unwrap();
+    seed_at(&store, vec![case_change(&a), case_change(&c)], 0, true).await;
     let mut ids: Vec<Uuid> = store.cases().await.unwrap().iter().map(|c| c.id).collect();
     ids.sort();
     let mut want = vec![a.id, c.id];
     want.sort();
     assert_eq!(ids, want);
+    let part_count = store.part_count().await.unwrap();
+    assert_eq!(part_count, 0, "reset drops the catalog");
+    let pending = store.pending_count().await.unwrap();
+    assert_eq!(pending, 1, "reset keeps the outbox");
+    let local = store.case(a.id).await.unwrap().unwrap();
     assert_eq!(
-        store.part_count().await.unwrap(),
-        0,
-        "reset drops the catalog"
-    );
-    assert_eq!(
-        store.pending_count().await.unwrap(),
-        1,
-        "reset keeps the outbox"
-    );
-    assert_eq!(
-        store
-            .case(a.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .report
-            .symptom
-            .as_deref(),
+        local.report.symptom.as_deref(),
         Some("smoke from the PSU"),
         "pending mutation re-applied on top of the reset copy"
     );
-    assert_eq!(store.sync_counts().await.unwrap().rejections, vec![rej]);
+    assert_eq!(rejections().await, vec![rej]);
     assert!(store.search_parts("relay", 5).await.unwrap().is_empty());
 
     // The server acked our edit (last_seq = 1) and sends the case with it: outbox empty.
     let mut a_acked = a.clone();
     a_acked.report.symptom = Some("smoke from the PSU".into());
-    store
-        .apply_pull(
-            store.active_client().await.unwrap(),
-            &page_at(
-                vec![put(
-                    Entity::Case,
-                    &a.id.to_string(),
-                    serde_json::to_value(&a_acked).unwrap(),
-                )],
-                1,
-                false,
-            ),
-        )
-        .await
-        .unwrap();
+    seed_at(&store, vec![case_change(&a_acked)], 1, false).await;
     assert_eq!(store.pending_count().await.unwrap(), 0);
     assert_eq!(store.case(a.id).await.unwrap(), Some(a_acked));
     assert!(store.cursor().await.unwrap().is_some());
@@ -199,9 +82,7 @@ async fn pull_puts_deletes_resets_and_reapplies_pending() {
 #[wasm_bindgen_test]
 async fn pull_keeps_users_policies_and_past_fixes() {
     use onsite_core::knowledge::{PastFix, PastFixPart};
-    use onsite_core::mutation::CreateArgs;
-    use onsite_core::wire::PolicyRecord;
-    use onsite_core::{Category, Customer, Product, RepairResult, ServiceMode, Severity, Site};
+    use onsite_core::{Category, RepairResult, Severity};
 
     let name = unique_db("refdata");
     let store = Store::open_named(&name).await.unwrap();
@@ -227,44 +108,19 @@ async fn pull_keeps_users_policies_and_past_fixes() {
         engineer_id: Some(ALICE),
     };
     let users = [
-        UserInfo {
-            id: BOB,
-            name: "Bob Li".into(),
-            role: Role::Engineer,
-        },
-        UserInfo {
-            id: ALICE,
-            name: "Alice Chen".into(),
-            role: Role::Engineer,
-        },
+        user(BOB, "Bob Li", Role::Engineer),
+        user(ALICE, "Alice Chen", Role::Engineer),
     ];
-    let mut changes: Vec<Change> = users.iter().map(user_change).collect();
-    changes.push(put(
-        Entity::Policy,
-        "gold",
-        serde_json::to_value(PolicyRecord {
-            policy: gold.clone(),
-            customers: vec!["Harbour Hospital".into()],
-        })
-        .unwrap(),
-    ));
-    changes.push(put(
-        Entity::PastFix,
-        &fix.case_id.to_string(),
-        serde_json::to_value(&fix).unwrap(),
-    ));
-    store
-        .apply_pull(store.active_client().await.unwrap(), &page(changes))
-        .await
-        .unwrap();
+    let mut changes: Vec<_> = users.iter().map(user_change).collect();
+    changes.push(policy_change(&PolicyRecord {
+        policy: gold.clone(),
+        customers: vec!["Harbour Hospital".into()],
+    }));
+    changes.push(past_fix_change(&fix));
+    seed(&store, changes).await;
 
-    let names: Vec<String> = store
-        .users()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|u| u.name)
-        .collect();
+    let stored = store.users().await.unwrap();
+    let names: Vec<&str> = stored.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(names, ["Alice Chen", "Bob Li"], "sorted by name");
     let policies = store.policies().await.unwrap();
     assert_eq!(policies.len(), 1);
@@ -272,44 +128,16 @@ async fn pull_keeps_users_policies_and_past_fixes() {
     assert_eq!(store.past_fixes().await.unwrap(), vec![fix.clone()]);
 
     // A manager offline creates a case under the pulled policy: the clock uses its targets.
-    let manager = Actor {
-        user_id: common::MANAGER,
-        role: Role::Manager,
-    };
     let reported = Utc.with_ymd_and_hms(2026, 11, 20, 8, 0, 0).unwrap();
     let id = Uuid::new_v4();
+    let mut create = common::create_args(id, reported);
+    create.title = "Chiller fault".into();
+    create.customer.name = "Harbour Hospital".into();
+    create.site.address = "2 Quay St".into();
+    create.product.model = "CH-9".into();
+    create.policy = Some("gold".into());
     store
-        .record(
-            manager,
-            Mutation::Create(CreateArgs {
-                case_id: id,
-                title: "Chiller fault".into(),
-                description: String::new(),
-                customer: Customer {
-                    name: "Harbour Hospital".into(),
-                    phone: None,
-                    email: None,
-                    contact: None,
-                },
-                site: Site {
-                    address: "2 Quay St".into(),
-                    notes: None,
-                },
-                product: Product {
-                    model: "CH-9".into(),
-                    serial: None,
-                    warranty_until: None,
-                },
-                category: Category::SystemFault,
-                severity: Severity::new(2).unwrap(),
-                mode: ServiceMode::OnSite,
-                reported_at: reported,
-                appointment: None,
-                policy: Some("gold".into()),
-                complaint: false,
-            }),
-            vec![],
-        )
+        .record(manager_actor(), Mutation::Create(create), vec![])
         .await
         .expect("a policy known from the pull is usable offline");
     let created = store.case(id).await.unwrap().unwrap();
@@ -324,29 +152,12 @@ async fn pull_keeps_users_policies_and_past_fixes() {
     let store = Store::open_named(&name).await.unwrap();
     assert_eq!(store.policies().await.unwrap().len(), 1);
     assert_eq!(store.users().await.unwrap().len(), 2);
-    let mut del = put(
-        Entity::PastFix,
-        &fix.case_id.to_string(),
-        serde_json::Value::Null,
-    );
-    del.op = ChangeOp::Delete;
-    store
-        .apply_pull(
-            store.active_client().await.unwrap(),
-            &page_at(vec![del], 1, false),
-        )
-        .await
-        .unwrap();
+    let gone = vec![del(Entity::PastFix, &fix.case_id.to_string())];
+    seed_at(&store, gone, 1, false).await;
     assert!(store.past_fixes().await.unwrap().is_empty());
 
     // A reset drops the reference data with the rest of the server's data.
-    store
-        .apply_pull(
-            store.active_client().await.unwrap(),
-            &page_at(vec![], 1, true),
-        )
-        .await
-        .unwrap();
+    seed_at(&store, vec![], 1, true).await;
     assert!(store.users().await.unwrap().is_empty());
     assert!(store.policies().await.unwrap().is_empty());
 }

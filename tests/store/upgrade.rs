@@ -4,15 +4,20 @@
 use std::collections::BTreeMap;
 
 use chrono::{TimeZone, Utc};
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
 use onsite::store::Store;
-use onsite_core::mutation::{CaseRef, SetStatusArgs};
-use onsite_core::wire::{ChangeOp, Entity};
-use onsite_core::{apply, ApplyContext, Case, CaseStatus, Mutation, Role, SlaPolicy};
+use onsite_core::wire::Entity;
+use onsite_core::{apply, ApplyContext, Case, CaseStatus, Role, SlaPolicy};
 use uuid::Uuid;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
-use crate::common::{page, put, seed_cases, server_case, unique_db, ALICE};
-use crate::{accept_as_alice, alice};
+use crate::alice;
+use crate::common::{
+    accept, del, idb_put, pending_seqs, rec, seed, seed_case, server_case, set_status, unique_db,
+    ALICE, DEADLINE_MS,
+};
 
 /// The object stores of schema version 1, as version-1 code created them (out-of-line keys;
 /// records are JSON strings; outbox keys are seq numbers).
@@ -37,12 +42,8 @@ async fn create_old_database(
     name: &str,
     version: u32,
     stores: &[&'static str],
-    records: Vec<(&'static str, wasm_bindgen::JsValue, String)>,
+    records: Vec<(&'static str, JsValue, String)>,
 ) {
-    use indexed_db_futures::database::Database;
-    use indexed_db_futures::prelude::*;
-    use indexed_db_futures::transaction::TransactionMode;
-
     let list = stores.to_vec();
     let db = Database::open(name)
         .with_version(version)
@@ -54,21 +55,11 @@ async fn create_old_database(
         })
         .await
         .unwrap();
-    let tx = db
-        .transaction(stores.to_vec())
-        .with_mode(TransactionMode::Readwrite)
-        .build()
-        .unwrap();
-    for (store, key, json) in records {
-        let os = tx.object_store(store).unwrap();
-        let _req = os
-            .put(wasm_bindgen::JsValue::from_str(&json))
-            .with_key(key)
-            .without_key_type()
-            .primitive()
-            .unwrap();
-    }
-    tx.commit().await.unwrap();
+    let records: Vec<_> = records
+        .iter()
+        .map(|(s, k, j)| (*s, k.clone(), j.as_str()))
+        .collect();
+    idb_put(&db, &records).await;
     db.close();
 }
 
@@ -76,7 +67,7 @@ async fn create_old_database(
 /// case, the local one, the outbox entry (seq 1) and that entry as an old build stored it.
 fn accepted_offline() -> (Case, Case, onsite::store::OutboxEntry, serde_json::Value) {
     let server = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
-    let accept = Mutation::Accept(CaseRef { case_id: server.id });
+    let accept = accept(server.id);
     let t = Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).unwrap();
     let policies = [SlaPolicy::standard(), SlaPolicy::strict()];
     let local = apply(
@@ -115,8 +106,7 @@ fn queued_records(
     server: &Case,
     local: &Case,
     record: &serde_json::Value,
-) -> Vec<(&'static str, wasm_bindgen::JsValue, String)> {
-    use wasm_bindgen::JsValue;
+) -> Vec<(&'static str, JsValue, String)> {
     let id = JsValue::from_str(&server.id.to_string());
     vec![
         ("meta", JsValue::from_str("next_seq"), "2".into()),
@@ -137,7 +127,7 @@ async fn open_upgraded(
     name: &str,
     version: u32,
     stores: &[&'static str],
-    extra: Vec<(&'static str, wasm_bindgen::JsValue, String)>,
+    extra: Vec<(&'static str, JsValue, String)>,
 ) -> (Store, Case) {
     let (server, local, entry, record) = accepted_offline();
     let mut records = queued_records(&server, &local, &record);
@@ -151,27 +141,14 @@ async fn open_upgraded(
 
 /// Records alice's `case.set_status` to en route; returns its seq.
 async fn record_en_route(store: &Store, case_id: Uuid) -> u64 {
-    store
-        .record(
-            alice(),
-            Mutation::SetStatus(SetStatusArgs {
-                case_id,
-                status: CaseStatus::EnRoute,
-                reason: None,
-            }),
-            vec![],
-        )
-        .await
-        .unwrap()
-        .seq
+    let en_route = set_status(case_id, CaseStatus::EnRoute);
+    rec(store, alice(), en_route).await.seq
 }
 
 /// A device that ran version 1 with a change still queued gets the version-2 build: the
 /// upgrade keeps the case, the pending outbox entry and the seq counter, and adds `settings`.
 #[wasm_bindgen_test]
 async fn upgrade_from_version_1_keeps_the_pending_outbox() {
-    use wasm_bindgen::JsValue;
-
     let name = unique_db("v1to2");
     let (store, server) = open_upgraded(
         &name,
@@ -190,23 +167,14 @@ async fn upgrade_from_version_1_keeps_the_pending_outbox() {
     store.set_setting("x", &true).await.unwrap();
     assert_eq!(store.setting::<bool>("x").await.unwrap(), Some(true));
     // A pull that does not yet have the change re-applies it on top.
-    seed_cases(&store, std::slice::from_ref(&server)).await;
+    seed_case(&store, &server).await;
     assert_eq!(
         store.case(server.id).await.unwrap().unwrap().status,
         CaseStatus::Accepted
     );
     // seq continues where version 1 left off.
     assert_eq!(record_en_route(&store, server.id).await, 2);
-    assert_eq!(
-        store
-            .pending(10)
-            .await
-            .unwrap()
-            .iter()
-            .map(|e| e.seq)
-            .collect::<Vec<_>>(),
-        vec![1, 2]
-    );
+    assert_eq!(pending_seqs(&store).await, vec![1, 2]);
     store.close();
 
     // Opening again (already version 2) changes nothing.
@@ -220,7 +188,6 @@ async fn upgrade_from_version_1_keeps_the_pending_outbox() {
 #[wasm_bindgen_test]
 async fn another_tabs_upgrade_closes_this_connection() {
     use futures::future::{select, Either};
-    use indexed_db_futures::database::Database;
     use std::cell::Cell;
     use std::rc::Rc;
 
@@ -237,36 +204,13 @@ async fn another_tabs_upgrade_closes_this_connection() {
             .await
     };
     // Not blocked = it completes; the deadline is only for a real block on a busy machine.
-    let timeout = gloo_timers::future::TimeoutFuture::new(60_000);
+    let timeout = gloo_timers::future::TimeoutFuture::new(DEADLINE_MS as u32);
     let db = match select(Box::pin(open), timeout).await {
         Either::Left((db, _)) => db.unwrap(),
         Either::Right(_) => panic!("the upgrade was blocked by the open connection"),
     };
     assert!(told.get());
     assert_eq!(db.version() as u32, onsite::store::DB_VERSION + 1);
-    db.close();
-}
-
-/// Writes one raw record (a JSON string, as the store keeps them) into an existing database.
-async fn put_raw(name: &str, store: &str, key: &str, json: &str) {
-    use indexed_db_futures::database::Database;
-    use indexed_db_futures::prelude::*;
-    use indexed_db_futures::transaction::TransactionMode;
-
-    let db = Database::open(name).await.unwrap();
-    let tx = db
-        .transaction(store)
-        .with_mode(TransactionMode::Readwrite)
-        .build()
-        .unwrap();
-    let os = tx.object_store(store).unwrap();
-    let _req = os
-        .put(wasm_bindgen::JsValue::from_str(json))
-        .with_key(wasm_bindgen::JsValue::from_str(key))
-        .without_key_type()
-        .primitive()
-        .unwrap();
-    tx.commit().await.unwrap();
     db.close();
 }
 
@@ -277,23 +221,20 @@ async fn unreadable_stored_policy_falls_back_to_built_in_ones() {
     let name = unique_db("bad-policy");
     let store = Store::open_named(&name).await.unwrap();
     let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
-    seed_cases(&store, std::slice::from_ref(&case)).await;
+    seed_case(&store, &case).await;
     store.close();
-    put_raw(&name, "policies", "gold", "{\"policy\": 42").await;
+    let db = Database::open(name.as_str()).await.unwrap();
+    idb_put(&db, &[("policies", "gold".into(), "{\"policy\": 42")]).await;
+    db.close();
 
     let store = Store::open_named(&name)
         .await
         .expect("the store opens despite an unreadable policy");
     assert_eq!(store.case(case.id).await.unwrap(), Some(case.clone()));
     // Local effects still work, with the built-in policies.
-    accept_as_alice(&store, case.id).await;
+    rec(&store, alice(), accept(case.id)).await;
     // A pull that changes policies still applies (the rebuild uses the built-in ones).
-    let mut del = put(Entity::Policy, "silver", serde_json::Value::Null);
-    del.op = ChangeOp::Delete;
-    store
-        .apply_pull(store.active_client().await.unwrap(), &page(vec![del]))
-        .await
-        .expect("a pull still applies");
+    seed(&store, vec![del(Entity::Policy, "silver")]).await;
     assert_eq!(
         store.case(case.id).await.unwrap().unwrap().status,
         CaseStatus::Accepted
@@ -304,8 +245,6 @@ async fn unreadable_stored_policy_falls_back_to_built_in_ones() {
 /// build: the outbox, the settings and the cases survive, and the stores added since work.
 #[wasm_bindgen_test]
 async fn upgrade_from_version_2_keeps_outbox_settings_and_cases() {
-    use wasm_bindgen::JsValue;
-
     let name = unique_db("v2tonow");
     let (store, server) = open_upgraded(
         &name,

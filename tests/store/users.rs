@@ -1,26 +1,15 @@
 //! Users on one device: a client and an outbox each; an ended session clears the server's data.
 
-use onsite::store::{hash_blob, Session, Store, StoreErrorKind};
-use onsite_core::mutation::{CaseRef, PhotoAddArgs, SetStatusArgs};
-use onsite_core::wire::UserInfo;
-use onsite_core::{CaseStatus, Mutation, Role};
+use onsite::store::{hash_blob, Store, StoreErrorKind};
+use onsite_core::CaseStatus;
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
-use crate::common::{seed_cases, server_case, unique_db, ALICE, BOB};
-use crate::{accept_as_alice, alice, bob};
-
-fn session_of(user: Uuid, name: &str, client_id: Uuid) -> Session {
-    Session {
-        token: format!("token-{name}"),
-        user: UserInfo {
-            id: user,
-            name: name.into(),
-            role: Role::Engineer,
-        },
-        client_id,
-    }
-}
+use crate::common::{
+    accept, case_change, page_at, photo_add, rec, seed_case, server_case, session, set_status,
+    unique_db, ALICE, BOB,
+};
+use crate::{alice, bob};
 
 /// A device handed to another user: each user signs in with a client_id of their own, keeps
 /// an outbox of their own with its own seqs, and only the signed-in user's entries sync; the
@@ -38,18 +27,15 @@ async fn each_user_on_a_device_has_a_client_and_an_outbox_of_their_own() {
         "the first user keeps the device's first client_id"
     );
     assert_eq!(store.client_for_login("Alice ", false).await.unwrap(), a);
-    store
-        .activate(&session_of(ALICE, "alice", a))
-        .await
-        .unwrap();
-    seed_cases(&store, std::slice::from_ref(&alice_case)).await;
-    let e1 = accept_as_alice(&store, alice_case.id).await;
+    store.activate(&session(ALICE, "alice", a)).await.unwrap();
+    seed_case(&store, &alice_case).await;
+    let e1 = rec(&store, alice(), accept(alice_case.id)).await;
     assert_eq!((e1.seq, e1.client_id), (1, Some(a)));
 
     // Bob signs in on the same device: a new client, alice's cases leave the device.
     let b = store.client_for_login("bob", false).await.unwrap();
     assert_ne!(b, a);
-    store.activate(&session_of(BOB, "bob", b)).await.unwrap();
+    store.activate(&session(BOB, "bob", b)).await.unwrap();
     assert!(
         store.case(alice_case.id).await.unwrap().is_none(),
         "alice's customer data is gone"
@@ -63,17 +49,8 @@ async fn each_user_on_a_device_has_a_client_and_an_outbox_of_their_own() {
         store.pending(10).await.unwrap().is_empty(),
         "bob pushes none of alice's"
     );
-    seed_cases(&store, std::slice::from_ref(&bob_case)).await;
-    let e2 = store
-        .record(
-            bob(),
-            Mutation::Accept(CaseRef {
-                case_id: bob_case.id,
-            }),
-            vec![],
-        )
-        .await
-        .unwrap();
+    seed_case(&store, &bob_case).await;
+    let e2 = rec(&store, bob(), accept(bob_case.id)).await;
     assert_eq!(
         (e2.seq, e2.client_id),
         (1, Some(b)),
@@ -92,24 +69,15 @@ async fn each_user_on_a_device_has_a_client_and_an_outbox_of_their_own() {
 
     // Alice again: her client, her queued entry, next seq 2.
     assert_eq!(store.client_for_login("alice", false).await.unwrap(), a);
-    store
-        .activate(&session_of(ALICE, "alice", a))
-        .await
-        .unwrap();
+    store.activate(&session(ALICE, "alice", a)).await.unwrap();
     assert_eq!(store.pending(10).await.unwrap(), vec![e1]);
-    seed_cases(&store, std::slice::from_ref(&alice_case)).await;
-    let e3 = store
-        .record(
-            alice(),
-            Mutation::SetStatus(SetStatusArgs {
-                case_id: alice_case.id,
-                status: CaseStatus::EnRoute,
-                reason: None,
-            }),
-            vec![],
-        )
-        .await
-        .unwrap();
+    seed_case(&store, &alice_case).await;
+    let e3 = rec(
+        &store,
+        alice(),
+        set_status(alice_case.id, CaseStatus::EnRoute),
+    )
+    .await;
     assert_eq!((e3.seq, e3.client_id), (2, Some(a)));
 
     // The server said the client_id is taken (a device from before this rule): a fresh one.
@@ -118,11 +86,11 @@ async fn each_user_on_a_device_has_a_client_and_an_outbox_of_their_own() {
     // Her next write goes under the fresh client, whose seqs start again at 1 (the store's
     // guess of her client, from her last write, is checked against the stored one).
     store
-        .activate(&session_of(ALICE, "alice", fresh))
+        .activate(&session(ALICE, "alice", fresh))
         .await
         .unwrap();
-    seed_cases(&store, std::slice::from_ref(&alice_case)).await;
-    let e4 = accept_as_alice(&store, alice_case.id).await;
+    seed_case(&store, &alice_case).await;
+    let e4 = rec(&store, alice(), accept(alice_case.id)).await;
     assert_eq!((e4.seq, e4.client_id), (1, Some(fresh)));
 }
 
@@ -132,20 +100,12 @@ async fn each_user_on_a_device_has_a_client_and_an_outbox_of_their_own() {
 async fn clearing_server_data_keeps_queued_changes_and_their_blobs() {
     let store = Store::open_named(&unique_db("clear")).await.unwrap();
     let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
-    seed_cases(&store, std::slice::from_ref(&case)).await;
+    seed_case(&store, &case).await;
     let photo = b"queued photo".to_vec();
     let sha = hash_blob(&photo);
+    let blobs = vec![(sha.clone(), photo.clone())];
     store
-        .record(
-            alice(),
-            Mutation::PhotoAdd(PhotoAddArgs {
-                case_id: case.id,
-                photo_id: Uuid::new_v4(),
-                sha256: sha.clone(),
-                caption: None,
-            }),
-            vec![(sha.clone(), photo.clone())],
-        )
+        .record(alice(), photo_add(case.id, &sha), blobs)
         .await
         .unwrap();
     let cached = b"a signature pulled from the server".to_vec();
@@ -154,7 +114,10 @@ async fn clearing_server_data_keeps_queued_changes_and_their_blobs() {
         .await
         .unwrap();
 
-    store.clear_server_data().await.unwrap();
+    let alices = session(ALICE, "alice", store.active_client().await.unwrap());
+    store.set_session(Some(&alices)).await.unwrap();
+    assert!(store.end_session(&alices.token).await.unwrap());
+    assert_eq!(store.session().await.unwrap(), None);
     assert!(store.cases().await.unwrap().is_empty());
     assert_eq!(store.cursor().await.unwrap(), None);
     assert_eq!(store.pending_count().await.unwrap(), 1);
@@ -178,43 +141,23 @@ async fn clearing_server_data_keeps_queued_changes_and_their_blobs() {
 async fn a_sync_round_of_a_user_whom_another_sign_in_replaced_writes_nothing() {
     let store = Store::open_named(&unique_db("replaced")).await.unwrap();
     let a = store.client_for_login("alice", false).await.unwrap();
-    store
-        .activate(&session_of(ALICE, "alice", a))
-        .await
-        .unwrap();
+    store.activate(&session(ALICE, "alice", a)).await.unwrap();
     let alice_case = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
     let bob_case = server_case(Uuid::new_v4(), BOB, CaseStatus::Assigned);
-    seed_cases(&store, std::slice::from_ref(&alice_case)).await;
-    accept_as_alice(&store, alice_case.id).await;
+    seed_case(&store, &alice_case).await;
+    rec(&store, alice(), accept(alice_case.id)).await;
 
     let b = store.client_for_login("bob", false).await.unwrap();
-    store.activate(&session_of(BOB, "bob", b)).await.unwrap();
+    store.activate(&session(BOB, "bob", b)).await.unwrap();
     assert_eq!(store.active_client().await.unwrap(), b);
-    seed_cases(&store, std::slice::from_ref(&bob_case)).await;
+    seed_case(&store, &bob_case).await;
     let cursor = store.cursor().await.unwrap();
-    let bobs = store
-        .record(
-            bob(),
-            Mutation::Accept(CaseRef {
-                case_id: bob_case.id,
-            }),
-            vec![],
-        )
-        .await
-        .unwrap();
+    let bobs = rec(&store, bob(), accept(bob_case.id)).await;
 
     // Alice's round: the server applied her seq 1, and her pull page brings her case.
     let refused = store.ack(a, 1, &[]).await.unwrap_err();
     assert_eq!(refused.kind, StoreErrorKind::SessionChanged);
-    let page = crate::common::page_at(
-        vec![crate::common::put(
-            onsite_core::wire::Entity::Case,
-            &alice_case.id.to_string(),
-            serde_json::to_value(&alice_case).unwrap(),
-        )],
-        1,
-        false,
-    );
+    let page = page_at(vec![case_change(&alice_case)], 1, false);
     let refused = store.apply_pull(a, &page).await.unwrap_err();
     assert_eq!(refused.kind, StoreErrorKind::SessionChanged);
 
@@ -237,11 +180,11 @@ async fn a_sync_round_of_a_user_whom_another_sign_in_replaced_writes_nothing() {
 async fn an_ended_session_clears_the_device_only_while_it_is_the_devices() {
     let store = Store::open_named(&unique_db("end-session")).await.unwrap();
     let b = store.client_for_login("bob", false).await.unwrap();
-    let bob_session = session_of(BOB, "bob", b);
+    let bob_session = session(BOB, "bob", b);
     store.activate(&bob_session).await.unwrap();
     store.set_session(Some(&bob_session)).await.unwrap();
     let bob_case = server_case(Uuid::new_v4(), BOB, CaseStatus::Assigned);
-    seed_cases(&store, std::slice::from_ref(&bob_case)).await;
+    seed_case(&store, &bob_case).await;
 
     assert!(!store.end_session("token-alice").await.unwrap());
     assert_eq!(store.session().await.unwrap(), Some(bob_session));

@@ -1,36 +1,27 @@
 //! The one write path: the local effect, its outbox entry and its seq in one transaction,
 //! or nothing at all (a blob not on the device, a full disk).
 
-use onsite::store::{hash_blob, Session, Store, StoreErrorKind};
-use onsite_core::mutation::{CaseRef, PartUseArgs, PhotoAddArgs, SetStatusArgs};
-use onsite_core::wire::{Entity, UserInfo};
-use onsite_core::{CaseStatus, Mutation, Role};
+use onsite::store::{hash_blob, Store, StoreErrorKind};
+use onsite_core::CaseStatus;
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
-use crate::common::{page_at, put, report, seed_cases, server_case, unique_db, ALICE};
-use crate::{accept_as_alice, alice, bob};
+use crate::common::{
+    accept, part_use, photo_add, rec, report, seed, seed_case, server_case, session, set_status,
+    stock_change, stock_level, unique_db, ALICE,
+};
+use crate::{alice, bob};
 
 #[wasm_bindgen_test]
 async fn record_assigns_seq_atomically_with_the_local_write() {
     let db = unique_db("seq");
     let store = Store::open_named(&db).await.unwrap();
     let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::Assigned);
-    seed_cases(&store, std::slice::from_ref(&case)).await;
+    seed_case(&store, &case).await;
 
-    let e1 = accept_as_alice(&store, case.id).await;
-    let e2 = store
-        .record(
-            alice(),
-            Mutation::SetStatus(SetStatusArgs {
-                case_id: case.id,
-                status: CaseStatus::EnRoute,
-                reason: None,
-            }),
-            vec![],
-        )
-        .await
-        .unwrap();
+    let to = |status| set_status(case.id, status);
+    let e1 = rec(&store, alice(), accept(case.id)).await;
+    let e2 = rec(&store, alice(), to(CaseStatus::EnRoute)).await;
     assert_eq!((e1.seq, e2.seq), (1, 2));
     assert_eq!(e1.name, "case.accept");
     assert_eq!(e1.user_id, ALICE);
@@ -44,11 +35,7 @@ async fn record_assigns_seq_atomically_with_the_local_write() {
     // A mutation onsite-core rejects: nothing written, no seq used.
     let before = store.case(case.id).await.unwrap();
     let err = store
-        .record(
-            bob(),
-            Mutation::Accept(CaseRef { case_id: case.id }),
-            vec![],
-        )
+        .record(bob(), accept(case.id), vec![])
         .await
         .unwrap_err();
     assert!(matches!(err.kind, StoreErrorKind::Rejected(_)), "{err}");
@@ -62,56 +49,21 @@ async fn record_assigns_seq_atomically_with_the_local_write() {
 
     // A transaction that fails after writing everything: nothing of it remains.
     onsite::store::inject_fault(Some(onsite::store::Fault::Abort));
-    let err = store
-        .record(
-            alice(),
-            Mutation::SetStatus(SetStatusArgs {
-                case_id: case.id,
-                status: CaseStatus::OnSite,
-                reason: None,
-            }),
-            vec![],
-        )
-        .await;
+    let err = store.record(alice(), to(CaseStatus::OnSite), vec![]).await;
     assert!(err.is_err());
     assert_eq!(store.case(case.id).await.unwrap(), before);
     assert_eq!(store.pending_count().await.unwrap(), 2);
 
     // The next write gets the next seq: neither failure used one.
-    let e3 = store
-        .record(
-            alice(),
-            Mutation::SetStatus(SetStatusArgs {
-                case_id: case.id,
-                status: CaseStatus::OnSite,
-                reason: None,
-            }),
-            vec![],
-        )
-        .await
-        .unwrap();
+    let e3 = rec(&store, alice(), to(CaseStatus::OnSite)).await;
     assert_eq!(e3.seq, 3);
 
     // Another tab writes in between: each write reads the seq inside its transaction, so
     // neither tab reuses one, and the case as it is stored now (this store keeps the case it
     // wrote last, used only while the stored text is still exactly that).
     let other_tab = Store::open_named(&db).await.unwrap();
-    let e4 = other_tab
-        .record(alice(), report(case.id, "Fan seized"), vec![])
-        .await
-        .unwrap();
-    let e5 = store
-        .record(
-            alice(),
-            Mutation::SetStatus(SetStatusArgs {
-                case_id: case.id,
-                status: CaseStatus::InProgress,
-                reason: None,
-            }),
-            vec![],
-        )
-        .await
-        .unwrap();
+    let e4 = rec(&other_tab, alice(), report(case.id, "Fan seized")).await;
+    let e5 = rec(&store, alice(), to(CaseStatus::InProgress)).await;
     assert_eq!((e4.seq, e5.seq), (4, 5));
     assert_eq!(store.pending_count().await.unwrap(), 5);
     let both = store.case(case.id).await.unwrap().unwrap();
@@ -123,61 +75,20 @@ async fn record_assigns_seq_atomically_with_the_local_write() {
 async fn part_use_moves_van_stock_in_the_same_transaction() {
     let store = Store::open_named(&unique_db("stock")).await.unwrap();
     let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
-    seed_cases(&store, std::slice::from_ref(&case)).await;
-    let use_part = |no: &str, qty: i64| {
-        Mutation::PartUse(PartUseArgs {
-            case_id: case.id,
-            usage_id: Uuid::new_v4(),
-            part_no: no.into(),
-            qty,
-            serial_fitted: None,
-            serial_removed: None,
-            returned_defective: false,
-        })
-    };
-    store
-        .apply_pull(
-            store.active_client().await.unwrap(),
-            &page_at(
-                vec![put(
-                    Entity::Stock,
-                    "P-1",
-                    serde_json::json!({"part_no": "P-1", "engineer_id": ALICE, "qty": 5}),
-                )],
-                0,
-                false,
-            ),
-        )
-        .await
-        .unwrap();
-    store
-        .record(alice(), use_part("P-1", 2), vec![])
-        .await
-        .unwrap();
-    store
-        .record(alice(), use_part("P-2", 1), vec![])
-        .await
-        .unwrap();
+    seed_case(&store, &case).await;
+    seed(&store, vec![stock_change(&stock_level("P-1", ALICE, 5, 1))]).await;
+    rec(&store, alice(), part_use(case.id, "P-1", 2)).await;
+    rec(&store, alice(), part_use(case.id, "P-2", 1)).await;
     assert_eq!(store.stock_of("P-1").await.unwrap().unwrap().qty, 3);
     // a missing row starts at 0 and may go negative
     assert_eq!(store.stock_of("P-2").await.unwrap().unwrap().qty, -1);
 
     // The server's count arrives before it has our usage: the pending use stays visible.
-    store
-        .apply_pull(
-            store.active_client().await.unwrap(),
-            &page_at(
-                vec![put(
-                    Entity::Stock,
-                    "P-1",
-                    serde_json::json!({"part_no": "P-1", "engineer_id": ALICE, "qty": 10}),
-                )],
-                0,
-                false,
-            ),
-        )
-        .await
-        .unwrap();
+    seed(
+        &store,
+        vec![stock_change(&stock_level("P-1", ALICE, 10, 1))],
+    )
+    .await;
     assert_eq!(store.stock_of("P-1").await.unwrap().unwrap().qty, 8);
 }
 
@@ -188,15 +99,8 @@ async fn part_use_moves_van_stock_in_the_same_transaction() {
 async fn a_mutation_naming_a_blob_not_on_the_device_writes_nothing() {
     let store = Store::open_named(&unique_db("blob-named")).await.unwrap();
     let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
-    seed_cases(&store, std::slice::from_ref(&case)).await;
-    let photo = |sha: &str| {
-        Mutation::PhotoAdd(PhotoAddArgs {
-            case_id: case.id,
-            photo_id: Uuid::new_v4(),
-            sha256: sha.to_string(),
-            caption: None,
-        })
-    };
+    seed_case(&store, &case).await;
+    let photo = |sha: &str| photo_add(case.id, sha);
     let absent = hash_blob(b"bytes this device never stored");
     let err = store
         .record(alice(), photo(&absent), vec![])
@@ -211,7 +115,7 @@ async fn a_mutation_naming_a_blob_not_on_the_device_writes_nothing() {
     let bytes = b"a photo taken on another device".to_vec();
     let kept = hash_blob(&bytes);
     store.cache_blob(&kept, &bytes).await.unwrap();
-    store.record(alice(), photo(&kept), vec![]).await.unwrap();
+    rec(&store, alice(), photo(&kept)).await;
     assert_eq!(store.pending_count().await.unwrap(), 1);
     assert_eq!(store.case(case.id).await.unwrap().unwrap().photos.len(), 1);
 }
@@ -223,25 +127,15 @@ async fn quota_failure_leaves_store_and_outbox_unchanged() {
 
     let store = Store::open_named(&unique_db("quota")).await.unwrap();
     let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
-    seed_cases(&store, std::slice::from_ref(&case)).await;
-    let e1 = store
-        .record(alice(), report(case.id, "before"), vec![])
-        .await
-        .unwrap();
+    seed_case(&store, &case).await;
+    let e1 = rec(&store, alice(), report(case.id, "before")).await;
     let case_before = store.case(case.id).await.unwrap();
     let outbox_before = store.pending(100).await.unwrap();
 
     let bytes = b"a photo that does not fit".to_vec();
     let sha = hash_blob(&bytes);
     // A new photo of the same bytes each time (its own photo id).
-    let add_photo = || {
-        Mutation::PhotoAdd(PhotoAddArgs {
-            case_id: case.id,
-            photo_id: Uuid::new_v4(),
-            sha256: sha.clone(),
-            caption: None,
-        })
-    };
+    let add_photo = || photo_add(case.id, &sha);
     inject_fault(Some(Fault::Quota));
     let err = store
         .record(alice(), add_photo(), vec![(sha.clone(), bytes.clone())])
@@ -275,18 +169,12 @@ async fn app_write_path_shows_quota_error_and_keeps_the_outbox() {
 
     let store = Store::open_named(&unique_db("quota-app")).await.unwrap();
     let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
-    seed_cases(&store, std::slice::from_ref(&case)).await;
+    seed_case(&store, &case).await;
     let state = AppState::new();
     state.store.set_value(Some(store.clone()));
-    state.session.set(Some(Session {
-        token: "t".into(),
-        user: UserInfo {
-            id: ALICE,
-            name: "Alice".into(),
-            role: Role::Engineer,
-        },
-        client_id: Uuid::new_v4(),
-    }));
+    state
+        .session
+        .set(Some(session(ALICE, "Alice", Uuid::new_v4())));
 
     inject_fault(Some(Fault::Quota));
     assert!(!state.perform(report(case.id, "full disk"), vec![]).await);

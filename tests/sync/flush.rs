@@ -31,10 +31,7 @@ async fn duplicates_are_acked_and_removed() {
 async fn rejected_entries_are_removed_undone_and_the_rejection_is_stored() {
     let f = fixture("rejected").await;
     f.record_reports(1).await; // seq 1: symptom "s0"
-    f.store
-        .record(eng(ALICE), report(f.case.id, "rejected edit"), vec![])
-        .await
-        .unwrap(); // seq 2
+    rec(&f.store, eng(ALICE), report(f.case.id, "rejected edit")).await; // seq 2
     f.stub.reject.borrow_mut().insert(2);
     let r = f.flush().await.unwrap();
     assert_eq!((r.applied, r.rejected), (1, 1));
@@ -78,10 +75,7 @@ async fn seq_gap_the_device_cannot_fill_keeps_everything() {
 
 #[wasm_bindgen_test]
 async fn server_error_keeps_everything() {
-    let f = fixture("500").await;
-    f.record_reports(3).await;
-    f.stub.modes.borrow_mut().push_back(Mode::Status500);
-    let err = f.flush().await.unwrap_err();
+    let (f, err) = failing("500", 3, Mode::Status500).await;
     assert!(err.is_transient(), "{err:?}");
     assert_eq!(f.pending_seqs().await, vec![1, 2, 3]);
     // Next round succeeds.
@@ -91,23 +85,15 @@ async fn server_error_keeps_everything() {
 
 #[wasm_bindgen_test]
 async fn network_error_keeps_everything() {
-    let f = fixture("offline").await;
-    f.record_reports(2).await;
-    f.stub.modes.borrow_mut().push_back(Mode::Offline);
-    let err = f.flush().await.unwrap_err();
-    assert!(
-        matches!(err, SyncError::Transient(ApiError::Offline)),
-        "{err:?}"
-    );
+    let (f, err) = failing("offline", 2, Mode::Offline).await;
+    let offline = matches!(err, SyncError::Transient(ApiError::Offline));
+    assert!(offline, "{err:?}");
     assert_eq!(f.pending_seqs().await, vec![1, 2]);
 }
 
 #[wasm_bindgen_test]
 async fn expired_sign_in_stops_and_keeps_everything() {
-    let f = fixture("401").await;
-    f.record_reports(2).await;
-    f.stub.modes.borrow_mut().push_back(Mode::Unauthorized);
-    let err = f.flush().await.unwrap_err();
+    let (f, err) = failing("401", 2, Mode::Unauthorized).await;
     assert!(matches!(err, SyncError::AuthExpired), "{err:?}");
     assert_eq!(f.pending_seqs().await, vec![1, 2]);
     assert_eq!(f.stub.log(), vec!["push 1..2 (2)"]);
@@ -119,17 +105,9 @@ async fn blobs_are_uploaded_before_the_push_that_names_them() {
     f.record_reports(1).await;
     let bytes = b"\x89PNG fake photo bytes".to_vec();
     let sha = hash_blob(&bytes);
+    let photo = photo_add(f.case.id, &sha);
     f.store
-        .record(
-            eng(ALICE),
-            Mutation::PhotoAdd(PhotoAddArgs {
-                case_id: f.case.id,
-                photo_id: Uuid::new_v4(),
-                sha256: sha.clone(),
-                caption: None,
-            }),
-            vec![(sha.clone(), bytes)],
-        )
+        .record(eng(ALICE), photo, vec![(sha.clone(), bytes)])
         .await
         .unwrap();
     let r = f.flush().await.unwrap();

@@ -6,16 +6,14 @@ use std::cell::{Cell, RefCell};
 use std::collections::{HashSet, VecDeque};
 use std::rc::Rc;
 
-use chrono::Utc;
 use onsite::api::{ApiError, PushReply};
 use onsite::store::{hash_blob, Session, Store};
 use onsite::sync::{flush_once, SyncError, Transport};
-use onsite_core::mutation::PhotoAddArgs;
 use onsite_core::wire::{
-    Change, ChangeOp, Entity, PullResponse, PushRequest, PushResponse, PushResult, PushStatus,
-    RejectionRecord, UserInfo, MAX_BATCH_MUTATIONS,
+    Change, PullResponse, PushRequest, PushResponse, PushResult, PushStatus, RejectionRecord,
+    MAX_BATCH_MUTATIONS,
 };
-use onsite_core::{Case, CaseStatus, Mutation, Role};
+use onsite_core::{Case, CaseStatus, Mutation};
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
@@ -26,18 +24,12 @@ mod engine;
 mod flush;
 mod users;
 
-use common::{engineer as eng, report, ALICE, BOB};
+use common::{
+    engineer as eng, pending_seqs, photo_add, rec, rejection, rejection_change, report, seed_case,
+    server_case, session, unique_db, ALICE, BOB,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn server_case(id: Uuid, engineer: Uuid, in_progress: bool) -> onsite_core::Case {
-    let status = if in_progress {
-        CaseStatus::InProgress
-    } else {
-        CaseStatus::Assigned
-    };
-    common::server_case(id, engineer, status)
-}
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Mode {
@@ -143,23 +135,14 @@ impl Transport for Stub {
                         status: PushStatus::Rejected,
                         reason: Some("not_assignee".into()),
                     });
-                    let rec = RejectionRecord {
-                        id: Uuid::new_v4(),
+                    let record = RejectionRecord {
                         client_id: self.client_id,
-                        seq: m.seq,
                         mutation_id: m.id,
                         name: m.name.clone(),
-                        case_id: None,
-                        code: onsite_core::RejectionCode::NotAssignee,
-                        message: "case is not assigned to you".into(),
-                        at: Utc::now(),
+                        ..rejection(m.seq, None)
                     };
-                    self.pending_changes.borrow_mut().push(Change {
-                        entity: Entity::Rejection,
-                        op: ChangeOp::Put,
-                        id: rec.id.to_string(),
-                        data: serde_json::to_value(&rec).unwrap(),
-                    });
+                    let change = rejection_change(&record);
+                    self.pending_changes.borrow_mut().push(change);
                 } else {
                     results.push(PushResult {
                         seq: m.seq,
@@ -204,22 +187,17 @@ struct Fixture {
 }
 
 async fn fixture(tag: &str) -> Fixture {
-    let store = Store::open_named(&format!("onsite-sync-{tag}-{}", Uuid::new_v4()))
+    let store = Store::open_named(&unique_db(&format!("sync-{tag}")))
         .await
         .unwrap();
     let client_id = store.client_id().await.unwrap();
     let session = Session {
         token: "tok".into(),
-        user: UserInfo {
-            id: ALICE,
-            name: "Alice".into(),
-            role: Role::Engineer,
-        },
-        client_id,
+        ..session(ALICE, "Alice", client_id)
     };
     store.set_session(Some(&session)).await.unwrap();
-    let case = server_case(Uuid::new_v4(), ALICE, true);
-    common::seed_cases(&store, std::slice::from_ref(&case)).await;
+    let case = server_case(Uuid::new_v4(), ALICE, CaseStatus::InProgress);
+    seed_case(&store, &case).await;
     Fixture {
         stub: Stub::new(client_id),
         store,
@@ -228,25 +206,30 @@ async fn fixture(tag: &str) -> Fixture {
     }
 }
 
+/// A fixture with `n` reports queued whose round meets `mode` at its first push: its error.
+async fn failing(tag: &str, n: usize, mode: Mode) -> (Fixture, SyncError) {
+    let f = fixture(tag).await;
+    f.record_reports(n).await;
+    f.stub.modes.borrow_mut().push_back(mode);
+    let err = f.flush().await.unwrap_err();
+    (f, err)
+}
+
 impl Fixture {
     async fn record_reports(&self, n: usize) {
         for i in 0..n {
-            self.store
-                .record(eng(ALICE), report(self.case.id, &format!("s{i}")), vec![])
-                .await
-                .unwrap();
+            rec(
+                &self.store,
+                eng(ALICE),
+                report(self.case.id, &format!("s{i}")),
+            )
+            .await;
         }
     }
     async fn flush(&self) -> Result<onsite::sync::FlushReport, SyncError> {
         flush_once(&self.store, &self.stub, &self.session).await
     }
     async fn pending_seqs(&self) -> Vec<u64> {
-        self.store
-            .pending(10_000)
-            .await
-            .unwrap()
-            .iter()
-            .map(|e| e.seq)
-            .collect()
+        pending_seqs(&self.store).await
     }
 }

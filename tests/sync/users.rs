@@ -6,39 +6,22 @@ use super::*;
 #[wasm_bindgen_test]
 async fn another_users_entries_wait_and_are_never_deleted() {
     let f = fixture("users").await;
-    let bobs_case = server_case(Uuid::new_v4(), BOB, true);
-    common::seed_cases(&f.store, std::slice::from_ref(&bobs_case)).await;
+    let bobs_case = server_case(Uuid::new_v4(), BOB, CaseStatus::InProgress);
+    seed_case(&f.store, &bobs_case).await;
     // Bob worked on this device before Alice signed in.
-    f.store
-        .record(eng(BOB), report(bobs_case.id, "bob's note"), vec![])
-        .await
-        .unwrap();
+    rec(&f.store, eng(BOB), report(bobs_case.id, "bob's note")).await;
     f.record_reports(1).await;
     let r = f.flush().await.unwrap();
     assert!(r.blocked_by_other_user);
     assert_eq!(r.pushes, 0);
     assert_eq!(f.pending_seqs().await, vec![1, 2]);
-    assert_eq!(
-        f.store
-            .case(bobs_case.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .report
-            .symptom
-            .as_deref(),
-        Some("bob's note")
-    );
+    let bobs = f.store.case(bobs_case.id).await.unwrap().unwrap();
+    assert_eq!(bobs.report.symptom.as_deref(), Some("bob's note"));
 
     // Bob signs in again: his entry goes, then Alice's waits for her.
     let bob_session = Session {
         token: "tok".into(),
-        user: UserInfo {
-            id: BOB,
-            name: "Bob".into(),
-            role: Role::Engineer,
-        },
-        client_id: f.session.client_id,
+        ..session(BOB, "Bob", f.session.client_id)
     };
     let r = flush_once(&f.store, &f.stub, &bob_session).await.unwrap();
     assert_eq!(r.applied, 1);
@@ -90,26 +73,18 @@ async fn a_round_whose_user_another_tab_replaced_stops_and_drops_nothing() {
     let bob_client = f.store.client_for_login("bob", true).await.unwrap();
     let bob = Session {
         token: "tok-bob".into(),
-        user: UserInfo {
-            id: BOB,
-            name: "Bob".into(),
-            role: Role::Engineer,
-        },
-        client_id: bob_client,
+        ..session(BOB, "Bob", bob_client)
     };
     // Bob worked on this device before; his changes wait for him.
     f.store.activate(&bob).await.unwrap();
-    let bob_case = server_case(Uuid::new_v4(), BOB, true);
-    common::seed_cases(&f.store, std::slice::from_ref(&bob_case)).await;
+    let bob_case = server_case(Uuid::new_v4(), BOB, CaseStatus::InProgress);
+    seed_case(&f.store, &bob_case).await;
     for i in 0..2 {
-        f.store
-            .record(eng(BOB), report(bob_case.id, &format!("b{i}")), vec![])
-            .await
-            .unwrap();
+        rec(&f.store, eng(BOB), report(bob_case.id, &format!("b{i}"))).await;
     }
     // Alice signs in again and writes two reports.
     f.store.activate(&f.session).await.unwrap();
-    common::seed_cases(&f.store, std::slice::from_ref(&f.case)).await;
+    seed_case(&f.store, &f.case).await;
     f.record_reports(2).await;
 
     let meanwhile = BobSignsInMeanwhile {
@@ -130,14 +105,8 @@ async fn a_round_whose_user_another_tab_replaced_stops_and_drops_nothing() {
         4,
         "nothing left the outbox"
     );
-    let bobs: Vec<u64> = f
-        .store
-        .pending(10)
-        .await
-        .unwrap()
-        .iter()
-        .map(|e| e.seq)
-        .collect();
+    let bobs = f.store.pending(10).await.unwrap();
+    let bobs: Vec<u64> = bobs.iter().map(|e| e.seq).collect();
     assert_eq!(bobs, vec![1, 2], "bob's changes wait to be pushed");
 
     // Alice signs in again: her changes are on the server already and leave as duplicates.

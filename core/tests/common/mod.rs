@@ -126,27 +126,145 @@ impl World {
         &self.cases[&CASE]
     }
 
+    /// The code of the rejection `m` meets (panics if it applies).
+    pub fn err(&mut self, actor: Actor, m: Mutation) -> RejectionCode {
+        self.run(actor, m).unwrap_err().code
+    }
+
+    /// The manager creates case `id` (severity `severity`) and assigns it to `engineer`.
+    pub fn create_assigned(&mut self, id: Uuid, severity: u8, engineer: Uuid) {
+        self.ok(manager(), Mutation::Create(create_args(id, severity)));
+        self.ok(manager(), assign(id, engineer));
+    }
+
     /// A severity-`severity` case created by the manager and assigned to alice.
     pub fn assigned(severity: u8) -> World {
         let mut w = World::new();
-        w.ok(manager(), Mutation::Create(create_args(CASE, severity)));
-        w.ok(
-            manager(),
-            Mutation::Assign(AssignArgs {
-                case_id: CASE,
-                engineer_id: ALICE,
-            }),
-        );
+        w.create_assigned(CASE, severity, ALICE);
         w
     }
 
-    /// A case assigned to alice, accepted and in progress.
-    pub fn in_progress() -> World {
-        let mut w = World::assigned(2);
-        w.ok(alice(), Mutation::Accept(CaseRef { case_id: CASE }));
+    /// A severity-`severity` case assigned to alice, accepted and in progress.
+    pub fn working(severity: u8) -> World {
+        let mut w = World::assigned(severity);
+        w.ok(alice(), accept());
         w.ok(alice(), set_status(CaseStatus::InProgress, None));
         w
     }
+
+    /// A severity-2 case assigned to alice, accepted and in progress.
+    pub fn in_progress() -> World {
+        World::working(2)
+    }
+
+    /// Alice reports a result, has the report signed (sign-off 9) and completes the case.
+    pub fn complete(&mut self) {
+        self.ok(alice(), report_result());
+        self.ok(alice(), self.sign_off(9, "Mr Wang"));
+        self.ok(alice(), set_status(CaseStatus::Completed, None));
+    }
+
+    /// A severity-`severity` case alice has completed (result + sign-off).
+    pub fn completed(severity: u8) -> World {
+        let mut w = World::working(severity);
+        w.complete();
+        w
+    }
+
+    /// A sign-off of the case's report the customer could not sign (`reason`, if any).
+    pub fn unsigned_sign_off(&self, id: u128, signer: &str, reason: Option<&str>) -> Mutation {
+        let Mutation::SignOff(mut a) = self.sign_off(id, signer) else {
+            unreachable!()
+        };
+        a.sign_off.signature_sha256 = None;
+        a.sign_off.unsigned_reason = reason.map(String::from);
+        Mutation::SignOff(a)
+    }
+
+    /// The case's time entry `id`.
+    pub fn time_entry(&self, id: u128) -> &TimeEntry {
+        let id = Uuid::from_u128(id);
+        let found = self.case().time_entries.iter().find(|t| t.entry_id == id);
+        found.expect("time entry")
+    }
+}
+
+pub fn accept() -> Mutation {
+    Mutation::Accept(CaseRef { case_id: CASE })
+}
+
+pub fn close() -> Mutation {
+    Mutation::Close(CaseRef { case_id: CASE })
+}
+
+pub fn assign(case_id: Uuid, engineer_id: Uuid) -> Mutation {
+    Mutation::Assign(AssignArgs {
+        case_id,
+        engineer_id,
+    })
+}
+
+pub fn reopen(reason: &str) -> Mutation {
+    Mutation::Reopen(ReasonArgs {
+        case_id: CASE,
+        reason: reason.into(),
+    })
+}
+
+pub fn cancel(reason: &str) -> Mutation {
+    Mutation::Cancel(ReasonArgs {
+        case_id: CASE,
+        reason: reason.into(),
+    })
+}
+
+/// `qty` of `part_no` used on the case (no serials, nothing returned).
+pub fn part_use(usage: u128, part_no: &str, qty: i64) -> Mutation {
+    Mutation::PartUse(PartUseArgs {
+        case_id: CASE,
+        usage_id: Uuid::from_u128(usage),
+        part_no: part_no.into(),
+        qty,
+        serial_fitted: None,
+        serial_removed: None,
+        returned_defective: false,
+    })
+}
+
+pub fn part_correct(usage: u128, corrects: Uuid, qty_delta: i64) -> Mutation {
+    Mutation::PartCorrect(PartCorrectArgs {
+        case_id: CASE,
+        usage_id: Uuid::from_u128(usage),
+        corrects,
+        qty_delta,
+    })
+}
+
+pub fn follow_up(new_case_id: Uuid, leftover: &str) -> Mutation {
+    Mutation::FollowUp(FollowUpArgs {
+        case_id: CASE,
+        new_case_id,
+        leftover: leftover.into(),
+    })
+}
+
+pub fn escalate(tier: u8, reason: &str) -> Mutation {
+    Mutation::Escalate(EscalateArgs {
+        case_id: CASE,
+        tier,
+        reason: reason.into(),
+    })
+}
+
+/// Time entry `entry`: `mins` minutes of `kind` from `start_min` minutes after t0.
+pub fn time_log(entry: u128, kind: TimeKind, start_min: i64, mins: i64) -> Mutation {
+    Mutation::Time(TimeArgs {
+        case_id: CASE,
+        entry_id: Uuid::from_u128(entry),
+        kind,
+        start: t0() + Duration::minutes(start_min),
+        end: t0() + Duration::minutes(start_min + mins),
+    })
 }
 
 pub fn set_status(status: CaseStatus, reason: Option<&str>) -> Mutation {

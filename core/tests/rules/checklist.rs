@@ -56,43 +56,20 @@ fn an_inspection_completes_only_when_every_checklist_item_is_answered() {
     );
     assert_eq!(w.case().checklist.len(), 3);
     assert!(w.case().checklist.iter().all(|i| i.result.is_none()));
-    w.ok(
-        manager(),
-        Mutation::Assign(AssignArgs {
-            case_id: CASE,
-            engineer_id: ALICE,
-        }),
-    );
+    w.ok(manager(), assign(CASE, ALICE));
     // Not before the engineer works the case; never by another engineer.
-    assert_eq!(
-        w.run(alice(), check("doors", CheckResult::Pass, None))
-            .unwrap_err()
-            .code,
-        "invalid_status"
-    );
-    w.ok(alice(), Mutation::Accept(CaseRef { case_id: CASE }));
+    let pass = |item| check(item, CheckResult::Pass, None);
+    assert_eq!(w.err(alice(), pass("doors")), "invalid_status");
+    w.ok(alice(), accept());
     w.ok(alice(), set_status(CaseStatus::InProgress, None));
-    assert_eq!(
-        w.run(bob(), check("doors", CheckResult::Pass, None))
-            .unwrap_err()
-            .code,
-        "not_assignee"
-    );
-    assert_eq!(
-        w.run(alice(), check("nope", CheckResult::Pass, None))
-            .unwrap_err()
-            .code,
-        "not_found"
-    );
-    w.ok(alice(), check("doors", CheckResult::Pass, None));
+    assert_eq!(w.err(bob(), pass("doors")), "not_assignee");
+    assert_eq!(w.err(alice(), pass("nope")), "not_found");
+    w.ok(alice(), pass("doors"));
     w.ok(
         alice(),
         check("brake", CheckResult::Fail, Some("slipped 3 cm at 125%")),
     );
-    assert!(w
-        .run(alice(), check("doors", CheckResult::Pass, None))
-        .unwrap()
-        .is_noop());
+    assert!(w.run(alice(), pass("doors")).unwrap().is_noop());
     w.ok(alice(), report_result());
     w.ok(alice(), w.sign_off(9, "Mr Wang"));
     assert!(!w.case().ready_to_complete());
@@ -130,7 +107,7 @@ fn a_checklist_template_needs_unique_ids_and_text() {
     args["checklist"][1]["item_id"] = serde_json::json!("brake");
     args["checklist"][2]["text"] = serde_json::json!(" ");
     let m = Mutation::parse("case.create", &args).unwrap();
-    assert_eq!(w.run(manager(), m).unwrap_err().code, "invalid_args");
+    assert_eq!(w.err(manager(), m), "invalid_args");
     // An empty checklist is a plain case.
     args["checklist"] = serde_json::json!([]);
     assert!(matches!(

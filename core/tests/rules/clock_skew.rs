@@ -34,7 +34,7 @@ fn skew_flags(c: &Case) -> Vec<&CaseFlag> {
 fn a_device_clock_more_than_10_minutes_off_flags_the_case() {
     let mut w = World::assigned(2);
     let server = t0() + Duration::hours(1);
-    let accept = Mutation::Accept(CaseRef { case_id: CASE });
+    let accept = accept();
 
     // 9 minutes either way: not flagged.
     for skew in [9, -9] {

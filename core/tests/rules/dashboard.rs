@@ -1,53 +1,50 @@
 //! The dashboard figures on a hand-computed fixture.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use onsite_core::mutation::*;
 use onsite_core::*;
 use uuid::Uuid;
 
 use crate::common::*;
 
-struct Fx {
-    sev: u8,
-    who: Option<Uuid>,
-    status: CaseStatus,
-    /// Minutes after `reported_at`.
-    responded: Option<i64>,
-    resolved: Option<i64>,
-    result: Option<RepairResult>,
-    rating: Option<u8>,
-    reopened: bool,
-    reported: DateTime<Utc>,
-}
+/// Severity, assignee, status, responded and resolved (minutes after reported), result,
+/// rating, reopened, and how many days before t0 it was reported.
+#[rustfmt::skip]
+type Fx = (
+    u8, Option<Uuid>, CaseStatus, Option<i64>, Option<i64>, Option<RepairResult>, Option<u8>,
+    bool, i64,
+);
 
 fn fixture_case(n: u128, f: Fx) -> Case {
+    let (sev, who, status, responded, resolved, result, rating, reopened, days_before) = f;
+    let reported = t0() - Duration::days(days_before);
     let id = Uuid::from_u128(1000 + n);
-    let mut args = create_args(id, f.sev);
-    args.reported_at = f.reported;
+    let mut args = create_args(id, sev);
+    args.reported_at = reported;
     // Each fixture case is its own unit unless a test says otherwise (repeat faults).
     args.product.serial = Some(format!("SN-{n}"));
     let mut w = World::new();
     w.ok(manager(), Mutation::Create(args));
     let mut c = w.cases[&id].clone();
-    let at = |m: i64| f.reported + Duration::minutes(m);
-    c.assignee_id = f.who;
-    c.status = f.status;
-    c.sla.responded_at = f.responded.map(at);
-    c.sla.resolved_at = f.resolved.map(at);
-    c.report.result = f.result;
-    if let Some(m) = f.resolved {
+    let at = |m: i64| reported + Duration::minutes(m);
+    c.assignee_id = who;
+    c.status = status;
+    c.sla.responded_at = responded.map(at);
+    c.sla.resolved_at = resolved.map(at);
+    c.report.result = result;
+    if let Some(m) = resolved {
         c.sign_off = Some(SignOff {
             signoff_id: Uuid::from_u128(2000 + n),
             signer_name: "Customer".into(),
             signature_sha256: Some(hash('a')),
             unsigned_reason: None,
             report_sha256: hash('b'),
-            satisfaction: f.rating,
+            satisfaction: rating,
             comment: None,
             signed_at: at(m),
         });
     }
-    if f.reopened {
+    if reopened {
         c.timeline.push(TimelineEntry {
             event: "case.reopen".into(),
             actor_id: MANAGER,
@@ -72,99 +69,27 @@ fn dashboard_figures_on_a_hand_computed_fixture() {
     // now = t0 + 2 days = +2880 min.
     let t = t0();
     let now = t + Duration::days(2);
-    let fx = |sev, who, status, responded, resolved, result, rating, reopened| Fx {
-        sev,
-        who,
-        status,
-        responded,
-        resolved,
-        result,
-        rating,
-        reopened,
-        reported: t,
-    };
     let (a, b) = (Some(ALICE), Some(BOB));
-    let cases = vec![
+    #[rustfmt::skip]
+    let rows: [Fx; 8] = [
         // A alice sev1: responded 20, resolved 1000 (≤ 1440 ✓), resolved, rating 5 → FTF.
-        fixture_case(
-            1,
-            fx(
-                1,
-                a,
-                Closed,
-                Some(20),
-                Some(1000),
-                Some(Resolved),
-                Some(5),
-                false,
-            ),
-        ),
+        (1, a, Closed, Some(20), Some(1000), Some(Resolved), Some(5), false, 0),
         // B alice sev2: responded 90 (> 60 ✗), resolved 5000 (> 4320 ✗), resolved, rating 3 → FTF.
-        fixture_case(
-            2,
-            fx(
-                2,
-                a,
-                Completed,
-                Some(90),
-                Some(5000),
-                Some(Resolved),
-                Some(3),
-                false,
-            ),
-        ),
+        (2, a, Completed, Some(90), Some(5000), Some(Resolved), Some(3), false, 0),
         // C alice sev3: responded 60, open; resolve-by +10080 > now: no breach.
-        fixture_case(3, fx(3, a, InProgress, Some(60), None, None, None, false)),
+        (3, a, InProgress, Some(60), None, None, None, false, 0),
         // D bob sev4: responded 100, resolved 2000 (no target ✓), workaround (not FTF), rating 4.
-        fixture_case(
-            4,
-            fx(
-                4,
-                b,
-                Completed,
-                Some(100),
-                Some(2000),
-                Some(Workaround),
-                Some(4),
-                false,
-            ),
-        ),
+        (4, b, Completed, Some(100), Some(2000), Some(Workaround), Some(4), false, 0),
         // E bob sev2: responded 30, resolved 600 ✓, resolved but reopened once (not FTF), no rating.
-        fixture_case(
-            5,
-            fx(
-                2,
-                b,
-                Closed,
-                Some(30),
-                Some(600),
-                Some(Resolved),
-                None,
-                true,
-            ),
-        ),
+        (2, b, Closed, Some(30), Some(600), Some(Resolved), None, true, 0),
         // F bob sev1: never responded: respond breach (30 < 2880) and resolve breach (1440 < 2880).
-        fixture_case(6, fx(1, b, Assigned, None, None, None, None, false)),
+        (1, b, Assigned, None, None, None, None, false, 0),
         // G unassigned sev3, cancelled: counted, nothing else.
-        fixture_case(7, fx(3, None, Cancelled, None, None, None, None, false)),
+        (3, None, Cancelled, None, None, None, None, false, 0),
         // H alice sev2, reported the day before the period: left out.
-        fixture_case(
-            8,
-            Fx {
-                reported: t - Duration::days(1),
-                ..fx(
-                    2,
-                    a,
-                    Completed,
-                    Some(10),
-                    Some(20),
-                    Some(Resolved),
-                    Some(1),
-                    false,
-                )
-            },
-        ),
+        (2, a, Completed, Some(10), Some(20), Some(Resolved), Some(1), false, 1),
     ];
+    let mut cases: Vec<Case> = (1..).zip(rows).map(|(n, f)| fixture_case(n, f)).collect();
     // Repeat faults. The units: C and G are H's unit (G cancelled, so only C counts: H was
     // resolved ~23 h before C was reported, against alice who fixed H); A has H's serial on
     // another model (not the unit). D is K's unit, fixed 9 days earlier by carol, who has no
@@ -173,25 +98,10 @@ fn dashboard_figures_on_a_hand_computed_fixture() {
     // follow-up that case L opened on the same unit: planned work, not a repeat.
     // Out-of-period cases take no part in any other figure.
     let carol = Uuid::from_u128(77);
-    let closed_before = |n, days, who| {
-        fixture_case(
-            n,
-            Fx {
-                reported: t - Duration::days(days),
-                ..fx(
-                    3,
-                    Some(who),
-                    Closed,
-                    Some(10),
-                    Some(60),
-                    Some(Resolved),
-                    None,
-                    false,
-                )
-            },
-        )
-    };
-    let mut cases = cases;
+    #[rustfmt::skip]
+    let closed_before = |n, days, who| fixture_case(
+        n, (3, Some(who), Closed, Some(10), Some(60), Some(Resolved), None, false, days),
+    );
     let k = closed_before(9, 10, carol);
     let j = closed_before(10, 40, BOB);
     let mut inspection = closed_before(11, 3, BOB);

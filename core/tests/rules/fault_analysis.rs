@@ -14,22 +14,10 @@ fn fault_analysis() -> Mutation {
     })
 }
 
-/// A severity-`sev` case alice has completed (result + sign-off).
-fn completed(sev: u8) -> World {
-    let mut w = World::assigned(sev);
-    w.ok(alice(), Mutation::Accept(CaseRef { case_id: CASE }));
-    w.ok(alice(), set_status(CaseStatus::InProgress, None));
-    w.ok(alice(), report_result());
-    w.ok(alice(), w.sign_off(9, "Mr Wang"));
-    w.ok(alice(), set_status(CaseStatus::Completed, None));
-    w
-}
-
 #[test]
 fn a_severity_1_case_closes_only_after_a_fault_analysis() {
-    let mut w = completed(1);
-    let close = Mutation::Close(CaseRef { case_id: CASE });
-    let r = w.run(manager(), close.clone()).unwrap_err();
+    let mut w = World::completed(1);
+    let r = w.run(manager(), close()).unwrap_err();
     assert_eq!(r.code, "not_ready");
     assert!(r.message.contains("fault analysis"), "{}", r.message);
     assert_eq!(w.case().status, CaseStatus::Completed);
@@ -40,7 +28,7 @@ fn a_severity_1_case_closes_only_after_a_fault_analysis() {
     assert_eq!(fa.by, MANAGER);
     // The same analysis again is a no-op.
     assert!(w.run(manager(), fault_analysis()).unwrap().is_noop());
-    w.ok(manager(), close);
+    w.ok(manager(), close());
     assert_eq!(w.case().status, CaseStatus::Closed);
     let events: Vec<_> = w.case().timeline.iter().map(|t| t.event.as_str()).collect();
     assert!(events.ends_with(&["case.fault_analysis", "case.close"]));
@@ -49,19 +37,16 @@ fn a_severity_1_case_closes_only_after_a_fault_analysis() {
 #[test]
 fn other_severities_close_without_a_fault_analysis() {
     for sev in 2..=4 {
-        let mut w = completed(sev);
-        w.ok(manager(), Mutation::Close(CaseRef { case_id: CASE }));
+        let mut w = World::completed(sev);
+        w.ok(manager(), close());
         assert_eq!(w.case().status, CaseStatus::Closed, "severity {sev}");
     }
 }
 
 #[test]
 fn the_assigned_engineer_or_a_manager_records_the_fault_analysis() {
-    let mut w = completed(1);
-    assert_eq!(
-        w.run(bob(), fault_analysis()).unwrap_err().code,
-        "not_assignee"
-    );
+    let mut w = World::completed(1);
+    assert_eq!(w.err(bob(), fault_analysis()), "not_assignee");
     w.ok(alice(), fault_analysis());
     assert_eq!(w.case().fault_analysis.as_ref().unwrap().by, ALICE);
     // While working, too.
@@ -69,15 +54,12 @@ fn the_assigned_engineer_or_a_manager_records_the_fault_analysis() {
     w.ok(alice(), fault_analysis());
     // Not on an assigned (not yet accepted) case by the engineer.
     let mut w = World::assigned(1);
-    assert_eq!(
-        w.run(alice(), fault_analysis()).unwrap_err().code,
-        "invalid_status"
-    );
+    assert_eq!(w.err(alice(), fault_analysis()), "invalid_status");
 }
 
 #[test]
 fn a_fault_analysis_needs_cause_impact_and_prevention() {
-    let mut w = completed(1);
+    let mut w = World::completed(1);
     for field in ["cause", "impact", "prevention"] {
         let mut args = serde_json::json!({
             "case_id": CASE, "cause": "c", "impact": "i", "prevention": "p"

@@ -36,43 +36,10 @@ fn use_correction_and_adjust_sum_to_the_ledger() {
             delta: 5
         }]
     );
-    let use_id = Uuid::from_u128(7);
-    run(
-        &mut w,
-        alice(),
-        Mutation::PartUse(PartUseArgs {
-            case_id: CASE,
-            usage_id: use_id,
-            part_no: part.into(),
-            qty: 3,
-            serial_fitted: None,
-            serial_removed: None,
-            returned_defective: false,
-        }),
-    );
-    run(
-        &mut w,
-        alice(),
-        Mutation::PartCorrect(PartCorrectArgs {
-            case_id: CASE,
-            usage_id: Uuid::from_u128(8),
-            corrects: use_id,
-            qty_delta: -1,
-        }),
-    );
-    run(
-        &mut w,
-        alice(),
-        Mutation::PartUse(PartUseArgs {
-            case_id: CASE,
-            usage_id: Uuid::from_u128(9),
-            part_no: part.into(),
-            qty: 6,
-            serial_fitted: None,
-            serial_removed: None,
-            returned_defective: false,
-        }),
-    );
+    let correct = part_correct(8, Uuid::from_u128(7), -1);
+    for m in [part_use(7, part, 3), correct, part_use(9, part, 6)] {
+        run(&mut w, alice(), m);
+    }
     let deltas: Vec<i64> = ledger.iter().map(|m| m.delta).collect();
     assert_eq!(deltas, [5, -3, 1, -6]);
     let level = StockLevel {
@@ -111,19 +78,15 @@ fn use_correction_and_adjust_sum_to_the_ledger() {
 #[test]
 fn only_a_manager_adjusts_stock_with_a_delta_and_a_reason() {
     let mut w = World::new();
-    assert_eq!(
-        w.run(alice(), adjust(ALICE, "FAN-1", 2, "found in the van"))
-            .unwrap_err()
-            .code,
-        "forbidden_role"
-    );
+    let found = adjust(ALICE, "FAN-1", 2, "found in the van");
+    assert_eq!(w.err(alice(), found), "forbidden_role");
     for bad in [
         adjust(ALICE, "FAN-1", 0, "nothing"),
         adjust(ALICE, "FAN-1", 2, " "),
         adjust(ALICE, " ", 2, "why"),
         adjust(ALICE, "FAN-1", MAX_QTY + 1, "too many"),
     ] {
-        assert_eq!(w.run(manager(), bad).unwrap_err().code, "invalid_args");
+        assert_eq!(w.err(manager(), bad), "invalid_args");
     }
     assert!(w.stock.is_empty());
     w.ok(

@@ -1,0 +1,42 @@
+//! The label and value pairs of a `<dl>`, as the case pages show them.
+
+use leptos::prelude::*;
+use onsite_core::Report;
+
+use crate::i18n::I18n;
+
+/// One label and its value.
+pub fn field(i18n: I18n, key: &'static str, value: impl IntoView + 'static) -> impl IntoView {
+    view! {
+        <div class="field">
+            <dt>{i18n.text(key)}</dt>
+            <dd>{value}</dd>
+        </div>
+    }
+}
+
+/// Free text as typed (its line breaks kept), or nothing when it is blank.
+pub fn text_field(i18n: I18n, key: &'static str, v: Option<String>) -> Option<impl IntoView> {
+    v.filter(|s| !s.trim().is_empty())
+        .map(|v| field(i18n, key, view! { <span class="pre">{v}</span> }))
+}
+
+/// The service report's lines, the result in the reader's language (`data-testid`
+/// "report-result" carries its code).
+pub fn report_fields(i18n: I18n, r: &Report) -> impl IntoView {
+    let result = r.result.map(|res| {
+        let key = format!("result.{}", res.as_str());
+        let value = view! {
+            <span data-testid="report-result" data-result=res.as_str()>{move || i18n.t(&key)}</span>
+        };
+        field(i18n, "report.result", value)
+    });
+    view! {
+        {text_field(i18n, "report.symptom", r.symptom.clone())}
+        {text_field(i18n, "report.cause", r.cause.clone())}
+        {text_field(i18n, "report.actions", r.actions.clone())}
+        {result}
+        {text_field(i18n, "report.verification", r.verification.clone())}
+        {text_field(i18n, "report.leftover", r.leftover.clone())}
+    }
+}
