@@ -128,6 +128,11 @@ pub struct PartUsage {
     /// Set on a correction line: the usage it corrects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corrects: Option<Uuid>,
+    /// The engineer whose van the part came from (who recorded the use). A correction moves
+    /// stock in that van, whoever sends it (the case may have been reassigned since). Absent
+    /// on uses recorded before it was kept: those correct the sender's van.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub van: Option<Uuid>,
     pub recorded_at: DateTime<Utc>,
 }
 

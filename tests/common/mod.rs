@@ -132,6 +132,7 @@ pub fn part_usage(usage_id: Uuid, part_no: &str, qty: i64, at: DateTime<Utc>) ->
         serial_removed: None,
         returned_defective: false,
         corrects: None,
+        van: None,
         recorded_at: at,
     }
 }

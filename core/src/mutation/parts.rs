@@ -114,6 +114,7 @@ pub(super) fn part_use(a: &PartUseArgs, st: &mut Step<'_>) -> Result<Effect, Rej
         serial_removed: a.serial_removed.clone(),
         returned_defective: a.returned_defective,
         corrects: None,
+        van: Some(st.ctx.actor.user_id),
         recorded_at: st.ctx.client_time,
     };
     if let Some(existing) = st.case.parts.iter().find(|u| u.usage_id == a.usage_id) {
@@ -156,6 +157,7 @@ pub(super) fn part_correct(a: &PartCorrectArgs, st: &mut Step<'_>) -> Result<Eff
         ));
     };
     let part_no = target.part_no.clone();
+    let van = target.van.unwrap_or(st.ctx.actor.user_id);
     let net = st.case.usage_net_qty(a.corrects).unwrap_or(0) + a.qty_delta;
     if net < 0 {
         return Err(Rejection::invalid(
@@ -163,7 +165,7 @@ pub(super) fn part_correct(a: &PartCorrectArgs, st: &mut Step<'_>) -> Result<Eff
         ));
     }
     st.stock_moves.push(StockMove {
-        engineer_id: st.ctx.actor.user_id,
+        engineer_id: van,
         part_no: part_no.clone(),
         delta: -a.qty_delta,
     });
@@ -176,6 +178,7 @@ pub(super) fn part_correct(a: &PartCorrectArgs, st: &mut Step<'_>) -> Result<Eff
         serial_removed: None,
         returned_defective: false,
         corrects: Some(a.corrects),
+        van: Some(van),
         recorded_at: st.ctx.client_time,
     });
     Ok(Effect::Changed)

@@ -101,3 +101,26 @@ fn only_a_manager_adjusts_stock_with_a_delta_and_a_reason() {
     assert_eq!(wire.name, "stock.adjust");
     assert_eq!(Mutation::parse(&wire.name, &wire.args).unwrap(), m);
 }
+
+/// Alice used three, the case went to Bob, Bob corrects the use down by one: the part goes
+/// back into Alice's van, the one it came from, and Bob's van does not move.
+#[test]
+fn a_correction_after_a_reassignment_moves_the_van_the_part_came_from() {
+    let part = "FAN-1";
+    let mut w = World::in_progress();
+    w.ok(alice(), part_use(7, part, 3));
+    w.ok(manager(), assign(CASE, BOB));
+    w.ok(bob(), accept());
+    let out = w.run(bob(), part_correct(8, Uuid::from_u128(7), -1)).unwrap();
+    assert_eq!(
+        out.stock_moves,
+        [StockMove {
+            engineer_id: ALICE,
+            part_no: part.into(),
+            delta: 1
+        }]
+    );
+    assert_eq!(w.stock[&(ALICE, part.to_string())], -2);
+    assert!(!w.stock.contains_key(&(BOB, part.to_string())));
+    assert_eq!(w.case().net_parts(), [(part.to_string(), 2)]);
+}
