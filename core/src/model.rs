@@ -76,6 +76,20 @@ impl Product {
     }
 }
 
+crate::code_enum! {
+    /// Whether the customer pays for the parts and labour of a case (SERVICE-SPEC: the
+    /// warranty status decides). See [`Case::charges`].
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum Charges {
+        /// In warranty: no charge for parts or labour.
+        Warranty = "warranty",
+        /// Out of warranty: parts and labour are charged.
+        Chargeable = "chargeable",
+        /// No warranty on record: the desk confirms.
+        NotOnRecord = "not_on_record",
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Appointment {
@@ -375,6 +389,18 @@ impl Case {
     /// Time entries that count: corrected and struck-out ones are kept but left out.
     pub fn effective_time_entries(&self) -> impl Iterator<Item = &TimeEntry> {
         self.time_entries.iter().filter(|t| t.is_live())
+    }
+
+    /// Whether parts and labour are charged: judged on the day the fault was reported (UTC),
+    /// not the day the report is read or printed.
+    pub fn charges(&self) -> Charges {
+        match self.product.warranty_until {
+            None => Charges::NotOnRecord,
+            Some(_) if self.product.in_warranty(self.reported_at.date_naive()) => {
+                Charges::Warranty
+            }
+            Some(_) => Charges::Chargeable,
+        }
     }
 
     /// Live labour minutes: (travel, work).

@@ -1,7 +1,7 @@
 //! The label and value pairs of a `<dl>`, as the case pages show them.
 
 use leptos::prelude::*;
-use onsite_core::Report;
+use onsite_core::{Case, Charges, Report};
 
 use crate::i18n::I18n;
 
@@ -38,5 +38,32 @@ pub fn report_fields(i18n: I18n, r: &Report) -> impl IntoView {
         {result}
         {text_field(i18n, "report.verification", r.verification.clone())}
         {text_field(i18n, "report.leftover", r.leftover.clone())}
+    }
+}
+
+/// The warranty as it stood when the fault was reported (a badge, and its end date) and what
+/// that makes the customer pay for.
+pub fn warranty_fields(i18n: I18n, case: &Case) -> impl IntoView {
+    let charges = case.charges();
+    let (badge, class) = match charges {
+        Charges::Warranty => ("case.in_warranty", "badge ok"),
+        Charges::Chargeable => ("case.out_of_warranty", "badge warn"),
+        Charges::NotOnRecord => ("case.no_warranty", "badge warn"),
+    };
+    let until = case
+        .product
+        .warranty_until
+        .map(|d| move || i18n.tf("case.until", &[("d", d.to_string())]));
+    let charges_key = format!("charges.{}", charges.as_str());
+    let warranty = view! {
+        <span class=class data-testid="warranty">{i18n.text(badge)}</span>
+        {until.map(|u| view! { " " {u} })}
+    };
+    let charges = view! {
+        <span data-testid="charges" data-charges=charges.as_str()>{move || i18n.t(&charges_key)}</span>
+    };
+    view! {
+        {field(i18n, "case.warranty", warranty)}
+        {field(i18n, "case.charges", charges)}
     }
 }

@@ -1,11 +1,10 @@
-use chrono::Local;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use onsite_core::status::check;
 use onsite_core::{Actor, Case, CaseAction, Mutation};
 
 use super::use_wide;
-use crate::components::fields::field;
+use crate::components::fields::{field, warranty_fields};
 use crate::components::fmt::{duration, local_time, short_id};
 use crate::components::{
     AssignCard, CaseActions, CaseList, Checklist, EscalateForm, EscalatedBadge, EscalationList,
@@ -171,7 +170,6 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
         perform.dispatch(m);
     });
     let id = case.id;
-    let today = Local::now().date_naive();
     let c = &case;
 
     let phone = c.customer.phone.clone().map(|p| {
@@ -182,29 +180,6 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
         let href = format!("mailto:{e}");
         view! { <a href=href class="link-tap">{e}</a> }
     });
-    let warranty = match c.product.warranty_until {
-        Some(until) => {
-            let key = if c.product.in_warranty(today) {
-                "case.in_warranty"
-            } else {
-                "case.out_of_warranty"
-            };
-            let class = if c.product.in_warranty(today) {
-                "badge ok"
-            } else {
-                "badge warn"
-            };
-            view! {
-                <span class=class data-testid="warranty">{i18n.text(key)}</span>
-                " "
-                {move || i18n.tf("case.until", &[("d", until.to_string())])}
-            }
-            .into_any()
-        }
-        None => {
-            view! { <span class="badge warn">{i18n.text("case.no_warranty")}</span> }.into_any()
-        }
-    };
     let category_key = format!("category.{}", c.category.as_str());
     let mode_key = format!("mode.{}", c.mode.as_str());
     let severity_key = format!("severity.{}", c.severity.level());
@@ -326,7 +301,7 @@ pub fn CaseDetail(case: Case) -> impl IntoView {
                     <dl>
                         {field(i18n, "case.model", case.product.model.clone())}
                         {case.product.serial.clone().map(|s| field(i18n, "case.serial", s))}
-                        {field(i18n, "case.warranty", warranty)}
+                        {warranty_fields(i18n, &case)}
                     </dl>
                 </section>
                 <section class="card">

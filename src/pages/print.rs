@@ -3,11 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Local;
 use leptos::prelude::*;
 use onsite_core::{Case, CheckResult};
 
-use crate::components::fields::{field, report_fields, text_field};
+use crate::components::fields::{field, report_fields, text_field, warranty_fields};
 use crate::components::fmt::{duration, local_time};
 use crate::components::photos::BlobImg;
 use crate::components::sla::CaseFlags;
@@ -34,7 +33,6 @@ pub fn PrintReport(case: Case) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app();
     let id = case.id;
-    let today = Local::now().date_naive();
     let c = &case;
 
     // Part names from the device's catalog.
@@ -90,15 +88,6 @@ pub fn PrintReport(case: Case) -> impl IntoView {
     let (travel, work) = c.labour_minutes();
     let dur = move |m: i64| move || duration(&i18n, chrono::Duration::minutes(m));
 
-    let warranty_key = match c.product.warranty_until {
-        Some(_) if c.product.in_warranty(today) => "case.in_warranty",
-        Some(_) => "case.out_of_warranty",
-        None => "case.no_warranty",
-    };
-    let warranty_until = c
-        .product
-        .warranty_until
-        .map(|d| move || i18n.tf("case.until", &[("d", d.to_string())]));
     let sign_off = c.sign_off.clone();
     let current_hash = c.report_sha256();
     let r = c.report.clone();
@@ -150,9 +139,7 @@ pub fn PrintReport(case: Case) -> impl IntoView {
                     <dl>
                         {field(i18n, "case.model", c.product.model.clone())}
                         {c.product.serial.clone().map(|v| field(i18n, "case.serial", v))}
-                        {field(i18n, "case.warranty", view! {
-                            {i18n.text(warranty_key)} " " {warranty_until}
-                        })}
+                        {warranty_fields(i18n, c)}
                         {field(i18n, "case.category", move || i18n.t(&category_key))}
                         {field(i18n, "case.severity", move || i18n.t(&severity_key))}
                         {field(i18n, "case.mode", move || i18n.t(&mode_key))}

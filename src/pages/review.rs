@@ -8,7 +8,7 @@ use onsite_core::mutation::{CaseRef, ReasonArgs};
 use onsite_core::status::check;
 use onsite_core::{Actor, Case, CaseAction, CaseStatus, Mutation, Role};
 
-use crate::components::fields::report_fields;
+use crate::components::fields::{report_fields, warranty_fields};
 use crate::components::fmt::{duration, local_time, non_empty};
 use crate::components::forms::ReasonForm;
 use crate::components::photos::BlobImg;
@@ -102,6 +102,7 @@ pub fn ReviewItem(
                 }.into_any()
             }}
             <dl class="review-labour">
+                {warranty_fields(i18n, &case)}
                 <div class="field">
                     <dt>{i18n.text("time.total_travel")}</dt>
                     <dd data-testid="review-travel" data-minutes=travel.to_string()>

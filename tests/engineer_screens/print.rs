@@ -30,7 +30,8 @@ fn signed_case(id: Uuid, signature: &str) -> Case {
     let mut c = server_case(id, ALICE, CaseStatus::Completed);
     c.status = CaseStatus::Completed;
     c.product.serial = Some("SN-77812".into());
-    c.product.warranty_until = Some(chrono::NaiveDate::from_ymd_opt(2027, 6, 30).unwrap());
+    // In warranty when reported, though it ended before today.
+    c.product.warranty_until = Some(c.reported_at.date_naive() + chrono::Duration::days(10));
     c.report.symptom = Some("Alarm beeps".into());
     c.report.cause = Some("Worn battery".into());
     c.report.actions = Some("Replaced the battery pack".into());
@@ -113,6 +114,8 @@ async fn print_page_shows_parts_signature_and_the_signed_report_hash() {
     // Labour totals, product and customer.
     assert_eq!(attr(&el(&root, "print-travel"), "data-minutes"), "25");
     assert_eq!(attr(&el(&root, "print-work"), "data-minutes"), "70");
+    assert_eq!(attr(&el(&root, "warranty"), "class"), "badge ok");
+    assert_eq!(attr(&el(&root, "charges"), "data-charges"), "warranty");
     let report = text(&root, "print-report");
     for want in "Acme|UPS-3000|SN-77812|Worn battery|Replaced the battery pack".split('|') {
         assert!(report.contains(want), "missing {want}");

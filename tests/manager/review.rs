@@ -112,6 +112,7 @@ async fn review_queue_shows_the_work_and_close_records_case_close() {
     );
     // Labour: live entries only (40 min travel, 90 min work).
     assert_eq!(attr(&el(&w, "review-travel"), "data-minutes"), "40");
+    assert_eq!(attr(&el(&w, "charges"), "data-charges"), "not_on_record");
     assert_eq!(attr(&el(&w, "review-work"), "data-minutes"), "90");
     assert_eq!(text(&w, "review-work"), "1 h 30 min");
     // Report, signer, satisfaction, flags.

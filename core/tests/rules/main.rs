@@ -1,10 +1,11 @@
-//! Issue 4 rules: fault analysis before a severity-1 close, clock-skew flags, the van-stock
-//! ledger arithmetic, the dashboard figures and inspection checklists. One test binary; one
-//! module per rule.
+//! Service rules: fault analysis before a severity-1 close, clock-skew flags, the van-stock
+//! ledger arithmetic, the dashboard figures, inspection checklists and what is charged. One
+//! test binary; one module per rule.
 
 #[path = "../common/mod.rs"]
 mod common;
 
+mod charges;
 mod checklist;
 mod clock_skew;
 mod dashboard;
