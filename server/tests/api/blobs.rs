@@ -1,10 +1,9 @@
 use chrono::{Duration, Utc};
-use onsite_core::wire::PushStatus;
 use onsite_core::CaseStatus;
 use onsite_server::store::blobs::collect_garbage_now;
 use serde_json::json;
-use uuid::Uuid;
 
+use crate::args;
 use crate::helpers::{assert_json_error, png, sha, TestApp};
 use crate::seed::{spawn_with, Seed};
 
@@ -21,103 +20,62 @@ async fn a_blob_must_match_its_hash() {
     assert_json_error(res, 400, "invalid_hash").await;
 }
 
+/// Whether someone else stored the same bytes is not the uploader's to learn: each user's
+/// first upload of a hash is 201, whether or not the bytes were there; only their own repeat
+/// is 200. Anyone who may read them gets the bytes as stored, with their type.
 #[tokio::test]
-async fn putting_a_blob_twice_is_201_then_200() {
-    let app = spawn_with(Seed::new().engineer("alice").manager("manager")).await;
-    let alice = app.login("alice").await;
-    let manager = app.login("manager").await;
-    let bytes = png(2);
+async fn a_first_upload_is_201_whoever_stored_the_bytes_before() {
+    let app = spawn_with(Seed::team()).await;
+    let [alice, bob, manager] = app.login_all(["alice", "bob", "manager"]).await;
+    let bytes = png(4);
     let hash = sha(&bytes);
-    assert_eq!(
-        app.put_blob(&alice, &hash, bytes.clone()).await.status(),
-        201
-    );
-    assert_eq!(
-        app.put_blob(&alice, &hash, bytes.clone()).await.status(),
-        200
-    );
+    for who in [&alice, &bob, &manager] {
+        app.upload(who, &bytes).await;
+    }
+    for who in [&alice, &bob, &manager] {
+        let res = app.put_blob(who, &hash, bytes.clone()).await;
+        assert_eq!(res.status(), 200, "{}'s repeat", who.user.name);
+    }
     let res = app.get_blob(&manager, &hash).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "image/png");
     assert_eq!(res.bytes().await.unwrap().to_vec(), bytes);
 }
 
-/// Whether someone else stored the same bytes is not the uploader's to learn: each user's
-/// first upload of a hash is 201, whether or not the bytes were there; only their own repeat
-/// is 200.
-#[tokio::test]
-async fn a_first_upload_is_201_whoever_stored_the_bytes_before() {
-    let app = spawn_with(Seed::team()).await;
-    let alice = app.login("alice").await;
-    let bob = app.login("bob").await;
-    let manager = app.login("manager").await;
-    let bytes = png(4);
-    let hash = sha(&bytes);
-    for (who, first) in [(&alice, 201), (&bob, 201), (&manager, 201)] {
-        let res = app.put_blob(who, &hash, bytes.clone()).await;
-        assert_eq!(res.status(), first, "{}'s first upload", who.user.name);
-    }
-    for who in [&alice, &bob, &manager] {
-        let res = app.put_blob(who, &hash, bytes.clone()).await;
-        assert_eq!(res.status(), 200, "{}'s repeat", who.user.name);
-    }
-}
-
 #[tokio::test]
 async fn blobs_are_readable_by_those_who_work_the_case() {
     let app = spawn_with(Seed::team()).await;
-    let case = app
-        .case_for("alice")
-        .status(CaseStatus::InProgress)
-        .create()
-        .await;
-    let mut alice = app.login("alice").await;
-    let bob = app.login("bob").await;
-    let mut manager = app.login("manager").await;
-    let bytes = png(3);
-    let hash = sha(&bytes);
-    assert_eq!(app.put_blob(&alice, &hash, bytes).await.status(), 201);
+    let case = app.case_in("alice", CaseStatus::InProgress).await;
+    let [mut alice, bob, mut manager] = app.login_all(["alice", "bob", "manager"]).await;
+    let hash = app.upload(&alice, &png(3)).await;
 
     // Access follows the case, not the uploader: a blob no case of hers names is not hers.
-    assert_json_error(app.get_blob(&alice, &hash).await, 403, "forbidden").await;
+    let blob = |hash: &str| format!("GET /api/v1/blobs/{hash}");
+    let (stored, missing) = (blob(&hash), blob(&"0".repeat(64)));
     assert_eq!(
         app.get_blob(&manager, &hash).await.status(),
         200,
         "a manager"
     );
-    assert_json_error(app.get_blob(&bob, &hash).await, 403, "forbidden").await;
-    // Authorization before existence: a stranger cannot tell a missing hash from another's.
-    assert_json_error(app.get_blob(&bob, &"0".repeat(64)).await, 403, "forbidden").await;
-    assert_json_error(
-        app.get_blob(&manager, &"0".repeat(64)).await,
-        404,
-        "not_found",
-    )
-    .await;
+    #[rustfmt::skip]
+    let refusals = [
+        (Some(&alice), &*stored, None, 403, "forbidden"),
+        (Some(&bob), &stored, None, 403, "forbidden"),
+        // Authorization before existence: a stranger cannot tell a missing hash from another's.
+        (Some(&bob), &missing, None, 403, "forbidden"),
+        (Some(&manager), &missing, None, 404, "not_found"),
+    ];
+    app.assert_refused(&refusals).await;
 
     // Alice attaches it to her case; the case moves to bob, who may now read it.
-    let (status, reason) = app
-        .push_one(
-            &mut alice,
-            "photo.add",
-            json!({ "case_id": case, "photo_id": Uuid::new_v4(), "sha256": hash, "caption": "rack" }),
-        )
-        .await;
-    assert_eq!(status, PushStatus::Applied, "{reason:?}");
-    let (status, _) = app
-        .push_one(
-            &mut manager,
-            "case.assign",
-            json!({ "case_id": case, "engineer_id": bob.user.id }),
-        )
-        .await;
-    assert_eq!(status, PushStatus::Applied);
+    let photo = args::with(args::photo(case, &hash), json!({ "caption": "rack" }));
+    app.push_applied(&mut alice, "photo.add", photo).await;
+    let assign = args::assign(case, bob.user.id);
+    app.push_applied(&mut manager, "case.assign", assign).await;
     assert_eq!(app.get_blob(&bob, &hash).await.status(), 200);
     // The former assignee no longer reads the case's photos.
     assert_json_error(app.get_blob(&alice, &hash).await, 403, "forbidden").await;
-    let octets = b"plain bytes".to_vec();
-    let h2 = sha(&octets);
-    assert_eq!(app.put_blob(&bob, &h2, octets).await.status(), 201);
+    let h2 = app.upload(&bob, b"plain bytes").await;
     let res = app.get_blob(&manager, &h2).await;
     assert_eq!(res.headers()["content-type"], "application/octet-stream");
 }
@@ -145,10 +103,9 @@ async fn parallel_uploads_never_pass_the_quota_together() {
     let mut uploads = tokio::task::JoinSet::new();
     for i in 0..16u8 {
         let bytes = vec![i; SIZE];
-        let req = app
-            .http
-            .put(app.url(&format!("/api/v1/blobs/{}", sha(&bytes))))
-            .bearer_auth(&alice.token)
+        let route = format!("PUT /api/v1/blobs/{}", sha(&bytes));
+        let req = app.req(Some(&alice), &route);
+        let req = req
             .header("content-type", "application/octet-stream")
             .body(bytes);
         uploads.spawn(async move {
@@ -209,33 +166,18 @@ async fn clean_up_in(app: &TestApp, later: Duration) -> u64 {
 #[tokio::test]
 async fn a_device_still_signed_in_finds_its_upload_after_weeks_offline() {
     let app = spawn_with(Seed::new().manager("manager").engineer("alice")).await;
-    let case = app
-        .case_for("alice")
-        .status(CaseStatus::InProgress)
-        .create()
-        .await;
-    let mut alice = app.login("alice").await;
-    let manager = app.login("manager").await;
-    let bytes = png(41);
-    let hash = sha(&bytes);
-    assert_eq!(app.put_blob(&alice, &hash, bytes).await.status(), 201);
+    let case = app.case_in("alice", CaseStatus::InProgress).await;
+    let [mut alice, manager] = app.login_all(["alice", "manager"]).await;
+    let hash = app.upload(&alice, &png(41)).await;
 
     // Nearly the session's idle limit later: uploaded then, last heard of then.
     let quiet = Duration::days(onsite_server::auth::SESSION_IDLE_DAYS) - Duration::hours(1);
     age(&app, &hash, quiet).await;
-    sqlx::query("UPDATE tokens SET last_used_at = $1")
-        .bind(onsite_server::store::ts(Utc::now() - quiet))
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    app.idle_sessions(None, quiet).await;
     clean_up_in(&app, Duration::zero()).await;
 
-    app.push_applied(
-        &mut alice,
-        "photo.add",
-        json!({ "case_id": case, "photo_id": Uuid::new_v4(), "sha256": hash }),
-    )
-    .await;
+    app.push_applied(&mut alice, "photo.add", args::photo(case, &hash))
+        .await;
     assert_eq!(app.get_blob(&manager, &hash).await.status(), 200);
 }
 
@@ -245,38 +187,23 @@ async fn a_device_still_signed_in_finds_its_upload_after_weeks_offline() {
 #[tokio::test]
 async fn a_push_naming_an_old_blob_keeps_it_from_the_next_clean_up() {
     let app = spawn_with(Seed::new().manager("manager").engineer("alice")).await;
-    let case = app
-        .case_for("alice")
-        .status(CaseStatus::InProgress)
-        .create()
-        .await;
-    let mut alice = app.login("alice").await;
-    let manager = app.login("manager").await;
+    let case = app.case_in("alice", CaseStatus::InProgress).await;
+    let [mut alice, manager] = app.login_all(["alice", "manager"]).await;
     let (first, named, unnamed) = (png(51), png(52), png(53));
     for bytes in [&first, &named, &unnamed] {
-        let res = app.put_blob(&alice, &sha(bytes), bytes.clone()).await;
-        assert_eq!(res.status(), 201);
+        app.upload(&alice, bytes).await;
     }
-    let photo_id = Uuid::new_v4();
-    app.push_applied(
-        &mut alice,
-        "photo.add",
-        json!({ "case_id": case, "photo_id": photo_id, "sha256": sha(&first) }),
-    )
-    .await;
+    let photo = args::photo(case, &sha(&first));
+    app.push_applied(&mut alice, "photo.add", photo.clone())
+        .await;
     // Both just inside the grace period; a push names one, in a mutation rejected after the
     // server's checks (another photo under the same id).
     for bytes in [&named, &unnamed] {
         age(&app, &sha(bytes), grace() - Duration::hours(1)).await;
     }
-    let reason = app
-        .push_rejected(
-            &mut alice,
-            "photo.add",
-            json!({ "case_id": case, "photo_id": photo_id, "sha256": sha(&named) }),
-        )
+    let same_id = args::with(photo, json!({ "sha256": sha(&named) }));
+    app.push_rejected_code(&mut alice, "photo.add", same_id, "conflict")
         .await;
-    assert!(reason.starts_with("conflict"), "{reason}");
 
     assert_eq!(clean_up_in(&app, Duration::hours(2)).await, 1);
     assert_eq!(app.get_blob(&manager, &sha(&named)).await.status(), 200);
@@ -293,20 +220,11 @@ async fn a_push_naming_an_old_blob_keeps_it_from_the_next_clean_up() {
 /// starts their grace over.
 #[tokio::test]
 async fn a_repeat_upload_starts_the_grace_over() {
-    let app = spawn_with(
-        Seed::new()
-            .manager("manager")
-            .engineer("alice")
-            .engineer("bob"),
-    )
-    .await;
-    let alice = app.login("alice").await;
-    let bob = app.login("bob").await;
-    let manager = app.login("manager").await;
+    let app = spawn_with(Seed::team()).await;
+    let [alice, bob, manager] = app.login_all(["alice", "bob", "manager"]).await;
     let (kept, left) = (png(61), png(62));
     for bytes in [&kept, &left] {
-        let res = app.put_blob(&alice, &sha(bytes), bytes.clone()).await;
-        assert_eq!(res.status(), 201);
+        app.upload(&alice, bytes).await;
         age(&app, &sha(bytes), grace() - Duration::hours(1)).await;
     }
     let res = app.put_blob(&alice, &sha(&kept), kept.clone()).await;
@@ -316,8 +234,7 @@ async fn a_repeat_upload_starts_the_grace_over() {
     assert_json_error(app.get_blob(&manager, &sha(&left)).await, 404, "not_found").await;
 
     age(&app, &sha(&kept), grace() - Duration::hours(1)).await;
-    let res = app.put_blob(&bob, &sha(&kept), kept.clone()).await;
-    assert_eq!(res.status(), 201, "bob's first upload of the same bytes");
+    app.upload(&bob, &kept).await; // bob's first upload of the same bytes
     assert_eq!(clean_up_in(&app, Duration::hours(2)).await, 0);
     assert_eq!(app.get_blob(&manager, &sha(&kept)).await.status(), 200);
 }
@@ -333,11 +250,8 @@ async fn a_clean_up_during_a_push_naming_the_blob_keeps_it() {
         );
         return;
     }
-    let alice = app.login("alice").await;
-    let manager = app.login("manager").await;
-    let bytes = png(71);
-    let hash = sha(&bytes);
-    assert_eq!(app.put_blob(&alice, &hash, bytes).await.status(), 201);
+    let [alice, manager] = app.login_all(["alice", "manager"]).await;
+    let hash = app.upload(&alice, &png(71)).await;
     age(&app, &hash, grace() + Duration::days(1)).await;
 
     // What a push does with a mutation naming the blob, its commit held back.

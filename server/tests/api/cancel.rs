@@ -3,12 +3,11 @@
 
 use std::time::Duration;
 
-use onsite_core::wire::{PushRequest, PushResponse, WireMutation};
-use onsite_core::{CaseStatus, SCHEMA_VERSION};
+use onsite_core::wire::{PushResponse, WireMutation};
+use onsite_core::CaseStatus;
 use rand::Rng;
-use serde_json::json;
-use uuid::Uuid;
 
+use crate::args;
 use crate::helpers::{Device, TestApp};
 use crate::seed::{spawn_with, Seed};
 
@@ -32,24 +31,13 @@ async fn drain(app: &TestApp, dev: Device, queue: Vec<WireMutation>) -> (Vec<u16
             .take(5)
             .cloned()
             .collect();
-        let req = PushRequest {
-            client_id: dev.client_id,
-            schema_version: SCHEMA_VERSION,
-            mutations: batch,
-        };
-        let mut call = app
-            .http
-            .post(app.url("/api/v1/sync/push"))
-            .bearer_auth(&dev.token)
-            .json(&req);
         // Impatient at first, then patient: the queue must drain in the end.
-        if attempt < 40 {
-            let ms = rand::thread_rng().gen_range(1..25);
-            call = call.timeout(Duration::from_millis(ms));
+        let timeout = if attempt < 40 {
+            Duration::from_millis(rand::thread_rng().gen_range(1..25))
         } else {
-            call = call.timeout(Duration::from_secs(60));
-        }
-        match call.send().await {
+            Duration::from_secs(60)
+        };
+        match app.push_request(&dev, batch).timeout(timeout).send().await {
             Ok(res) => {
                 statuses.push(res.status().as_u16());
                 if res.status().is_server_error() {
@@ -91,11 +79,7 @@ async fn drain(app: &TestApp, dev: Device, queue: Vec<WireMutation>) -> (Vec<u16
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pushes_abandoned_at_random_moments_never_break_the_store() {
     let app = spawn_with(Seed::new().manager("manager").engineer("alice")).await;
-    let case = app
-        .case_for("alice")
-        .status(CaseStatus::InProgress)
-        .create()
-        .await;
+    let case = app.case_in("alice", CaseStatus::InProgress).await;
     let app = std::sync::Arc::new(app);
     let mut devices = Vec::new();
     for _ in 0..DEVICES {
@@ -106,12 +90,9 @@ async fn pushes_abandoned_at_random_moments_never_break_the_store() {
     for (d, dev) in devices.into_iter().enumerate() {
         let queue: Vec<WireMutation> = (1..=PER_DEVICE)
             .map(|seq| {
-                dev.at(
-                    seq,
-                    "case.time",
-                    json!({ "case_id": case, "entry_id": Uuid::new_v4(), "kind": "work",
-                        "start": format!("2026-11-{:02}T08:00:00Z", 1 + d), "end": format!("2026-11-{:02}T08:30:00Z", 1 + d) }),
-                )
+                let day = format!("2026-11-{:02}", 1 + d);
+                let time = args::time(case, format!("{day}T08:00:00Z"), format!("{day}T08:30:00Z"));
+                dev.at(seq, "case.time", time)
             })
             .collect();
         let app = app.clone();
@@ -134,8 +115,7 @@ async fn pushes_abandoned_at_random_moments_never_break_the_store() {
         stored.time_entries.len(),
         before.time_entries.len() + DEVICES * PER_DEVICE as usize
     );
-    let res = app.http.get(app.url("/healthz")).send().await.unwrap();
-    assert_eq!(res.status(), 200);
+    assert_eq!(app.healthz_status().await, 200);
     assert!(gave_up > 0, "no push was abandoned: the test shows nothing");
     eprintln!("{gave_up} pushes abandoned, {answered} answered, none 5xx");
 }

@@ -3,9 +3,11 @@
 
 use onsite_core::wire::PolicyRecord;
 use onsite_core::SlaPolicy;
+use reqwest::Response;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use crate::args;
 use crate::helpers::{assert_json_error, spawn_empty_app, Device, TestApp};
 use crate::seed::{spawn_with, Seed};
 
@@ -21,52 +23,25 @@ fn desk() -> Seed {
     seed
 }
 
-async fn get_policies(app: &TestApp, dev: &Device) -> Vec<PolicyRecord> {
-    let res = app
-        .http
-        .get(app.url("/api/v1/sla/policies"))
-        .bearer_auth(&dev.token)
-        .send()
+const POLICIES: &str = "/api/v1/sla/policies";
+
+async fn put_policy(app: &TestApp, dev: &Device, name: &str, body: Value) -> Response {
+    let route = format!("PUT /api/v1/sla/policies/{name}");
+    app.send_json(Some(dev), &route, &body).await
+}
+
+async fn put_contract(app: &TestApp, dev: &Device, customer: &str, policy: &str) -> Response {
+    let route = format!("PUT /api/v1/contracts/{customer}");
+    app.send_json(Some(dev), &route, &json!({ "policy": policy }))
         .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
 }
 
-async fn put_json(app: &TestApp, dev: &Device, path: &str, body: Value) -> reqwest::Response {
-    app.http
-        .put(app.url(path))
-        .bearer_auth(&dev.token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
+async fn end_contract(app: &TestApp, dev: &Device, customer: &str) -> Response {
+    let route = format!("DELETE /api/v1/contracts/{customer}");
+    app.send(Some(dev), &route).await
 }
 
-async fn put_policy(app: &TestApp, dev: &Device, name: &str, body: Value) -> reqwest::Response {
-    put_json(app, dev, &format!("/api/v1/sla/policies/{name}"), body).await
-}
-
-async fn put_contract(
-    app: &TestApp,
-    dev: &Device,
-    customer: &str,
-    policy: &str,
-) -> reqwest::Response {
-    let path = format!("/api/v1/contracts/{customer}");
-    put_json(app, dev, &path, json!({ "policy": policy })).await
-}
-
-async fn delete(app: &TestApp, dev: &Device, path: &str) -> reqwest::Response {
-    app.http
-        .delete(app.url(path))
-        .bearer_auth(&dev.token)
-        .send()
-        .await
-        .unwrap()
-}
-
-fn assert_ok(res: reqwest::Response) -> reqwest::Response {
+fn assert_ok(res: Response) -> Response {
     assert_eq!(res.status(), 200);
     res
 }
@@ -84,17 +59,8 @@ fn gold() -> Value {
 }
 
 fn create(case_id: Uuid, customer: &str, policy: Option<&str>) -> Value {
-    let mut v = json!({
-        "case_id": case_id,
-        "title": "Contract fixture",
-        "customer": { "name": customer },
-        "site": { "address": "1 Test Road" },
-        "product": { "model": "FX-100" },
-        "category": "system_fault",
-        "severity": 2,
-        "mode": "remote",
-        "reported_at": chrono::Utc::now(),
-    });
+    let mut v = args::case_create(case_id);
+    v["customer"] = json!({ "name": customer });
     if let Some(p) = policy {
         v["policy"] = json!(p);
     }
@@ -127,32 +93,26 @@ async fn policies_are_seeded_and_everyone_may_read_them() {
     .await
     .unwrap();
     let eve = app.login_with("eve", "eve-password").await;
-    let records = get_policies(&app, &eve).await;
+    let records: Vec<PolicyRecord> = app.get_ok(&eve, POLICIES, &[]).await;
     let names: Vec<&str> = records.iter().map(|r| r.policy.name.as_str()).collect();
     assert_eq!(names, ["standard", "strict"]);
     assert_eq!(records[0].policy, SlaPolicy::standard());
     assert_eq!(records[1].policy, SlaPolicy::strict());
     assert!(records.iter().all(|r| r.customers.is_empty()));
     // Without a token: a JSON 401.
-    let res = app
-        .http
-        .get(app.url("/api/v1/sla/policies"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.send(None, &format!("GET {POLICIES}")).await;
     assert_json_error(res, 401, "unauthorized").await;
 }
 
 #[tokio::test]
 async fn only_a_manager_reads_the_contract_customers_of_the_policies() {
     let app = spawn_with(desk()).await;
-    let manager = app.login("manager").await;
-    let alice = app.login("alice").await;
-    let managers = get_policies(&app, &manager).await;
+    let [manager, alice] = app.login_all(["manager", "alice"]).await;
+    let managers: Vec<PolicyRecord> = app.get_ok(&manager, POLICIES, &[]).await;
     let strict = managers.iter().find(|r| r.policy.name == "strict").unwrap();
     assert_eq!(strict.customers.len(), STRICT_CUSTOMERS.len());
     // The engineer gets the same policies, with no customers.
-    let alices = get_policies(&app, &alice).await;
+    let alices: Vec<PolicyRecord> = app.get_ok(&alice, POLICIES, &[]).await;
     assert_eq!(
         alices.iter().map(|r| &r.policy).collect::<Vec<_>>(),
         managers.iter().map(|r| &r.policy).collect::<Vec<_>>()
@@ -163,16 +123,32 @@ async fn only_a_manager_reads_the_contract_customers_of_the_policies() {
 #[tokio::test]
 async fn only_a_manager_changes_policies_and_bad_ones_are_refused() {
     let app = spawn_with(desk()).await;
-    let manager = app.login("manager").await;
-    let alice = app.login("alice").await;
-
-    let res = put_policy(&app, &alice, "gold", gold()).await;
-    assert_json_error(res, 403, "forbidden").await;
-    let res = put_contract(&app, &alice, "Acme", "strict").await;
-    assert_json_error(res, 403, "forbidden").await;
-    let res = delete(&app, &alice, "/api/v1/contracts/Acme").await;
-    assert_json_error(res, 403, "forbidden").await;
-
+    let [manager, alice] = app.login_all(["manager", "alice"]).await;
+    let (m, a) = (Some(&manager), Some(&alice));
+    let bad = |edit: fn(&mut Value)| {
+        let mut policy = gold();
+        edit(&mut policy);
+        Some(policy)
+    };
+    let gold_route = "PUT /api/v1/sla/policies/gold";
+    let strict = Some(json!({ "policy": "strict" }));
+    let zero = bad(|p| p["levels"][0]["respond_minutes"] = json!(0));
+    let negative = bad(|p| p["levels"][3]["resolve_minutes"] = json!(-5));
+    let three_levels = bad(|p| p["levels"].as_array_mut().unwrap().truncate(3));
+    let not_a_name = bad(|p| p["name"] = json!("Gold Plus"));
+    #[rustfmt::skip]
+    let refusals = [
+        (a, gold_route, Some(gold()), 403, "forbidden"),
+        (a, "PUT /api/v1/contracts/Acme", strict, 403, "forbidden"),
+        (a, "DELETE /api/v1/contracts/Acme", None, 403, "forbidden"),
+        (m, gold_route, zero, 400, "invalid_policy"),
+        (m, gold_route, negative, 400, "invalid_policy"),
+        (m, gold_route, three_levels, 400, "invalid_body"),
+        // the body names another policy than the path
+        (m, "PUT /api/v1/sla/policies/silver", Some(gold()), 400, "invalid_policy"),
+        (m, "PUT /api/v1/sla/policies/Gold%20Plus", not_a_name, 400, "invalid_policy"),
+    ];
+    app.assert_refused(&refusals).await;
     // respond > resolve
     let mut bad = gold();
     bad["levels"][1]["respond_minutes"] = json!(500);
@@ -182,33 +158,8 @@ async fn only_a_manager_changes_policies_and_bad_ones_are_refused() {
         body["message"].as_str().unwrap().contains("level 2"),
         "{body}"
     );
-    // non-positive minutes
-    let mut bad = gold();
-    bad["levels"][0]["respond_minutes"] = json!(0);
-    let res = put_policy(&app, &manager, "gold", bad).await;
-    assert_json_error(res, 400, "invalid_policy").await;
-    let mut bad = gold();
-    bad["levels"][3]["resolve_minutes"] = json!(-5);
-    let res = put_policy(&app, &manager, "gold", bad).await;
-    assert_json_error(res, 400, "invalid_policy").await;
-    // three levels instead of four
-    let mut bad = gold();
-    bad["levels"].as_array_mut().unwrap().pop();
-    let res = put_policy(&app, &manager, "gold", bad).await;
-    assert_json_error(res, 400, "invalid_body").await;
-    // the body names another policy than the path
-    let res = put_policy(&app, &manager, "silver", gold()).await;
-    assert_json_error(res, 400, "invalid_policy").await;
-    // a name that is not a simple identifier
-    let mut bad = gold();
-    bad["name"] = json!("Gold Plus");
-    let res = put_policy(&app, &manager, "Gold%20Plus", bad).await;
-    assert_json_error(res, 400, "invalid_policy").await;
-    assert_eq!(
-        get_policies(&app, &manager).await.len(),
-        2,
-        "nothing stored"
-    );
+    let stored: Vec<PolicyRecord> = app.get_ok(&manager, POLICIES, &[]).await;
+    assert_eq!(stored.len(), 2, "nothing stored");
 
     // A good one is stored, answered, listed and pulled by everyone.
     let res = put_policy(&app, &manager, "gold", gold()).await;
@@ -217,7 +168,7 @@ async fn only_a_manager_changes_policies_and_bad_ones_are_refused() {
     assert_eq!(rec.policy.name, "gold");
     assert_eq!(rec.policy.levels[0].resolve_minutes, Some(60));
     assert_eq!(rec.policy.levels[3].resolve_minutes, None);
-    let listed = get_policies(&app, &alice).await;
+    let listed: Vec<PolicyRecord> = app.get_ok(&alice, POLICIES, &[]).await;
     assert!(listed.iter().any(|r| r.policy == rec.policy));
     let snap = app.snapshot(&alice).await;
     assert_eq!(
@@ -241,17 +192,19 @@ async fn only_a_manager_changes_policies_and_bad_ones_are_refused() {
     );
 
     // Contracts: unknown policy refused, a missing contract is a JSON 404.
-    let res = put_contract(&app, &manager, "Acme", "platinum").await;
-    assert_json_error(res, 400, "unknown_policy").await;
-    let res = delete(&app, &manager, "/api/v1/contracts/Nobody%20Ltd").await;
-    assert_json_error(res, 404, "not_found").await;
+    let platinum = Some(json!({ "policy": "platinum" }));
+    #[rustfmt::skip]
+    let refusals = [
+        (m, "PUT /api/v1/contracts/Acme", platinum, 400, "unknown_policy"),
+        (m, "DELETE /api/v1/contracts/Nobody%20Ltd", None, 404, "not_found"),
+    ];
+    app.assert_refused(&refusals).await;
 }
 
 #[tokio::test]
 async fn case_create_without_a_policy_runs_on_the_customers_contract() {
     let app = spawn_with(desk()).await;
-    let mut manager = app.login("manager").await;
-    let alice = app.login("alice").await;
+    let [mut manager, alice] = app.login_all(["manager", "alice"]).await;
     assert_ok(put_policy(&app, &manager, "gold", gold()).await);
     let res = put_contract(&app, &manager, "Acme%20Robotics", "gold").await;
     assert_eq!(res.status(), 200);
@@ -271,13 +224,8 @@ async fn case_create_without_a_policy_runs_on_the_customers_contract() {
     // An explicit policy wins over the contract.
     let explicit = create_case(&app, &mut manager, "Acme Robotics", Some("strict")).await;
     // An unknown explicit policy is rejected.
-    let reason = app
-        .push_rejected(
-            &mut manager,
-            "case.create",
-            create(Uuid::new_v4(), "Acme Robotics", Some("nope")),
-        )
-        .await;
+    let nope = create(Uuid::new_v4(), "Acme Robotics", Some("nope"));
+    let reason = app.push_rejected(&mut manager, "case.create", nope).await;
     assert!(reason.contains("nope"), "{reason}");
 
     let snap = app.snapshot(&manager).await;
@@ -295,14 +243,14 @@ async fn case_create_without_a_policy_runs_on_the_customers_contract() {
     // The contract moves to strict: both records change; then it ends.
     let res = put_contract(&app, &manager, "ACME Robotics", "strict").await;
     assert_eq!(res.status(), 200);
-    let records = get_policies(&app, &manager).await;
+    let records: Vec<PolicyRecord> = app.get_ok(&manager, POLICIES, &[]).await;
     let gold_rec = records.iter().find(|r| r.policy.name == "gold").unwrap();
     assert!(gold_rec.customers.is_empty(), "{gold_rec:?}");
     let strict = records.iter().find(|r| r.policy.name == "strict").unwrap();
     assert!(strict.customers.contains(&"ACME Robotics".to_string()));
     assert_eq!(strict.customers.len(), 1 + STRICT_CUSTOMERS.len());
     let later = create_case(&app, &mut manager, "Acme Robotics", None).await;
-    let res = delete(&app, &manager, "/api/v1/contracts/acme%20robotics").await;
+    let res = end_contract(&app, &manager, "acme%20robotics").await;
     assert_eq!(res.status(), 200);
     let ended: Value = res.json().await.unwrap();
     assert_eq!(ended["policy"], "strict");
@@ -332,8 +280,7 @@ async fn policy_changes(
 #[tokio::test]
 async fn a_policy_change_is_logged_exactly_when_the_record_changes() {
     let app = spawn_with(desk()).await;
-    let manager = app.login("manager").await;
-    let alice = app.login("alice").await;
+    let [manager, alice] = app.login_all(["manager", "alice"]).await;
     assert_ok(put_policy(&app, &manager, "gold", gold()).await);
     assert_ok(put_contract(&app, &manager, "Acme%20Robotics", "gold").await);
     let cursor = app.snapshot(&manager).await.cursor;
@@ -379,7 +326,7 @@ async fn a_policy_change_is_logged_exactly_when_the_record_changes() {
     let mut names: Vec<&str> = changes.iter().map(|(n, _)| n.as_str()).collect();
     names.sort();
     assert_eq!(names, ["gold", "strict"]);
-    assert_ok(delete(&app, &manager, "/api/v1/contracts/acme%20robotics").await);
+    assert_ok(end_contract(&app, &manager, "acme%20robotics").await);
     let (changes, _) = policy_changes(&app, &manager, &cursor).await;
     let names: Vec<&str> = changes.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["strict"]);

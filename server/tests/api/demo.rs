@@ -2,15 +2,12 @@ use std::collections::BTreeSet;
 
 use onsite_core::{CaseStatus, Category, Role};
 
-use crate::helpers::{spawn_app, spawn_empty_app};
+use crate::helpers::{demo_view, spawn_app, spawn_empty_app};
 
 #[tokio::test]
 async fn demo_data_covers_every_status_severity_and_category() {
-    let app = spawn_app().await;
-    let manager = app.login("manager").await;
-    let alice = app.login("alice").await;
+    let (app, _, alice, all) = demo_view().await;
     let bob = app.login("bob").await;
-    let all = app.snapshot(&manager).await;
     assert!(all.cases.len() >= 30, "{} cases", all.cases.len());
     assert!(all.parts.len() >= 2000, "{} parts", all.parts.len());
     let statuses: BTreeSet<_> = all.cases.values().map(|c| c.status).collect();
@@ -97,16 +94,8 @@ async fn users_can_be_added() {
     )
     .await;
     assert!(again.is_err());
-    let res = app
-        .http
-        .post(app.url("/api/v1/login"))
-        .json(&serde_json::json!({ "username": "carol", "password": "correct horse", "client_id": uuid::Uuid::new_v4() }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let body: onsite_core::wire::LoginResponse = res.json().await.unwrap();
-    assert_eq!(body.user.id, id);
+    let carol = app.login_with("carol", "correct horse").await;
+    assert_eq!(carol.user.id, id);
     // The stored hash is argon2id.
     let hash: String =
         sqlx::query_scalar("SELECT password_hash FROM users WHERE username = 'carol'")
@@ -118,10 +107,7 @@ async fn users_can_be_added() {
 
 #[tokio::test]
 async fn demo_data_exercises_fault_analysis_clock_skew_and_stock_adjustments() {
-    let app = spawn_app().await;
-    let manager = app.login("manager").await;
-    let alice = app.login("alice").await;
-    let all = app.snapshot(&manager).await;
+    let (app, manager, alice, all) = demo_view().await;
     let sev1_closed: Vec<_> = all
         .cases
         .values()
@@ -139,16 +125,10 @@ async fn demo_data_exercises_fault_analysis_clock_skew_and_stock_adjustments() {
         all.cases.values().any(|c| c.has_clock_skew()),
         "a case flagged for a skewed device clock"
     );
-    let res = app
-        .http
-        .get(app.url("/api/v1/stock/ledger"))
-        .bearer_auth(&manager.token)
-        .query(&[("engineer_id", alice.user.id.to_string())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let ledger: onsite_core::wire::StockLedgerResponse = res.json().await.unwrap();
+    let alice_id = alice.user.id.to_string();
+    let query = [("engineer_id", alice_id.as_str())];
+    let ledger: onsite_core::wire::StockLedgerResponse =
+        app.get_ok(&manager, "/api/v1/stock/ledger", &query).await;
     let adjust = ledger
         .lines
         .iter()
@@ -157,29 +137,17 @@ async fn demo_data_exercises_fault_analysis_clock_skew_and_stock_adjustments() {
     assert!(adjust.note.is_some());
     // The dashboard over the demo's whole period (its service history goes back ~70 days).
     let now = chrono::Utc::now();
-    let res = app
-        .http
-        .get(app.url("/api/v1/dashboard"))
-        .bearer_auth(&manager.token)
-        .query(&[
-            ("from", (now - chrono::Duration::days(120)).to_rfc3339()),
-            ("to", (now + chrono::Duration::days(1)).to_rfc3339()),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let d: onsite_core::Dashboard = res.json().await.unwrap();
+    let from = (now - chrono::Duration::days(120)).to_rfc3339();
+    let to = (now + chrono::Duration::days(1)).to_rfc3339();
+    let query = [("from", from.as_str()), ("to", to.as_str())];
+    let d: onsite_core::Dashboard = app.get_ok(&manager, "/api/v1/dashboard", &query).await;
     assert_eq!(d.overall.cases as usize, all.cases.len());
 }
 
 #[tokio::test]
 async fn demo_data_exercises_every_feature_of_part_two() {
     use onsite_core::{CaseStatus as S, CheckResult};
-    let app = spawn_app().await;
-    let manager = app.login("manager").await;
-    let alice = app.login("alice").await;
-    let all = app.snapshot(&manager).await;
+    let (app, manager, alice, all) = demo_view().await;
     let now = chrono::Utc::now();
 
     // An inspection with a failed item, whose leftover is a follow-up linked both ways.
@@ -364,8 +332,7 @@ async fn the_dashboard_cli_prints_the_demo_figures() {
     )
     .await
     .unwrap();
-    let manager = app.login("manager").await;
-    let all = app.snapshot(&manager).await;
+    let all = app.snapshot(&app.login("manager").await).await;
     assert!(
         text.contains(&format!("cases                {} (", all.cases.len())),
         "{text}"

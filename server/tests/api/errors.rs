@@ -4,60 +4,25 @@ use crate::helpers::{assert_json_error, assert_raw_error, spawn_empty_app};
 use crate::seed::{spawn_with, Seed};
 
 #[tokio::test]
-async fn malformed_json_is_400_json() {
+async fn malformed_or_oversized_json_is_4xx_json() {
     let app = spawn_with(Seed::new().engineer("alice")).await;
     let alice = app.login("alice").await;
-    let res = app
-        .http
-        .post(app.url("/api/v1/sync/push"))
-        .bearer_auth(&alice.token)
-        .header("content-type", "application/json")
-        .body("{\"client_id\": ")
-        .send()
-        .await
-        .unwrap();
-    assert_json_error(res, 400, "invalid_json").await;
-    // Well-formed JSON of the wrong shape.
-    let res = app
-        .http
-        .post(app.url("/api/v1/sync/push"))
-        .bearer_auth(&alice.token)
-        .header("content-type", "application/json")
-        .body("{\"mutations\": 5}")
-        .send()
-        .await
-        .unwrap();
-    assert_json_error(res, 400, "invalid_body").await;
-    // No JSON content type.
-    let res = app
-        .http
-        .post(app.url("/api/v1/login"))
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
-    assert_json_error(res, 415, "unsupported_media_type").await;
-}
-
-#[tokio::test]
-async fn an_oversized_push_is_413_json() {
-    let app = spawn_with(Seed::new().engineer("alice")).await;
-    let alice = app.login("alice").await;
-    let body = format!(
+    let oversized = format!(
         "{{\"client_id\":\"{}\",\"schema_version\":1,\"mutations\":[],\"pad\":\"{}\"}}",
         alice.client_id,
         "x".repeat(1024 * 1024 + 10)
     );
-    let res = app
-        .http
-        .post(app.url("/api/v1/sync/push"))
-        .bearer_auth(&alice.token)
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_json_error(res, 413, "payload_too_large").await;
+    for (body, status, code) in [
+        ("{\"client_id\": ".to_string(), 400, "invalid_json"),
+        // Well-formed JSON of the wrong shape.
+        ("{\"mutations\": 5}".to_string(), 400, "invalid_body"),
+        (oversized, 413, "payload_too_large"),
+    ] {
+        assert_json_error(app.push_body(&alice, body).await, status, code).await;
+    }
+    // No JSON content type.
+    let res = app.req(None, "POST /api/v1/login").body("{}").send().await;
+    assert_json_error(res.unwrap(), 415, "unsupported_media_type").await;
 }
 
 /// A body over every limit: declared in the head, never sent.
@@ -70,8 +35,7 @@ const HUGE: &str = "Content-Length: 20000000";
 #[tokio::test]
 async fn an_oversized_body_is_refused_only_after_authorization() {
     let app = spawn_with(Seed::new().engineer("alice").manager("manager")).await;
-    let alice = app.login("alice").await;
-    let manager = app.login("manager").await;
+    let [alice, manager] = app.login_all(["alice", "manager"]).await;
     let blob = format!("/api/v1/blobs/{}", "a".repeat(64));
     let json = "Content-Type: application/json";
     let octets = "Content-Type: application/octet-stream";
@@ -101,20 +65,13 @@ async fn an_oversized_body_is_refused_only_after_authorization() {
     }
 
     // Allowed and too large: 413 at once from the declared length, the body left unread.
-    for (token, route, content_type) in [
-        (&alice.token, format!("PUT {blob}"), octets),
-        (&alice.token, "POST /api/v1/sync/push".to_string(), json),
-        (
-            &manager.token,
-            "PUT /api/v1/sla/policies/standard".to_string(),
-            json,
-        ),
-        (
-            &manager.token,
-            "PUT /api/v1/stock/reorder-point".to_string(),
-            json,
-        ),
+    for (who, route, content_type) in [
+        (&alice, format!("PUT {blob}"), octets),
+        (&alice, "POST /api/v1/sync/push".into(), json),
+        (&manager, "PUT /api/v1/sla/policies/standard".into(), json),
+        (&manager, "PUT /api/v1/stock/reorder-point".into(), json),
     ] {
+        let token = &who.token;
         let head = format!(
             "{route} HTTP/1.1\r\nAuthorization: Bearer {token}\r\n{content_type}\r\n{HUGE}"
         );
@@ -194,39 +151,18 @@ async fn payload_too_large_is_documented_where_a_body_is_read() {
 }
 
 #[tokio::test]
-async fn unknown_paths_and_methods_are_json() {
+async fn unknown_paths_and_methods_are_json_and_healthz_answers() {
     let app = spawn_empty_app().await;
-    let res = app
-        .http
-        .get(app.url("/api/v1/nothing"))
-        .send()
-        .await
-        .unwrap();
-    assert_json_error(res, 404, "not_found").await;
-    let res = app
-        .http
-        .get(app.url("/api/v2/sync/pull"))
-        .send()
-        .await
-        .unwrap();
-    assert_json_error(res, 404, "not_found").await;
-    let res = app.http.get(app.url("/api/v1/login")).send().await.unwrap();
-    assert_json_error(res, 405, "method_not_allowed").await;
-    let res = app.http.delete(app.url("/healthz")).send().await.unwrap();
-    assert_json_error(res, 405, "method_not_allowed").await;
-    let res = app
-        .http
-        .get(app.url("/api/v1/sync/pull?client_id=nope"))
-        .send()
-        .await
-        .unwrap();
-    assert_json_error(res, 401, "unauthorized").await;
-}
-
-#[tokio::test]
-async fn healthz_answers() {
-    let app = spawn_empty_app().await;
-    let res = app.http.get(app.url("/healthz")).send().await.unwrap();
+    #[rustfmt::skip]
+    let refusals = [
+        (None, "GET /api/v1/nothing", None, 404, "not_found"),
+        (None, "GET /api/v2/sync/pull", None, 404, "not_found"),
+        (None, "GET /api/v1/login", None, 405, "method_not_allowed"),
+        (None, "DELETE /healthz", None, 405, "method_not_allowed"),
+        (None, "GET /api/v1/sync/pull?client_id=nope", None, 401, "unauthorized"),
+    ];
+    app.assert_refused(&refusals).await;
+    let res = app.send(None, "GET /healthz").await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["status"], "ok");
@@ -235,12 +171,7 @@ async fn healthz_answers() {
 #[tokio::test]
 async fn openapi_describes_the_api() {
     let app = spawn_empty_app().await;
-    let res = app
-        .http
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.send(None, "GET /api/v1/openapi.json").await;
     assert_eq!(res.status(), 200);
     let doc: Value = res.json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
@@ -295,6 +226,7 @@ async fn openapi_describes_the_api() {
         &doc,
         &doc["components"]["schemas"]["Change"]["properties"]["entity"],
     );
+    let listed = entities["enum"].as_array().unwrap();
     for e in [
         "case",
         "part",
@@ -304,13 +236,7 @@ async fn openapi_describes_the_api() {
         "policy",
         "past_fix",
     ] {
-        assert!(
-            entities["enum"]
-                .as_array()
-                .unwrap()
-                .contains(&Value::from(e)),
-            "{e}"
-        );
+        assert!(listed.contains(&Value::from(e)), "{e}");
     }
     // Every error answer is described as the one error body.
     for (path, item) in doc["paths"].as_object().unwrap() {

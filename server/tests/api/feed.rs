@@ -6,9 +6,8 @@ use std::sync::Arc;
 
 use onsite_core::wire::Entity;
 use onsite_core::CaseStatus;
-use serde_json::json;
-use uuid::Uuid;
 
+use crate::args;
 use crate::seed::{spawn_with, Seed};
 
 const WRITERS: usize = 8;
@@ -19,12 +18,7 @@ async fn a_reader_pulling_during_concurrent_writes_misses_nothing() {
     let app = spawn_with(Seed::new().manager("manager").engineer("alice")).await;
     let mut cases = Vec::new();
     for _ in 0..WRITERS {
-        cases.push(
-            app.case_for("alice")
-                .status(CaseStatus::InProgress)
-                .create()
-                .await,
-        );
+        cases.push(app.case_in("alice", CaseStatus::InProgress).await);
     }
     let app = Arc::new(app);
     let manager = app.login("manager").await;
@@ -41,15 +35,9 @@ async fn a_reader_pulling_during_concurrent_writes_misses_nothing() {
         writers.push(tokio::spawn(async move {
             let mut dev = app.login("alice").await;
             for i in 0..PUSHES {
-                let start = format!("2026-11-{:02}T{:02}:00:00Z", 1 + w, i % 24);
-                let end = format!("2026-11-{:02}T{:02}:30:00Z", 1 + w, i % 24);
-                app.push_applied(
-                    &mut dev,
-                    "case.time",
-                    json!({ "case_id": case, "entry_id": Uuid::new_v4(), "kind": "work",
-                            "start": start, "end": end }),
-                )
-                .await;
+                let hour = format!("2026-11-{:02}T{:02}", 1 + w, i % 24);
+                let time = args::time(case, format!("{hour}:00:00Z"), format!("{hour}:30:00Z"));
+                app.push_applied(&mut dev, "case.time", time).await;
             }
         }));
     }
@@ -96,11 +84,7 @@ async fn a_reader_pulling_during_concurrent_writes_misses_nothing() {
 #[tokio::test]
 async fn the_cursor_moves_past_committed_rows_while_transactions_run() {
     let app = spawn_with(Seed::new().manager("manager").engineer("alice").parts(20)).await;
-    let case = app
-        .case_for("alice")
-        .status(CaseStatus::InProgress)
-        .create()
-        .await;
+    let case = app.case_in("alice", CaseStatus::InProgress).await;
     let alice = app.login("alice").await;
     let postgres = app.store.backend() == onsite_server::store::Backend::Postgres;
     // Two transactions with ids, open through both pulls (none completes after them).

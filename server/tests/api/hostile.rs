@@ -4,14 +4,14 @@
 
 use chrono::{DateTime, Utc};
 use onsite_core::mutation::MUTATION_NAMES;
-use onsite_core::wire::{PushRequest, PushStatus, WireMutation};
+use onsite_core::wire::{PushStatus, WireMutation};
 use onsite_core::CaseStatus;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use crate::helpers::{assert_json_error, Device, TestApp};
-use crate::seed::{spawn_with, Seed};
+use crate::seed::{spawn_with, Seed, PASSWORD};
 
 /// Any instant chrono can hold (years -262143 to +262142).
 fn any_time() -> impl Strategy<Value = DateTime<Utc>> {
@@ -146,12 +146,11 @@ fn fuzz_world() -> Fuzz {
         let mut cases = vec![app.unassigned_case().create().await];
         for status in CaseStatus::ALL {
             if status != CaseStatus::New {
-                cases.push(app.case_for("alice").status(status).create().await);
+                cases.push(app.case_in("alice", status).await);
             }
         }
-        let alice = app.login("alice").await;
-        let manager = app.login("manager").await;
-        (app, vec![alice, manager], cases)
+        let devices = app.login_all(["alice", "manager"]).await.to_vec();
+        (app, devices, cases)
     });
     Fuzz {
         rt,
@@ -212,19 +211,8 @@ fn arbitrary_mutations_never_crash_the_push_path() {
                 })
                 .collect();
             let (status, content_type, body) = rt.block_on(async {
-                let req = PushRequest {
-                    client_id: dev.client_id,
-                    schema_version: onsite_core::SCHEMA_VERSION,
-                    mutations,
-                };
-                let res = app
-                    .http
-                    .post(app.url("/api/v1/sync/push"))
-                    .bearer_auth(&dev.token)
-                    .json(&req)
-                    .send()
-                    .await
-                    .expect("the server answers");
+                let req = app.push_request(dev, mutations);
+                let res = req.send().await.expect("the server answers");
                 let status = res.status();
                 let ct = res
                     .headers()
@@ -255,10 +243,7 @@ fn arbitrary_mutations_never_crash_the_push_path() {
         })
         .unwrap();
     let world = world.into_inner();
-    let alive = world
-        .rt
-        .block_on(async { world.app.http.get(world.app.url("/healthz")).send().await });
-    assert_eq!(alive.unwrap().status(), 200);
+    assert_eq!(world.rt.block_on(world.app.healthz_status()), 200);
     eprintln!(
         "hostile push path: {} pushes, no 5xx, the server lives on",
         pushes.get()
@@ -281,15 +266,7 @@ async fn deep_nesting_and_wrong_shapes_are_400_json() {
         "null".into(),
         r#"{"client_id":1}"#.into(),
     ] {
-        let res = app
-            .http
-            .post(app.url("/api/v1/sync/push"))
-            .bearer_auth(&alice.token)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+        let res = app.push_body(&alice, body).await;
         assert_eq!(res.status(), 400);
         let body: Value = res.json().await.expect("a JSON error");
         let code = body["error"].as_str().unwrap_or_default();
@@ -308,13 +285,8 @@ async fn control_characters_are_rejected_and_the_queue_moves_on() {
         .part("FAN-0001")
         .stock("alice", "FAN-0001", 5);
     let app = spawn_with(seed).await;
-    let case = app
-        .case_for("alice")
-        .status(CaseStatus::InProgress)
-        .create()
-        .await;
-    let mut alice = app.login("alice").await;
-    let mut manager = app.login("manager").await;
+    let case = app.case_in("alice", CaseStatus::InProgress).await;
+    let [mut alice, mut manager] = app.login_all(["alice", "manager"]).await;
     let now = Utc::now();
     let usage = |part_no: &str, serial: &str| {
         json!({ "case_id": case, "usage_id": Uuid::new_v4(), "part_no": part_no, "qty": 1,
@@ -351,10 +323,7 @@ async fn control_characters_are_rejected_and_the_queue_moves_on() {
         ),
         ("case.accept\u{0}", json!({ "case_id": case })),
     ];
-    let mut batch: Vec<WireMutation> = bad
-        .iter()
-        .map(|(name, args)| alice.next(name, args.clone()))
-        .collect();
+    let mut batch = alice.queue(bad.to_vec());
     let good = "line one\nline two\twith a tab";
     batch.push(alice.next("case.report", json!({ "case_id": case, "symptom": good })));
     let res = app.push(&alice, batch).await;
@@ -388,10 +357,7 @@ async fn control_characters_are_rejected_and_the_queue_moves_on() {
         ("case.create", create("t\u{85}", "ACME", "x")),
         ("case.create", create("t", "ACME", "look\u{0}")),
     ];
-    let mut batch: Vec<WireMutation> = desk_bad
-        .iter()
-        .map(|(name, args)| manager.next(name, args.clone()))
-        .collect();
+    let mut batch = manager.queue(desk_bad.to_vec());
     batch.push(manager.next("stock.adjust", adjust("FAN-0001", "restock\r\n")));
     batch.push(manager.next("case.create", create("t", "ACME", "look\tlisten")));
     let res = app.push(&manager, batch).await;
@@ -432,48 +398,27 @@ async fn control_characters_outside_mutations_are_400() {
         .engineer("alice")
         .part("FAN-0001");
     let app = spawn_with(seed).await;
-    let manager = app.login("manager").await;
-    let alice = app.login("alice").await;
-    let res = app.login_raw("ali\u{0}ce", "onsite-demo").await;
+    let [manager, alice] = app.login_all(["manager", "alice"]).await;
+    let res = app.login_raw("ali\u{0}ce", PASSWORD).await;
     assert_json_error(res, 400, "invalid_body").await;
 
-    let send = |method: reqwest::Method, path: &str, body: Value| {
-        app.http
-            .request(method, app.url(path))
-            .bearer_auth(&manager.token)
-            .json(&body)
-            .send()
-    };
+    let m = Some(&manager);
     let policy = json!({ "policy": "standard" });
-    let res = send(
-        reqwest::Method::PUT,
-        "/api/v1/contracts/ACME%00",
-        policy.clone(),
-    )
-    .await;
-    assert_json_error(res.unwrap(), 400, "invalid_customer").await;
-    let res = send(
-        reqwest::Method::DELETE,
-        "/api/v1/contracts/AC%1BME",
-        json!({}),
-    )
-    .await;
-    assert_json_error(res.unwrap(), 400, "invalid_customer").await;
-    let res = send(
-        reqwest::Method::PUT,
-        "/api/v1/contracts/ACME",
-        json!({ "policy": "standard\u{0}" }),
-    )
-    .await;
-    assert_json_error(res.unwrap(), 400, "unknown_policy").await;
     let reorder =
         |part_no: &str| json!({ "engineer_id": alice.user.id, "part_no": part_no, "min_qty": 2 });
-    let path = "/api/v1/stock/reorder-point";
-    let res = send(reqwest::Method::PUT, path, reorder("FAN-\u{0}0001")).await;
-    assert_json_error(res.unwrap(), 400, "unknown_part").await;
+    let contract = "PUT /api/v1/contracts/ACME";
+    let reorder_point = "PUT /api/v1/stock/reorder-point";
+    let bad_policy = json!({ "policy": "standard\u{0}" });
+    #[rustfmt::skip]
+    let refusals = [
+        (m, "PUT /api/v1/contracts/ACME%00", Some(policy.clone()), 400, "invalid_customer"),
+        (m, "DELETE /api/v1/contracts/AC%1BME", Some(json!({})), 400, "invalid_customer"),
+        (m, contract, Some(bad_policy), 400, "unknown_policy"),
+        (m, reorder_point, Some(reorder("FAN-\u{0}0001")), 400, "unknown_part"),
+    ];
+    app.assert_refused(&refusals).await;
     // The same requests without the control characters are served.
-    let res = send(reqwest::Method::PUT, path, reorder("FAN-0001")).await;
-    assert_eq!(res.unwrap().status(), 200);
-    let res = send(reqwest::Method::PUT, "/api/v1/contracts/ACME", policy).await;
-    assert_eq!(res.unwrap().status(), 200);
+    let res = app.send_json(m, reorder_point, &reorder("FAN-0001")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.send_json(m, contract, &policy).await.status(), 200);
 }

@@ -7,34 +7,16 @@ use onsite_core::{CaseStatus, Role};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use crate::args;
 use crate::helpers::{sha, Device, TestApp};
 use crate::seed::{spawn_with, Seed};
 
-/// Manager creates and assigns to `eng`, who accepts and starts work; returns the case id.
-async fn started_case(app: &TestApp, manager: &mut Device, eng: &mut Device, model: &str) -> Uuid {
-    let id = Uuid::new_v4();
-    let create = json!({
-        "case_id": id, "title": "Printer jams on tray 2",
-        "customer": { "name": "Fixture Customer" }, "site": { "address": "1 Test Road" },
-        "product": { "model": model }, "category": "system_fault", "severity": 3,
-        "mode": "remote", "reported_at": Utc::now() - Duration::hours(2),
-    });
-    app.push_applied(manager, "case.create", create).await;
-    app.push_applied(
-        manager,
-        "case.assign",
-        json!({ "case_id": id, "engineer_id": eng.user.id }),
-    )
-    .await;
-    app.push_applied(eng, "case.accept", json!({ "case_id": id }))
-        .await;
-    app.push_applied(
-        eng,
-        "case.set_status",
-        json!({ "case_id": id, "status": "in_progress" }),
-    )
-    .await;
-    id
+/// A case of alice's on `model`, reported two hours ago, in progress.
+async fn started_case(app: &TestApp, model: &str) -> Uuid {
+    let args =
+        json!({ "product": { "model": model }, "reported_at": Utc::now() - Duration::hours(2) });
+    let case = app.case_for("alice").args(args);
+    case.status(CaseStatus::InProgress).create().await
 }
 
 /// `case.time_correct` args: entry `entry_id` replaces `corrects` with `minutes` from `start`.
@@ -53,95 +35,54 @@ fn correction(
 
 /// `eng` reports the case resolved (worn pickup roller).
 async fn report_solved(app: &TestApp, eng: &mut Device, id: Uuid) {
-    app.push_applied(
-        eng,
-        "case.report",
-        json!({
-            "case_id": id, "symptom": "Paper jams on tray 2", "cause": "Worn pickup roller",
-            "actions": "Replaced the pickup roller", "result": "resolved",
-            "verification": "200 pages without a jam",
-        }),
-    )
-    .await;
+    let report = json!({
+        "case_id": id, "symptom": "Paper jams on tray 2", "cause": "Worn pickup roller",
+        "actions": "Replaced the pickup roller", "result": "resolved",
+        "verification": "200 pages without a jam",
+    });
+    app.push_applied(eng, "case.report", report).await;
 }
 
 /// `eng` records an unsigned sign-off of `report` and completes the case.
 async fn sign_off_and_complete(app: &TestApp, eng: &mut Device, id: Uuid, report: &[u8]) {
-    app.push_applied(
-        eng,
-        "case.sign_off",
-        json!({
-            "case_id": id, "signoff_id": Uuid::new_v4(), "signer_name": "Ms Test",
-            "unsigned_reason": "Confirmed by phone", "report_sha256": sha(report),
-            "satisfaction": 5, "signed_at": Utc::now(),
-        }),
-    )
-    .await;
-    app.push_applied(
-        eng,
-        "case.set_status",
-        json!({ "case_id": id, "status": "completed" }),
-    )
-    .await;
+    let extra = json!({ "report_sha256": sha(report), "satisfaction": 5 });
+    let steps = vec![
+        ("case.sign_off", args::with(args::sign_off(id), extra)),
+        ("case.set_status", args::to_status(id, "completed")),
+    ];
+    app.push_steps(eng, steps).await;
 }
 
 #[tokio::test]
 async fn time_corrections_are_the_assigned_engineers_and_managers() {
     let app = spawn_with(Seed::team()).await;
-    let mut manager = app.login("manager").await;
-    let mut alice = app.login("alice").await;
-    let mut bob = app.login("bob").await;
-    let id = started_case(&app, &mut manager, &mut alice, "FX-1").await;
+    let id = started_case(&app, "FX-1").await;
+    let [mut manager, mut alice, mut bob] = app.login_all(["manager", "alice", "bob"]).await;
     let t0 = Utc::now() - Duration::minutes(90);
     let first = Uuid::new_v4();
-    app.push_applied(
-        &mut alice,
-        "case.time",
-        json!({
-            "case_id": id, "entry_id": first, "kind": "work",
-            "start": t0, "end": t0 + Duration::minutes(80),
-        }),
-    )
-    .await;
+    let time = args::time(id, t0, t0 + Duration::minutes(80));
+    let time = args::with(time, json!({ "entry_id": first }));
+    app.push_applied(&mut alice, "case.time", time).await;
 
     // Another engineer may not correct alice's time.
-    let reason = app
-        .push_rejected(
-            &mut bob,
-            "case.time_correct",
-            correction(id, Uuid::new_v4(), first, t0, 10),
-        )
+    let fix = correction(id, Uuid::new_v4(), first, t0, 10);
+    app.push_rejected_code(&mut bob, "case.time_correct", fix, "not_assignee")
         .await;
-    assert!(reason.starts_with("not_assignee"), "{reason}");
 
     // The assigned engineer replaces the entry: 80 → 60 minutes.
     let second = Uuid::new_v4();
-    app.push_applied(
-        &mut alice,
-        "case.time_correct",
-        correction(id, second, first, t0, 60),
-    )
-    .await;
+    let fix = correction(id, second, first, t0, 60);
+    app.push_applied(&mut alice, "case.time_correct", fix).await;
     // The same entry cannot be corrected twice.
-    let reason = app
-        .push_rejected(
-            &mut alice,
-            "case.time_correct",
-            correction(id, Uuid::new_v4(), first, t0, 30),
-        )
+    let fix = correction(id, Uuid::new_v4(), first, t0, 30);
+    app.push_rejected_code(&mut alice, "case.time_correct", fix, "conflict")
         .await;
-    assert!(reason.starts_with("conflict"), "{reason}");
 
     // A manager may strike out the corrected entry while the work goes on.
     let strike = Uuid::new_v4();
-    app.push_applied(
-        &mut manager,
-        "case.time_correct",
-        json!({
-            "case_id": id, "entry_id": strike, "corrects": second,
-        }),
-    )
-    .await;
+    let strike_out = json!({ "case_id": id, "entry_id": strike, "corrects": second });
+    app.push_applied(&mut manager, "case.time_correct", strike_out)
+        .await;
 
     let snap = app.snapshot(&alice).await;
     let case = &snap.cases[&id];
@@ -175,8 +116,7 @@ async fn everyone_pulls_users_and_policies_engineers_without_customers() {
         .stock("alice", "P-100", 5)
         .reorder_point("alice", "P-100", 3);
     let app = spawn_with(seed).await;
-    let manager = app.login("manager").await;
-    let alice = app.login("alice").await;
+    let [manager, alice] = app.login_all(["manager", "alice"]).await;
     for dev in [&manager, &alice] {
         let snap = app.snapshot(dev).await;
         let mut names: Vec<(&str, Role)> = snap
@@ -238,28 +178,22 @@ async fn everyone_pulls_users_and_policies_engineers_without_customers() {
 #[tokio::test]
 async fn a_closed_solved_case_becomes_a_past_fix_for_everyone() {
     let app = spawn_with(Seed::team()).await;
-    let mut manager = app.login("manager").await;
-    let mut alice = app.login("alice").await;
-    let bob = app.login("bob").await;
+    let [mut manager, mut alice, bob] = app.login_all(["manager", "alice", "bob"]).await;
     let before = app.snapshot(&bob).await;
-    let id = started_case(&app, &mut manager, &mut alice, "Brother HL-L6400DW").await;
+    let id = started_case(&app, "Brother HL-L6400DW").await;
     report_solved(&app, &mut alice, id).await;
     sign_off_and_complete(&app, &mut alice, id, b"report").await;
     // Completed is not yet a past fix.
     let (changes, cursor) = app.pull_all(&bob, Some(&before.cursor)).await;
     assert!(!changes.iter().any(|c| c.entity == Entity::PastFix));
     // A completed case sent back by the manager never becomes one either.
-    app.push_applied(
-        &mut manager,
-        "case.reopen",
-        json!({ "case_id": id, "reason": "check tray 1 too" }),
-    )
-    .await;
+    let reopen = json!({ "case_id": id, "reason": "check tray 1 too" });
+    app.push_applied(&mut manager, "case.reopen", reopen).await;
     sign_off_and_complete(&app, &mut alice, id, b"report 2").await;
     let (changes, cursor) = app.pull_all(&bob, Some(&cursor)).await;
     assert!(!changes.iter().any(|c| c.entity == Entity::PastFix));
 
-    app.push_applied(&mut manager, "case.close", json!({ "case_id": id }))
+    app.push_applied(&mut manager, "case.close", args::case(id))
         .await;
     // Bob never worked the case, yet pulls its fix (and not the case itself).
     let (changes, _) = app.pull_all(&bob, Some(&cursor)).await;
@@ -282,21 +216,6 @@ async fn a_closed_solved_case_becomes_a_past_fix_for_everyone() {
     assert_eq!(hits.first().map(|f| f.case_id), Some(id));
 }
 
-/// A case `eng` works to a resolved, signed, completed state and the manager closes.
-async fn closed_solved_case(
-    app: &TestApp,
-    manager: &mut Device,
-    eng: &mut Device,
-    model: &str,
-) -> Uuid {
-    let id = started_case(app, manager, eng, model).await;
-    report_solved(app, eng, id).await;
-    sign_off_and_complete(app, eng, id, b"report").await;
-    app.push_applied(manager, "case.close", json!({ "case_id": id }))
-        .await;
-    id
-}
-
 /// The store path, not a user flow: `store::cases::put_case` deletes the past fix of a
 /// stored case that stops being closed and solved, and logs a `delete` everyone pulls.
 /// No mutation reaches this today (onsite-core lets a manager reopen only a completed
@@ -304,10 +223,13 @@ async fn closed_solved_case(
 #[tokio::test]
 async fn store_put_case_deletes_the_past_fix_of_a_case_that_stops_qualifying() {
     let app = spawn_with(Seed::team()).await;
-    let mut manager = app.login("manager").await;
-    let mut alice = app.login("alice").await;
-    let bob = app.login("bob").await;
-    let id = closed_solved_case(&app, &mut manager, &mut alice, "Brother HL-L6400DW").await;
+    let id = started_case(&app, "Brother HL-L6400DW").await;
+    let [mut manager, mut alice, bob] = app.login_all(["manager", "alice", "bob"]).await;
+    // Alice works it to a resolved, signed, completed state and the manager closes it.
+    report_solved(&app, &mut alice, id).await;
+    sign_off_and_complete(&app, &mut alice, id, b"report").await;
+    app.push_applied(&mut manager, "case.close", args::case(id))
+        .await;
     let snap = app.snapshot(&bob).await;
     assert!(snap.past_fixes.contains_key(&id.to_string()));
 

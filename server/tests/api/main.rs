@@ -2,6 +2,7 @@
 //! with a fresh SQLite file in a temporary directory, seeded with just what it needs
 //! (`seed.rs`), or with the whole demo where a test is about the demo.
 
+mod args;
 mod auth;
 mod blobs;
 mod cancel;

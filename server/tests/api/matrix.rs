@@ -14,8 +14,9 @@ use onsite_core::{Actor, ApplyContext, Case, CaseFlag, CaseStatus, Mutation, Sla
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use crate::args;
 use crate::helpers::{png, sha, Device, TestApp};
-use crate::seed::{spawn_with, Seed};
+use crate::seed::{engineer_steps, spawn_with, Seed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Who {
@@ -64,29 +65,21 @@ async fn people() -> (TestApp, People) {
         .engineer("carol")
         .part(PART);
     let app = spawn_with(seed).await;
+    let [manager, alice, bob, carol] = app.login_all(["manager", "alice", "bob", "carol"]).await;
     let people = People {
-        manager: app.login("manager").await,
-        alice: app.login("alice").await,
-        bob: app.login("bob").await,
-        carol: app.login("carol").await,
+        manager,
+        alice,
+        bob,
+        carol,
     };
     (app, people)
 }
 
-/// Push `batch` in requests of at most 100; every mutation must apply.
-async fn push_all(app: &TestApp, dev: &mut Device, batch: Vec<(&str, Value)>) {
-    for chunk in batch.chunks(100) {
-        let ms: Vec<_> = chunk.iter().map(|(n, a)| dev.next(n, a.clone())).collect();
-        let res = app.push(dev, ms).await;
-        for r in res.results {
-            assert_eq!(r.status, PushStatus::Applied, "setup: {:?}", r.reason);
-        }
-    }
-}
-
 /// `n` inspection cases in `state`, assigned to alice after bob (bob is the former assignee;
-/// a `new` case is assigned to nobody).
+/// a `new` case is assigned to nobody). Alice takes them there as a seeded case is taken
+/// (`seed::engineer_steps`), and at work logs time, uses a part and answers the checklist.
 async fn cases_in(app: &TestApp, p: &mut People, state: CaseStatus, n: usize) -> Vec<Fixture> {
+    use CaseStatus::*;
     let fixtures: Vec<Fixture> = (0..n)
         .map(|_| Fixture {
             case_id: Uuid::new_v4(),
@@ -95,98 +88,48 @@ async fn cases_in(app: &TestApp, p: &mut People, state: CaseStatus, n: usize) ->
         })
         .collect();
     let (alice, bob) = (p.alice.user.id, p.bob.user.id);
-    let mut m = Vec::new();
+    let (mut desk, mut work) = (Vec::new(), Vec::new());
+    let now = Utc::now();
     for f in &fixtures {
-        m.push((
-            "case.create",
-            json!({
-                "case_id": f.case_id, "title": "Matrix", "customer": { "name": "Matrix Ltd" },
-                "site": { "address": "1 Matrix Road" }, "product": { "model": "MX-1" },
-                "category": "system_fault", "severity": 2, "mode": "on_site",
-                "reported_at": Utc::now() - Duration::hours(1),
-                "checklist": [{ "item_id": "i1", "text": "Fan runs" }],
-            }),
-        ));
-        if state != CaseStatus::New {
-            m.push((
-                "case.assign",
-                json!({ "case_id": f.case_id, "engineer_id": bob }),
-            ));
-            m.push((
-                "case.assign",
-                json!({ "case_id": f.case_id, "engineer_id": alice }),
-            ));
+        let c = f.case_id;
+        let mut create = args::case_create(c);
+        create["checklist"] = json!([{ "item_id": "i1", "text": "Fan runs" }]);
+        desk.push(("case.create", create));
+        if state != New {
+            desk.push(("case.assign", args::assign(c, bob)));
+            desk.push(("case.assign", args::assign(c, alice)));
         }
-        if state == CaseStatus::Cancelled {
-            m.push((
-                "case.cancel",
-                json!({ "case_id": f.case_id, "reason": "matrix" }),
-            ));
+        if state == Cancelled {
+            desk.push(("case.cancel", json!({ "case_id": c, "reason": "matrix" })));
         }
-    }
-    push_all(app, &mut p.manager, m).await;
-
-    use CaseStatus::*;
-    let path: &[CaseStatus] = match state {
-        New | Assigned | Cancelled => &[],
-        Accepted => &[Accepted],
-        EnRoute => &[Accepted, EnRoute],
-        OnSite => &[Accepted, EnRoute, OnSite],
-        InProgress => &[Accepted, OnSite, InProgress],
-        OnHold => &[Accepted, InProgress, OnHold],
-        Completed | Closed => &[Accepted, InProgress, Completed],
-    };
-    let mut m = Vec::new();
-    for f in &fixtures {
-        for step in path {
-            match step {
-                Accepted => m.push(("case.accept", json!({ "case_id": f.case_id }))),
-                Completed => {
-                    m.push((
-                        "case.report",
-                        json!({ "case_id": f.case_id, "result": "resolved" }),
-                    ));
-                    m.push(("case.sign_off", json!({
-                        "case_id": f.case_id, "signoff_id": Uuid::new_v4(), "signer_name": "Mr Matrix",
-                        "unsigned_reason": "matrix", "report_sha256": "a".repeat(64),
-                        "signed_at": Utc::now(),
-                    })));
-                    m.push((
-                        "case.set_status",
-                        json!({ "case_id": f.case_id, "status": "completed" }),
-                    ));
-                }
-                OnHold => m.push((
-                    "case.set_status",
-                    json!({ "case_id": f.case_id, "status": "on_hold", "reason": "parts" }),
-                )),
-                s => m.push((
-                    "case.set_status",
-                    json!({ "case_id": f.case_id, "status": s.as_str() }),
-                )),
-            }
-            if *step == InProgress {
-                m.push(("case.time", json!({ "case_id": f.case_id, "entry_id": f.entry, "kind": "work",
-                    "start": Utc::now() - Duration::minutes(50), "end": Utc::now() - Duration::minutes(20) })));
-                m.push((
+        let mut steps = engineer_steps(c, state);
+        if let Some(i) = steps.iter().position(|(_, a)| a["status"] == "in_progress") {
+            let time = args::time(c, now - Duration::minutes(50), now - Duration::minutes(20));
+            let at_work = [
+                (
+                    "case.time",
+                    args::with(time, json!({ "entry_id": f.entry })),
+                ),
+                (
                     "part.use",
-                    json!({ "case_id": f.case_id, "usage_id": f.usage, "part_no": PART,
-                    "qty": 2, "returned_defective": false }),
-                ));
-                m.push((
+                    args::with(args::part_use(c, PART, 2), json!({ "usage_id": f.usage })),
+                ),
+                (
                     "case.check",
-                    json!({ "case_id": f.case_id, "item_id": "i1", "result": "pass" }),
-                ));
-            }
+                    json!({ "case_id": c, "item_id": "i1", "result": "pass" }),
+                ),
+            ];
+            steps.splice(i + 1..i + 1, at_work);
         }
+        work.extend(steps);
     }
-    push_all(app, &mut p.alice, m).await;
+    app.push_steps(&mut p.manager, desk).await;
+    app.push_steps(&mut p.alice, work).await;
     if state == Closed {
-        let m = fixtures
+        let close = fixtures
             .iter()
-            .map(|f| ("case.close", json!({ "case_id": f.case_id })))
-            .collect();
-        push_all(app, &mut p.manager, m).await;
+            .map(|f| ("case.close", args::case(f.case_id)));
+        app.push_steps(&mut p.manager, close.collect()).await;
     }
     fixtures
 }
@@ -194,37 +137,26 @@ async fn cases_in(app: &TestApp, p: &mut People, state: CaseStatus, n: usize) ->
 /// Arguments of `name` aimed at `f` (fresh ids where the mutation makes something new).
 fn args_for(name: &str, f: &Fixture, other_engineer: Uuid, blob: &str) -> Value {
     let c = f.case_id;
-    let now = Utc::now();
+    let ago = |minutes| Utc::now() - Duration::minutes(minutes);
     match name {
-        "case.accept" | "case.close" => json!({ "case_id": c }),
-        "case.set_status" => json!({ "case_id": c, "status": "in_progress" }),
+        "case.accept" | "case.close" => args::case(c),
+        "case.set_status" => args::to_status(c, "in_progress"),
         "case.report" => json!({ "case_id": c, "symptom": "matrix symptom" }),
-        "case.time" => json!({ "case_id": c, "entry_id": Uuid::new_v4(), "kind": "travel",
-            "start": now - Duration::minutes(15), "end": now - Duration::minutes(5) }),
-        "case.time_correct" => {
-            json!({ "case_id": c, "entry_id": Uuid::new_v4(), "corrects": f.entry,
-            "start": now - Duration::minutes(40), "end": now - Duration::minutes(30) })
-        }
-        "part.use" => json!({ "case_id": c, "usage_id": Uuid::new_v4(), "part_no": PART, "qty": 1,
-            "returned_defective": false }),
-        "part.correct" => {
-            json!({ "case_id": c, "usage_id": Uuid::new_v4(), "corrects": f.usage, "qty_delta": -1 })
-        }
-        "photo.add" => json!({ "case_id": c, "photo_id": Uuid::new_v4(), "sha256": blob }),
-        "case.sign_off" => {
-            json!({ "case_id": c, "signoff_id": Uuid::new_v4(), "signer_name": "Ms Matrix",
-            "unsigned_reason": "matrix", "report_sha256": "b".repeat(64), "signed_at": now })
-        }
+        "case.time" => args::with(args::time(c, ago(15), ago(5)), json!({ "kind": "travel" })),
+        "case.time_correct" => args::time_correct(c, f.entry, ago(40), ago(30)),
+        "part.use" => args::part_use(c, PART, 1),
+        "part.correct" => args::part_correct(c, f.usage, -1),
+        "photo.add" => args::photo(c, blob),
+        "case.sign_off" => args::with(
+            args::sign_off(c),
+            json!({ "report_sha256": "b".repeat(64) }),
+        ),
         "case.escalate" => json!({ "case_id": c, "tier": 1, "reason": "matrix" }),
         "case.follow_up" => {
             json!({ "case_id": c, "new_case_id": Uuid::new_v4(), "leftover": "matrix leftover" })
         }
-        "case.create" => {
-            json!({ "case_id": Uuid::new_v4(), "title": "Matrix new", "customer": { "name": "M" },
-            "site": { "address": "a" }, "product": { "model": "m" }, "category": "business",
-            "severity": 3, "mode": "phone", "reported_at": now })
-        }
-        "case.assign" => json!({ "case_id": c, "engineer_id": other_engineer }),
+        "case.create" => args::case_create(Uuid::new_v4()),
+        "case.assign" => args::assign(c, other_engineer),
         "case.reopen" | "case.cancel" => json!({ "case_id": c, "reason": "matrix" }),
         "case.fault_analysis" => {
             json!({ "case_id": c, "cause": "c", "impact": "i", "prevention": "p" })
@@ -282,12 +214,7 @@ async fn every_mutation_by_every_role_in_every_status() {
     let bytes = png(99);
     let blob = sha(&bytes);
     for who in [Who::Manager, Who::Assignee, Who::Former, Who::Other] {
-        let dev = p.device(who).clone();
-        assert!(app
-            .put_blob(&dev, &blob, bytes.clone())
-            .await
-            .status()
-            .is_success());
+        app.upload(p.device(who), &bytes).await;
     }
     let carol = p.carol.user.id;
     let policies = [SlaPolicy::standard(), SlaPolicy::strict()];
@@ -382,11 +309,8 @@ async fn every_mutation_by_every_role_in_every_status() {
 async fn every_endpoint_by_role_and_without_a_token() {
     let app = spawn_with(Seed::new().engineer("alice").manager("manager")).await;
     let doc: Value = app
-        .http
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
+        .send(None, "GET /api/v1/openapi.json")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -399,13 +323,10 @@ async fn every_endpoint_by_role_and_without_a_token() {
             .replace("{client_id}", &Uuid::new_v4().to_string())
             .replace("{user_id}", &Uuid::new_v4().to_string());
         for (method, op) in item.as_object().unwrap() {
-            let method = match method.as_str() {
-                "get" => reqwest::Method::GET,
-                "put" => reqwest::Method::PUT,
-                "post" => reqwest::Method::POST,
-                "delete" => reqwest::Method::DELETE,
-                _ => continue,
-            };
+            if !["get", "put", "post", "delete"].contains(&method.as_str()) {
+                continue;
+            }
+            let route = format!("{} {concrete}", method.to_uppercase());
             // Fresh sessions for every operation: logout ends the one it is called with.
             let engineer = app.login("alice").await;
             let manager = app.login("manager").await;
@@ -417,16 +338,15 @@ async fn every_endpoint_by_role_and_without_a_token() {
                 .starts_with("Manager only");
             let send = |token: Option<&str>| {
                 let mut req = app
-                    .http
-                    .request(method.clone(), app.url(&concrete))
-                    .header("content-type", "application/json")
-                    .body("{}");
+                    .req(None, &route)
+                    .header("content-type", "application/json");
+                req = req.body("{}");
                 if let Some(t) = token {
                     req = req.bearer_auth(t);
                 }
                 req.send()
             };
-            let what = format!("{method} {path}");
+            let what = format!("{} {path}", method.to_uppercase());
             if secured {
                 assert_eq!(
                     send(None).await.unwrap().status(),

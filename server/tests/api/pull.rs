@@ -1,7 +1,7 @@
-use onsite_core::wire::{ChangeOp, Entity, PushStatus};
+use onsite_core::wire::{ChangeOp, Entity};
 use onsite_core::CaseStatus;
-use serde_json::json;
 
+use crate::args;
 use crate::seed::{spawn_with, Seed};
 
 #[tokio::test]
@@ -14,13 +14,11 @@ async fn each_user_sees_only_what_they_may() {
         .stock("bob", "P-200", 1);
     let app = spawn_with(seed).await;
     for status in [CaseStatus::Assigned, CaseStatus::InProgress] {
-        app.case_for("alice").status(status).create().await;
-        app.case_for("bob").status(status).create().await;
+        app.case_in("alice", status).await;
+        app.case_in("bob", status).await;
     }
     app.unassigned_case().create().await;
-    let alice = app.login("alice").await;
-    let bob = app.login("bob").await;
-    let manager = app.login("manager").await;
+    let [alice, bob, manager] = app.login_all(["alice", "bob", "manager"]).await;
     let a = app.snapshot(&alice).await;
     let b = app.snapshot(&bob).await;
     let m = app.snapshot(&manager).await;
@@ -86,14 +84,11 @@ async fn pages_and_cursors() {
 async fn an_incremental_pull_returns_just_the_change() {
     let app = spawn_with(Seed::team()).await;
     let case = app.case_for("alice").create().await;
-    let mut alice = app.login("alice").await;
-    let manager = app.login("manager").await;
+    let [mut alice, manager] = app.login_all(["alice", "manager"]).await;
     let snap = app.snapshot(&alice).await;
     let (_, m_cursor) = app.pull_all(&manager, None).await;
-    let (status, _) = app
-        .push_one(&mut alice, "case.accept", json!({ "case_id": case }))
+    app.push_applied(&mut alice, "case.accept", args::case(case))
         .await;
-    assert_eq!(status, PushStatus::Applied);
 
     for (dev, cursor) in [(&alice, &snap.cursor), (&manager, &m_cursor)] {
         let page = app.pull(dev, Some(cursor)).await;
@@ -111,20 +106,12 @@ async fn an_incremental_pull_returns_just_the_change() {
 async fn reassigning_sends_the_previous_engineer_a_tombstone() {
     let app = spawn_with(Seed::team()).await;
     let case = app.case_for("alice").create().await;
-    let alice = app.login("alice").await;
-    let bob = app.login("bob").await;
-    let mut manager = app.login("manager").await;
+    let [alice, bob, mut manager] = app.login_all(["alice", "bob", "manager"]).await;
     let a = app.snapshot(&alice).await;
     let (_, bob_cursor) = app.pull_all(&bob, None).await;
 
-    let (status, _) = app
-        .push_one(
-            &mut manager,
-            "case.assign",
-            json!({ "case_id": case, "engineer_id": bob.user.id }),
-        )
-        .await;
-    assert_eq!(status, PushStatus::Applied);
+    let to_bob = args::assign(case, bob.user.id);
+    app.push_applied(&mut manager, "case.assign", to_bob).await;
 
     let page = app.pull(&alice, Some(&a.cursor)).await;
     assert_eq!(page.changes.len(), 1, "{:?}", page.changes);
@@ -141,14 +128,9 @@ async fn reassigning_sends_the_previous_engineer_a_tombstone() {
     assert!(!app.snapshot(&alice).await.cases.contains_key(&case));
 
     // And back: alice gets it again, bob gets the tombstone.
-    let (status, _) = app
-        .push_one(
-            &mut manager,
-            "case.assign",
-            json!({ "case_id": case, "engineer_id": alice.user.id }),
-        )
+    let to_alice = args::assign(case, alice.user.id);
+    app.push_applied(&mut manager, "case.assign", to_alice)
         .await;
-    assert_eq!(status, PushStatus::Applied);
     let page = app.pull(&alice, Some(&a.cursor)).await;
     assert_eq!(page.changes.len(), 1, "{:?}", page.changes);
     assert_eq!(page.changes[0].op, ChangeOp::Put);
@@ -163,26 +145,14 @@ async fn stock_changes_reach_only_their_engineer() {
         .stock("alice", "P-100", 5)
         .stock("bob", "P-100", 5);
     let app = spawn_with(seed).await;
-    let case = app
-        .case_for("alice")
-        .status(CaseStatus::InProgress)
-        .create()
-        .await;
-    let mut alice = app.login("alice").await;
-    let bob = app.login("bob").await;
-    let manager = app.login("manager").await;
+    let case = app.case_in("alice", CaseStatus::InProgress).await;
+    let [mut alice, bob, manager] = app.login_all(["alice", "bob", "manager"]).await;
     let a = app.snapshot(&alice).await;
     let (_, bob_cursor) = app.pull_all(&bob, None).await;
     let (_, m_cursor) = app.pull_all(&manager, None).await;
     let part_no = "P-100".to_string();
-    let (status, reason) = app
-        .push_one(
-            &mut alice,
-            "part.use",
-            json!({ "case_id": case, "usage_id": uuid::Uuid::new_v4(), "part_no": part_no, "qty": 1 }),
-        )
+    app.push_applied(&mut alice, "part.use", args::part_use(case, &part_no, 1))
         .await;
-    assert_eq!(status, PushStatus::Applied, "{reason:?}");
     let page = app.pull(&alice, Some(&a.cursor)).await;
     let kinds: Vec<_> = page.changes.iter().map(|c| c.entity).collect();
     assert!(kinds.contains(&Entity::Stock) && kinds.contains(&Entity::Case));

@@ -3,7 +3,8 @@ use onsite_core::CaseStatus;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::helpers::{assert_json_error, png, sha};
+use crate::args;
+use crate::helpers::{assert_all, assert_json_error, code, png, sha};
 use crate::seed::{spawn_with, Seed};
 
 #[tokio::test]
@@ -20,30 +21,20 @@ async fn push_applies_in_order_and_replays_are_duplicates() {
         .map(|(p, s)| (p.clone(), s.qty))
         .expect("alice has stock");
 
-    let batch = vec![
-        alice.next("case.accept", json!({ "case_id": case })),
-        alice.next("case.set_status", json!({ "case_id": case, "status": "on_site" })),
-        alice.next("case.set_status", json!({ "case_id": case, "status": "in_progress" })),
-        alice.next(
-            "part.use",
-            json!({ "case_id": case, "usage_id": Uuid::new_v4(), "part_no": part_no, "qty": 2, "returned_defective": false }),
-        ),
-    ];
+    let batch = alice.queue(vec![
+        ("case.accept", args::case(case)),
+        ("case.set_status", args::to_status(case, "on_site")),
+        ("case.set_status", args::to_status(case, "in_progress")),
+        ("part.use", args::part_use(case, &part_no, 2)),
+    ]);
     let res = app.push(&alice, batch.clone()).await;
     assert_eq!(res.last_seq, 4);
-    assert!(
-        res.results.iter().all(|r| r.status == PushStatus::Applied),
-        "{:?}",
-        res.results
-    );
+    assert_all(&res, PushStatus::Applied);
 
     // The same batch again: nothing applied twice.
     let again = app.push(&alice, batch).await;
     assert_eq!(again.last_seq, 4);
-    assert!(again
-        .results
-        .iter()
-        .all(|r| r.status == PushStatus::Duplicate));
+    assert_all(&again, PushStatus::Duplicate);
 
     let after = app.snapshot(&alice).await;
     let c = &after.cases[&case];
@@ -78,12 +69,8 @@ async fn a_gap_is_409_with_the_expected_seq_and_applies_nothing() {
     let case = app.case_for("alice").create().await;
     let alice = app.login("alice").await;
     let batch = vec![
-        alice.at(1, "case.accept", json!({ "case_id": case })),
-        alice.at(
-            3,
-            "case.set_status",
-            json!({ "case_id": case, "status": "en_route" }),
-        ),
+        alice.at(1, "case.accept", args::case(case)),
+        alice.at(3, "case.set_status", args::to_status(case, "en_route")),
     ];
     let res = app.push_raw(&alice, batch).await;
     let body = assert_json_error(res, 409, "seq_gap").await;
@@ -95,13 +82,8 @@ async fn a_gap_is_409_with_the_expected_seq_and_applies_nothing() {
     assert_eq!(after.cases[&case].status, CaseStatus::Assigned);
     assert_eq!(app.pull(&alice, None).await.last_seq, 0);
 
-    let res = app
-        .push_raw(
-            &alice,
-            vec![alice.at(5, "case.accept", json!({ "case_id": case }))],
-        )
-        .await;
-    let body = assert_json_error(res, 409, "seq_gap").await;
+    let res = app.push_raw(&alice, vec![alice.at(5, "case.accept", args::case(case))]);
+    let body = assert_json_error(res.await, 409, "seq_gap").await;
     assert_eq!(body["expected"], 1);
 }
 
@@ -110,19 +92,13 @@ async fn a_batch_may_replay_old_seqs_before_new_ones() {
     let app = spawn_with(Seed::team()).await;
     let case = app.case_for("alice").create().await;
     let mut alice = app.login("alice").await;
-    let first = vec![
-        alice.next("case.accept", json!({ "case_id": case })),
-        alice.next(
-            "case.set_status",
-            json!({ "case_id": case, "status": "en_route" }),
-        ),
-    ];
+    let first = alice.queue(vec![
+        ("case.accept", args::case(case)),
+        ("case.set_status", args::to_status(case, "en_route")),
+    ]);
     app.push(&alice, first.clone()).await;
     let mut second = first;
-    second.push(alice.next(
-        "case.set_status",
-        json!({ "case_id": case, "status": "on_site" }),
-    ));
+    second.push(alice.next("case.set_status", args::to_status(case, "on_site")));
     // Order in the body does not matter: the server sorts by seq.
     second.reverse();
     let res = app.push(&alice, second).await;
@@ -144,15 +120,12 @@ async fn a_batch_may_replay_old_seqs_before_new_ones() {
 async fn writing_to_another_engineers_case_is_rejected_and_synced_back() {
     let app = spawn_with(Seed::team()).await;
     let bobs_case = app.case_for("bob").create().await;
-    let mut alice = app.login("alice").await;
-    let manager = app.login("manager").await;
+    let [mut alice, manager] = app.login_all(["alice", "manager"]).await;
     let (_, cursor) = app.pull_all(&alice, None).await;
 
-    let (status, reason) = app
-        .push_one(&mut alice, "case.accept", json!({ "case_id": bobs_case }))
+    let accept = args::case(bobs_case);
+    app.push_rejected_code(&mut alice, "case.accept", accept, "not_assignee")
         .await;
-    assert_eq!(status, PushStatus::Rejected);
-    assert!(reason.unwrap().starts_with("not_assignee:"));
 
     // The rejection arrives in alice's next pull, and only hers.
     let page = app.pull(&alice, Some(&cursor)).await;
@@ -176,18 +149,10 @@ async fn writing_to_another_engineers_case_is_rejected_and_synced_back() {
 
     // The device lost that answer and sends seq 1 again: nothing is applied again, and the
     // answer is still the rejection, so the device can undo its local effect.
-    let replay = app
-        .push(
-            &alice,
-            vec![alice.at(1, "case.accept", json!({ "case_id": bobs_case }))],
-        )
-        .await;
-    assert_eq!(replay.results[0].status, PushStatus::Rejected);
-    assert!(replay.results[0]
-        .reason
-        .as_deref()
-        .unwrap()
-        .starts_with("not_assignee:"));
+    let replay = vec![alice.at(1, "case.accept", args::case(bobs_case))];
+    let replay = &app.push(&alice, replay).await.results[0];
+    assert_eq!(replay.status, PushStatus::Rejected);
+    assert_eq!(code(replay.reason.as_deref().unwrap()), "not_assignee");
     assert_eq!(
         app.snapshot(&bob).await.cases[&bobs_case].status,
         CaseStatus::Assigned
@@ -197,24 +162,12 @@ async fn writing_to_another_engineers_case_is_rejected_and_synced_back() {
 #[tokio::test]
 async fn only_a_manager_closes_a_completed_case() {
     let app = spawn_with(Seed::team()).await;
-    let case = app
-        .case_for("alice")
-        .status(CaseStatus::Completed)
-        .create()
+    let case = app.case_in("alice", CaseStatus::Completed).await;
+    let [mut manager, mut alice] = app.login_all(["manager", "alice"]).await;
+    app.push_rejected_code(&mut alice, "case.close", args::case(case), "forbidden_role")
         .await;
-    let mut manager = app.login("manager").await;
-    let mut alice = app.login("alice").await;
-
-    let (status, reason) = app
-        .push_one(&mut alice, "case.close", json!({ "case_id": case }))
+    app.push_applied(&mut manager, "case.close", args::case(case))
         .await;
-    assert_eq!(status, PushStatus::Rejected);
-    assert!(reason.unwrap().starts_with("forbidden_role:"));
-
-    let (status, reason) = app
-        .push_one(&mut manager, "case.close", json!({ "case_id": case }))
-        .await;
-    assert_eq!(status, PushStatus::Applied, "{reason:?}");
     let all = app.snapshot(&manager).await;
     assert_eq!(all.cases[&case].status, CaseStatus::Closed);
 }
@@ -224,25 +177,21 @@ async fn an_unknown_mutation_is_rejected_and_the_queue_goes_on() {
     let app = spawn_with(Seed::team()).await;
     let case = app.case_for("alice").create().await;
     let mut alice = app.login("alice").await;
-    let batch = vec![
-        alice.next("case.teleport", json!({ "case_id": case })),
-        alice.next("case.accept", json!({ "case_id": "not-a-uuid" })),
-        alice.next("case.accept", json!({ "case_id": case })),
-    ];
+    let batch = alice.queue(vec![
+        ("case.teleport", args::case(case)),
+        ("case.accept", json!({ "case_id": "not-a-uuid" })),
+        ("case.accept", args::case(case)),
+    ]);
     let res = app.push(&alice, batch).await;
-    assert_eq!(res.results[0].status, PushStatus::Rejected);
-    assert!(res.results[0]
-        .reason
-        .as_deref()
-        .unwrap()
-        .starts_with("unknown_mutation:"));
-    assert_eq!(res.results[1].status, PushStatus::Rejected);
-    assert!(res.results[1]
-        .reason
-        .as_deref()
-        .unwrap()
-        .starts_with("invalid_args:"));
-    assert_eq!(res.results[2].status, PushStatus::Applied);
+    let got: Vec<_> = (res.results.iter())
+        .map(|r| (r.status, r.reason.as_deref().map(code)))
+        .collect();
+    use PushStatus::{Applied, Rejected};
+    let unknown = (Rejected, Some("unknown_mutation"));
+    assert_eq!(
+        got,
+        [unknown, (Rejected, Some("invalid_args")), (Applied, None)]
+    );
     assert_eq!(res.last_seq, 3);
     let audit: Vec<(i64, String)> =
         sqlx::query_as("SELECT seq, status FROM mutations WHERE client_id = $1 ORDER BY seq")
@@ -263,96 +212,46 @@ async fn an_unknown_mutation_is_rejected_and_the_queue_goes_on() {
 #[tokio::test]
 async fn server_checks_unknown_part_engineer_and_blob() {
     let app = spawn_with(Seed::team().part("P-100")).await;
-    let case = app
-        .case_for("alice")
-        .status(CaseStatus::InProgress)
-        .create()
+    let case = app.case_in("alice", CaseStatus::InProgress).await;
+    let [mut alice, mut manager] = app.login_all(["alice", "manager"]).await;
+    let part = args::part_use(case, "NOPE-0000", 1);
+    app.push_rejected_code(&mut alice, "part.use", part, "unknown_part")
         .await;
-    let mut alice = app.login("alice").await;
-    let mut manager = app.login("manager").await;
-
-    let (status, reason) = app
-        .push_one(
-            &mut alice,
-            "part.use",
-            json!({ "case_id": case, "usage_id": Uuid::new_v4(), "part_no": "NOPE-0000", "qty": 1 }),
-        )
+    let photo = args::photo(case, &"a".repeat(64));
+    app.push_rejected_code(&mut alice, "photo.add", photo, "blob_missing")
         .await;
-    assert_eq!(status, PushStatus::Rejected);
-    assert!(reason.unwrap().starts_with("unknown_part:"));
-
-    let (status, reason) = app
-        .push_one(
-            &mut alice,
-            "photo.add",
-            json!({ "case_id": case, "photo_id": Uuid::new_v4(), "sha256": "a".repeat(64) }),
-        )
-        .await;
-    assert_eq!(status, PushStatus::Rejected);
-    assert!(reason.unwrap().starts_with("blob_missing:"));
 
     // A sign-off names its signature image the same way: it must be uploaded first.
     let signature = png(7);
-    let sign_off = json!({
-        "case_id": case, "signoff_id": Uuid::new_v4(), "signer_name": "Mr Wang",
-        "signature_sha256": sha(&signature), "report_sha256": "b".repeat(64),
-        "satisfaction": 5, "signed_at": chrono::Utc::now(),
-    });
-    let (status, reason) = app
-        .push_one(&mut alice, "case.sign_off", sign_off.clone())
-        .await;
-    assert_eq!(status, PushStatus::Rejected);
-    assert!(reason.unwrap().starts_with("blob_missing:"));
-    assert!(app.snapshot(&alice).await.cases[&case].sign_off.is_none());
-    assert_eq!(
-        app.put_blob(&alice, &sha(&signature), signature)
-            .await
-            .status(),
-        201
+    let sign_off = args::with(
+        args::signed(case, &sha(&signature)),
+        json!({ "signer_name": "Mr Wang", "satisfaction": 5 }),
     );
-    app.push_applied(&mut alice, "case.sign_off", sign_off)
+    let name = "case.sign_off";
+    app.push_rejected_code(&mut alice, name, sign_off.clone(), "blob_missing")
         .await;
+    assert!(app.snapshot(&alice).await.cases[&case].sign_off.is_none());
+    app.upload(&alice, &signature).await;
+    app.push_applied(&mut alice, name, sign_off).await;
     let signed = &app.snapshot(&alice).await.cases[&case];
     assert_eq!(signed.sign_off.as_ref().unwrap().signer_name, "Mr Wang");
 
-    let manager_id = manager.user.id;
-    let (status, reason) = app
-        .push_one(
-            &mut manager,
-            "case.assign",
-            json!({ "case_id": case, "engineer_id": manager_id }),
-        )
+    let assign = args::assign(case, manager.user.id);
+    app.push_rejected_code(&mut manager, "case.assign", assign, "unknown_engineer")
         .await;
-    assert_eq!(status, PushStatus::Rejected);
-    assert!(reason.unwrap().starts_with("unknown_engineer:"));
 }
 
 #[tokio::test]
 async fn a_manager_creates_and_assigns_a_case() {
     let app = spawn_with(Seed::team()).await;
-    let mut manager = app.login("manager").await;
-    let bob = app.login("bob").await;
+    let [mut manager, bob] = app.login_all(["manager", "bob"]).await;
     let (_, bob_cursor) = app.pull_all(&bob, None).await;
     let case = Uuid::new_v4();
-    let create = json!({
-        "case_id": case, "title": "Printer jams", "customer": { "name": "ACME" },
-        "site": { "address": "1 Main St" }, "product": { "model": "HP M607" },
-        "category": "system_fault", "severity": 3, "mode": "on_site",
-        "reported_at": chrono::Utc::now(),
-    });
-    let batch = vec![
-        manager.next("case.create", create),
-        manager.next(
-            "case.assign",
-            json!({ "case_id": case, "engineer_id": bob.user.id }),
-        ),
-    ];
-    let res = app.push(&manager, batch).await;
-    assert!(
-        res.results.iter().all(|r| r.status == PushStatus::Applied),
-        "{:?}",
-        res.results
-    );
+    let batch = manager.queue(vec![
+        ("case.create", args::case_create(case)),
+        ("case.assign", args::assign(case, bob.user.id)),
+    ]);
+    assert_all(&app.push(&manager, batch).await, PushStatus::Applied);
     let page = app.pull(&bob, Some(&bob_cursor)).await;
     assert_eq!(page.changes.len(), 1);
     assert_eq!(page.changes[0].id, case.to_string());
@@ -363,15 +262,9 @@ async fn a_manager_creates_and_assigns_a_case() {
 async fn push_checks_schema_and_batch_size() {
     let app = spawn_with(Seed::new().engineer("alice")).await;
     let mut alice = app.login("alice").await;
-    let res = app
-        .http
-        .post(app.url("/api/v1/sync/push"))
-        .bearer_auth(&alice.token)
-        .json(&json!({ "client_id": alice.client_id, "schema_version": 99, "mutations": [] }))
-        .send()
-        .await
-        .unwrap();
-    assert_json_error(res, 400, "unsupported_schema").await;
+    let push = json!({ "client_id": alice.client_id, "schema_version": 99, "mutations": [] });
+    let res = app.send_json(Some(&alice), "POST /api/v1/sync/push", &push);
+    assert_json_error(res.await, 400, "unsupported_schema").await;
 
     let batch: Vec<_> = (0..101)
         .map(|_| alice.next("case.accept", json!({ "case_id": Uuid::new_v4() })))

@@ -6,15 +6,15 @@
 //! ```ignore
 //! let app = spawn_with(Seed::new().manager("manager").engineer("alice")
 //!     .part("P-100").stock("alice", "P-100", 5)).await;
-//! let case = app.case_for("alice").status(CaseStatus::InProgress).create().await;
+//! let case = app.case_in("alice", CaseStatus::InProgress).await;
 //! let mut alice = app.login("alice").await;
 //! ```
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use chrono::{Duration, Utc};
-use onsite_core::wire::{PushRequest, PushStatus, WireMutation};
+use chrono::Utc;
+use onsite_core::wire::{PushRequest, PushStatus, UserInfo};
 use onsite_core::{CaseStatus, Part, Role, SCHEMA_VERSION};
 use onsite_server::auth::{hash_password, Session};
 use onsite_server::store::cases::{self, StockLine, StockReason};
@@ -23,7 +23,8 @@ use onsite_server::store::{policies, users};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{spawn_empty_app, TestApp};
+use crate::args;
+use crate::helpers::{assert_all, spawn_empty_app, Device, TestApp};
 
 /// Every seeded user's password: the demo's, so `app.login(username)` signs in either way.
 pub const PASSWORD: &str = onsite_server::demo::DEMO_PASSWORD;
@@ -188,6 +189,7 @@ impl TestApp {
             app: self,
             engineer: Some(engineer.into()),
             status: CaseStatus::Assigned,
+            args: json!({}),
         }
     }
 
@@ -197,7 +199,13 @@ impl TestApp {
             app: self,
             engineer: None,
             status: CaseStatus::New,
+            args: json!({}),
         }
+    }
+
+    /// A case of `engineer`'s in `status`.
+    pub async fn case_in(&self, engineer: &str, status: CaseStatus) -> Uuid {
+        self.case_for(engineer).status(status).create().await
     }
 }
 
@@ -205,6 +213,7 @@ pub struct CaseBuilder<'a> {
     app: &'a TestApp,
     engineer: Option<String>,
     status: CaseStatus,
+    args: Value,
 }
 
 impl CaseBuilder<'_> {
@@ -213,12 +222,18 @@ impl CaseBuilder<'_> {
         self
     }
 
+    /// `case.create` with these top-level fields set (`args::with`).
+    pub fn args(mut self, extra: Value) -> Self {
+        self.args = extra;
+        self
+    }
+
     /// Push the mutations that take a new case to the status; returns its id.
     pub async fn create(self) -> Uuid {
         use CaseStatus::*;
         let (app, id) = (self.app, Uuid::new_v4());
         let mut desk = Pusher::as_user(app, |u| u.role == Role::Manager).await;
-        let mut steps = vec![("case.create", create_args(id))];
+        let mut steps = vec![("case.create", args::with(args::case_create(id), self.args))];
         let Some(engineer) = self.engineer else {
             assert_eq!(self.status, New, "an unassigned case stays new");
             desk.push(app, steps).await;
@@ -226,34 +241,21 @@ impl CaseBuilder<'_> {
         };
         assert_ne!(self.status, New, "a case for an engineer is assigned");
         let mut eng = Pusher::as_user(app, |u| u.username == engineer).await;
-        steps.push((
-            "case.assign",
-            json!({ "case_id": id, "engineer_id": eng.session.user_id }),
-        ));
+        steps.push(("case.assign", args::assign(id, eng.session.user_id)));
         if self.status == Cancelled {
             steps.push(("case.cancel", json!({ "case_id": id, "reason": "seed" })));
         }
         desk.push(app, steps).await;
         eng.push(app, engineer_steps(id, self.status)).await;
         if self.status == Closed {
-            desk.push(app, vec![("case.close", json!({ "case_id": id }))])
-                .await;
+            desk.push(app, vec![("case.close", args::case(id))]).await;
         }
         id
     }
 }
 
-fn create_args(id: Uuid) -> Value {
-    json!({
-        "case_id": id, "title": "Seeded case", "customer": { "name": "Seed Customer" },
-        "site": { "address": "1 Seed Road" }, "product": { "model": "SD-100" },
-        "category": "system_fault", "severity": 2, "mode": "on_site",
-        "reported_at": Utc::now() - Duration::hours(1),
-    })
-}
-
 /// What the engineer pushes to take an assigned case to `status`.
-fn engineer_steps(id: Uuid, status: CaseStatus) -> Vec<(&'static str, Value)> {
+pub fn engineer_steps(id: Uuid, status: CaseStatus) -> Vec<(&'static str, Value)> {
     use CaseStatus::*;
     let path: &[CaseStatus] = match status {
         New | Assigned | Cancelled => return vec![],
@@ -264,9 +266,9 @@ fn engineer_steps(id: Uuid, status: CaseStatus) -> Vec<(&'static str, Value)> {
         OnHold => &[EnRoute, OnSite, InProgress, OnHold],
         Completed | Closed => &[EnRoute, OnSite, InProgress, Completed],
     };
-    let mut steps = vec![("case.accept", json!({ "case_id": id }))];
+    let mut steps = vec![("case.accept", args::case(id))];
     for step in path {
-        let mut to = json!({ "case_id": id, "status": step.as_str() });
+        let mut to = args::to_status(id, step.as_str());
         match step {
             OnHold => to["reason"] = json!("waiting for parts"),
             Completed => {
@@ -275,12 +277,7 @@ fn engineer_steps(id: Uuid, status: CaseStatus) -> Vec<(&'static str, Value)> {
                     json!({ "case_id": id, "cause": "worn fan", "actions": "replaced it",
                         "result": "resolved" }),
                 ));
-                steps.push((
-                    "case.sign_off",
-                    json!({ "case_id": id, "signoff_id": Uuid::new_v4(), "signer_name": "Ms Seed",
-                        "unsigned_reason": "confirmed by phone", "report_sha256": "a".repeat(64),
-                        "signed_at": Utc::now() }),
-                ));
+                steps.push(("case.sign_off", args::sign_off(id)));
             }
             _ => {}
         }
@@ -293,7 +290,7 @@ fn engineer_steps(id: Uuid, status: CaseStatus) -> Vec<(&'static str, Value)> {
 /// `onsite_server::sync::push::push`, the path every device's push takes.
 struct Pusher {
     session: Session,
-    seq: u64,
+    dev: Device,
 }
 
 impl Pusher {
@@ -305,44 +302,40 @@ impl Pusher {
             .into_iter()
             .find(which)
             .expect("the seed has the manager and the engineer of the case");
+        let client_id = Uuid::new_v4();
+        let dev = Device {
+            token: String::new(),
+            client_id,
+            user: UserInfo {
+                id: user.id,
+                name: user.name.clone(),
+                role: user.role,
+            },
+            seq: 0,
+        };
         Pusher {
             session: Session {
                 token_hash: String::new(),
                 user_id: user.id,
                 name: user.name,
                 role: user.role,
-                client_id: Uuid::new_v4(),
+                client_id,
             },
-            seq: 0,
+            dev,
         }
     }
 
     /// Push `steps`; every one must apply.
     async fn push(&mut self, app: &TestApp, steps: Vec<(&str, Value)>) {
-        let mutations = steps
-            .into_iter()
-            .map(|(name, args)| {
-                self.seq += 1;
-                WireMutation {
-                    seq: self.seq,
-                    id: Uuid::new_v4(),
-                    name: name.into(),
-                    args,
-                    client_time: Utc::now(),
-                }
-            })
-            .collect();
         let req = PushRequest {
             client_id: self.session.client_id,
             schema_version: SCHEMA_VERSION,
-            mutations,
+            mutations: self.dev.queue(steps),
         };
         let res = onsite_server::sync::push::push(&app.store, &self.session, req)
             .await
             .expect("the seeding push");
-        for r in res.results {
-            assert_eq!(r.status, PushStatus::Applied, "seeding: {:?}", r.reason);
-        }
+        assert_all(&res, PushStatus::Applied);
     }
 }
 
@@ -352,7 +345,7 @@ async fn the_case_builder_reaches_every_status() {
     let mut made = vec![(app.unassigned_case().create().await, CaseStatus::New)];
     for status in CaseStatus::ALL {
         if status != CaseStatus::New {
-            made.push((app.case_for("alice").status(status).create().await, status));
+            made.push((app.case_in("alice", status).await, status));
         }
     }
     let alice = app.login("alice").await.user.id;

@@ -1,23 +1,17 @@
 //! Issue 4 over HTTP: the manager's dashboard on a fixture with hand-computed figures.
 
 use chrono::{Duration, TimeZone, Utc};
-use onsite_core::wire::PushStatus;
 use onsite_core::{CaseStatus, Dashboard};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::helpers::{assert_json_error, Device, TestApp};
+use crate::args;
 use crate::seed::{spawn_with, Seed};
-use crate::service::{create_args, push_at, work_case};
+use crate::service::{create_args, work_case, Work};
 
-async fn get_dashboard(app: &TestApp, dev: &Device, from: &str, to: &str) -> reqwest::Response {
-    app.http
-        .get(app.url("/api/v1/dashboard"))
-        .bearer_auth(&dev.token)
-        .query(&[("from", from), ("to", to)])
-        .send()
-        .await
-        .expect("dashboard request")
+/// The dashboard of the period `from` to `to`.
+fn dashboard(from: &str, to: &str) -> String {
+    format!("/api/v1/dashboard?from={from}&to={to}")
 }
 
 fn close(a: Option<f64>, b: f64) -> bool {
@@ -29,56 +23,32 @@ async fn the_dashboard_shows_hand_computed_figures_for_a_period() {
     let app = spawn_with(Seed::team()).await;
     // Work of today, outside every period below.
     for status in [CaseStatus::Closed, CaseStatus::InProgress] {
-        app.case_for("alice").status(status).create().await;
-        app.case_for("bob").status(status).create().await;
+        app.case_in("alice", status).await;
+        app.case_in("bob", status).await;
     }
-    let mut manager = app.login("manager").await;
-    let mut alice = app.login("alice").await;
-    let mut bob = app.login("bob").await;
+    let [mut manager, mut alice, mut bob] = app.login_all(["manager", "alice", "bob"]).await;
     // A day in 2020: none of today's cases fall in it.
     let t = Utc.with_ymd_and_hms(2020, 3, 2, 8, 0, 0).unwrap();
     // Standard targets (minutes): sev1 30 / 1440, sev2 60 / 4320, sev3 120 / 10080, sev4 240 / none.
-    // P alice sev2: accepted +30 (✓), signed +300 (✓), resolved, rating 5.
-    work_case(
-        &app,
-        &mut manager,
-        &mut alice,
-        2,
-        t,
-        30,
-        "resolved",
-        Some((300, 5)),
-    )
-    .await;
-    // Q alice sev1: accepted +45 (✗ 30), signed +1500 (✗ 1440), workaround, rating 3.
-    work_case(
-        &app,
-        &mut manager,
-        &mut alice,
-        1,
-        t,
-        45,
-        "workaround",
-        Some((1500, 3)),
-    )
-    .await;
-    // R bob sev3: accepted +90 (✓ 120), still in progress; its 10080 resolve target is long past.
-    work_case(&app, &mut manager, &mut bob, 3, t, 90, "resolved", None).await;
+    let cases: [(&str, Work); 3] = [
+        // P alice sev2: accepted +30 (✓), signed +300 (✓), resolved, rating 5.
+        ("alice", (2, 30, "resolved", Some((300, 5)))),
+        // Q alice sev1: accepted +45 (✗ 30), signed +1500 (✗ 1440), workaround, rating 3.
+        ("alice", (1, 45, "workaround", Some((1500, 3)))),
+        // R bob sev3: accepted +90 (✓ 120), still in progress; its 10080 resolve target is long
+        // past.
+        ("bob", (3, 90, "resolved", None)),
+    ];
+    for (who, work) in cases {
+        let eng = if who == "alice" { &mut alice } else { &mut bob };
+        work_case(&app, &mut manager, eng, t, work).await;
+    }
     // S sev4, never assigned: its 240-minute respond target is long past; no resolve target.
-    let (status, _) = push_at(
-        &app,
-        &mut manager,
-        "case.create",
-        create_args(Uuid::new_v4(), 4, t),
-        t,
-    )
-    .await;
-    assert_eq!(status, PushStatus::Applied);
+    let s = create_args(Uuid::new_v4(), 4, t);
+    app.push_applied_at(&mut manager, "case.create", s, t).await;
 
     let (from, to) = ("2020-03-02T00:00:00Z", "2020-03-03T00:00:00Z");
-    let res = get_dashboard(&app, &manager, from, to).await;
-    assert_eq!(res.status(), 200);
-    let d: Dashboard = res.json().await.unwrap();
+    let d: Dashboard = app.get_ok(&manager, &dashboard(from, to), &[]).await;
     let o = &d.overall;
     // 4 cases; resolved P, Q; open R, S.
     assert_eq!((o.cases, o.cancelled, o.resolved, o.open), (4, 0, 2, 2));
@@ -133,30 +103,19 @@ async fn the_dashboard_shows_hand_computed_figures_for_a_period() {
 
     // The next day the unit alice fixed in P (resolved at +300) fails again: a repeat fault,
     // counted against alice although the new case is not hers.
-    let (status, _) = push_at(
-        &app,
-        &mut manager,
-        "case.create",
-        create_args(Uuid::new_v4(), 2, t + Duration::days(1)),
-        t + Duration::days(1),
-    )
-    .await;
-    assert_eq!(status, PushStatus::Applied);
+    let next_day = t + Duration::days(1);
+    let repeat = create_args(Uuid::new_v4(), 2, next_day);
     // And a customer complains that day (user feedback marked as a complaint).
-    let mut complaint = create_args(Uuid::new_v4(), 4, t + Duration::days(1));
-    complaint["category"] = json!("feedback");
-    complaint["complaint"] = json!(true);
-    let (status, reason) = push_at(
-        &app,
-        &mut manager,
-        "case.create",
-        complaint,
-        t + Duration::days(1),
-    )
-    .await;
-    assert_eq!(status, PushStatus::Applied, "{reason:?}");
-    let res = get_dashboard(&app, &manager, to, "2020-03-04T00:00:00Z").await;
-    let d: Dashboard = res.json().await.unwrap();
+    let complaint = args::with(
+        create_args(Uuid::new_v4(), 4, next_day),
+        json!({ "category": "feedback", "complaint": true }),
+    );
+    for create in [repeat, complaint] {
+        app.push_applied_at(&mut manager, "case.create", create, next_day)
+            .await;
+    }
+    let period = dashboard(to, "2020-03-04T00:00:00Z");
+    let d: Dashboard = app.get_ok(&manager, &period, &[]).await;
     assert_eq!(
         (
             d.overall.cases,
@@ -176,30 +135,13 @@ async fn the_dashboard_shows_hand_computed_figures_for_a_period() {
     );
 
     // Engineers may not; bad input is a 400; every error is JSON.
-    assert_json_error(
-        get_dashboard(&app, &alice, from, to).await,
-        403,
-        "forbidden",
-    )
-    .await;
-    assert_json_error(
-        get_dashboard(&app, &manager, "yesterday", to).await,
-        400,
-        "invalid_query",
-    )
-    .await;
-    assert_json_error(
-        get_dashboard(&app, &manager, to, from).await,
-        400,
-        "invalid_query",
-    )
-    .await;
-    let res = app
-        .http
-        .get(app.url("/api/v1/dashboard"))
-        .bearer_auth(&manager.token)
-        .send()
-        .await
-        .unwrap();
-    assert_json_error(res, 400, "invalid_query").await;
+    let (a, m) = (Some(&alice), Some(&manager));
+    #[rustfmt::skip]
+    let refusals = [
+        (a, &*format!("GET {}", dashboard(from, to)), None, 403, "forbidden"),
+        (m, &format!("GET {}", dashboard("yesterday", to)), None, 400, "invalid_query"),
+        (m, &format!("GET {}", dashboard(to, from)), None, 400, "invalid_query"),
+        (m, "GET /api/v1/dashboard", None, 400, "invalid_query"),
+    ];
+    app.assert_refused(&refusals).await;
 }

@@ -1,19 +1,20 @@
 //! Issue 4 over HTTP: van-stock levels and reorder points, adjustments and their ledger.
 
+use std::fmt::Display;
+
 use onsite_core::wire::{Entity, PushStatus, StockLedgerResponse};
-use serde_json::{json, Value};
+use onsite_core::{CaseStatus, StockLevel};
+use serde_json::json;
 use uuid::Uuid;
 
-use crate::helpers::{assert_json_error, Device, TestApp};
+use crate::args;
+use crate::helpers::{assert_all, assert_json_error, Device};
 use crate::seed::{spawn_with, Seed, VAN_LOAD};
 
 /// A manager, two engineers and three parts: alice carries two of them (one with a reorder
 /// point above the default), bob the third.
 fn vans() -> Seed {
-    Seed::new()
-        .manager("manager")
-        .engineer("alice")
-        .engineer("bob")
+    Seed::team()
         .part("P-100")
         .part("P-200")
         .part("P-300")
@@ -23,39 +24,24 @@ fn vans() -> Seed {
         .stock("bob", "P-300", 4)
 }
 
-async fn ledger(app: &TestApp, dev: &Device, engineer: &str) -> reqwest::Response {
-    app.http
-        .get(app.url("/api/v1/stock/ledger"))
-        .bearer_auth(&dev.token)
-        .query(&[("engineer_id", engineer)])
-        .send()
-        .await
-        .expect("ledger request")
+/// The ledger of `engineer`'s van.
+fn ledger(engineer: impl Display) -> String {
+    format!("/api/v1/stock/ledger?engineer_id={engineer}")
 }
 
-async fn levels(app: &TestApp, dev: &Device, query: &[(&str, &str)]) -> reqwest::Response {
-    app.http
-        .get(app.url("/api/v1/stock/levels"))
-        .bearer_auth(&dev.token)
-        .query(query)
-        .send()
-        .await
-        .expect("levels request")
+/// The levels of `engineer`'s van.
+fn levels(engineer: impl Display) -> String {
+    format!("/api/v1/stock/levels?engineer_id={engineer}")
 }
 
 #[tokio::test]
 async fn a_manager_reads_an_engineers_van_levels_with_reorder_points() {
     let app = spawn_with(vans()).await;
-    let manager = app.login("manager").await;
-    let alice = app.login("alice").await;
-    let alice_id = alice.user.id.to_string();
+    let [manager, alice] = app.login_all(["manager", "alice"]).await;
 
-    let res = levels(&app, &manager, &[("engineer_id", &alice_id)]).await;
-    assert_eq!(res.status(), 200);
-    let got: Vec<onsite_core::StockLevel> = res.json().await.unwrap();
+    let got: Vec<StockLevel> = app.get_ok(&manager, &levels(alice.user.id), &[]).await;
     // Exactly what alice's own pull gives her (the snapshot is keyed, so sorted, by part_no).
-    let pulled: Vec<onsite_core::StockLevel> =
-        app.snapshot(&alice).await.stock.into_values().collect();
+    let pulled: Vec<StockLevel> = app.snapshot(&alice).await.stock.into_values().collect();
     assert!(!pulled.is_empty());
     assert_eq!(got, pulled);
     assert!(got.windows(2).all(|w| w[0].part_no < w[1].part_no));
@@ -64,52 +50,26 @@ async fn a_manager_reads_an_engineers_van_levels_with_reorder_points() {
     assert!(got.iter().all(|s| s.engineer_id == alice.user.id));
 
     // Manager only; every error is JSON.
-    let body = assert_json_error(
-        levels(&app, &alice, &[("engineer_id", &alice_id)]).await,
-        403,
-        "forbidden",
-    )
-    .await;
+    let res = app.get(&alice, &levels(alice.user.id), &[]).await;
+    let body = assert_json_error(res, 403, "forbidden").await;
     assert!(
         body["message"].as_str().unwrap().contains("manager"),
         "{body}"
     );
-    assert_json_error(levels(&app, &manager, &[]).await, 400, "invalid_query").await;
-    assert_json_error(
-        levels(&app, &manager, &[("engineer_id", "not-a-uuid")]).await,
-        400,
-        "invalid_query",
-    )
-    .await;
-    assert_json_error(
-        levels(
-            &app,
-            &manager,
-            &[("engineer_id", &manager.user.id.to_string())],
-        )
-        .await,
-        404,
-        "not_found",
-    )
-    .await;
-}
-
-async fn put_reorder_point(app: &TestApp, dev: &Device, body: Value) -> reqwest::Response {
-    app.http
-        .put(app.url("/api/v1/stock/reorder-point"))
-        .bearer_auth(&dev.token)
-        .json(&body)
-        .send()
-        .await
-        .expect("reorder point request")
+    let m = Some(&manager);
+    #[rustfmt::skip]
+    let refusals = [
+        (m, "GET /api/v1/stock/levels", None, 400, "invalid_query"),
+        (m, &format!("GET {}", levels("not-a-uuid")), None, 400, "invalid_query"),
+        (m, &format!("GET {}", levels(manager.user.id)), None, 404, "not_found"),
+    ];
+    app.assert_refused(&refusals).await;
 }
 
 #[tokio::test]
 async fn a_manager_sets_a_reorder_point_and_the_engineer_pulls_it() {
     let app = spawn_with(vans()).await;
-    let manager = app.login("manager").await;
-    let alice = app.login("alice").await;
-    let bob = app.login("bob").await;
+    let [manager, alice, bob] = app.login_all(["manager", "alice", "bob"]).await;
     let (_, cursor) = app.pull_all(&alice, None).await;
     let (_, bob_cursor) = app.pull_all(&bob, None).await;
     let before = app.snapshot(&alice).await.stock;
@@ -118,17 +78,19 @@ async fn a_manager_sets_a_reorder_point_and_the_engineer_pulls_it() {
         .find(|(_, s)| s.qty > 0 && !s.is_low())
         .map(|(p, s)| (p.clone(), s.clone()))
         .expect("a line that is not low");
+    let route = "PUT /api/v1/stock/reorder-point";
+    let point = |engineer: Uuid, part_no: &str, min_qty: i64| json!({ "engineer_id": engineer, "part_no": part_no, "min_qty": min_qty });
 
     // Raised to the quantity on hand: the line is low from now on.
-    let body = json!({ "engineer_id": alice.user.id, "part_no": part_no, "min_qty": line.qty });
-    let res = put_reorder_point(&app, &manager, body).await;
+    let body = point(alice.user.id, &part_no, line.qty);
+    let res = app.send_json(Some(&manager), route, &body).await;
     assert_eq!(res.status(), 200);
-    let set: onsite_core::StockLevel = res.json().await.unwrap();
+    let set: StockLevel = res.json().await.unwrap();
     assert_eq!((set.qty, set.min_qty), (line.qty, line.qty));
     assert!(set.is_low());
     // Alice's next pull brings exactly that line; bob's brings nothing of hers.
     let (changes, _) = app.pull_all(&alice, Some(&cursor)).await;
-    let stock: Vec<onsite_core::StockLevel> = changes
+    let stock: Vec<StockLevel> = changes
         .iter()
         .filter(|c| c.entity == Entity::Stock)
         .map(|c| serde_json::from_value(c.data.clone()).unwrap())
@@ -144,64 +106,28 @@ async fn a_manager_sets_a_reorder_point_and_the_engineer_pulls_it() {
         .find(|p| !before.contains_key(*p))
         .expect("a catalog part alice has none of")
         .clone();
-    let res = put_reorder_point(
-        &app,
-        &manager,
-        json!({ "engineer_id": alice.user.id, "part_no": new_part, "min_qty": 2 }),
-    )
-    .await;
-    let added: onsite_core::StockLevel = res.json().await.unwrap();
+    let body = point(alice.user.id, &new_part, 2);
+    let res = app.send_json(Some(&manager), route, &body).await;
+    let added: StockLevel = res.json().await.unwrap();
     assert_eq!((added.qty, added.min_qty), (0, 2));
     assert_eq!(app.snapshot(&alice).await.stock[&new_part], added);
 
     // Manager only, a real engineer and part, a sane number; every error is JSON.
-    let ok = |min: i64| json!({ "engineer_id": alice.user.id, "part_no": part_no, "min_qty": min });
-    assert_json_error(
-        put_reorder_point(&app, &alice, ok(1)).await,
-        403,
-        "forbidden",
-    )
-    .await;
-    assert_json_error(
-        put_reorder_point(&app, &manager, ok(-1)).await,
-        400,
-        "invalid_min_qty",
-    )
-    .await;
-    assert_json_error(
-        put_reorder_point(&app, &manager, ok(10_001)).await,
-        400,
-        "invalid_min_qty",
-    )
-    .await;
-    assert_json_error(
-        put_reorder_point(
-            &app,
-            &manager,
-            json!({ "engineer_id": alice.user.id, "part_no": "NOPE-0000", "min_qty": 1 }),
-        )
-        .await,
-        400,
-        "unknown_part",
-    )
-    .await;
-    assert_json_error(
-        put_reorder_point(
-            &app,
-            &manager,
-            json!({ "engineer_id": manager.user.id, "part_no": part_no, "min_qty": 1 }),
-        )
-        .await,
-        404,
-        "not_found",
-    )
-    .await;
-    assert_json_error(
-        put_reorder_point(&app, &manager, json!({ "engineer_id": alice.user.id })).await,
-        400,
-        "invalid_body",
-    )
-    .await;
+    let ok = |min: i64| Some(point(alice.user.id, &part_no, min));
+    let (a, m) = (Some(&alice), Some(&manager));
+    let unknown_part = Some(point(alice.user.id, "NOPE-0000", 1));
+    let not_an_engineer = Some(point(manager.user.id, &part_no, 1));
+    let no_part = Some(json!({ "engineer_id": alice.user.id }));
+    #[rustfmt::skip]
+    let refusals = [
+        (a, route, ok(1), 403, "forbidden"),
+        (m, route, ok(-1), 400, "invalid_min_qty"),
+        (m, route, ok(10_001), 400, "invalid_min_qty"),
+        (m, route, unknown_part, 400, "unknown_part"),
+        (m, route, not_an_engineer, 404, "not_found"),
+        (m, route, no_part, 400, "invalid_body"),
+    ];
+    app.assert_refused(&refusals).await;
     // Nothing the refusals carried was stored.
     assert_eq!(app.snapshot(&alice).await.stock[&part_no], set);
 }
@@ -210,10 +136,8 @@ async fn a_manager_sets_a_reorder_point_and_the_engineer_pulls_it() {
 async fn a_manager_adjusts_van_stock_and_the_ledger_lists_every_movement() {
     let app = spawn_with(vans()).await;
     let case = app.case_for("alice").create().await;
-    let mut manager = app.login("manager").await;
-    let mut alice = app.login("alice").await;
-    let alice_id = alice.user.id;
-    let manager_id = manager.user.id;
+    let [mut manager, mut alice] = app.login_all(["manager", "alice"]).await;
+    let (alice_id, manager_id) = (alice.user.id, manager.user.id);
     let snap = app.snapshot(&alice).await;
     let (part_no, before) = snap
         .stock
@@ -223,72 +147,44 @@ async fn a_manager_adjusts_van_stock_and_the_ledger_lists_every_movement() {
         .expect("alice has stock");
 
     let adjust = |delta: i64, engineer: Uuid| json!({ "engineer_id": engineer, "part_no": part_no, "delta": delta, "reason": "Replenished from the warehouse" });
-    let (status, reason) = app
-        .push_one(&mut manager, "stock.adjust", adjust(5, alice_id))
+    app.push_applied(&mut manager, "stock.adjust", adjust(5, alice_id))
         .await;
-    assert_eq!(status, PushStatus::Applied, "{reason:?}");
     let after = app.snapshot(&alice).await;
     assert_eq!(after.stock[&part_no].qty, before + 5, "the engineer's pull");
 
     // Engineers may not adjust; unknown parts, zero deltas and non-engineers are rejected.
-    let (status, reason) = app
-        .push_one(&mut alice, "stock.adjust", adjust(5, alice_id))
+    let forbidden = adjust(5, alice_id);
+    app.push_rejected_code(&mut alice, "stock.adjust", forbidden, "forbidden_role")
         .await;
-    assert_eq!(status, PushStatus::Rejected);
-    assert!(reason.unwrap().starts_with("forbidden_role"));
-    let mut unknown = adjust(1, alice_id);
-    unknown["part_no"] = json!("NO-SUCH-PART");
-    let (status, reason) = app.push_one(&mut manager, "stock.adjust", unknown).await;
-    assert_eq!(status, PushStatus::Rejected);
-    assert!(reason.unwrap().starts_with("unknown_part"));
-    let (status, _) = app
-        .push_one(&mut manager, "stock.adjust", adjust(0, alice_id))
+    let unknown = args::with(adjust(1, alice_id), json!({ "part_no": "NO-SUCH-PART" }));
+    let not_an_engineer = adjust(1, manager_id);
+    for (args, code) in [
+        (unknown, "unknown_part"),
+        (not_an_engineer, "unknown_engineer"),
+    ] {
+        app.push_rejected_code(&mut manager, "stock.adjust", args, code)
+            .await;
+    }
+    app.push_rejected(&mut manager, "stock.adjust", adjust(0, alice_id))
         .await;
-    assert_eq!(status, PushStatus::Rejected);
-    let (status, reason) = app
-        .push_one(&mut manager, "stock.adjust", adjust(1, manager_id))
-        .await;
-    assert_eq!(status, PushStatus::Rejected);
-    assert!(reason.unwrap().starts_with("unknown_engineer"));
 
     // Use 2 on a case, correct it down by 1, then take the van below zero (allowed, visible).
-    app.push_one(&mut alice, "case.accept", json!({ "case_id": case }))
+    app.push_applied(&mut alice, "case.accept", args::case(case))
         .await;
-    app.push_one(
-        &mut alice,
-        "case.set_status",
-        json!({ "case_id": case, "status": "in_progress" }),
-    )
-    .await;
-    let usage = Uuid::new_v4();
-    let (status, _) = app
-        .push_one(
-            &mut alice,
-            "part.use",
-            json!({ "case_id": case, "usage_id": usage, "part_no": part_no, "qty": 2, "returned_defective": false }),
-        )
-        .await;
-    assert_eq!(status, PushStatus::Applied);
-    let (status, _) = app
-        .push_one(
-            &mut alice,
-            "part.correct",
-            json!({ "case_id": case, "usage_id": Uuid::new_v4(), "corrects": usage, "qty_delta": -1 }),
-        )
-        .await;
-    assert_eq!(status, PushStatus::Applied);
+    let work = args::to_status(case, "in_progress");
+    app.push_applied(&mut alice, "case.set_status", work).await;
+    let usage = args::part_use(case, &part_no, 2);
+    let correct = args::part_correct(case, &usage["usage_id"], -1);
+    app.push_applied(&mut alice, "part.use", usage).await;
+    app.push_applied(&mut alice, "part.correct", correct).await;
     let level = before + 5 - 2 + 1;
-    let (status, _) = app
-        .push_one(&mut manager, "stock.adjust", adjust(-(level + 3), alice_id))
+    app.push_applied(&mut manager, "stock.adjust", adjust(-(level + 3), alice_id))
         .await;
-    assert_eq!(status, PushStatus::Applied);
     let stock = app.snapshot(&alice).await.stock.remove(&part_no).unwrap();
     assert_eq!(stock.qty, -3);
     assert!(stock.is_negative());
 
-    let res = ledger(&app, &manager, &alice.user.id.to_string()).await;
-    assert_eq!(res.status(), 200);
-    let body: StockLedgerResponse = res.json().await.unwrap();
+    let body: StockLedgerResponse = app.get_ok(&manager, &ledger(alice_id), &[]).await;
     let lines: Vec<_> = body.lines.iter().filter(|l| l.part_no == part_no).collect();
     let moves: Vec<(&str, i64)> = lines
         .iter()
@@ -317,24 +213,14 @@ async fn a_manager_adjusts_van_stock_and_the_ledger_lists_every_movement() {
     assert_eq!(lines.iter().map(|l| l.delta).sum::<i64>(), -3);
 
     // Manager only; every error is JSON.
-    assert_json_error(
-        ledger(&app, &alice, &alice.user.id.to_string()).await,
-        403,
-        "forbidden",
-    )
-    .await;
-    assert_json_error(
-        ledger(&app, &manager, "not-a-uuid").await,
-        400,
-        "invalid_query",
-    )
-    .await;
-    assert_json_error(
-        ledger(&app, &manager, &manager.user.id.to_string()).await,
-        404,
-        "not_found",
-    )
-    .await;
+    let (a, m) = (Some(&alice), Some(&manager));
+    #[rustfmt::skip]
+    let refusals = [
+        (a, &*format!("GET {}", ledger(alice_id)), None, 403, "forbidden"),
+        (m, &format!("GET {}", ledger("not-a-uuid")), None, 400, "invalid_query"),
+        (m, &format!("GET {}", ledger(manager_id)), None, 404, "not_found"),
+    ];
+    app.assert_refused(&refusals).await;
 }
 
 /// A push's van-stock moves are written together at its end: each use still gets its own
@@ -344,38 +230,18 @@ async fn a_manager_adjusts_van_stock_and_the_ledger_lists_every_movement() {
 #[tokio::test]
 async fn uses_in_one_push_that_take_a_van_below_zero_flag_the_case_once() {
     let app = spawn_with(vans()).await;
-    let case = app
-        .case_for("alice")
-        .status(onsite_core::CaseStatus::InProgress)
-        .create()
-        .await;
-    let mut alice = app.login("alice").await;
-    let manager = app.login("manager").await;
+    let case = app.case_in("alice", CaseStatus::InProgress).await;
+    let [mut alice, manager] = app.login_all(["alice", "manager"]).await;
     let uses = |dev: &mut Device, parts: &[&str]| -> Vec<_> {
         parts
             .iter()
-            .map(|p| {
-                dev.next(
-                    "part.use",
-                    json!({ "case_id": case, "usage_id": Uuid::new_v4(), "part_no": p, "qty": 1, "returned_defective": false }),
-                )
-            })
+            .map(|p| dev.next("part.use", args::part_use(case, p, 1)))
             .collect()
     };
     let mut batch = uses(&mut alice, &["P-200", "P-100", "P-200", "P-200"]);
     let first_use = batch[0].args["usage_id"].clone();
-    batch.push(alice.next(
-        "part.correct",
-        json!({ "case_id": case, "usage_id": Uuid::new_v4(), "corrects": first_use, "qty_delta": -1 }),
-    ));
-    let answer = app.push(&alice, batch).await;
-    assert!(
-        answer
-            .results
-            .iter()
-            .all(|r| r.status == PushStatus::Applied),
-        "{answer:?}"
-    );
+    batch.push(alice.next("part.correct", args::part_correct(case, first_use, -1)));
+    assert_all(&app.push(&alice, batch).await, PushStatus::Applied);
     let negative = |part: &str| onsite_core::CaseFlag::NegativeStock {
         part_no: part.into(),
     };
@@ -394,8 +260,7 @@ async fn uses_in_one_push_that_take_a_van_below_zero_flag_the_case_once() {
     let flags = &snap.cases[&case].flags;
     assert_eq!(flags.iter().filter(|f| **f == negative("P-200")).count(), 1);
 
-    let res = ledger(&app, &manager, &alice.user.id.to_string()).await;
-    let body: StockLedgerResponse = res.json().await.unwrap();
+    let body: StockLedgerResponse = app.get_ok(&manager, &ledger(alice.user.id), &[]).await;
     let used: Vec<i64> = body
         .lines
         .iter()

@@ -43,7 +43,7 @@ async fn the_pwa_is_served_with_the_right_caching() {
 #[tokio::test]
 async fn without_a_build_the_root_explains() {
     let app = spawn(false, None).await;
-    let res = app.http.get(app.url("/")).send().await.unwrap();
+    let res = app.send(None, "GET /").await;
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("not built"));
 }

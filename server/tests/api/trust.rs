@@ -7,130 +7,77 @@ use onsite_core::{Case, CaseFlag, CaseStatus};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use crate::args;
 use crate::helpers::{
-    assert_json_error, png, sha, spawn_app, spawn_configured, spawn_empty_app, Device, TestApp,
+    assert_json_error, code, demo_view, png, sha, spawn_configured, spawn_empty_app, Device,
+    TestApp,
 };
-use crate::seed::{spawn_with, Seed};
+use crate::seed::{spawn_with, Seed, PASSWORD};
 
 /// The team and a part on alice's van.
 fn with_a_part() -> Seed {
     Seed::team().part("P-100").stock("alice", "P-100", 5)
 }
 
-/// A new case of `who`'s, in progress.
-async fn in_progress(app: &TestApp, who: &str) -> Uuid {
-    app.case_for(who)
-        .status(CaseStatus::InProgress)
-        .create()
-        .await
-}
-
 async fn case_as_manager(app: &TestApp, manager: &Device, id: Uuid) -> Case {
     app.snapshot(manager).await.cases[&id].clone()
-}
-
-fn code(reason: &str) -> &str {
-    reason.split(':').next().unwrap_or_default()
 }
 
 #[tokio::test]
 async fn dates_beyond_the_range_are_rejected_and_the_server_lives_on() {
     let app = spawn_with(Seed::team()).await;
-    let case = in_progress(&app, "alice").await;
-    let mut alice = app.login("alice").await;
-    let mut manager = app.login("manager").await;
-    let far: chrono::DateTime<chrono::Utc> = "+262142-12-31T23:59:00Z".parse().unwrap();
+    let case = app.case_in("alice", CaseStatus::InProgress).await;
+    let [mut alice, mut manager] = app.login_all(["alice", "manager"]).await;
+    let far = "+262142-12-31T23:59:00Z";
 
     // The device clock far in the future: this overflowed the SLA arithmetic and panicked.
-    let mut m = alice.next("case.report", json!({ "case_id": case, "symptom": "x" }));
-    m.client_time = far;
-    let res = app.push(&alice, vec![m]).await;
-    assert_eq!(res.results[0].status, PushStatus::Rejected);
+    let report = json!({ "case_id": case, "symptom": "x" });
+    let (status, reason) = app
+        .push_at(&mut alice, "case.report", report, far.parse().unwrap())
+        .await;
     assert_eq!(
-        code(res.results[0].reason.as_deref().unwrap()),
-        "invalid_args"
+        (status, code(&reason.unwrap())),
+        (PushStatus::Rejected, "invalid_args")
     );
 
-    let create = json!({
-        "case_id": Uuid::new_v4(), "title": "t", "customer": { "name": "c" },
-        "site": { "address": "a" }, "product": { "model": "m" }, "category": "system_fault",
-        "severity": 1, "mode": "on_site", "reported_at": "+262142-12-31T23:59:00Z",
-    });
-    let reason = app.push_rejected(&mut manager, "case.create", create).await;
-    assert_eq!(code(&reason), "invalid_args", "{reason}");
+    let mut create = args::case_create(Uuid::new_v4());
+    create["reported_at"] = json!(far);
+    app.push_rejected_code(&mut manager, "case.create", create, "invalid_args")
+        .await;
     for (field, value) in [
-        ("start", json!("1900-01-01T00:00:00Z")),
-        ("end", json!("2100-01-01T00:00:00Z")),
+        ("start", "1900-01-01T00:00:00Z"),
+        ("end", "2100-01-01T00:00:00Z"),
     ] {
-        let mut args = json!({
-            "case_id": case, "entry_id": Uuid::new_v4(), "kind": "work",
-            "start": "2026-01-01T08:00:00Z", "end": "2026-01-01T09:00:00Z",
-        });
-        args[field] = value;
-        let reason = app.push_rejected(&mut alice, "case.time", args).await;
-        assert_eq!(code(&reason), "invalid_args", "{field}: {reason}");
+        let mut time = args::time(case, "2026-01-01T08:00:00Z", "2026-01-01T09:00:00Z");
+        time[field] = json!(value);
+        app.push_rejected_code(&mut alice, "case.time", time, "invalid_args")
+            .await;
     }
     // The same device resends after the rejection: still answered, never a crash.
-    assert_eq!(
-        app.http
-            .get(app.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-    let replay = app
-        .push(
-            &alice,
-            vec![alice.at(1, "case.report", json!({ "case_id": case }))],
-        )
-        .await;
+    assert_eq!(app.healthz_status().await, 200);
+    let replay = vec![alice.at(1, "case.report", args::case(case))];
+    let replay = app.push(&alice, replay).await;
     assert_eq!(replay.results[0].status, PushStatus::Rejected);
 }
 
 #[tokio::test]
 async fn a_repeat_from_someone_else_is_refused_before_the_no_op() {
     let app = spawn_with(with_a_part()).await;
-    let case = in_progress(&app, "alice").await;
-    let mut alice = app.login("alice").await;
-    let mut bob = app.login("bob").await;
-    let mut manager = app.login("manager").await;
-    let signature = png(40);
-    assert_eq!(
-        app.put_blob(&alice, &sha(&signature), signature.clone())
-            .await
-            .status(),
-        201
-    );
-    let entry = Uuid::new_v4();
-    let usage = Uuid::new_v4();
-    let part_no = "P-100";
+    let case = app.case_in("alice", CaseStatus::InProgress).await;
+    let [mut alice, mut bob, mut manager] = app.login_all(["alice", "bob", "manager"]).await;
+    let signature = app.upload(&alice, &png(40)).await;
+    let (t8, t9) = ("2026-01-01T08:00:00Z", "2026-01-01T09:00:00Z");
+    let (time, usage) = (args::time(case, t8, t9), args::part_use(case, "P-100", 1));
+    let (entry, used) = (&time["entry_id"], &usage["usage_id"]);
     let originals: Vec<(&str, Value)> = vec![
-        (
-            "case.time",
-            json!({ "case_id": case, "entry_id": entry, "kind": "work",
-            "start": "2026-01-01T08:00:00Z", "end": "2026-01-01T09:00:00Z" }),
-        ),
+        ("case.time", time.clone()),
         (
             "case.time_correct",
-            json!({ "case_id": case, "entry_id": Uuid::new_v4(), "corrects": entry,
-            "start": "2026-01-01T08:00:00Z", "end": "2026-01-01T08:30:00Z" }),
+            args::time_correct(case, entry, t8, "2026-01-01T08:30:00Z"),
         ),
-        (
-            "part.use",
-            json!({ "case_id": case, "usage_id": usage, "part_no": part_no, "qty": 1,
-            "returned_defective": false }),
-        ),
-        (
-            "part.correct",
-            json!({ "case_id": case, "usage_id": Uuid::new_v4(), "corrects": usage,
-            "qty_delta": 1 }),
-        ),
-        (
-            "photo.add",
-            json!({ "case_id": case, "photo_id": Uuid::new_v4(), "sha256": sha(&signature) }),
-        ),
+        ("part.use", usage.clone()),
+        ("part.correct", args::part_correct(case, used, 1)),
+        ("photo.add", args::photo(case, &signature)),
         (
             "case.follow_up",
             json!({ "case_id": case, "new_case_id": Uuid::new_v4(),
@@ -141,34 +88,21 @@ async fn a_repeat_from_someone_else_is_refused_before_the_no_op() {
         app.push_applied(&mut alice, name, args.clone()).await;
     }
     for (name, args) in &originals {
-        let reason = app.push_rejected(&mut bob, name, args.clone()).await;
-        assert_eq!(
-            code(&reason),
-            "not_assignee",
-            "bob resends {name}: {reason}"
-        );
+        app.push_rejected_code(&mut bob, name, args.clone(), "not_assignee")
+            .await;
         // A manager sees every case; only what a manager may do may be answered as done (time
         // corrected again; a follow-up the case holds already, a repeat).
-        let (status, reason) = app.push_one(&mut manager, name, args.clone()).await;
         if ["case.time_correct", "case.follow_up"].contains(name) {
-            assert_eq!(
-                status,
-                PushStatus::Applied,
-                "a manager may {name}: {reason:?}"
-            );
+            app.push_applied(&mut manager, name, args.clone()).await;
         } else {
-            let reason = reason.unwrap_or_default();
-            assert_eq!(
-                code(&reason),
-                "forbidden_role",
-                "the manager resends {name}: {reason}"
-            );
+            app.push_rejected_code(&mut manager, name, args.clone(), "forbidden_role")
+                .await;
         }
     }
     // An engineer repeating the manager's assignment learns nothing either.
-    let assign = json!({ "case_id": case, "engineer_id": alice.user.id });
-    let reason = app.push_rejected(&mut bob, "case.assign", assign).await;
-    assert_eq!(code(&reason), "forbidden_role", "{reason}");
+    let assign = args::assign(case, alice.user.id);
+    app.push_rejected_code(&mut bob, "case.assign", assign, "forbidden_role")
+        .await;
 }
 
 /// An engineer cannot tell a case that does not exist from another engineer's: a change to
@@ -178,23 +112,16 @@ async fn a_repeat_from_someone_else_is_refused_before_the_no_op() {
 #[tokio::test]
 async fn an_engineer_cannot_tell_a_missing_case_from_anothers() {
     let app = spawn_with(with_a_part()).await;
-    let bobs = in_progress(&app, "bob").await;
+    let bobs = app.case_in("bob", CaseStatus::InProgress).await;
     let missing = Uuid::new_v4();
-    let mut alice = app.login("alice").await;
-    let mut manager = app.login("manager").await;
+    let [mut alice, mut manager] = app.login_all(["alice", "manager"]).await;
     let number = case_as_manager(&app, &manager, bobs).await.number;
     type Args = fn(Uuid) -> Value;
     let changes: [(&str, Args); 5] = [
         ("case.report", |id| json!({ "case_id": id, "symptom": "x" })),
-        ("case.accept", |id| json!({ "case_id": id })),
-        ("part.use", |id| {
-            json!({ "case_id": id, "usage_id": Uuid::new_v4(), "part_no": "NOT-IN-CATALOG",
-                "qty": 1, "returned_defective": false })
-        }),
-        (
-            "photo.add",
-            |id| json!({ "case_id": id, "photo_id": Uuid::new_v4(), "sha256": "b".repeat(64) }),
-        ),
+        ("case.accept", args::case),
+        ("part.use", |id| args::part_use(id, "NOT-IN-CATALOG", 1)),
+        ("photo.add", |id| args::photo(id, &"b".repeat(64))),
         (
             "case.follow_up",
             |id| json!({ "case_id": id, "new_case_id": Uuid::new_v4(), "leftover": "x" }),
@@ -202,8 +129,9 @@ async fn an_engineer_cannot_tell_a_missing_case_from_anothers() {
     ];
     for (name, args) in changes {
         let theirs = app.push_rejected(&mut alice, name, args(bobs)).await;
-        let unknown = app.push_rejected(&mut alice, name, args(missing)).await;
-        assert_eq!(code(&unknown), "not_assignee", "{name}: {unknown}");
+        let unknown = app
+            .push_rejected_code(&mut alice, name, args(missing), "not_assignee")
+            .await;
         assert_eq!(
             theirs.replace(&bobs.to_string(), &missing.to_string()),
             unknown,
@@ -223,82 +151,47 @@ async fn an_engineer_cannot_tell_a_missing_case_from_anothers() {
         );
     }
     // A manager, who sees every case, is told it is missing.
-    let reason = app
-        .push_rejected(&mut manager, "case.close", json!({ "case_id": missing }))
+    app.push_rejected_code(&mut manager, "case.close", args::case(missing), "not_found")
         .await;
-    assert_eq!(code(&reason), "not_found", "{reason}");
 }
 
 #[tokio::test]
 async fn naming_someone_elses_blob_grants_nothing() {
     let app = spawn_with(Seed::team()).await;
-    let bob_case = in_progress(&app, "bob").await;
-    let alice = app.login("alice").await;
-    let mut bob = app.login("bob").await;
+    let bob_case = app.case_in("bob", CaseStatus::InProgress).await;
+    let [alice, mut bob] = app.login_all(["alice", "bob"]).await;
     let signature = png(41);
-    let hash = sha(&signature);
-    assert_eq!(
-        app.put_blob(&alice, &hash, signature.clone())
-            .await
-            .status(),
-        201
-    );
-    let reason = app
-        .push_rejected(
-            &mut bob,
-            "photo.add",
-            json!({ "case_id": bob_case, "photo_id": Uuid::new_v4(), "sha256": hash }),
-        )
+    let hash = app.upload(&alice, &signature).await;
+    let photo = args::photo(bob_case, &hash);
+    app.push_rejected_code(&mut bob, "photo.add", photo, "blob_missing")
         .await;
-    assert_eq!(code(&reason), "blob_missing", "{reason}");
     assert_json_error(app.get_blob(&bob, &hash).await, 403, "forbidden").await;
     // Bob shows he holds the bytes by uploading them: then he may name them. His first
     // upload is 201 like any other (that alice stored them is not his to learn).
-    assert_eq!(app.put_blob(&bob, &hash, signature).await.status(), 201);
-    app.push_applied(
-        &mut bob,
-        "photo.add",
-        json!({ "case_id": bob_case, "photo_id": Uuid::new_v4(), "sha256": hash }),
-    )
-    .await;
+    app.upload(&bob, &signature).await;
+    app.push_applied(&mut bob, "photo.add", args::photo(bob_case, &hash))
+        .await;
 }
 
 #[tokio::test]
 async fn after_a_reassignment_only_the_new_assignee_writes_and_late_work_is_kept() {
     let app = spawn_with(with_a_part()).await;
-    let case = in_progress(&app, "alice").await;
-    let mut alice = app.login("alice").await;
-    let mut bob = app.login("bob").await;
-    let mut manager = app.login("manager").await;
-    let part_no = "P-100";
-    app.push_applied(
-        &mut manager,
-        "case.assign",
-        json!({ "case_id": case, "engineer_id": bob.user.id }),
-    )
-    .await;
+    let case = app.case_in("alice", CaseStatus::InProgress).await;
+    let [mut alice, mut bob, mut manager] = app.login_all(["alice", "bob", "manager"]).await;
+    let assign = args::assign(case, bob.user.id);
+    app.push_applied(&mut manager, "case.assign", assign).await;
 
     // Alice's device had queued a part and a sign-off before it heard of the reassignment.
-    let usage = json!({ "case_id": case, "usage_id": Uuid::new_v4(), "part_no": part_no,
-        "qty": 1, "returned_defective": false });
-    let reason = app.push_rejected(&mut alice, "part.use", usage).await;
-    assert_eq!(code(&reason), "not_assignee", "{reason}");
-    let late_signature = png(42);
-    assert_eq!(
-        app.put_blob(&alice, &sha(&late_signature), late_signature.clone())
-            .await
-            .status(),
-        201
-    );
+    let usage = args::part_use(case, "P-100", 1);
+    app.push_rejected_code(&mut alice, "part.use", usage, "not_assignee")
+        .await;
+    let late_signature = app.upload(&alice, &png(42)).await;
     let late = Uuid::new_v4();
-    app.push_applied(
-        &mut alice,
-        "case.sign_off",
-        json!({ "case_id": case, "signoff_id": late, "signer_name": "Ms Li",
-            "signature_sha256": sha(&late_signature), "report_sha256": "c".repeat(64),
-            "signed_at": chrono::Utc::now() }),
-    )
-    .await;
+    let sign = args::with(
+        args::signed(case, &late_signature),
+        json!({ "signoff_id": late }),
+    );
+    app.push_applied(&mut alice, "case.sign_off", sign).await;
     // The rejection syncs back to alice's device.
     let back = app.snapshot(&alice).await;
     assert!(back
@@ -308,23 +201,13 @@ async fn after_a_reassignment_only_the_new_assignee_writes_and_late_work_is_kept
     assert!(!back.cases.contains_key(&case), "no longer hers");
 
     // Bob works the case and the customer signs for him.
-    app.push_applied(&mut bob, "case.accept", json!({ "case_id": case }))
+    app.push_applied(&mut bob, "case.accept", args::case(case))
         .await;
-    app.push_applied(
-        &mut bob,
-        "case.set_status",
-        json!({ "case_id": case, "status": "in_progress" }),
-    )
-    .await;
+    let work = args::to_status(case, "in_progress");
+    app.push_applied(&mut bob, "case.set_status", work).await;
     let real = Uuid::new_v4();
-    app.push_applied(
-        &mut bob,
-        "case.sign_off",
-        json!({ "case_id": case, "signoff_id": real, "signer_name": "Mr Wu",
-            "unsigned_reason": "customer left", "report_sha256": "d".repeat(64),
-            "signed_at": chrono::Utc::now() }),
-    )
-    .await;
+    let sign = args::with(args::sign_off(case), json!({ "signoff_id": real }));
+    app.push_applied(&mut bob, "case.sign_off", sign).await;
 
     let seen = case_as_manager(&app, &manager, case).await;
     assert_eq!(
@@ -343,24 +226,14 @@ async fn after_a_reassignment_only_the_new_assignee_writes_and_late_work_is_kept
         |f| matches!(f, CaseFlag::LateWork { event, by, .. } if event == "part.use" && *by == alice.user.id)
     ), "the manager sees the part alice used");
     // The former assignee cannot read the case's blobs any more; bob and the manager can.
-    assert_json_error(
-        app.get_blob(&alice, &sha(&late_signature)).await,
-        403,
-        "forbidden",
-    )
-    .await;
-    assert_eq!(
-        app.get_blob(&bob, &sha(&late_signature)).await.status(),
-        200
-    );
+    let res = app.get_blob(&alice, &late_signature).await;
+    assert_json_error(res, 403, "forbidden").await;
+    assert_eq!(app.get_blob(&bob, &late_signature).await.status(), 200);
 }
 
 #[tokio::test]
 async fn past_fixes_carry_no_customer_data() {
-    let app = spawn_app().await;
-    let manager = app.login("manager").await;
-    let alice = app.login("alice").await;
-    let all = app.snapshot(&manager).await;
+    let (app, _, alice, all) = demo_view().await;
     let fixes = app.snapshot(&alice).await.past_fixes;
     assert!(!fixes.is_empty());
     let mut redacted = 0;
@@ -411,18 +284,10 @@ async fn past_fixes_carry_no_customer_data() {
 #[tokio::test]
 async fn loose_input_is_refused() {
     let app = spawn_with(Seed::team()).await;
-    let case = in_progress(&app, "alice").await;
-    let mut alice = app.login("alice").await;
-    let mut manager = app.login("manager").await;
-    let res = app
-        .push(&alice, vec![alice.at(1, "case.accept", json!([case]))])
+    let case = app.case_in("alice", CaseStatus::InProgress).await;
+    let [mut alice, mut manager] = app.login_all(["alice", "manager"]).await;
+    app.push_rejected_code(&mut alice, "case.accept", json!([case]), "invalid_args")
         .await;
-    alice.seq = 1;
-    assert_eq!(res.results[0].status, PushStatus::Rejected);
-    assert_eq!(
-        code(res.results[0].reason.as_deref().unwrap()),
-        "invalid_args"
-    );
     let big = "9".repeat(200 * 1024);
     for (field, path) in [
         ("customer.phone", "/customer/phone"),
@@ -431,11 +296,7 @@ async fn loose_input_is_refused() {
         ("site.notes", "/site/notes"),
         ("product.serial", "/product/serial"),
     ] {
-        let mut args = json!({
-            "case_id": Uuid::new_v4(), "title": "t", "customer": { "name": "c" },
-            "site": { "address": "a" }, "product": { "model": "m" }, "category": "system_fault",
-            "severity": 2, "mode": "on_site", "reported_at": "2026-11-01T08:00:00Z",
-        });
+        let mut args = args::case_create(Uuid::new_v4());
         let parent = path.rsplit_once('/').unwrap();
         args.pointer_mut(parent.0).unwrap()[parent.1] = json!(big);
         let reason = app.push_rejected(&mut manager, "case.create", args).await;
@@ -449,40 +310,23 @@ async fn loose_input_is_refused() {
 #[tokio::test]
 async fn a_session_ends_when_revoked_or_long_idle() {
     let app = spawn_with(Seed::team()).await;
-    let alice = app.login("alice").await;
-    let alice2 = app.login("alice").await;
-    let bob = app.login("bob").await;
-    let manager = app.login("manager").await;
+    let [alice, alice2, bob, manager] = app.login_all(["alice", "alice", "bob", "manager"]).await;
+    let revoke =
+        |what: &str, id: &dyn std::fmt::Display| format!("POST /api/v1/{what}/{id}/revoke");
 
     // An engineer may not revoke anyone.
-    let res = app
-        .http
-        .post(app.url(&format!("/api/v1/devices/{}/revoke", bob.client_id)))
-        .bearer_auth(&alice.token)
-        .send()
-        .await
-        .unwrap();
-    assert_json_error(res, 403, "forbidden").await;
+    let route = revoke("devices", &bob.client_id);
+    assert_json_error(app.send(Some(&alice), &route).await, 403, "forbidden").await;
 
     // The manager sees the devices and revokes alice's lost phone.
-    let res = app
-        .http
-        .get(app.url("/api/v1/devices"))
-        .bearer_auth(&manager.token)
-        .send()
-        .await
-        .unwrap();
-    let devices: Vec<onsite_core::wire::Device> = res.json().await.unwrap();
+    let devices: Vec<onsite_core::wire::Device> =
+        app.get_ok(&manager, "/api/v1/devices", &[]).await;
     assert!(devices
         .iter()
         .any(|d| d.client_id == alice.client_id && d.active));
     let res = app
-        .http
-        .post(app.url(&format!("/api/v1/devices/{}/revoke", alice.client_id)))
-        .bearer_auth(&manager.token)
-        .send()
-        .await
-        .unwrap();
+        .send(Some(&manager), &revoke("devices", &alice.client_id))
+        .await;
     assert_eq!(res.status(), 200);
     assert_json_error(app.pull_raw(&alice, None).await, 401, "session_revoked").await;
     assert_eq!(
@@ -493,12 +337,8 @@ async fn a_session_ends_when_revoked_or_long_idle() {
 
     // All of a user's devices at once.
     let res = app
-        .http
-        .post(app.url(&format!("/api/v1/users/{}/revoke", alice.user.id)))
-        .bearer_auth(&manager.token)
-        .send()
-        .await
-        .unwrap();
+        .send(Some(&manager), &revoke("users", &alice.user.id))
+        .await;
     let body: onsite_core::wire::RevokeResponse = res.json().await.unwrap();
     assert_eq!(body.revoked, 1);
     assert_json_error(app.pull_raw(&alice2, None).await, 401, "session_revoked").await;
@@ -512,24 +352,14 @@ async fn a_session_ends_when_revoked_or_long_idle() {
 
     // A session unused for longer than the idle limit ends; a fresh login works.
     let fresh = app.login("alice").await;
-    let old =
-        chrono::Utc::now() - chrono::Duration::days(onsite_server::auth::SESSION_IDLE_DAYS + 1);
-    sqlx::query("UPDATE tokens SET last_used_at = $1 WHERE token_hash = $2")
-        .bind(onsite_server::store::ts(old))
-        .bind(onsite_server::auth::token_hash(&fresh.token))
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    let idle_limit = onsite_server::auth::SESSION_IDLE_DAYS;
+    app.idle_sessions(Some(&fresh), chrono::Duration::days(idle_limit + 1))
+        .await;
     assert_json_error(app.pull_raw(&fresh, None).await, 401, "session_expired").await;
     // Two weeks offline is well inside the limit.
     let back = app.login("alice").await;
-    let two_weeks = chrono::Utc::now() - chrono::Duration::days(14);
-    sqlx::query("UPDATE tokens SET last_used_at = $1 WHERE token_hash = $2")
-        .bind(onsite_server::store::ts(two_weeks))
-        .bind(onsite_server::auth::token_hash(&back.token))
-        .execute(app.store.pool())
-        .await
-        .unwrap();
+    app.idle_sessions(Some(&back), chrono::Duration::days(14))
+        .await;
     assert_eq!(app.pull_raw(&back, None).await.status(), 200);
 }
 
@@ -539,7 +369,7 @@ async fn logins_are_throttled_per_username() {
     for _ in 0..onsite_server::throttle::MAX_FAILURES_PER_USER {
         assert_eq!(app.login_raw("alice", "wrong-password").await.status(), 401);
     }
-    let res = app.login_raw("alice", "onsite-demo").await;
+    let res = app.login_raw("alice", PASSWORD).await;
     let retry: u64 = res.headers()["retry-after"]
         .to_str()
         .unwrap()
@@ -548,7 +378,7 @@ async fn logins_are_throttled_per_username() {
     assert!(retry > 0 && retry <= onsite_server::throttle::WINDOW.as_secs() + 1);
     assert_json_error(res, 429, "login_throttled").await;
     assert_eq!(
-        app.login_raw("bob", "onsite-demo").await.status(),
+        app.login_raw("bob", PASSWORD).await.status(),
         200,
         "others unaffected"
     );
@@ -571,29 +401,19 @@ async fn logins_are_throttled_per_address() {
 async fn uploads_are_bounded_per_user_and_unnamed_blobs_are_collected() {
     let app = spawn_configured(false, None, |c| c.upload_quota_bytes = 1000).await;
     Seed::team().load(&app).await;
-    let case = in_progress(&app, "bob").await;
-    let bob = app.login("bob").await;
-    let manager = app.login("manager").await;
+    let case = app.case_in("bob", CaseStatus::InProgress).await;
+    let [mut bob, manager] = app.login_all(["bob", "manager"]).await;
     let a = vec![1u8; 600];
     let b = vec![2u8; 600];
-    assert_eq!(app.put_blob(&bob, &sha(&a), a.clone()).await.status(), 201);
+    app.upload(&bob, &a).await;
     let res = app.put_blob(&bob, &sha(&b), b.clone()).await;
     assert!(res.headers().contains_key("retry-after"));
     assert_json_error(res, 429, "upload_quota").await;
-    assert_eq!(
-        app.put_blob(&manager, &sha(&b), b.clone()).await.status(),
-        201,
-        "a quota of his own"
-    );
+    app.upload(&manager, &b).await; // a quota of his own
 
     // `a` is named by bob's case, `b` by nothing: after the grace period only `b` goes.
-    let mut bob = bob;
-    app.push_applied(
-        &mut bob,
-        "photo.add",
-        json!({ "case_id": case, "photo_id": Uuid::new_v4(), "sha256": sha(&a) }),
-    )
-    .await;
+    app.push_applied(&mut bob, "photo.add", args::photo(case, &sha(&a)))
+        .await;
     let removed =
         onsite_server::store::blobs::collect_garbage_now(&app.store, chrono::Duration::seconds(-1))
             .await
