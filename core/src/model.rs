@@ -396,9 +396,7 @@ impl Case {
     pub fn charges(&self) -> Charges {
         match self.product.warranty_until {
             None => Charges::NotOnRecord,
-            Some(_) if self.product.in_warranty(self.reported_at.date_naive()) => {
-                Charges::Warranty
-            }
+            Some(_) if self.product.in_warranty(self.reported_at.date_naive()) => Charges::Warranty,
             Some(_) => Charges::Chargeable,
         }
     }

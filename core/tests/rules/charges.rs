@@ -18,5 +18,8 @@ fn the_warranty_on_the_day_of_the_report_decides_the_charges() {
     // A case reported in warranty stays covered when the report is read after it ends.
     case.product.warranty_until = Some(reported + Duration::days(1));
     assert_eq!(case.charges(), Charges::Warranty);
-    assert_eq!(Charges::parse(case.charges().as_str()), Some(Charges::Warranty));
+    assert_eq!(
+        Charges::parse(case.charges().as_str()),
+        Some(Charges::Warranty)
+    );
 }

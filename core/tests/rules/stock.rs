@@ -111,7 +111,9 @@ fn a_correction_after_a_reassignment_moves_the_van_the_part_came_from() {
     w.ok(alice(), part_use(7, part, 3));
     w.ok(manager(), assign(CASE, BOB));
     w.ok(bob(), accept());
-    let out = w.run(bob(), part_correct(8, Uuid::from_u128(7), -1)).unwrap();
+    let out = w
+        .run(bob(), part_correct(8, Uuid::from_u128(7), -1))
+        .unwrap();
     assert_eq!(
         out.stock_moves,
         [StockMove {
