@@ -391,12 +391,13 @@ impl Case {
         self.time_entries.iter().filter(|t| t.is_live())
     }
 
-    /// Whether parts and labour are charged: judged on the day the fault was reported (UTC),
-    /// not the day the report is read or printed.
-    pub fn charges(&self) -> Charges {
+    /// Whether parts and labour are charged: judged on `reported_on`, the day the fault was
+    /// reported in the site's calendar (the warranty's end is a date there), not the day the
+    /// report is read or printed.
+    pub fn charges(&self, reported_on: chrono::NaiveDate) -> Charges {
         match self.product.warranty_until {
             None => Charges::NotOnRecord,
-            Some(_) if self.product.in_warranty(self.reported_at.date_naive()) => Charges::Warranty,
+            Some(_) if self.product.in_warranty(reported_on) => Charges::Warranty,
             Some(_) => Charges::Chargeable,
         }
     }

@@ -22,12 +22,12 @@ pub fn text_field(i18n: I18n, key: &'static str, v: Option<String>) -> Option<im
 }
 
 /// The service report's lines, the result in the reader's language (`data-testid`
-/// "report-result" carries its code).
+/// "shown-result" carries its code).
 pub fn report_fields(i18n: I18n, r: &Report) -> impl IntoView {
     let result = r.result.map(|res| {
         let key = format!("result.{}", res.as_str());
         let value = view! {
-            <span data-testid="report-result" data-result=res.as_str()>{move || i18n.t(&key)}</span>
+            <span data-testid="shown-result" data-result=res.as_str()>{move || i18n.t(&key)}</span>
         };
         field(i18n, "report.result", value)
     });
@@ -41,10 +41,12 @@ pub fn report_fields(i18n: I18n, r: &Report) -> impl IntoView {
     }
 }
 
-/// The warranty as it stood when the fault was reported (a badge, and its end date) and what
+/// The warranty as it stood on the day the fault was reported (a badge, and its end date) and what
 /// that makes the customer pay for.
 pub fn warranty_fields(i18n: I18n, case: &Case) -> impl IntoView {
-    let charges = case.charges();
+    // The device's calendar stands for the site's: the engineer is there.
+    let reported_on = case.reported_at.with_timezone(&chrono::Local).date_naive();
+    let charges = case.charges(reported_on);
     let (badge, class) = match charges {
         Charges::Warranty => ("case.in_warranty", "badge ok"),
         Charges::Chargeable => ("case.out_of_warranty", "badge warn"),

@@ -49,7 +49,6 @@ pub fn ReviewItem(
     let asking = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
 
-    let _r = &case.report;
     let parts: Vec<(String, i64)> = case
         .net_parts()
         .into_iter()

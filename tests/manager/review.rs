@@ -120,7 +120,7 @@ async fn review_queue_shows_the_work_and_close_records_case_close() {
         .text_content()
         .unwrap()
         .contains("Battery string worn out"));
-    assert_eq!(attr(&el(&w, "report-result"), "data-result"), "resolved");
+    assert_eq!(attr(&el(&w, "shown-result"), "data-result"), "resolved");
     assert!(text(&w, "review-signer").contains("Li Wei"));
     assert_eq!(attr(&el(&w, "review-satisfaction"), "data-value"), "4");
     assert_eq!(attrs(&w, "review-flag", "data-flag"), vec!["clock_skew"]);

@@ -2,13 +2,14 @@
 //! or nothing at all (a blob not on the device, a full disk).
 
 use onsite::store::{hash_blob, Store, StoreErrorKind};
-use onsite_core::CaseStatus;
+use onsite_core::mutation::PartCorrectArgs;
+use onsite_core::{CaseStatus, Mutation, PartUsage};
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
 use crate::common::{
-    accept, part_use, photo_add, rec, report, seed, seed_case, server_case, session, set_status,
-    stock_change, stock_level, unique_db, ALICE,
+    accept, part_usage, part_use, photo_add, rec, report, seed, seed_case, server_case, session,
+    set_status, stock_change, stock_level, t0, unique_db, ALICE, BOB,
 };
 use crate::{alice, bob};
 
@@ -90,6 +91,32 @@ async fn part_use_moves_van_stock_in_the_same_transaction() {
     )
     .await;
     assert_eq!(store.stock_of("P-1").await.unwrap().unwrap().qty, 8);
+}
+
+/// After a reassignment Bob corrects Alice's use of P-1 down by one: the part goes back into
+/// her van (the server counts it, and her device pulls it); Bob's van on his device does not
+/// move.
+#[wasm_bindgen_test]
+async fn a_correction_of_another_vans_use_leaves_this_van_alone() {
+    let store = Store::open_named(&unique_db("van")).await.unwrap();
+    let mut case = server_case(Uuid::new_v4(), BOB, CaseStatus::InProgress);
+    let usage = Uuid::new_v4();
+    case.parts = vec![PartUsage {
+        van: Some(ALICE),
+        ..part_usage(usage, "P-1", 2, t0())
+    }];
+    seed_case(&store, &case).await;
+    seed(&store, vec![stock_change(&stock_level("P-1", BOB, 5, 1))]).await;
+    let correct = Mutation::PartCorrect(PartCorrectArgs {
+        case_id: case.id,
+        usage_id: Uuid::new_v4(),
+        corrects: usage,
+        qty_delta: -1,
+    });
+    rec(&store, bob(), correct).await;
+    assert_eq!(store.stock_of("P-1").await.unwrap().unwrap().qty, 5);
+    let stored = store.case(case.id).await.unwrap().unwrap();
+    assert_eq!(stored.net_parts(), [("P-1".to_string(), 1)]);
 }
 
 /// A write that runs out of space (simulated: the transaction aborts with a

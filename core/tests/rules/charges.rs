@@ -10,16 +10,19 @@ fn the_warranty_on_the_day_of_the_report_decides_the_charges() {
     let w = World::assigned(2);
     let mut case = w.case().clone();
     let reported: NaiveDate = case.reported_at.date_naive();
-    assert_eq!(case.charges(), Charges::NotOnRecord);
+    assert_eq!(case.charges(reported), Charges::NotOnRecord);
     case.product.warranty_until = Some(reported);
-    assert_eq!(case.charges(), Charges::Warranty, "the last day is covered");
-    case.product.warranty_until = Some(reported - Duration::days(1));
-    assert_eq!(case.charges(), Charges::Chargeable);
-    // A case reported in warranty stays covered when the report is read after it ends.
-    case.product.warranty_until = Some(reported + Duration::days(1));
-    assert_eq!(case.charges(), Charges::Warranty);
     assert_eq!(
-        Charges::parse(case.charges().as_str()),
-        Some(Charges::Warranty)
+        case.charges(reported),
+        Charges::Warranty,
+        "the last day is covered"
     );
+    assert_eq!(
+        case.charges(reported + Duration::days(1)),
+        Charges::Chargeable
+    );
+    case.product.warranty_until = Some(reported - Duration::days(1));
+    assert_eq!(case.charges(reported), Charges::Chargeable);
+    let covered = case.charges(reported - Duration::days(1));
+    assert_eq!(Charges::parse(covered.as_str()), Some(Charges::Warranty));
 }

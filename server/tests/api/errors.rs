@@ -1,6 +1,7 @@
 use serde_json::Value;
 
-use crate::helpers::{assert_json_error, assert_raw_error, spawn_empty_app};
+use crate::helpers::{assert_json_error, spawn_empty_app};
+use crate::raw::assert_raw_error;
 use crate::seed::{spawn_with, Seed};
 
 #[tokio::test]

@@ -16,6 +16,7 @@ mod knowledge;
 mod matrix;
 mod pull;
 mod push;
+mod raw;
 mod seed;
 mod service;
 mod service_dashboard;

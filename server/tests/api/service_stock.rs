@@ -269,3 +269,47 @@ async fn uses_in_one_push_that_take_a_van_below_zero_flag_the_case_once() {
         .collect();
     assert_eq!(used, [-1, -1, -1, -1], "one ledger line per use");
 }
+
+/// Alice used two of P-100 and the case went to Bob; Bob corrects her use down by one: the
+/// part goes back into Alice's van on the server (her level, her ledger, her pull), and
+/// Bob's van does not move.
+#[tokio::test]
+async fn a_correction_after_a_reassignment_moves_the_van_the_part_came_from() {
+    let app = spawn_with(vans()).await;
+    let case = app.case_in("alice", CaseStatus::InProgress).await;
+    let [mut alice, mut bob, mut manager] = app.login_all(["alice", "bob", "manager"]).await;
+    let used = alice.next("part.use", args::part_use(case, "P-100", 2));
+    let usage = used.args["usage_id"].clone();
+    assert_all(&app.push(&alice, vec![used]).await, PushStatus::Applied);
+    let bob_id = bob.user.id;
+    app.push_applied(&mut manager, "case.assign", args::assign(case, bob_id))
+        .await;
+    app.push_applied(&mut bob, "case.accept", args::case(case))
+        .await;
+    app.push_applied(
+        &mut bob,
+        "part.correct",
+        args::part_correct(case, usage, -1),
+    )
+    .await;
+
+    assert_eq!(
+        app.snapshot(&alice).await.stock["P-100"].qty,
+        4,
+        "5 - 2 + 1"
+    );
+    let bobs: Vec<StockLevel> = app.get_ok(&manager, &levels(bob_id), &[]).await;
+    assert!(bobs.iter().all(|l| l.part_no != "P-100"), "{bobs:?}");
+    let body: StockLedgerResponse = app.get_ok(&manager, &ledger(alice.user.id), &[]).await;
+    let moves: Vec<(String, i64)> = body
+        .lines
+        .iter()
+        .filter(|l| l.part_no == "P-100")
+        .map(|l| (l.reason.clone(), l.delta))
+        .collect();
+    assert_eq!(
+        moves.last(),
+        Some(&("part.correct".to_string(), 1)),
+        "{moves:?}"
+    );
+}
