@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::text::{optional_line, required, required_line};
-use super::{same_or_conflict, Outcome, StockMove, MAX_QTY};
+use super::{same_or_conflict, Mutation, Outcome, StockMove, MAX_QTY};
 use super::{Effect, Step};
 use crate::model::*;
 use crate::rejection::{Rejection, RejectionCode};
@@ -105,6 +105,33 @@ impl StockAdjustArgs {
     }
 }
 
+/// What a part use or a correction takes from a van (negative) or puts back, `sender`
+/// sending it on `case`: the rule `apply` follows, and the server's for work a former
+/// assignee did before a reassignment reached them (refused on the case, but the part did
+/// leave the van). A correction moves the van of the use it corrects.
+pub fn van_move(m: &Mutation, case: &Case, sender: Uuid) -> Option<StockMove> {
+    match m {
+        Mutation::PartUse(a) => Some(StockMove {
+            engineer_id: sender,
+            part_no: a.part_no.trim().to_string(),
+            delta: -a.qty,
+        }),
+        Mutation::PartCorrect(a) => corrected(case, a.corrects).map(|target| StockMove {
+            engineer_id: target.van.unwrap_or(sender),
+            part_no: target.part_no.clone(),
+            delta: -a.qty_delta,
+        }),
+        _ => None,
+    }
+}
+
+/// The use `usage_id` on `case`, if it is a use (not a correction line).
+fn corrected(case: &Case, usage_id: Uuid) -> Option<&PartUsage> {
+    case.parts
+        .iter()
+        .find(|u| u.usage_id == usage_id && u.corrects.is_none())
+}
+
 pub(super) fn part_use(a: &PartUseArgs, st: &mut Step<'_>) -> Result<Effect, Rejection> {
     let usage = PartUsage {
         usage_id: a.usage_id,
@@ -127,11 +154,8 @@ pub(super) fn part_use(a: &PartUseArgs, st: &mut Step<'_>) -> Result<Effect, Rej
         return same_or_conflict(same, "part usage");
     }
     st.authorize(CaseAction::UseParts, "record parts")?;
-    st.stock_moves.push(StockMove {
-        engineer_id: st.ctx.actor.user_id,
-        part_no: usage.part_no.clone(),
-        delta: -a.qty,
-    });
+    st.stock_moves
+        .extend(van_move(st.m, &st.case, st.ctx.actor.user_id));
     st.detail = Some(format!("{} × {}", a.qty, usage.part_no));
     st.case.parts.push(usage);
     Ok(Effect::Changed)
@@ -145,12 +169,7 @@ pub(super) fn part_correct(a: &PartCorrectArgs, st: &mut Step<'_>) -> Result<Eff
         );
     }
     st.authorize(CaseAction::UseParts, "correct parts")?;
-    let Some(target) = st
-        .case
-        .parts
-        .iter()
-        .find(|u| u.usage_id == a.corrects && u.corrects.is_none())
-    else {
+    let Some(target) = corrected(&st.case, a.corrects) else {
         return Err(Rejection::new(
             RejectionCode::NotFound,
             "the part usage to correct is not on this case",
@@ -164,11 +183,8 @@ pub(super) fn part_correct(a: &PartCorrectArgs, st: &mut Step<'_>) -> Result<Eff
             "a correction cannot take the quantity below zero",
         ));
     }
-    st.stock_moves.push(StockMove {
-        engineer_id: van,
-        part_no: part_no.clone(),
-        delta: -a.qty_delta,
-    });
+    st.stock_moves
+        .extend(van_move(st.m, &st.case, st.ctx.actor.user_id));
     st.detail = Some(format!("{:+} × {part_no}", a.qty_delta));
     st.case.parts.push(PartUsage {
         usage_id: a.usage_id,

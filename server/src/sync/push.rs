@@ -281,6 +281,19 @@ async fn apply_one(
     touched.load(conn, &m.touched_case_ids()).await?;
     if let Err(r) = onsite_core::authorize(&m, &touched.now, &actor) {
         if let Some(case) = late_work(&m, &touched.now, session, wm, now) {
+            // Refused on the case, but the part did leave (or go back to) the van.
+            let moved = onsite_core::mutation::van_move(&m, &case, session.user_id);
+            if let Some(mv) = moved {
+                if cases::part_exists(conn, &mv.part_no).await? {
+                    let why = StockReason {
+                        reason: m.name(),
+                        case_id: Some(case.id),
+                        mutation_id: Some(wm.id),
+                        note: None,
+                    };
+                    touched.outcome.move_stock(&[mv], &why, None);
+                }
+            }
             touched.put(case);
         }
         return Ok(Err(r));
@@ -353,8 +366,9 @@ async fn apply_one(
 }
 
 /// Work a former assignee recorded before the reassignment reached their device is rejected
-/// (only the current assignee writes to a case) but kept on the case for the manager: a part
-/// physically used is never silently lost. The case with the `LateWork` flag, when it is due.
+/// (only the current assignee writes to a case) but kept on the case for the manager, and a
+/// part they used still leaves their van: a part physically used is never silently lost.
+/// The case with the `LateWork` flag, when it is due.
 fn late_work(
     m: &Mutation,
     before: &BTreeMap<Uuid, Case>,

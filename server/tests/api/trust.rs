@@ -192,13 +192,14 @@ async fn after_a_reassignment_only_the_new_assignee_writes_and_late_work_is_kept
         json!({ "signoff_id": late }),
     );
     app.push_applied(&mut alice, "case.sign_off", sign).await;
-    // The rejection syncs back to alice's device.
+    // The rejection syncs back to alice's device, and so does her van: the part left it.
     let back = app.snapshot(&alice).await;
     assert!(back
         .rejections
         .iter()
         .any(|r| r.name == "part.use" && r.code == "not_assignee"));
     assert!(!back.cases.contains_key(&case), "no longer hers");
+    assert_eq!(back.stock["P-100"].qty, 4, "5 - the late use");
 
     // Bob works the case and the customer signs for him.
     app.push_applied(&mut bob, "case.accept", args::case(case))
