@@ -77,8 +77,9 @@ build-web: $(TRUNK_CARGO_DIR)/cargo
 	cargo fetch --target wasm32-unknown-unknown
 	$(TRUNK_BUILD)
 
-# For the e2e update test: the same code with another version label (so another sw.js),
-# deployed behind the same URL. The cargo build is cached: only bindgen/wasm-opt run again.
+# For the e2e update tests: another build, deployed behind the same URL. Its version label is
+# compiled in (src/pwa.rs), so its code and every file of it differ, as a real release's do;
+# only the app crate is compiled again.
 build-web-next: build-web
 	ONSITE_VERSION=$(VERSION)-next $(TRUNK_BUILD) --dist target/dist-next
 

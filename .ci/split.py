@@ -6,13 +6,16 @@
     staging dir; without `-g` wasm-opt also drops the names section;
   * __wasm_split.js, the loader the main module imports them with, imports `initSync` from
     the main JS under the name wasm-bindgen gave it; trunk staged that file under a hashed
-    name, so the import is rewritten to it.
-
-The split files keep fixed names: the server sends them `no-cache` (server/src/static_files.rs)
-and the service worker's VERSION, which hashes every staged file, covers them.
+    name, so the import is rewritten to it;
+  * the split files are named for their build (`split_case_pages-<16 hex>.wasm`, the hex a
+    hash of the main module and all of them): a page of one build never instantiates another build's file (a
+    first visit, before the worker holds the build, that outlives a deploy gets a 404 and
+    shows "try again" instead). The loader keeps its name: the main JS imports it
+    statically, so it always comes with the page's own build.
 """
 
 import glob
+import hashlib
 import os
 import re
 import subprocess
@@ -43,18 +46,35 @@ def main():
     wanted = 'from "./onsite.js"'
     if wanted not in text:
         sys.exit(f"split.py: {LOADER} does not import {wanted}")
-    with open(os.path.join(stage, LOADER), "w", encoding="utf-8") as f:
-        f.write(text.replace(wanted, f'from "./{js[0]}"'))
+    text = text.replace(wanted, f'from "./{js[0]}"')
 
-    staged = 0
-    for path in sorted(glob.glob(os.path.join(split, "*.wasm"))):
-        name = os.path.basename(path)
-        if name == "onsite.wasm":
-            continue
-        subprocess.run(["wasm-opt", "-Oz", *FEATURES, path, "-o", os.path.join(stage, name)],
+    names = [os.path.basename(p) for p in sorted(glob.glob(os.path.join(split, "*.wasm")))]
+    names = [n for n in names if n != "onsite.wasm"]
+    mains = glob.glob(os.path.join(stage, "onsite-*_bg.wasm"))
+    if len(mains) != 1:
+        sys.exit(f"split.py: expected one main wasm in the build, found {mains}")
+    build = hashlib.sha256(js[0].encode())
+    with open(mains[0], "rb") as f:
+        build.update(f.read())
+    optimised = {}
+    for name in names:
+        out = os.path.join(stage, name)
+        subprocess.run(["wasm-opt", "-Oz", *FEATURES, os.path.join(split, name), "-o", out],
                        check=True)
-        staged += 1
-    print(f"split.py: {staged} split files and {LOADER} staged")
+        with open(out, "rb") as f:
+            optimised[name] = f.read()
+        build.update(name.encode() + optimised[name])
+    tag = build.hexdigest()[:16]
+    for name in names:
+        stem = name[: -len(".wasm")]
+        wanted = f'"./{name}"'
+        if wanted not in text:
+            sys.exit(f"split.py: {LOADER} does not load {name}")
+        text = text.replace(wanted, f'"./{stem}-{tag}.wasm"')
+        os.replace(os.path.join(stage, name), os.path.join(stage, f"{stem}-{tag}.wasm"))
+    with open(os.path.join(stage, LOADER), "w", encoding="utf-8") as f:
+        f.write(text)
+    print(f"split.py: {len(names)} split files (build {tag}) and {LOADER} staged")
 
 
 if __name__ == "__main__":

@@ -34,8 +34,8 @@ function shell() {
 }
 
 // This worker's own shell, so a page and every file it loads are of one build: the lazy
-// pages' files (split_*, chunk_*, __wasm_split.js) keep their names from build to build, and a
-// newer index.html from the network would load them from this older cache. A deploy reaches
+// pages' loader (__wasm_split.js) keeps its name from build to build, and a newer index.html
+// from the network would load it from this older cache. A deploy reaches
 // the device as a new worker, which the page offers as an update (src/pwa.rs); the network
 // only when the cache has no shell.
 async function navigate(request) {

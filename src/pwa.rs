@@ -285,8 +285,9 @@ pub fn is_ios_user_agent(ua: &str) -> bool {
     ["iPhone", "iPad", "iPod"].iter().any(|d| ua.contains(d))
 }
 
-/// The build's version: `<meta name="onsite-version">` (written by the build), else the
-/// package version.
+/// The build's version: `<meta name="onsite-version">` (written by the build), else the label
+/// the build was given (`ONSITE_VERSION`, compiled in: the e2e tests' next build is other
+/// code for it), else the package version.
 pub fn app_version() -> String {
     web_sys::window()
         .and_then(|w| w.document())
@@ -297,5 +298,9 @@ pub fn app_version() -> String {
         })
         .and_then(|m| m.get_attribute("content"))
         .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string())
+        .unwrap_or_else(|| {
+            option_env!("ONSITE_VERSION")
+                .unwrap_or(env!("CARGO_PKG_VERSION"))
+                .to_string()
+        })
 }

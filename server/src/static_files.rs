@@ -105,9 +105,9 @@ fn set_cache(res: &mut Response, value: &'static str) {
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
 }
 
-/// Trunk names build outputs `name-<16+ hex digits>.ext` (and `..._bg.wasm`). The lazy files
-/// (`split_<name>.wasm`, `chunk_N.wasm`, `__wasm_split.js`) keep fixed names whatever their
-/// content, so they are revalidated.
+/// Trunk names build outputs `name-<16+ hex digits>.ext` (and `..._bg.wasm`), and the lazy
+/// files are named for their build the same way (`split_<name>-<hex>.wasm`, `.ci/split.py`);
+/// their loader, `__wasm_split.js`, keeps its name, so it is revalidated.
 fn is_hashed(file: &str) -> bool {
     file.split('-').skip(1).any(|rest| {
         let seg = rest.split(['.', '_']).next().unwrap_or_default();
@@ -128,9 +128,10 @@ mod tests {
         assert!(!is_hashed("manifest.webmanifest"));
         assert!(!is_hashed("icon-192.png"));
         assert!(is_hashed("main-f1e967b89a2346a2.css"));
+        assert!(is_hashed("split_case_pages-0123456789abcdef.wasm"));
+        assert!(is_hashed("chunk_18-0123456789abcdef.wasm"));
         assert!(!is_hashed("split_case_pages.wasm"));
         assert!(!is_hashed("split_zh_table_3561139603530272139.wasm"));
-        assert!(!is_hashed("chunk_18.wasm"));
         assert!(!is_hashed("__wasm_split.js"));
     }
 }

@@ -84,7 +84,7 @@ test('every page loaded on demand opens with no network in a new browser process
   const precache: string[] = JSON.parse(readFileSync(path.join(server.dist, 'precache.json'), 'utf8')).files.map(
     (f: { url: string }) => f.url,
   );
-  const onDemand = (group: string) => new RegExp(`/split_${group}_pages\\.wasm$`);
+  const onDemand = (group: string) => new RegExp(`/split_${group}_pages-[0-9a-f]{16}\\.wasm$`);
   // [route, its file, what shows that page whatever the case's state]
   const t = (...ids: string[]) => ids.map((id) => `[data-testid="${id}"]`).join(', ');
   const pages = {
@@ -146,14 +146,14 @@ test('every page loaded on demand opens with no network in a new browser process
           await expect(page.locator('[data-testid="case-row"]').first()).toBeVisible();
           // A device in Chinese fetches that table before its first screen, and only it does.
           await expect(byId(page, 'nav-cases')).toHaveText(user === 'alice' ? '工单' : 'Cases');
-          expect(fetched.some((url) => /\/split_zh_table\.wasm$/.test(url))).toBe(user === 'alice');
+          expect(fetched.some((url) => /\/split_zh_table-[0-9a-f]{16}\.wasm$/.test(url))).toBe(user === 'alice');
           // The list preloads the case pages, the session starts the sync engine (a file of its
           // own too), and nothing needs the other pages.
           await expect.poll(() => fetched.some((url) => onDemand('case').test(url))).toBe(true);
-          await expect.poll(() => fetched.some((url) => /\/split_sync_engine\.wasm$/.test(url))).toBe(true);
+          await expect.poll(() => fetched.some((url) => /\/split_sync_engine-[0-9a-f]{16}\.wasm$/.test(url))).toBe(true);
           expect(fetched.some((url) => onDemand('other').test(url))).toBe(false);
           // Signing in is a file of its own too: a signed-in start does not need it.
-          expect(fetched.some((url) => /\/split_sign_in\.wasm$/.test(url))).toBe(false);
+          expect(fetched.some((url) => /\/split_sign_in-[0-9a-f]{16}\.wasm$/.test(url))).toBe(false);
           for (const [route, group, shown] of pages[user as keyof typeof pages]) {
             fetched.length = 0;
             await page.goto(server.baseURL + route.replace('CASE', caseUrl[user]));
@@ -174,17 +174,17 @@ test('a page, the sign-in or the Chinese table whose file cannot be fetched says
   const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 360, height: 740 } });
   try {
     const page = await context.newPage();
-    await context.route(/\/split_sign_in\.wasm$/, (route) => route.abort('internetdisconnected'));
+    await context.route(/\/split_sign_in-[0-9a-f]{16}\.wasm$/, (route) => route.abort('internetdisconnected'));
     await page.goto(server.baseURL);
     await byId(page, 'login-username').fill('alice');
     await byId(page, 'login-password').fill('onsite-demo');
     await byId(page, 'login-submit').click();
     await expect(byId(page, 'login-error')).toBeVisible();
     await expect(byId(page, 'login-error')).toHaveText('Sign-in failed.');
-    await context.unroute(/\/split_sign_in\.wasm$/);
+    await context.unroute(/\/split_sign_in-[0-9a-f]{16}\.wasm$/);
     await byId(page, 'login-submit').click();
     await expect(page.locator('[data-testid="case-row"]').first()).toBeVisible();
-    await context.route(/\/split_other_pages\.wasm$/, (route) => route.abort('internetdisconnected'));
+    await context.route(/\/split_other_pages-[0-9a-f]{16}\.wasm$/, (route) => route.abort('internetdisconnected'));
     await byId(page, 'nav-stock').click();
     await expect(byId(page, 'page-not-loaded')).toBeVisible();
     // The rest of the app still works.
@@ -192,12 +192,12 @@ test('a page, the sign-in or the Chinese table whose file cannot be fetched says
     await expect(page.locator('[data-testid="case-row"]').first()).toBeVisible();
     await byId(page, 'nav-stock').click();
     await expect(byId(page, 'page-not-loaded')).toBeVisible();
-    await context.unroute(/\/split_other_pages\.wasm$/);
+    await context.unroute(/\/split_other_pages-[0-9a-f]{16}\.wasm$/);
     await byId(page, 'page-not-loaded').getByRole('button').click();
     await expect(byId(page, 'stock-row').first()).toBeVisible();
 
     // The Chinese table the same way: the switch says it cannot, English stays, and it works later.
-    await context.route(/\/split_zh_table\.wasm$/, (route) => route.abort('internetdisconnected'));
+    await context.route(/\/split_zh_table-[0-9a-f]{16}\.wasm$/, (route) => route.abort('internetdisconnected'));
     await byId(page, 'lang-toggle').click();
     await expect(byId(page, 'error-banner')).toHaveAttribute('data-error', 'i18n.missing');
     await expect(byId(page, 'nav-cases')).toHaveText('Cases');
@@ -209,9 +209,42 @@ test('a page, the sign-in or the Chinese table whose file cannot be fetched says
     await expect(byId(page, 'error-banner')).toHaveAttribute('data-error', 'i18n.missing');
     await expect(byId(page, 'nav-cases')).toHaveText('Cases');
     await expect(byId(page, 'lang-toggle')).toHaveAttribute('data-lang', 'en');
-    await context.unroute(/\/split_zh_table\.wasm$/);
+    await context.unroute(/\/split_zh_table-[0-9a-f]{16}\.wasm$/);
     await byId(page, 'lang-toggle').click();
     await expect(byId(page, 'nav-cases')).toHaveText('工单');
+  } finally {
+    await context.close();
+  }
+});
+
+test('a first visit that outlives a deploy never runs a file of the newer build: the page says so and trying again loads the new build', async ({ server, browser }) => {
+  // No service worker yet: every file comes from the network, as on a first visit before the
+  // worker holds the build.
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  try {
+    const page = await context.newPage();
+    await loginAsAlice(page, server.baseURL);
+    const current = builtVersion(server.dist);
+    const next = builtVersion(distNext);
+    // A new release replaces this one while the page runs the older build.
+    await server.kill();
+    server.dist = distNext;
+    await server.spawn();
+    // The other pages' file of the page's own build is gone; the newer build's is never loaded
+    // into it (its name is the newer build's).
+    const fetched: string[] = [];
+    page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+    await byId(page, 'nav-settings').click();
+    await expect(byId(page, 'page-not-loaded')).toBeVisible();
+    const nextFiles: string[] = JSON.parse(readFileSync(path.join(distNext, 'precache.json'), 'utf8'))
+      .files.map((f: { url: string }) => f.url)
+      .filter((url: string) => /^\/(split_|chunk_)/.test(url));
+    expect(nextFiles.length).toBeGreaterThan(1);
+    expect(fetched.filter((url) => nextFiles.includes(url))).toEqual([]);
+    // Trying again loads the new build whole, and the page opens.
+    await Promise.all([page.waitForEvent('load'), byId(page, 'page-not-loaded').getByRole('button').click()]);
+    await expect(byId(page, 'app-version')).toHaveText(next.meta);
+    expect(next.meta).not.toBe(current.meta);
   } finally {
     await context.close();
   }
@@ -253,7 +286,7 @@ test('a new build shows the update banner and taking it keeps the queued change,
   await expect
     .poll(() => page.evaluate(() => caches.keys()), { timeout: 30_000 })
     .toEqual([`onsite-${next.version}`]);
-  // It holds the new build's lazy pages (fixed names, so the same URLs as the old build's).
+  // It holds the new build's lazy pages, under the new build's names.
   const lazyFiles = JSON.parse(readFileSync(path.join(distNext, 'precache.json'), 'utf8'))
     .files.map((f: { url: string }) => f.url)
     .filter((url: string) => /^\/(split_|chunk_|__wasm_split)/.test(url));
@@ -291,7 +324,7 @@ test('after a deploy every tab runs the build its worker holds until the update 
   await expect(byId(second, 'app-version')).toHaveText(current.meta);
 
   // A new release is deployed. A start with the network still gets the build the worker holds
-  // (the lazy pages' files keep their names from build to build: a newer page would load them
+  // (the lazy pages' loader keeps its name from build to build: a newer page would load it
   // from the older cache), its lazy pages open, and the new build is offered.
   await server.kill();
   server.dist = distNext;
