@@ -332,6 +332,9 @@ pub async fn stock_json(
     engineer_id: Uuid,
     part_nos: &[String],
 ) -> Result<BTreeMap<String, Json>, sqlx::Error> {
+    if part_nos.is_empty() {
+        return Ok(BTreeMap::new());
+    }
     let sql = Backend::of(conn).sql(
         "SELECT part_no, qty, min_qty FROM stock
          WHERE engineer_id = $2 AND part_no IN (SELECT value FROM {strings})",

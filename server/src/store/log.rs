@@ -183,19 +183,18 @@ pub async fn horizon(conn: &mut Conn) -> Result<Option<Position>, sqlx::Error> {
     match super::Backend::of(conn) {
         super::Backend::Sqlite => Ok(None),
         super::Backend::Postgres => {
-            let (xmin, xmax): (i64, i64) = sqlx::query_as(
-                "SELECT pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint
-                 FROM pg_current_snapshot() AS s",
+            // One statement: the snapshot's bounds, and this database's oldest running xid
+            // widened to 64 bits against the snapshot's xmin.
+            let (xmax, oldest): (i64, Option<i64>) = sqlx::query_as(
+                "SELECT x.xmax,
+                        (SELECT MIN(x.xmin + ((a.backend_xid::text::bigint - x.xmin) % 4294967296
+                                              + 4294967296) % 4294967296)
+                         FROM pg_stat_activity a
+                         WHERE a.datname = current_database() AND a.backend_xid IS NOT NULL)
+                 FROM (SELECT pg_snapshot_xmin(s)::text::bigint AS xmin,
+                              pg_snapshot_xmax(s)::text::bigint AS xmax
+                       FROM pg_current_snapshot() AS s) AS x",
             )
-            .fetch_one(&mut *conn)
-            .await?;
-            let oldest: Option<i64> = sqlx::query_scalar(
-                "SELECT MIN($1 + ((a.backend_xid::text::bigint - $1) % 4294967296
-                                  + 4294967296) % 4294967296)
-                 FROM pg_stat_activity a
-                 WHERE a.datname = current_database() AND a.backend_xid IS NOT NULL",
-            )
-            .bind(xmin)
             .fetch_one(conn)
             .await?;
             let tx = oldest.map_or(xmax, |o| o.min(xmax));
