@@ -117,12 +117,28 @@ pub fn van_move(m: &Mutation, case: &Case, sender: Uuid) -> Option<StockMove> {
             delta: -a.qty,
         }),
         Mutation::PartCorrect(a) => corrected(case, a.corrects).map(|target| StockMove {
-            engineer_id: target.van.unwrap_or(sender),
+            engineer_id: van_of(case, target).unwrap_or(sender),
             part_no: target.part_no.clone(),
             delta: -a.qty_delta,
         }),
         _ => None,
     }
+}
+
+/// Whose van `usage` came from: its own record, else (a use recorded before uses kept it) the
+/// engineer who recorded it, from the case's timeline.
+fn van_of(case: &Case, usage: &PartUsage) -> Option<Uuid> {
+    usage.van.or_else(|| {
+        let detail = format!("{} × {}", usage.qty, usage.part_no);
+        case.timeline
+            .iter()
+            .find(|t| {
+                t.event == "part.use"
+                    && t.client_time == usage.recorded_at
+                    && t.detail.as_deref() == Some(detail.as_str())
+            })
+            .map(|t| t.actor_id)
+    })
 }
 
 /// The use `usage_id` on `case`, if it is a use (not a correction line).
@@ -176,7 +192,7 @@ pub(super) fn part_correct(a: &PartCorrectArgs, st: &mut Step<'_>) -> Result<Eff
         ));
     };
     let part_no = target.part_no.clone();
-    let van = target.van.unwrap_or(st.ctx.actor.user_id);
+    let van = van_of(&st.case, target).unwrap_or(st.ctx.actor.user_id);
     let net = st.case.usage_net_qty(a.corrects).unwrap_or(0) + a.qty_delta;
     if net < 0 {
         return Err(Rejection::invalid(

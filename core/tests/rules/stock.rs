@@ -125,4 +125,19 @@ fn a_correction_after_a_reassignment_moves_the_van_the_part_came_from() {
     assert_eq!(w.stock[&(ALICE, part.to_string())], -2);
     assert!(!w.stock.contains_key(&(BOB, part.to_string())));
     assert_eq!(w.case().net_parts(), [(part.to_string(), 2)]);
+
+    // A use stored before uses kept their van: the timeline says whose it was.
+    let old = Uuid::from_u128(9);
+    w.ok(bob(), part_use(9, part, 4));
+    w.cases
+        .get_mut(&CASE)
+        .unwrap()
+        .parts
+        .last_mut()
+        .unwrap()
+        .van = None;
+    w.ok(manager(), assign(CASE, ALICE));
+    w.ok(alice(), accept());
+    let out = w.run(alice(), part_correct(10, old, -1)).unwrap();
+    assert_eq!(out.stock_moves[0].engineer_id, BOB, "{:?}", out.stock_moves);
 }
