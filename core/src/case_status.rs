@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-crate::code_enum! {
+crate::code_enum::code_enum! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     pub enum CaseStatus {

@@ -3,8 +3,8 @@
 
 /// `code_enum! { #[derive(…)] pub enum E { A = "a", B = "b" } }`. The derives are the
 /// caller's (serde's `Serialize`/`Deserialize` among them); attributes on a variant, such as
-/// a doc comment or `#[serde(other)]`, are kept.
-#[macro_export]
+/// a doc comment or `#[serde(other)]`, are kept. `parse` knows only the listed names: an
+/// unknown one is `None` there, even where serde reads it as a `#[serde(other)]` variant.
 macro_rules! code_enum {
     (
         $(#[$meta:meta])*
@@ -33,6 +33,8 @@ macro_rules! code_enum {
         }
     };
 }
+
+pub(crate) use code_enum;
 
 #[cfg(test)]
 mod tests {

@@ -9,7 +9,7 @@ pub use crate::case_status::CaseStatus;
 pub use crate::severity::Severity;
 use crate::sla::SlaClock;
 
-crate::code_enum! {
+crate::code_enum::code_enum! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     pub enum Category {
@@ -20,7 +20,7 @@ crate::code_enum! {
     }
 }
 
-crate::code_enum! {
+crate::code_enum::code_enum! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     pub enum ServiceMode {
@@ -76,7 +76,7 @@ impl Product {
     }
 }
 
-crate::code_enum! {
+crate::code_enum::code_enum! {
     /// Whether the customer pays for the parts and labour of a case (SERVICE-SPEC: the
     /// warranty status decides). See [`Case::charges`].
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,7 +99,7 @@ pub struct Appointment {
     pub end: DateTime<Utc>,
 }
 
-crate::code_enum! {
+crate::code_enum::code_enum! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     pub enum RepairResult {
@@ -144,13 +144,13 @@ pub struct PartUsage {
     pub corrects: Option<Uuid>,
     /// The engineer whose van the part came from (who recorded the use). A correction moves
     /// stock in that van, whoever sends it (the case may have been reassigned since). Absent
-    /// on uses recorded before it was kept: those correct the sender's van.
+    /// on correction lines, and on uses recorded before it was kept (the timeline tells).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub van: Option<Uuid>,
     pub recorded_at: DateTime<Utc>,
 }
 
-crate::code_enum! {
+crate::code_enum::code_enum! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     pub enum TimeKind {
@@ -239,7 +239,7 @@ pub struct Escalation {
 /// A device clock further than this from the server's flags the case (`CaseFlag::ClockSkew`).
 pub const CLOCK_SKEW_LIMIT_MINUTES: i64 = 10;
 
-crate::code_enum! {
+crate::code_enum::code_enum! {
     /// An inspection checklist answer.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

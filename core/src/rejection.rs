@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-crate::code_enum! {
+crate::code_enum::code_enum! {
     /// A rejection's machine-readable reason; on the wire, the snake_case name.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -107,13 +107,10 @@ impl std::fmt::Display for Rejection {
 mod tests {
     use super::*;
 
+    /// The names round-trip as every `code_enum!`'s do (code_enum.rs); a newer server's
+    /// code is not an error.
     #[test]
-    fn codes_round_trip_and_unknown_ones_read_as_other() {
-        for c in RejectionCode::ALL {
-            let json = serde_json::to_string(&c).unwrap();
-            assert_eq!(json, format!("\"{}\"", c.as_str()));
-            assert_eq!(serde_json::from_str::<RejectionCode>(&json).unwrap(), c);
-        }
+    fn unknown_codes_read_as_other() {
         let newer: RejectionCode = serde_json::from_str("\"quota_exceeded\"").unwrap();
         assert_eq!(newer, RejectionCode::Other);
     }

@@ -6,7 +6,7 @@ use uuid::Uuid;
 pub use crate::case_status::CaseStatus;
 use crate::model::Case;
 
-crate::code_enum! {
+crate::code_enum::code_enum! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     pub enum Role {

@@ -29,7 +29,7 @@ pub use create::{ChecklistTemplateItem, CreateArgs, CreateInspectionArgs, Follow
 pub use evidence::{PhotoAddArgs, SignOffArgs};
 pub use flow::{AssignArgs, CaseRef, EscalateArgs, ReasonArgs, SetStatusArgs};
 pub use labour::{TimeArgs, TimeCorrectArgs};
-pub use parts::{van_move, PartCorrectArgs, PartUseArgs, StockAdjustArgs};
+pub use parts::{PartCorrectArgs, PartUseArgs, StockAdjustArgs};
 pub use report::{CheckArgs, FaultAnalysisArgs, ReportArgs};
 pub use text::{check_client_time, is_sha256_hex};
 

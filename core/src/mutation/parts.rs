@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::text::{optional_line, required, required_line};
-use super::{same_or_conflict, Mutation, Outcome, StockMove, MAX_QTY};
+use super::{same_or_conflict, Outcome, StockMove, MAX_QTY};
 use super::{Effect, Step};
 use crate::model::*;
 use crate::rejection::{Rejection, RejectionCode};
@@ -105,31 +105,29 @@ impl StockAdjustArgs {
     }
 }
 
-/// What a part use or a correction takes from a van (negative) or puts back, `sender`
-/// sending it on `case`: the rule `apply` follows, and the server's for work a former
-/// assignee did before a reassignment reached them (refused on the case, but the part did
-/// leave the van). A correction moves the van of the use it corrects.
-pub fn van_move(m: &Mutation, case: &Case, sender: Uuid) -> Option<StockMove> {
-    match m {
-        Mutation::PartUse(a) => Some(StockMove {
-            engineer_id: sender,
-            part_no: a.part_no.trim().to_string(),
-            delta: -a.qty,
-        }),
-        Mutation::PartCorrect(a) => corrected(case, a.corrects).map(|target| StockMove {
-            engineer_id: van_of(case, target).unwrap_or(sender),
-            part_no: target.part_no.clone(),
-            delta: -a.qty_delta,
-        }),
-        _ => None,
+impl PartUseArgs {
+    /// What this use takes from `van`: the rule `apply` follows, and the server's for a part a
+    /// former assignee used before a reassignment reached them (refused on the case, but the
+    /// part did leave their van).
+    pub fn van_move(&self, van: Uuid) -> StockMove {
+        StockMove {
+            engineer_id: van,
+            part_no: self.part_no.trim().to_string(),
+            delta: -self.qty,
+        }
     }
+}
+
+/// How a use shows on the timeline (`detail`): read back by [`van_of`].
+fn use_detail(qty: i64, part_no: &str) -> String {
+    format!("{qty} × {part_no}")
 }
 
 /// Whose van `usage` came from: its own record, else (a use recorded before uses kept it) the
 /// engineer who recorded it, from the case's timeline.
 fn van_of(case: &Case, usage: &PartUsage) -> Option<Uuid> {
     usage.van.or_else(|| {
-        let detail = format!("{} × {}", usage.qty, usage.part_no);
+        let detail = use_detail(usage.qty, &usage.part_no);
         case.timeline
             .iter()
             .find(|t| {
@@ -170,9 +168,8 @@ pub(super) fn part_use(a: &PartUseArgs, st: &mut Step<'_>) -> Result<Effect, Rej
         return same_or_conflict(same, "part usage");
     }
     st.authorize(CaseAction::UseParts, "record parts")?;
-    st.stock_moves
-        .extend(van_move(st.m, &st.case, st.ctx.actor.user_id));
-    st.detail = Some(format!("{} × {}", a.qty, usage.part_no));
+    st.stock_moves.push(a.van_move(st.ctx.actor.user_id));
+    st.detail = Some(use_detail(a.qty, &usage.part_no));
     st.case.parts.push(usage);
     Ok(Effect::Changed)
 }
@@ -199,8 +196,11 @@ pub(super) fn part_correct(a: &PartCorrectArgs, st: &mut Step<'_>) -> Result<Eff
             "a correction cannot take the quantity below zero",
         ));
     }
-    st.stock_moves
-        .extend(van_move(st.m, &st.case, st.ctx.actor.user_id));
+    st.stock_moves.push(StockMove {
+        engineer_id: van,
+        part_no: part_no.clone(),
+        delta: -a.qty_delta,
+    });
     st.detail = Some(format!("{:+} × {part_no}", a.qty_delta));
     st.case.parts.push(PartUsage {
         usage_id: a.usage_id,
@@ -210,7 +210,7 @@ pub(super) fn part_correct(a: &PartCorrectArgs, st: &mut Step<'_>) -> Result<Eff
         serial_removed: None,
         returned_defective: false,
         corrects: Some(a.corrects),
-        van: Some(van),
+        van: None,
         recorded_at: st.ctx.client_time,
     });
     Ok(Effect::Changed)

@@ -154,8 +154,10 @@ pub async fn put_reorder_point(
     let part_no = body.part_no.trim();
     let mut tx = state.store.write().await?;
     check_engineer(&mut tx, body.engineer_id).await?;
-    // No part number holds a control character (nor can PostgreSQL's text hold a NUL).
-    if onsite_core::limits::stray_in_line(part_no).is_some()
+    // No part number is longer than a line or holds a control character (nor can
+    // PostgreSQL's text hold a NUL).
+    if part_no.chars().count() > onsite_core::limits::MAX_LINE
+        || onsite_core::limits::stray_in_line(part_no).is_some()
         || !cases::part_exists(&mut tx, part_no).await?
     {
         return Err(ApiError::bad_request(

@@ -131,8 +131,8 @@ pub async fn put_contract(
 ) -> ApiResult<ApiJson<Contract>> {
     let customer = customer_name(&customer)?;
     let mut tx = state.store.write().await?;
-    // No policy's name holds a control character (nor can PostgreSQL's text hold a NUL).
-    if onsite_core::limits::stray_in_line(&body.policy).is_some()
+    // A name no policy can have is unknown without a query.
+    if policies::validate_policy_name(&body.policy).is_err()
         || !policies::policy_exists(&mut tx, &body.policy).await?
     {
         return Err(ApiError::bad_request(

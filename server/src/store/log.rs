@@ -171,11 +171,12 @@ pub struct ChangeRow {
 /// any transaction, before the read transaction begins. `None` on SQLite: one writer, ids
 /// commit in order.
 ///
-/// Two statements, in this order. The first takes a snapshot: every transaction below its
-/// `xmin` has ended, and every transaction below its `xmax` (one past the newest *completed*
-/// transaction, not past every running one) already had its id when it was taken. The second,
-/// a transaction of its own and so a fresh look at `pg_stat_activity`, lists the transactions
-/// of this database running now; one below `xmax` that it does not list has ended. Their ids
+/// One statement, in its own transaction, read in this order. Its snapshot is taken before it
+/// runs: every transaction below its `xmin` has ended, and every transaction below its `xmax`
+/// (one past the newest *completed* transaction, not past every running one) already had its
+/// id then. `pg_stat_activity`, read later while the statement runs (the subquery needs the
+/// snapshot's bounds), lists the transactions of this database running then; one below `xmax`
+/// that it does not list has ended. Their ids
 /// there are 32 bits: widened against `xmin`, which no running transaction is below (and
 /// none is 2^31 or more above). Not the cluster's `xmin` alone: a transaction of another
 /// database on the same server (a migration, another application) would hold every pull here.

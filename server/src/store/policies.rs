@@ -17,9 +17,8 @@ use super::Conn;
 pub const MAX_NAME_CHARS: usize = 64;
 pub const MAX_CUSTOMER_CHARS: usize = onsite_core::limits::MAX_LINE;
 
-/// Why a policy is refused (the message of a `400 invalid_policy`).
-pub fn validate_policy(p: &SlaPolicy) -> Result<(), String> {
-    let name = p.name.as_str();
+/// Why `name` cannot name a policy.
+pub fn validate_policy_name(name: &str) -> Result<(), String> {
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
         return Err(format!(
             "the policy name must have 1 to {MAX_NAME_CHARS} characters"
@@ -31,6 +30,12 @@ pub fn validate_policy(p: &SlaPolicy) -> Result<(), String> {
     {
         return Err("the policy name may use only a-z, 0-9, `-` and `_`".into());
     }
+    Ok(())
+}
+
+/// Why a policy is refused (the message of a `400 invalid_policy`).
+pub fn validate_policy(p: &SlaPolicy) -> Result<(), String> {
+    validate_policy_name(&p.name)?;
     for (i, t) in p.levels.iter().enumerate() {
         let level = i + 1;
         if t.respond_minutes <= 0 {

@@ -281,16 +281,19 @@ async fn apply_one(
     touched.load(conn, &m.touched_case_ids()).await?;
     if let Err(r) = onsite_core::authorize(&m, &touched.now, &actor) {
         if let Some(case) = late_work(&m, &touched.now, session, wm, now) {
-            // Refused on the case, but the part did leave (or go back to) the van.
-            let moved = onsite_core::mutation::van_move(&m, &case, session.user_id);
-            if let Some(mv) = moved {
-                if cases::part_exists(conn, &mv.part_no).await? {
+            // Refused on the case, but a part used did leave the sender's own van. A late
+            // correction only shows on the flag: it names a use the case may not hold, and the
+            // manager adjusts the van if it is due.
+            if let Mutation::PartUse(a) = &m {
+                let mv = a.van_move(session.user_id);
+                if touched.part_exists(conn, &mv.part_no).await? {
                     let why = StockReason {
                         reason: m.name(),
                         case_id: Some(case.id),
                         mutation_id: Some(wm.id),
                         note: None,
                     };
+                    // No NegativeStock flag: the case did not take the part (LateWork says it).
                     touched.outcome.move_stock(&[mv], &why, None);
                 }
             }
