@@ -46,7 +46,8 @@ pub fn use_past_fixes() -> Signal<Option<Vec<PastFix>>> {
 /// The users the device knows, id → name (from the pulled `user` entities).
 pub fn use_user_names() -> Signal<BTreeMap<Uuid, String>> {
     let users = use_users();
-    Signal::derive(move || {
+    // A memo: a case page reads it once per timeline entry.
+    Memo::new(move |_| {
         users
             .get()
             .unwrap_or_default()
@@ -54,6 +55,7 @@ pub fn use_user_names() -> Signal<BTreeMap<Uuid, String>> {
             .map(|u| (u.id, u.name))
             .collect()
     })
+    .into()
 }
 
 /// The users the device knows (reloaded after each sync).

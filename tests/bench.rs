@@ -24,7 +24,7 @@ use wasm_bindgen_test::*;
 mod common;
 
 use common::{
-    accept, assign, engineer, idb_put, part, part_change, part_use, rec, seed, seed_case,
+    accept, assign, engineer, idb_put, now_ms, part, part_change, part_use, rec, seed, seed_case,
     server_case, set_status, stock_change, stock_level, unique_db, ALICE,
 };
 
@@ -34,12 +34,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 const WRITES: usize = 150;
 const WARM_UP: usize = 10;
 const PARTS: usize = 20_000;
-
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
 
 fn percentile(xs: &[f64], p: f64) -> f64 {
     let mut xs = xs.to_vec();

@@ -354,6 +354,7 @@ pub static EN: &[(&str, &str)] = &[
     ("sync_error.server", "The server refused the sync. Waiting changes stay on this device."),
     ("sync_error.stuck", "The server and this device disagree about the waiting changes. They stay on this device; please contact support."),
     ("sync_error.store", "The data on this device could not be read or saved."),
+    ("sync_error.not_loaded", "Sync cannot start: the app was updated. Reload the app."),
     ("sync_error.quota", "This device is out of storage space, so synced data could not be saved. Free some space."),
     ("sync_error.blocked_other_user", "Changes of another user are waiting for that user to sign in on this device."),
     ("error.db_version", "Onsite was updated in another tab. Reload this page to continue."),

@@ -355,6 +355,7 @@ pub static ZH: &[(&str, &str)] = &[
     ("sync_error.server", "服务器拒绝了同步。待同步的更改仍保留在本设备上。"),
     ("sync_error.stuck", "服务器与本设备的待同步更改不一致。更改仍保留在本设备上，请联系技术支持。"),
     ("sync_error.store", "无法读取或保存本设备上的数据。"),
+    ("sync_error.not_loaded", "无法开始同步：应用已更新。请重新加载应用。"),
     ("sync_error.quota", "本设备存储空间不足，同步的数据无法保存。请释放一些空间。"),
     ("sync_error.blocked_other_user", "另一位用户的更改正在等待该用户在本设备上登录。"),
     ("error.db_version", "Onsite 已在另一个标签页中更新。请重新加载此页面以继续。"),

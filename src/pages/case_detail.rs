@@ -76,8 +76,6 @@ pub fn CaseDetailPage() -> impl IntoView {
     super::case_page(true, |case| view! { <CaseDetail case /> })
 }
 
-/// A timeline entry's detail as the user reads it: the codes onsite-core writes (statuses,
-/// tiers, checklist results, minutes) in the user's language; free text as typed.
 /// A user's name as this device knows it, else the short form of their id.
 fn name_of(
     names: Signal<std::collections::BTreeMap<uuid::Uuid, String>>,
@@ -88,6 +86,8 @@ fn name_of(
         .unwrap_or_else(|| short_id(id))
 }
 
+/// A timeline entry's detail as the user reads it: the codes onsite-core writes (statuses,
+/// tiers, checklist results, minutes) in the user's language; free text as typed.
 fn timeline_detail(
     i18n: I18n,
     names: Signal<std::collections::BTreeMap<uuid::Uuid, String>>,

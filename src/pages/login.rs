@@ -45,10 +45,6 @@ async fn sign_in(store: Store, u: String, p: String) -> Result<Session, UiError>
         .activate(&session)
         .await
         .map_err(|e| UiError::from_store(&e))?;
-    store
-        .set_session(Some(&session))
-        .await
-        .map_err(|e| UiError::from_store(&e))?;
     Ok(session)
 }
 

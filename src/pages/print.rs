@@ -262,7 +262,7 @@ pub fn PrintReport(case: Case) -> impl IntoView {
                                 {field(i18n, "print.signer", view! { <span data-testid="print-signer">{s.signer_name.clone()}</span> })}
                                 {field(i18n, "print.signed_at", view! { <span data-testid="print-signed-at">{local_time(s.signed_at)}</span> })}
                                 {s.unsigned_reason.clone().map(|r| field(i18n, "sign.unsigned", r))}
-                                {s.satisfaction.map(|n| field(i18n, "sign.satisfaction", format!("{}/5", n)))}
+                                {s.satisfaction.map(|n| field(i18n, "sign.satisfaction", move || i18n.tf("sign.stars", &[("n", n.to_string())])))}
                                 {s.comment.clone().map(|v| field(i18n, "sign.comment", v))}
                                 {field(i18n, "print.report_hash", view! {
                                     <code class="hash" data-testid="print-report-hash"

@@ -50,8 +50,8 @@ impl Store {
         Ok(active)
     }
 
-    /// The session's user signed in on this device: their client becomes the one that syncs
-    /// and records, and the device's server data becomes theirs. Another user's data (cases,
+    /// The session's user signed in on this device: the session is stored, their client
+    /// becomes the one that syncs and records, and the device's server data becomes theirs. Another user's data (cases,
     /// stock, rejections, reference data) is cleared in the same transaction, so a sync round
     /// of the previous user still running in another tab can add nothing after it (its writes
     /// are refused: [`StoreErrorKind::SessionChanged`]); every user's queued changes stay.
@@ -68,6 +68,7 @@ impl Store {
             idb::put_json(&meta, skey(&user_key), &session.client_id)?;
             idb::put_json(&meta, skey(K_ACTIVE_CLIENT), &session.client_id)?;
             idb::put_json(&meta, skey(K_DATA_OWNER), &session.user.id)?;
+            idb::put_json(&meta, skey(K_SESSION), session)?;
             other
         };
         idb::commit(tx).await?;

@@ -136,8 +136,10 @@ async fn load_and_run(
 }
 
 /// Fetches the engine's file (src/pages/lazy.rs), again and again with the sync's own backoff
-/// while it cannot be had (a first visit that went offline before the service worker had it:
-/// there is nothing to sync with then either), and runs the loop.
+/// while it cannot be had, and runs the loop. Offline (a first visit that went offline before
+/// the service worker had it) there is nothing to sync with either; online, the file is gone
+/// (a page that outlived a deploy with no worker holding its build), and the status bar says
+/// to reload.
 #[cfg(feature = "split")]
 async fn load_and_run(
     store: Store,
@@ -149,6 +151,9 @@ async fn load_and_run(
     let mut failures = 0;
     while load_run_loop().await.is_err() {
         failures += 1;
+        if crate::browser::online() {
+            status.update(|s| s.last_error = Some("sync_error.not_loaded"));
+        }
         let wait = onsite_core::backoff::wait_ms(failures, None, js_sys::Math::random());
         TimeoutFuture::new(wait as u32).await;
     }

@@ -222,6 +222,7 @@ test('a first visit that outlives a deploy never runs a file of the newer build:
   // worker holds the build.
   const context = await browser.newContext({ serviceWorkers: 'block' });
   try {
+    expect(existsSync(path.join(distNext, 'index.html')), 'make test-e2e builds target/dist-next').toBe(true);
     const page = await context.newPage();
     await loginAsAlice(page, server.baseURL);
     const current = builtVersion(server.dist);
@@ -245,6 +246,34 @@ test('a first visit that outlives a deploy never runs a file of the newer build:
     await Promise.all([page.waitForEvent('load'), byId(page, 'page-not-loaded').getByRole('button').click()]);
     await expect(byId(page, 'app-version')).toHaveText(next.meta);
     expect(next.meta).not.toBe(current.meta);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a sign-in page left open across a deploy signs in, and the status bar says to reload to sync', async ({ server, browser }) => {
+  expect(existsSync(path.join(distNext, 'index.html')), 'make test-e2e builds target/dist-next').toBe(true);
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  try {
+    const page = await context.newPage();
+    // The sign-in's file comes while the page waits for the user; the sync engine's after.
+    const signIn = page.waitForResponse((r) => /\/split_sign_in-[0-9a-f]{16}\.wasm$/.test(r.url()));
+    await page.goto(server.baseURL);
+    await signIn;
+    await server.kill();
+    server.dist = distNext;
+    await server.spawn();
+    await byId(page, 'login-username').fill('alice');
+    await byId(page, 'login-password').fill('onsite-demo');
+    await byId(page, 'login-submit').click();
+    // This build's engine file is gone for good: the status bar says so instead of nothing.
+    await expect(byId(page, 'sync-online')).toHaveAttribute(
+      'title',
+      'Sync cannot start: the app was updated. Reload the app.',
+      { timeout: 60_000 },
+    );
+    await page.reload();
+    await expect(page.locator('[data-testid="case-row"]').first()).toBeVisible();
   } finally {
     await context.close();
   }

@@ -36,6 +36,11 @@ async fn each_user_on_a_device_has_a_client_and_an_outbox_of_their_own() {
     let b = store.client_for_login("bob", false).await.unwrap();
     assert_ne!(b, a);
     store.activate(&session(BOB, "bob", b)).await.unwrap();
+    assert_eq!(
+        store.session().await.unwrap(),
+        Some(session(BOB, "bob", b)),
+        "stored in the same transaction"
+    );
     assert!(
         store.case(alice_case.id).await.unwrap().is_none(),
         "alice's customer data is gone"

@@ -59,9 +59,7 @@ async fn a_busy_sync_lock_is_not_waited_for() {
         .call2(&locks, &JsValue::from_str(&name), &holder)
         .unwrap();
     let held = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(held));
-    while release.borrow().is_none() {
-        gloo_timers::future::TimeoutFuture::new(5).await;
-    }
+    common::wait_until("the test's lock to be held", || release.borrow().is_some()).await;
     let ran = Rc::new(Cell::new(false));
     let r = ran.clone();
     let busy = onsite::sync::with_lock(&name, move || async move { r.set(true) }).await;
